@@ -1,0 +1,8 @@
+//! Browser-only code: the device's storage (IndexedDB), sending marks to the server, and the
+//! few DOM helpers the components need. Components call these small async functions and never
+//! touch IndexedDB themselves.
+
+pub mod device;
+pub mod dom;
+pub mod storage;
+pub mod sync;

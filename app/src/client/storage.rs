@@ -1,0 +1,116 @@
+//! The device's store in IndexedDB (through `rexie`): every mark, and the outbox of marks the
+//! server has not yet confirmed. A mark is shown as saved only after its transaction completes.
+
+use rexie::{Index, KeyRange, ObjectStore, Rexie, TransactionMode};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
+
+use crate::model::Mark;
+
+const DB_NAME: &str = "cartobarrio";
+/// Bump with every schema change, and declare every store each time: rexie deletes stores
+/// that a new version does not declare.
+const DB_VERSION: u32 = 1;
+const MARKS: &str = "marks";
+const OUTBOX: &str = "outbox";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("IndexedDB: {0}")]
+    Idb(String),
+    #[error("stored data could not be read: {0}")]
+    Decode(String),
+}
+
+impl From<rexie::Error> for StorageError {
+    fn from(e: rexie::Error) -> Self {
+        // rexie's Display is only "idb error"; the Debug form says what happened.
+        StorageError::Idb(format!("{e:?}"))
+    }
+}
+
+/// An entry of the outbox: a mark waiting for the server's confirmation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub mark_id: String,
+    pub queued_at_ms: i64,
+    pub attempts: u32,
+    /// The server's reason when it refused the mark; such marks are not retried by themselves.
+    pub rejected: Option<String>,
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, StorageError> {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| StorageError::Decode(e.to_string()))
+}
+
+fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, StorageError> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| StorageError::Decode(e.to_string()))
+}
+
+pub async fn open() -> Result<Rexie, StorageError> {
+    Ok(Rexie::builder(DB_NAME)
+        .version(DB_VERSION)
+        .add_object_store(ObjectStore::new(MARKS).key_path("id").add_index(Index::new("barrio_id", "barrio_id")))
+        .add_object_store(ObjectStore::new(OUTBOX).key_path("mark_id"))
+        .build()
+        .await?)
+}
+
+/// Saves a new mark and queues it for sending, in one transaction: both or neither.
+pub async fn save_new_mark(mark: &Mark) -> Result<(), StorageError> {
+    mark.check_properties().map_err(|e| StorageError::Decode(e.to_string()))?;
+    let db = open().await?;
+    let tx = db.transaction(&[MARKS, OUTBOX], TransactionMode::ReadWrite)?;
+    let entry = OutboxEntry { mark_id: mark.id.to_string(), queued_at_ms: mark.created_at_ms, attempts: 0, rejected: None };
+    tx.store(MARKS)?.put(&to_js(mark)?, None).await?;
+    tx.store(OUTBOX)?.put(&to_js(&entry)?, None).await?;
+    tx.done().await?;
+    Ok(())
+}
+
+pub async fn marks_for_barrio(barrio_id: i64) -> Result<Vec<Mark>, StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[MARKS], TransactionMode::ReadOnly)?;
+    let key = KeyRange::only(&JsValue::from_f64(barrio_id as f64)).map_err(|e| StorageError::Idb(format!("{e:?}")))?;
+    let values = tx.store(MARKS)?.index("barrio_id")?.get_all(Some(key), None).await?;
+    let mut marks = values.into_iter().map(from_js::<Mark>).collect::<Result<Vec<_>, _>>()?;
+    marks.sort_by_key(|m| (m.created_at_ms, m.id));
+    Ok(marks)
+}
+
+/// The outbox with each entry's mark, oldest first.
+pub async fn outbox() -> Result<Vec<(OutboxEntry, Mark)>, StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[MARKS, OUTBOX], TransactionMode::ReadOnly)?;
+    let entries = tx.store(OUTBOX)?.get_all(None, None).await?;
+    let marks = tx.store(MARKS)?;
+    let mut out = Vec::with_capacity(entries.len());
+    for value in entries {
+        let entry: OutboxEntry = from_js(value)?;
+        if let Some(mark) = marks.get(JsValue::from_str(&entry.mark_id)).await? {
+            out.push((entry, from_js(mark)?));
+        }
+    }
+    out.sort_by_key(|(e, _)| e.queued_at_ms);
+    Ok(out)
+}
+
+/// The server confirmed the mark by id: it leaves the outbox (the mark itself stays).
+pub async fn confirm_sent(mark_id: &str) -> Result<(), StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
+    tx.store(OUTBOX)?.delete(JsValue::from_str(mark_id)).await?;
+    tx.done().await?;
+    Ok(())
+}
+
+/// Records a failed attempt, and the server's reason if it refused the mark.
+pub async fn record_attempt(mut entry: OutboxEntry, rejected: Option<String>) -> Result<(), StorageError> {
+    entry.attempts += 1;
+    entry.rejected = rejected;
+    let db = open().await?;
+    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
+    tx.store(OUTBOX)?.put(&to_js(&entry)?, None).await?;
+    tx.done().await?;
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! Small pieces of UI shared by the pages.
+
+pub mod icons;
+pub mod palette;
+pub mod status;

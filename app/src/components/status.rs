@@ -1,0 +1,82 @@
+//! Connection and sending status, always visible: online or not, and how many marks are
+//! still only on this device. "Todo enviado" is shown only when the server confirmed each one.
+
+use leptos::prelude::*;
+
+/// Shared, app-wide state of the device's link with the server.
+#[derive(Clone, Copy)]
+pub struct SyncState {
+    pub online: RwSignal<bool>,
+    /// Marks saved on this device and not yet confirmed by the server; `None` until read.
+    pub pending: RwSignal<Option<u32>>,
+    /// Marks the server refused (they stay on the device, with the reason).
+    pub rejected: RwSignal<u32>,
+    pub sending: RwSignal<bool>,
+    /// `Some(false)` when this browser cannot store data (e.g. private mode).
+    pub storage_ok: RwSignal<Option<bool>>,
+    pub last_problem: RwSignal<Option<String>>,
+}
+
+pub fn provide_sync_state() {
+    let state = SyncState {
+        online: RwSignal::new(true),
+        pending: RwSignal::new(None),
+        rejected: RwSignal::new(0),
+        sending: RwSignal::new(false),
+        storage_ok: RwSignal::new(None),
+        last_problem: RwSignal::new(None),
+    };
+    provide_context(state);
+    #[cfg(feature = "hydrate")]
+    crate::client::sync::start(state);
+}
+
+pub fn use_sync_state() -> SyncState {
+    expect_context::<SyncState>()
+}
+
+#[component]
+pub fn ConnectionStatus() -> impl IntoView {
+    let state = use_sync_state();
+    let online_label = move || if state.online.get() { "En línea" } else { "Sin conexión" };
+    let pending_label = move || match (state.storage_ok.get(), state.pending.get()) {
+        (Some(false), _) => "No se puede guardar en este navegador".to_string(),
+        (_, None) => "Revisando…".to_string(),
+        (_, Some(0)) => "Todo enviado".to_string(),
+        (_, Some(1)) => "1 marca por enviar".to_string(),
+        (_, Some(n)) => format!("{n} marcas por enviar"),
+    };
+    let send_now = move |_| {
+        #[cfg(feature = "hydrate")]
+        crate::client::sync::send_soon(state);
+    };
+    view! {
+        <div class="status" role="status" aria-live="polite">
+            <span class="chip online" class:offline=move || !state.online.get() data-testid="online-status">
+                <span class="dot" aria-hidden="true"></span>
+                {online_label}
+            </span>
+            <button
+                type="button"
+                class="chip pending"
+                class:has-pending=move || { state.pending.get().unwrap_or(0) > 0 }
+                class:storage-error=move || state.storage_ok.get() == Some(false)
+                data-testid="pending-count"
+                data-pending=move || state.pending.get().map(|n| n.to_string()).unwrap_or_default()
+                title="Enviar ahora"
+                disabled=move || state.sending.get()
+                on:click=send_now
+            >
+                <svg class="chip-icon" viewBox="0 0 24 24" aria-hidden="true">
+                    <path d="M4 12l16-8-6 16-3-6z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/>
+                </svg>
+                {pending_label}
+            </button>
+            <Show when=move || { state.rejected.get() > 0 }>
+                <span class="chip rejected" data-testid="rejected-count">
+                    {move || format!("{} rechazadas por el servidor", state.rejected.get())}
+                </span>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,77 @@
+//! Cartobarrio's Leptos app and the data model it shares with the server.
+//! Compiled twice: with `ssr` for the server's rendering, with `hydrate` for the browser.
+#![recursion_limit = "256"]
+
+pub mod components;
+pub mod data;
+pub mod map;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "hydrate")]
+pub mod client;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, StaticSegment};
+
+use crate::components::icons::IconSprite;
+use crate::components::status::{provide_sync_state, ConnectionStatus};
+use crate::pages::{BarrioListPage, BarrioMapPage, NotFoundPage};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="es-CO">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <meta name="theme-color" content="#0b5d4b"/>
+                <meta name="description" content="Cartografía social para la seguridad: mapas de los problemas del barrio, hechos por sus vecinos."/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_sync_state();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/cartobarrio.css"/>
+        <Title formatter=|text: String| if text.is_empty() { "Cartobarrio".to_string() } else { format!("{text} · Cartobarrio") }/>
+        <IconSprite/>
+        <Router>
+            <header class="appbar">
+                <a class="brand" href="/">
+                    <svg class="brand-mark" viewBox="0 0 24 24" aria-hidden="true">
+                        <path d="M12 2a7 7 0 0 0-7 7c0 5 7 13 7 13s7-8 7-13a7 7 0 0 0-7-7z" fill="#fff"/>
+                        <circle cx="12" cy="9" r="2.6" fill="#0b5d4b"/>
+                    </svg>
+                    <span>"Cartobarrio"</span>
+                </a>
+                <ConnectionStatus/>
+            </header>
+            <main>
+                <Routes fallback=NotFoundPage>
+                    <Route path=StaticSegment("") view=BarrioListPage/>
+                    <Route path=path!("/barrio/:id") view=BarrioMapPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// Entry point of the wasm bundle: takes over the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

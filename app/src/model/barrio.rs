@@ -1,0 +1,34 @@
+//! Barrios: the unit of intervention, with the boundary a participant draws on.
+
+use serde::{Deserialize, Serialize};
+
+/// One line in the list of barrios.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BarrioSummary {
+    pub id: i64,
+    /// Stable slug, unique within the city (e.g. `los-alcazares`).
+    pub code: String,
+    pub name: String,
+    pub comuna: Option<String>,
+    pub area_ha: f64,
+}
+
+/// A barrio with its boundary, a GeoJSON Polygon or MultiPolygon in WGS84.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Barrio {
+    #[serde(flatten)]
+    pub summary: BarrioSummary,
+    pub boundary: geojson::Geometry,
+    /// Where the boundary comes from, shown to users beside the map.
+    pub source: String,
+}
+
+impl Barrio {
+    /// The boundary's bounding box as `[min_lon, min_lat, max_lon, max_lat]`.
+    pub fn bbox(&self) -> Option<[f64; 4]> {
+        use geo::BoundingRect;
+        let geo: geo::Geometry<f64> = self.boundary.value.clone().try_into().ok()?;
+        let r = geo.bounding_rect()?;
+        Some([r.min().x, r.min().y, r.max().x, r.max().y])
+    }
+}

@@ -1,0 +1,348 @@
+//! A mark: one thing a participant drew on the barrio map, and its GeoJSON Feature form
+//! (RFC 7946) used on the wire between the device and the server.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value as Json};
+use thiserror::Error;
+use uuid::Uuid;
+
+use super::geometry::{self, GeometryError};
+use super::taxonomy::Category;
+use super::Bilingual;
+
+/// Longest free-text description accepted, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 2000;
+/// Marks are dated from 2020-01-01 to 2100-01-01 (milliseconds since the Unix epoch);
+/// anything outside is a broken device clock or a forged request.
+const MIN_CREATED_MS: i64 = 1_577_836_800_000;
+const MAX_CREATED_MS: i64 = 4_102_444_800_000;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mark {
+    /// Made on the device (UUID v7), so the same mark sent twice is recognised.
+    pub id: Uuid,
+    pub barrio_id: i64,
+    pub category: String,
+    pub geometry: geojson::Geometry,
+    #[serde(default)]
+    pub description: String,
+    /// When the participant made it, by the device clock, in milliseconds since the epoch.
+    pub created_at_ms: i64,
+}
+
+/// The `properties` member of a mark Feature. Unknown members are refused so that a typo
+/// ("categoria") is reported instead of silently dropped.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MarkProperties {
+    barrio_id: i64,
+    category: String,
+    #[serde(default)]
+    description: String,
+    created_at_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum MarkError {
+    #[error("the body is not valid JSON: {0}")]
+    MalformedJson(String),
+    #[error("the body is not a GeoJSON Feature: {0}")]
+    NotAFeature(String),
+    #[error("the feature has no id; send the mark's UUID as the feature id")]
+    MissingId,
+    #[error("the feature id {0:?} is not a UUID")]
+    InvalidId(String),
+    #[error("the feature has no geometry")]
+    MissingGeometry,
+    #[error("invalid geometry: {0}")]
+    Geometry(#[from] GeometryError),
+    #[error("invalid properties: {0}")]
+    InvalidProperties(String),
+    #[error("unknown category {0:?}")]
+    UnknownCategory(String),
+    #[error("the description has {0} characters, more than the {MAX_DESCRIPTION_CHARS} allowed")]
+    DescriptionTooLong(usize),
+    #[error("created_at_ms {0} is not a date between 2020 and 2100")]
+    CreatedAtOutOfRange(i64),
+}
+
+impl MarkError {
+    /// The member of the Feature the error is about, so a form can show it beside the input.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            MarkError::MalformedJson(_) | MarkError::NotAFeature(_) => None,
+            MarkError::MissingId | MarkError::InvalidId(_) => Some("id"),
+            MarkError::MissingGeometry | MarkError::Geometry(_) => Some("geometry"),
+            MarkError::InvalidProperties(_) => Some("properties"),
+            MarkError::UnknownCategory(_) => Some("properties.category"),
+            MarkError::DescriptionTooLong(_) => Some("properties.description"),
+            MarkError::CreatedAtOutOfRange(_) => Some("properties.created_at_ms"),
+        }
+    }
+
+    /// A stable machine-readable code for clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            MarkError::MalformedJson(_) => "malformed_json",
+            MarkError::NotAFeature(_) => "not_a_feature",
+            MarkError::MissingId => "missing_id",
+            MarkError::InvalidId(_) => "invalid_id",
+            MarkError::MissingGeometry => "missing_geometry",
+            MarkError::Geometry(_) => "invalid_geometry",
+            MarkError::InvalidProperties(_) => "invalid_properties",
+            MarkError::UnknownCategory(_) => "unknown_category",
+            MarkError::DescriptionTooLong(_) => "description_too_long",
+            MarkError::CreatedAtOutOfRange(_) => "created_at_out_of_range",
+        }
+    }
+}
+
+impl Bilingual for MarkError {
+    fn es(&self) -> String {
+        match self {
+            MarkError::MalformedJson(d) => format!("El cuerpo no es JSON válido: {d}."),
+            MarkError::NotAFeature(d) => format!("El cuerpo no es un Feature GeoJSON: {d}."),
+            MarkError::MissingId => "El Feature no tiene «id»: envíe el UUID de la marca como id.".into(),
+            MarkError::InvalidId(id) => format!("El id «{id}» no es un UUID."),
+            MarkError::MissingGeometry => "El Feature no tiene geometría.".into(),
+            MarkError::Geometry(g) => g.es(),
+            MarkError::InvalidProperties(d) => format!("Las propiedades no son válidas: {d}."),
+            MarkError::UnknownCategory(c) => format!("La categoría «{c}» no existe."),
+            MarkError::DescriptionTooLong(n) => {
+                format!("La descripción tiene {n} caracteres; el máximo es {MAX_DESCRIPTION_CHARS}.")
+            }
+            MarkError::CreatedAtOutOfRange(t) => format!("La fecha de creación {t} no está entre 2020 y 2100."),
+        }
+    }
+    fn en(&self) -> String {
+        match self {
+            MarkError::Geometry(g) => g.en(),
+            other => {
+                let mut s = other.to_string();
+                if let Some(first) = s.get_mut(0..1) {
+                    first.make_ascii_uppercase();
+                }
+                s + "."
+            }
+        }
+    }
+}
+
+impl Mark {
+    /// Parses and validates a mark sent as a GeoJSON Feature (the body of `POST /api/v1/marks`).
+    /// Checks structure, id, geometry (RFC 7946, ranges, self-intersection) and properties;
+    /// it cannot know whether the barrio exists, which is the store's job.
+    pub fn from_feature_json(body: &[u8]) -> Result<Mark, MarkError> {
+        let value: Json = serde_json::from_slice(body).map_err(|e| MarkError::MalformedJson(e.to_string()))?;
+        let feature = geojson::Feature::from_json_value(value).map_err(|e| MarkError::NotAFeature(e.to_string()))?;
+        let id = match &feature.id {
+            None => return Err(MarkError::MissingId),
+            Some(geojson::feature::Id::String(s)) => Uuid::parse_str(s).map_err(|_| MarkError::InvalidId(s.clone()))?,
+            Some(geojson::feature::Id::Number(n)) => return Err(MarkError::InvalidId(n.to_string())),
+        };
+        let geometry = feature.geometry.ok_or(MarkError::MissingGeometry)?;
+        geometry::validate(&geometry)?;
+        let props: MarkProperties = serde_json::from_value(Json::Object(feature.properties.unwrap_or_default()))
+            .map_err(|e| MarkError::InvalidProperties(e.to_string()))?;
+        let mark = Mark {
+            id,
+            barrio_id: props.barrio_id,
+            category: props.category,
+            geometry,
+            description: props.description,
+            created_at_ms: props.created_at_ms,
+        };
+        mark.check_properties()?;
+        Ok(mark)
+    }
+
+    /// The checks that do not depend on the wire format; the device runs them before saving.
+    pub fn check_properties(&self) -> Result<(), MarkError> {
+        if Category::by_code(&self.category).is_none() {
+            return Err(MarkError::UnknownCategory(self.category.clone()));
+        }
+        let chars = self.description.chars().count();
+        if chars > MAX_DESCRIPTION_CHARS {
+            return Err(MarkError::DescriptionTooLong(chars));
+        }
+        if !(MIN_CREATED_MS..MAX_CREATED_MS).contains(&self.created_at_ms) {
+            return Err(MarkError::CreatedAtOutOfRange(self.created_at_ms));
+        }
+        Ok(())
+    }
+
+    /// The mark as a GeoJSON Feature, the inverse of [`Mark::from_feature_json`].
+    pub fn to_feature(&self) -> geojson::Feature {
+        let mut properties = Map::new();
+        properties.insert("barrio_id".into(), Json::from(self.barrio_id));
+        properties.insert("category".into(), Json::from(self.category.clone()));
+        properties.insert("description".into(), Json::from(self.description.clone()));
+        properties.insert("created_at_ms".into(), Json::from(self.created_at_ms));
+        geojson::Feature {
+            bbox: None,
+            geometry: Some(self.geometry.clone()),
+            id: Some(geojson::feature::Id::String(self.id.to_string())),
+            properties: Some(properties),
+            foreign_members: None,
+        }
+    }
+
+    /// The mark's position as `(lon, lat)` when it is a point.
+    pub fn point(&self) -> Option<(f64, f64)> {
+        match &self.geometry.value {
+            geojson::Value::Point(p) if p.len() >= 2 => Some((p[0], p[1])),
+            _ => None,
+        }
+    }
+
+    /// Whether the mark's geometry lies within `bbox` (`[min_lon, min_lat, max_lon, max_lat]`)
+    /// grown by `margin_deg` on every side.
+    pub fn lies_near(&self, bbox: [f64; 4], margin_deg: f64) -> bool {
+        use geo::BoundingRect;
+        let Ok(geo) = geo::Geometry::<f64>::try_from(self.geometry.value.clone()) else { return false };
+        let Some(r) = geo.bounding_rect() else { return false };
+        let [x0, y0, x1, y1] = bbox;
+        r.min().x >= x0 - margin_deg && r.max().x <= x1 + margin_deg && r.min().y >= y0 - margin_deg && r.max().y <= y1 + margin_deg
+    }
+
+    /// A new point mark, made on the device.
+    pub fn new_point(id: Uuid, barrio_id: i64, category: &str, lon: f64, lat: f64, created_at_ms: i64) -> Mark {
+        Mark {
+            id,
+            barrio_id,
+            category: category.to_string(),
+            geometry: geojson::Geometry::new(geojson::Value::Point(vec![lon, lat])),
+            description: String::new(),
+            created_at_ms,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID: &str = "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+
+    fn feature(geometry: &str, properties: &str) -> String {
+        format!(r#"{{"type":"Feature","id":"{ID}","geometry":{geometry},"properties":{properties}}}"#)
+    }
+
+    fn good_props() -> &'static str {
+        r#"{"barrio_id":7,"category":"hurto_personas","description":"de noche","created_at_ms":1764000000000}"#
+    }
+
+    #[test]
+    fn a_valid_point_feature_parses_into_a_mark() {
+        let body = feature(r#"{"type":"Point","coordinates":[-74.2,11.24]}"#, good_props());
+        let mark = Mark::from_feature_json(body.as_bytes()).unwrap();
+        assert_eq!(mark.id.to_string(), ID);
+        assert_eq!(mark.barrio_id, 7);
+        assert_eq!(mark.category, "hurto_personas");
+        assert_eq!(mark.point(), Some((-74.2, 11.24)));
+    }
+
+    #[test]
+    fn to_feature_round_trips() {
+        let mark = Mark::new_point(Uuid::parse_str(ID).unwrap(), 3, "rinas", -74.21, 11.23, 1_764_000_000_000);
+        let json = serde_json::to_vec(&mark.to_feature()).unwrap();
+        assert_eq!(Mark::from_feature_json(&json).unwrap(), mark);
+    }
+
+    #[test]
+    fn malformed_json_is_reported_as_such() {
+        let err = Mark::from_feature_json(b"{\"type\": \"Feature\",").unwrap_err();
+        assert_eq!(err.code(), "malformed_json");
+        assert!(err.es().starts_with("El cuerpo no es JSON"));
+    }
+
+    #[test]
+    fn a_feature_collection_is_not_a_mark() {
+        let err = Mark::from_feature_json(br#"{"type":"FeatureCollection","features":[]}"#).unwrap_err();
+        assert_eq!(err.code(), "not_a_feature");
+    }
+
+    #[test]
+    fn a_missing_id_is_refused() {
+        let body = r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[-74.2,11.24]},"properties":{}}"#;
+        assert_eq!(Mark::from_feature_json(body.as_bytes()).unwrap_err(), MarkError::MissingId);
+    }
+
+    #[test]
+    fn a_numeric_id_is_refused() {
+        let body = r#"{"type":"Feature","id":5,"geometry":{"type":"Point","coordinates":[-74.2,11.24]},"properties":{}}"#;
+        assert_eq!(Mark::from_feature_json(body.as_bytes()).unwrap_err().code(), "invalid_id");
+    }
+
+    #[test]
+    fn out_of_range_coordinates_are_refused() {
+        let body = feature(r#"{"type":"Point","coordinates":[-74.2,111.24]}"#, good_props());
+        let err = Mark::from_feature_json(body.as_bytes()).unwrap_err();
+        assert_eq!(err.code(), "invalid_geometry");
+        assert_eq!(err.field(), Some("geometry"));
+    }
+
+    #[test]
+    fn a_null_geometry_is_refused() {
+        let body = feature("null", good_props());
+        assert_eq!(Mark::from_feature_json(body.as_bytes()).unwrap_err(), MarkError::MissingGeometry);
+    }
+
+    #[test]
+    fn an_unknown_category_is_refused() {
+        let props = r#"{"barrio_id":7,"category":"ovnis","created_at_ms":1764000000000}"#;
+        let body = feature(r#"{"type":"Point","coordinates":[-74.2,11.24]}"#, props);
+        assert_eq!(Mark::from_feature_json(body.as_bytes()).unwrap_err(), MarkError::UnknownCategory("ovnis".into()));
+    }
+
+    #[test]
+    fn a_barrio_id_of_the_wrong_type_is_refused() {
+        let props = r#"{"barrio_id":"siete","category":"rinas","created_at_ms":1764000000000}"#;
+        let body = feature(r#"{"type":"Point","coordinates":[-74.2,11.24]}"#, props);
+        assert_eq!(Mark::from_feature_json(body.as_bytes()).unwrap_err().code(), "invalid_properties");
+    }
+
+    #[test]
+    fn a_misspelt_property_is_refused_not_dropped() {
+        let props = r#"{"barrio_id":7,"categoria":"rinas","category":"rinas","created_at_ms":1764000000000}"#;
+        let body = feature(r#"{"type":"Point","coordinates":[-74.2,11.24]}"#, props);
+        assert_eq!(Mark::from_feature_json(body.as_bytes()).unwrap_err().code(), "invalid_properties");
+    }
+
+    #[test]
+    fn a_description_over_the_limit_is_refused() {
+        let long = "a".repeat(MAX_DESCRIPTION_CHARS + 1);
+        let props = format!(r#"{{"barrio_id":7,"category":"rinas","description":"{long}","created_at_ms":1764000000000}}"#);
+        let body = feature(r#"{"type":"Point","coordinates":[-74.2,11.24]}"#, &props);
+        assert_eq!(Mark::from_feature_json(body.as_bytes()).unwrap_err(), MarkError::DescriptionTooLong(2001));
+    }
+
+    #[test]
+    fn a_date_from_1970_is_refused() {
+        let props = r#"{"barrio_id":7,"category":"rinas","created_at_ms":0}"#;
+        let body = feature(r#"{"type":"Point","coordinates":[-74.2,11.24]}"#, props);
+        assert_eq!(Mark::from_feature_json(body.as_bytes()).unwrap_err().code(), "created_at_out_of_range");
+    }
+
+    #[test]
+    fn a_mark_is_near_its_barrio_only_within_the_margin() {
+        let mark = Mark::new_point(Uuid::nil(), 1, "rinas", -74.20, 11.24, 1_764_000_000_000);
+        let bbox = [-74.21, 11.23, -74.205, 11.235];
+        assert!(!mark.lies_near(bbox, 0.001));
+        assert!(mark.lies_near(bbox, 0.01));
+    }
+
+    #[test]
+    fn every_error_has_both_languages() {
+        let errors = [
+            MarkError::MissingId,
+            MarkError::MissingGeometry,
+            MarkError::UnknownCategory("x".into()),
+            MarkError::Geometry(GeometryError::EmptyPolygon),
+        ];
+        for e in errors {
+            assert!(!e.es().is_empty() && !e.en().is_empty());
+            assert_ne!(e.es(), e.en());
+        }
+    }
+}

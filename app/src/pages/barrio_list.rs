@@ -1,0 +1,106 @@
+//! `/`: the barrios of the city, with a search box, each opening its map.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::data;
+use crate::model::BarrioSummary;
+
+/// Lower case without accents, so "olimpica" finds "Villa Olímpica".
+fn fold(s: &str) -> String {
+    s.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'á' => 'a',
+            'é' => 'e',
+            'í' => 'i',
+            'ó' => 'o',
+            'ú' | 'ü' => 'u',
+            'ñ' => 'n',
+            c => c,
+        })
+        .collect()
+}
+
+#[component]
+pub fn BarrioListPage() -> impl IntoView {
+    let barrios = Resource::new(|| (), |_| data::list_barrios());
+    let query = RwSignal::new(String::new());
+    view! {
+        <Title text="Barrios"/>
+        <section class="page">
+            <div class="intro">
+                <h1>"Cartografía social para la seguridad"</h1>
+                <p>"Elija su barrio para marcar en el mapa los lugares donde hay problemas de seguridad y convivencia. Lo que marque se guarda en este dispositivo, aunque no haya señal."</p>
+            </div>
+            <label class="search">
+                <span>"Buscar barrio"</span>
+                <input
+                    type="search"
+                    placeholder="Ej.: Pescaíto, Bastidas…"
+                    autocomplete="off"
+                    prop:value=move || query.get()
+                    on:input=move |ev| query.set(event_target_value(&ev))
+                />
+            </label>
+            <Suspense fallback=|| view! { <p class="loading">"Cargando barrios…"</p> }>
+                {move || Suspend::new(async move {
+                    match barrios.await {
+                        Ok(list) => view! { <BarrioList list query/> }.into_any(),
+                        Err(e) => view! {
+                            <p class="error">"No se pudo cargar la lista de barrios: " {e}</p>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <p class="attribution">
+                "Límites de barrios: estudio de vulnerabilidad de Santa Marta (repositorio público riskmapogricc)."
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn BarrioList(list: Vec<BarrioSummary>, query: RwSignal<String>) -> impl IntoView {
+    let total = list.len();
+    let folded: Vec<(String, BarrioSummary)> = list.into_iter().map(|b| (fold(&b.name), b)).collect();
+    let visible = Memo::new(move |_| {
+        let q = fold(query.get().trim());
+        folded.iter().filter(|(name, _)| q.is_empty() || name.contains(&q)).map(|(_, b)| b.clone()).collect::<Vec<_>>()
+    });
+    view! {
+        <p class="count" data-testid="barrio-count">
+            {move || {
+                let n = visible.read().len();
+                if n == total { format!("{total} barrios") } else { format!("{n} de {total} barrios") }
+            }}
+        </p>
+        <ul class="barrio-list">
+            <For each=move || visible.get() key=|b| b.id let:b>
+                <li>
+                    <a class="barrio-link" href=format!("/barrio/{}", b.id) data-code=b.code.clone()>
+                        <span class="barrio-name">{b.name.clone()}</span>
+                        <span class="barrio-meta">{format!("{:.0} ha", b.area_ha)}</span>
+                        <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">
+                            <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round"/>
+                        </svg>
+                    </a>
+                </li>
+            </For>
+        </ul>
+        <Show when=move || visible.read().is_empty()>
+            <p class="empty">"Ningún barrio coincide con la búsqueda."</p>
+        </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold;
+
+    #[test]
+    fn search_ignores_accents_and_case() {
+        assert_eq!(fold("Villa Olímpica"), "villa olimpica");
+        assert_eq!(fold("PEÑA"), "pena");
+    }
+}

@@ -1,0 +1,9 @@
+//! The app's pages, one per route.
+
+mod barrio_list;
+mod barrio_map;
+mod not_found;
+
+pub use barrio_list::BarrioListPage;
+pub use barrio_map::BarrioMapPage;
+pub use not_found::NotFoundPage;

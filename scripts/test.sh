@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The README's "test": installs what is missing, runs every Rust test of the workspace, builds
+# the release app, and runs the browser tests in headless Chromium. Exits non-zero on any failure.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+"$ROOT/scripts/setup.sh"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+echo "== Rust tests (unit, integration, doc) =="
+cargo test --workspace --locked
+
+echo "== Release build =="
+"$ROOT/scripts/build.sh"
+
+echo "== Browser tests (headless Chromium) =="
+cd "$ROOT/end2end"
+node --test --test-concurrency=1 --test-reporter=spec tests/

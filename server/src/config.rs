@@ -1,0 +1,97 @@
+//! Command-line and environment configuration, with defaults that work from a fresh clone.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Cartobarrio: cartografía social para la seguridad. Serves the app and its API, and keeps
+/// every mark in an embedded SQLite database.
+#[derive(Debug, Parser)]
+#[command(name = "cartobarrio", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub server: ServerConfig,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the app and the API (the default).
+    Serve,
+    /// Dissolve a GeoJSON file of barrio pieces into one boundary per barrio and write it as a
+    /// seed file, printing a report of every piece repaired or skipped.
+    DeriveSeed {
+        /// The source FeatureCollection (WGS84).
+        #[arg(long)]
+        input: PathBuf,
+        /// Where to write the dissolved barrios.
+        #[arg(long)]
+        output: PathBuf,
+        /// Where to write the JSON report (repaired and skipped pieces).
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Property holding the barrio name.
+        #[arg(long, default_value = "name")]
+        name_property: String,
+        /// Property holding the comuna, if the file has one.
+        #[arg(long)]
+        comuna_property: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServerConfig {
+    /// Address to listen on; port 0 picks a free port (the chosen address is printed).
+    #[arg(long, env = "CARTOBARRIO_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    pub addr: SocketAddr,
+    /// SQLite database file; created with its folder on first start, and seeded with the
+    /// Santa Marta barrios.
+    #[arg(long, env = "CARTOBARRIO_DB", default_value = "data/cartobarrio.sqlite3", global = true)]
+    pub db: PathBuf,
+    /// Log filter, e.g. `info`, `debug`, `server=debug,tower_http=info`.
+    #[arg(long, env = "CARTOBARRIO_LOG", default_value = "info", global = true)]
+    pub log: String,
+    /// Log format: readable text or one JSON object per line.
+    #[arg(long, env = "CARTOBARRIO_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+    /// Folder with the built site (the `pkg/` wasm, JS and CSS, and the public files).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    pub site_root: PathBuf,
+    /// Largest request body accepted by the API, in bytes.
+    #[arg(long, env = "CARTOBARRIO_MAX_BODY", default_value_t = 64 * 1024, global = true)]
+    pub max_body_bytes: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_work_from_a_fresh_clone() {
+        let cli = Cli::try_parse_from(["cartobarrio"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.server.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(cli.server.db, PathBuf::from("data/cartobarrio.sqlite3"));
+    }
+
+    #[test]
+    fn flags_override_defaults() {
+        let cli = Cli::try_parse_from(["cartobarrio", "serve", "--addr", "127.0.0.1:0", "--db", "/tmp/x.db", "--log-format", "json"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Serve)));
+        assert_eq!(cli.server.addr.port(), 0);
+        assert_eq!(cli.server.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn a_bad_address_is_refused() {
+        assert!(Cli::try_parse_from(["cartobarrio", "--addr", "localhost"]).is_err());
+    }
+}

@@ -1,0 +1,47 @@
+//! HTTP routes: the JSON API under `/api/v1`, the health check, and the server-rendered app.
+
+mod barrios;
+mod health;
+mod marks;
+
+use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::config::LeptosOptions;
+
+use crate::store::Store;
+
+/// Everything a handler may need, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub store: Store,
+    pub max_body_bytes: usize,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl FromRef<AppState> for Store {
+    fn from_ref(state: &AppState) -> Self {
+        state.store.clone()
+    }
+}
+
+/// The versioned JSON API. Old clients keep the URL they were built with, so paths here are
+/// fixed and never hashed.
+pub fn api_routes(max_body_bytes: usize) -> Router<AppState> {
+    Router::new()
+        .route("/barrios", get(barrios::list))
+        .route("/barrios/{id}", get(barrios::one))
+        .route("/barrios/{id}/marks", get(marks::list_for_barrio))
+        .route("/marks", post(marks::create))
+        .layer(DefaultBodyLimit::max(max_body_bytes))
+}
+
+pub fn health_routes() -> Router<AppState> {
+    Router::new().route("/healthz", get(health::healthz))
+}

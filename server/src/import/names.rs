@@ -1,0 +1,88 @@
+//! Barrio names as they come in real files ("LA  PAZ", "juan xxiii ") made comparable, and
+//! turned into a display name and a stable code.
+
+/// Upper case, single spaces, no leading/trailing spaces or dots: the key pieces dissolve on.
+pub fn normalize(raw: &str) -> String {
+    raw.split_whitespace().collect::<Vec<_>>().join(" ").trim_matches('.').trim().to_uppercase()
+}
+
+/// "LOS ALCAZARES" → "Los Alcazares", "13 DE JUNIO" → "13 de Junio", "JUAN XXIII" → "Juan XXIII".
+pub fn display_name(normalized: &str) -> String {
+    const SMALL: &[&str] = &["DE", "DEL", "LA", "LAS", "LOS", "EL", "Y", "E"];
+    normalized
+        .split(' ')
+        .enumerate()
+        .map(|(i, word)| {
+            if is_roman_numeral(word) {
+                word.to_string()
+            } else if i > 0 && SMALL.contains(&word) {
+                word.to_lowercase()
+            } else {
+                let lower = word.to_lowercase();
+                let mut chars = lower.chars();
+                match chars.next() {
+                    Some(first) => first.to_uppercase().chain(chars).collect(),
+                    None => String::new(),
+                }
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Roman numerals such as "II" or "XXIII" (longer than one letter, so "I" in "I ETAPA" is
+/// kept as a word and "V" is not mistaken for anything).
+fn is_roman_numeral(word: &str) -> bool {
+    word.len() > 1 && word.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C'))
+}
+
+/// A URL-safe code: lower-case ASCII letters, digits and hyphens ("Villa Olímpica" → "villa-olimpica").
+pub fn code(normalized: &str) -> String {
+    let mut out = String::with_capacity(normalized.len());
+    for c in normalized.chars() {
+        let mapped = match c {
+            'Á' | 'À' | 'Ä' | 'á' | 'à' | 'ä' => 'a',
+            'É' | 'È' | 'Ë' | 'é' | 'è' | 'ë' => 'e',
+            'Í' | 'Ì' | 'Ï' | 'í' | 'ì' | 'ï' => 'i',
+            'Ó' | 'Ò' | 'Ö' | 'ó' | 'ò' | 'ö' => 'o',
+            'Ú' | 'Ù' | 'Ü' | 'ú' | 'ù' | 'ü' => 'u',
+            'Ñ' | 'ñ' => 'n',
+            c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase(),
+            _ => '-',
+        };
+        if mapped == '-' && (out.is_empty() || out.ends_with('-')) {
+            continue;
+        }
+        out.push(mapped);
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn double_spaces_and_case_are_folded() {
+        assert_eq!(normalize("  la  Paz "), "LA PAZ");
+        assert_eq!(normalize("CR. COLON"), "CR. COLON");
+        assert_eq!(normalize("BOSTON."), "BOSTON");
+    }
+
+    #[test]
+    fn display_names_read_like_spanish_titles() {
+        assert_eq!(display_name("LOS ALCAZARES"), "Los Alcazares");
+        assert_eq!(display_name("13 DE JUNIO"), "13 de Junio");
+        assert_eq!(display_name("JUAN XXIII"), "Juan XXIII");
+        assert_eq!(display_name("EL REPOSO"), "El Reposo");
+        assert_eq!(display_name("VILLA DEL RIO"), "Villa del Rio");
+    }
+
+    #[test]
+    fn codes_are_url_safe() {
+        assert_eq!(code("VILLA OLÍMPICA"), "villa-olimpica");
+        assert_eq!(code("CR. COLON"), "cr-colon");
+        assert_eq!(code("13 DE JUNIO"), "13-de-junio");
+        assert_eq!(code("PEÑA"), "pena");
+    }
+}

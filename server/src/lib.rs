@@ -1,0 +1,106 @@
+//! Cartobarrio's server: configuration, the SQLite store, seed import, the JSON API and the
+//! server-side rendering of the Leptos app. `main.rs` only parses arguments and calls in here.
+
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod import;
+pub mod seed;
+pub mod store;
+mod catalog;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+use app::data::SharedCatalog;
+use axum::Router;
+use leptos::config::{Env, LeptosOptions};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::trace::TraceLayer;
+
+use crate::config::{LogFormat, ServerConfig};
+use crate::http::AppState;
+use crate::store::Store;
+
+/// Builds the whole application router for a store; tests call this without opening a port.
+pub fn router(store: Store, config: &ServerConfig) -> Router {
+    let leptos_options = LeptosOptions::builder()
+        .output_name("cartobarrio")
+        .site_root(config.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .env(if std::env::var("LEPTOS_ENV").is_ok_and(|v| v.eq_ignore_ascii_case("dev")) { Env::DEV } else { Env::PROD })
+        .site_addr(config.addr)
+        .build();
+    let state = AppState { leptos_options: leptos_options.clone(), store: store.clone(), max_body_bytes: config.max_body_bytes };
+    let catalog: SharedCatalog = Arc::new(catalog::StoreCatalog(store));
+    let routes = generate_route_list(app::App);
+    Router::new()
+        .merge(http::health_routes())
+        .nest("/api/v1", http::api_routes(config.max_body_bytes))
+        .leptos_routes_with_context(&state, routes, move || provide_context(catalog.clone()), {
+            let options = leptos_options.clone();
+            move || app::shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Opens (and on first start, seeds) the store, then serves until Ctrl-C or SIGTERM.
+pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
+    let store = Store::open(&config.db).with_context(|| format!("opening the database {}", config.db.display()))?;
+    let seeded = seed::seed_if_empty(&store).await.context("seeding the demo barrios")?;
+    if seeded > 0 {
+        tracing::info!(barrios = seeded, "new database seeded with the Santa Marta barrios");
+    }
+    let listener = tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, db = %config.db.display(), "listening");
+    // One plain line on stdout for people and for the test harness, which may ask for port 0.
+    println!("Cartobarrio escuchando en http://{addr}");
+    axum::serve(listener, router(store, &config)).with_graceful_shutdown(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
+
+/// Structured logs on stderr; the filter comes from the configuration.
+pub fn init_tracing(filter: &str, format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
+/// `cartobarrio derive-seed`: dissolves a barrio file and writes the seed and its report.
+pub fn derive_seed(
+    input: &Path,
+    output: &Path,
+    report_path: Option<&Path>,
+    options: &import::DissolveOptions,
+) -> anyhow::Result<import::ImportReport> {
+    let bytes = std::fs::read(input).with_context(|| format!("reading {}", input.display()))?;
+    let (barrios, report) = import::dissolve_barrios(&bytes, options)?;
+    std::fs::write(output, seed::to_geojson(&barrios)).with_context(|| format!("writing {}", output.display()))?;
+    if let Some(path) = report_path {
+        std::fs::write(path, serde_json::to_string_pretty(&report)? + "\n").with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(report)
+}

@@ -1,0 +1,105 @@
+//! The demo barrios a new database starts with: real Santa Marta boundaries, dissolved once
+//! from the source file by `cartobarrio derive-seed` and kept in the repository with their
+//! provenance (`server/seed/README.md`).
+
+use geo::BoundingRect;
+use serde_json::{json, Map, Value as Json};
+
+use crate::import::DissolvedBarrio;
+use crate::store::{NewBarrio, Store, StoreError};
+
+/// The derived seed file, compiled into the binary so a fresh machine needs nothing else.
+pub const SANTA_MARTA: &str = include_str!("../seed/santa-marta-barrios.geojson");
+
+/// Attribution stored with each seeded barrio and shown beside its map.
+pub const SANTA_MARTA_SOURCE: &str =
+    "Límites: estudio de vulnerabilidad de Santa Marta, repositorio público Zluifer21/riskmapogricc (sin licencia declarada).";
+
+/// Writes dissolved barrios as the seed GeoJSON FeatureCollection (one feature per line, so
+/// diffs of the file stay readable).
+pub fn to_geojson(barrios: &[DissolvedBarrio]) -> String {
+    let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
+    for (i, b) in barrios.iter().enumerate() {
+        let geometry = geojson::Geometry::new(geojson::Value::from(&b.boundary));
+        let feature = json!({
+            "type": "Feature",
+            "properties": {
+                "code": b.code,
+                "name": b.name,
+                "source_name": b.source_name,
+                "comuna": b.comuna,
+                "area_ha": (b.area_ha * 100.0).round() / 100.0,
+                "pieces": b.pieces,
+            },
+            "geometry": geometry,
+        });
+        out.push_str(&feature.to_string());
+        out.push_str(if i + 1 < barrios.len() { ",\n" } else { "\n" });
+    }
+    out.push_str("]}\n");
+    out
+}
+
+/// Reads a seed file written by [`to_geojson`].
+pub fn parse(seed: &str, source: &str) -> Result<Vec<NewBarrio>, String> {
+    let fc: geojson::FeatureCollection = seed.parse().map_err(|e: geojson::Error| e.to_string())?;
+    fc.features
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let props: Map<String, Json> = f.properties.unwrap_or_default();
+            let text = |k: &str| props.get(k).and_then(Json::as_str).map(str::to_string);
+            let geometry = f.geometry.ok_or(format!("feature {i}: no geometry"))?;
+            let geo: geo::Geometry<f64> = geometry.value.clone().try_into().map_err(|e| format!("feature {i}: {e}"))?;
+            let rect = geo.bounding_rect().ok_or(format!("feature {i}: empty geometry"))?;
+            Ok(NewBarrio {
+                code: text("code").ok_or(format!("feature {i}: no code"))?,
+                name: text("name").ok_or(format!("feature {i}: no name"))?,
+                comuna: text("comuna"),
+                boundary: geometry,
+                bbox: [rect.min().x, rect.min().y, rect.max().x, rect.max().y],
+                area_ha: props.get("area_ha").and_then(Json::as_f64).unwrap_or(0.0),
+                source: source.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Loads the Santa Marta barrios into an empty database. Returns how many were added.
+pub async fn seed_if_empty(store: &Store) -> Result<usize, StoreError> {
+    if store.barrio_count().await? > 0 {
+        return Ok(0);
+    }
+    let barrios = parse(SANTA_MARTA, SANTA_MARTA_SOURCE).map_err(StoreError::Corrupt)?;
+    store.insert_barrios(barrios).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_seed_has_the_327_named_barrios_of_santa_marta() {
+        let barrios = parse(SANTA_MARTA, SANTA_MARTA_SOURCE).unwrap();
+        assert!(barrios.len() >= 300, "{}", barrios.len());
+        let codes: std::collections::HashSet<_> = barrios.iter().map(|b| &b.code).collect();
+        assert_eq!(codes.len(), barrios.len(), "codes are unique");
+        for b in &barrios {
+            let [x0, y0, x1, y1] = b.bbox;
+            assert!((-74.3..=-74.0).contains(&x0) && (-74.3..=-74.0).contains(&x1), "{}", b.name);
+            assert!((11.0..=11.3).contains(&y0) && (11.0..=11.3).contains(&y1), "{}", b.name);
+            assert!(b.area_ha > 0.0, "{}", b.name);
+        }
+        assert!(barrios.iter().any(|b| b.name == "Los Alcazares"));
+    }
+
+    #[tokio::test]
+    async fn seeding_happens_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.sqlite3")).unwrap();
+        let first = seed_if_empty(&store).await.unwrap();
+        assert!(first >= 300);
+        assert_eq!(seed_if_empty(&store).await.unwrap(), 0);
+        assert_eq!(store.barrio_count().await.unwrap(), first as i64);
+    }
+}

@@ -1,0 +1,89 @@
+//! Barrio rows: insertion of imported boundaries, the list, one barrio with its boundary.
+
+use app::model::{Barrio, BarrioSummary};
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::{Store, StoreError};
+
+/// A barrio ready to be stored; the boundary is a GeoJSON Polygon or MultiPolygon.
+#[derive(Debug, Clone)]
+pub struct NewBarrio {
+    pub code: String,
+    pub name: String,
+    pub comuna: Option<String>,
+    pub boundary: geojson::Geometry,
+    /// `[min_lon, min_lat, max_lon, max_lat]`
+    pub bbox: [f64; 4],
+    pub area_ha: f64,
+    pub source: String,
+}
+
+fn summary(row: &Row<'_>) -> rusqlite::Result<BarrioSummary> {
+    Ok(BarrioSummary { id: row.get(0)?, code: row.get(1)?, name: row.get(2)?, comuna: row.get(3)?, area_ha: row.get(4)? })
+}
+
+impl Store {
+    /// Inserts barrios in one transaction: all or none.
+    pub async fn insert_barrios(&self, barrios: Vec<NewBarrio>) -> Result<usize, StoreError> {
+        self.call(move |c| {
+            let tx = c.transaction()?;
+            {
+                let mut stmt = tx.prepare(
+                    "INSERT INTO barrios (code, name, comuna, boundary, min_lon, min_lat, max_lon, max_lat, area_ha, source)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                )?;
+                for b in &barrios {
+                    let boundary = serde_json::to_string(&b.boundary).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    let [a, b2, c2, d] = b.bbox;
+                    stmt.execute(params![b.code, b.name, b.comuna, boundary, a, b2, c2, d, b.area_ha, b.source])?;
+                }
+            }
+            tx.commit()?;
+            Ok(barrios.len())
+        })
+        .await
+    }
+
+    pub async fn barrio_count(&self) -> Result<i64, StoreError> {
+        self.call(|c| Ok(c.query_row("SELECT count(*) FROM barrios", [], |r| r.get(0))?)).await
+    }
+
+    /// All barrios, in alphabetical order of their name.
+    pub async fn list_barrios(&self) -> Result<Vec<BarrioSummary>, StoreError> {
+        self.call(|c| {
+            let mut stmt = c.prepare("SELECT id, code, name, comuna, area_ha FROM barrios ORDER BY name COLLATE NOCASE, id")?;
+            let rows = stmt.query_map([], summary)?.collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    pub async fn barrio(&self, id: i64) -> Result<Option<Barrio>, StoreError> {
+        self.call(move |c| {
+            let row = c
+                .query_row(
+                    "SELECT id, code, name, comuna, area_ha, boundary, source FROM barrios WHERE id = ?1",
+                    [id],
+                    |r| Ok((summary(r)?, r.get::<_, String>(5)?, r.get::<_, String>(6)?)),
+                )
+                .optional()?;
+            row.map(|(summary, boundary, source)| {
+                let boundary = serde_json::from_str(&boundary).map_err(|e| StoreError::Corrupt(format!("barrio {id}: {e}")))?;
+                Ok(Barrio { summary, boundary, source })
+            })
+            .transpose()
+        })
+        .await
+    }
+
+    /// The barrio's bounding box `[min_lon, min_lat, max_lon, max_lat]`, if it exists.
+    pub async fn barrio_bbox(&self, id: i64) -> Result<Option<[f64; 4]>, StoreError> {
+        self.call(move |c| {
+            Ok(c.query_row("SELECT min_lon, min_lat, max_lon, max_lat FROM barrios WHERE id = ?1", [id], |r| {
+                Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?])
+            })
+            .optional()?)
+        })
+        .await
+    }
+}

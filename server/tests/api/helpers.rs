@@ -1,0 +1,134 @@
+//! Spawns the application for a test and builds request bodies.
+
+use std::path::PathBuf;
+
+use serde_json::{json, Value};
+use server::config::{LogFormat, ServerConfig};
+use server::store::Store;
+
+pub struct TestApp {
+    pub url: String,
+    pub client: reqwest::Client,
+    pub db_path: PathBuf,
+    // Kept alive for the test's duration; the folder is removed on drop.
+    _dir: tempfile::TempDir,
+}
+
+pub fn config(db: PathBuf) -> ServerConfig {
+    ServerConfig {
+        addr: "127.0.0.1:0".parse().expect("literal address"),
+        db,
+        log: "warn".into(),
+        log_format: LogFormat::Text,
+        site_root: PathBuf::from("target/site"),
+        max_body_bytes: 64 * 1024,
+    }
+}
+
+/// Starts the app on a free port with a fresh, seeded database.
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db_path = dir.path().join("cartobarrio.sqlite3");
+    let url = serve_on(&db_path).await;
+    TestApp { url, client: reqwest::Client::new(), db_path, _dir: dir }
+}
+
+/// Serves the database at `db_path` (opening and seeding it as `serve` does) on a free port.
+pub async fn serve_on(db_path: &std::path::Path) -> String {
+    let store = Store::open(db_path).expect("open store");
+    server::seed::seed_if_empty(&store).await.expect("seed");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let router = server::router(store, &config(db_path.to_path_buf()));
+    tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
+    format!("http://{addr}")
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.url)).send().await.expect("request")
+    }
+
+    pub async fn post_mark(&self, body: impl Into<reqwest::Body>) -> (u16, Value) {
+        let res = self
+            .client
+            .post(format!("{}/api/v1/marks", self.url))
+            .header("Content-Type", "application/geo+json")
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        let status = res.status().as_u16();
+        let json = res.json().await.unwrap_or(Value::Null);
+        (status, json)
+    }
+
+    pub async fn barrio_id(&self, code: &str) -> i64 {
+        let list: Vec<Value> = self.get("/api/v1/barrios").await.json().await.expect("json");
+        list.iter().find(|b| b["code"] == code).and_then(|b| b["id"].as_i64()).expect("barrio in seed")
+    }
+
+    pub async fn stored_marks(&self, barrio_id: i64) -> Vec<Value> {
+        let fc: Value = self.get(&format!("/api/v1/barrios/{barrio_id}/marks")).await.json().await.expect("json");
+        fc["features"].as_array().cloned().unwrap_or_default()
+    }
+}
+
+/// A point mark Feature for `barrio_id`, in the middle of Santa Marta's Pescaíto area.
+pub struct MarkBuilder {
+    pub id: String,
+    pub barrio_id: i64,
+    pub category: String,
+    pub coordinates: Value,
+}
+
+impl MarkBuilder {
+    pub fn new(barrio_id: i64, lon: f64, lat: f64) -> Self {
+        MarkBuilder {
+            id: "01937f3a-1b2c-7d4e-8f50-6a7b8c9d0e1f".into(),
+            barrio_id,
+            category: "hurto_personas".into(),
+            coordinates: json!([lon, lat]),
+        }
+    }
+    pub fn id(mut self, id: &str) -> Self {
+        self.id = id.into();
+        self
+    }
+    pub fn category(mut self, c: &str) -> Self {
+        self.category = c.into();
+        self
+    }
+    pub fn json(&self) -> Value {
+        json!({
+            "type": "Feature",
+            "id": self.id,
+            "geometry": { "type": "Point", "coordinates": self.coordinates },
+            "properties": { "barrio_id": self.barrio_id, "category": self.category, "description": "", "created_at_ms": 1_764_000_000_000_i64 }
+        })
+    }
+    pub fn body(&self) -> String {
+        self.json().to_string()
+    }
+}
+
+/// The centre of a barrio's bounding box, from the API.
+pub async fn centre_of(app: &TestApp, barrio_id: i64) -> (f64, f64) {
+    let b: Value = app.get(&format!("/api/v1/barrios/{barrio_id}")).await.json().await.expect("json");
+    let mut xs = Vec::new();
+    let mut ys = Vec::new();
+    collect(&b["boundary"]["coordinates"], &mut xs, &mut ys);
+    let mid = |v: &[f64]| (v.iter().cloned().fold(f64::INFINITY, f64::min) + v.iter().cloned().fold(f64::NEG_INFINITY, f64::max)) / 2.0;
+    (mid(&xs), mid(&ys))
+}
+
+fn collect(v: &Value, xs: &mut Vec<f64>, ys: &mut Vec<f64>) {
+    match v.as_array() {
+        Some(a) if a.len() >= 2 && a[0].is_number() => {
+            xs.push(a[0].as_f64().unwrap_or_default());
+            ys.push(a[1].as_f64().unwrap_or_default());
+        }
+        Some(a) => a.iter().for_each(|x| collect(x, xs, ys)),
+        None => {}
+    }
+}

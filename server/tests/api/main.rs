@@ -1,0 +1,6 @@
+//! Integration tests: the real router on a free loopback port, over a real SQLite file in a
+//! temporary folder, seeded as on first start.
+
+mod helpers;
+mod marks;
+mod pages;

@@ -1,0 +1,51 @@
+//! Server-rendered pages and the health check.
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn health_check_is_ok() {
+    let app = spawn_app().await;
+    let res = app.get("/healthz").await;
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+}
+
+#[tokio::test]
+async fn the_home_page_lists_the_barrios_in_spanish() {
+    let app = spawn_app().await;
+    let res = app.get("/").await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="es-CO""#));
+    assert!(html.contains("Buscar barrio"));
+    assert!(html.contains("Pescaito"));
+    assert!(html.contains(r#"href="/pkg/cartobarrio.js""#), "hydration scripts are included");
+}
+
+#[tokio::test]
+async fn a_barrio_page_renders_its_boundary_and_palette() {
+    let app = spawn_app().await;
+    let id = app.barrio_id("bastidas").await;
+    let html = app.get(&format!("/barrio/{id}")).await.text().await.unwrap();
+    assert!(html.contains(r#"class="barrio-boundary""#));
+    assert!(html.contains("Bastidas"));
+    for label in ["Hurto a personas", "Riñas", "Expendio de drogas", "Alumbrado deficiente", "Lote baldío"] {
+        assert!(html.contains(label), "{label}");
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_barrio_page_says_so() {
+    let app = spawn_app().await;
+    let html = app.get("/barrio/999999").await.text().await.unwrap();
+    assert!(html.contains("Ese barrio no existe"));
+}
+
+#[tokio::test]
+async fn an_unknown_address_is_a_404_page() {
+    let app = spawn_app().await;
+    let res = app.get("/no/existe").await;
+    assert_eq!(res.status(), 404);
+    assert!(res.text().await.unwrap().contains("No encontramos esta página"));
+}
