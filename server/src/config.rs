@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// Cartobarrio: cartografía social para la seguridad. Serves the app and its API, and keeps
 /// every mark in an embedded SQLite database.
 #[derive(Debug, Parser)]
-#[command(name = "cartobarrio", version, about)]
+#[command(name = "cartobarrio", version)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
