@@ -7,12 +7,13 @@ cd "$ROOT"
 "$ROOT/scripts/setup.sh"
 export PATH="$HOME/.cargo/bin:$PATH"
 
+# Each stage is bounded, so a hung test fails CI instead of running into its time limit.
 echo "== Rust tests (unit, integration, doc) =="
-cargo test --workspace --locked
+timeout 1800 cargo test --workspace --locked
 
 echo "== Release build =="
 "$ROOT/scripts/build.sh"
 
 echo "== Browser tests (headless Chromium) =="
 cd "$ROOT/end2end"
-node --test --test-concurrency=1 --test-reporter=spec tests/
+timeout 900 node --test --test-concurrency=1 --test-reporter=spec tests/

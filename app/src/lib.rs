@@ -11,16 +11,20 @@ pub mod pages;
 pub mod client;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos::config::Env;
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, StaticSegment};
 
 use crate::components::icons::IconSprite;
+use crate::components::pwa::{provide_device_state, UpdateBanner};
 use crate::components::status::{provide_sync_state, ConnectionStatus};
 use crate::pages::{BarrioListPage, BarrioMapPage, NotFoundPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The service worker fights `cargo leptos watch`'s reloads: only production registers it.
+    let register_worker = matches!(options.env, Env::PROD);
     view! {
         <!DOCTYPE html>
         <html lang="es-CO">
@@ -29,7 +33,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
                 <meta name="theme-color" content="#0b5d4b"/>
                 <meta name="description" content="Cartografía social para la seguridad: mapas de los problemas del barrio, hechos por sus vecinos."/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="icon" href="/icons/icon.svg" type="image/svg+xml"/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
+                {register_worker.then(|| view! { <script src="/sw-register.js" defer></script> })}
                 <MetaTags/>
             </head>
             <body>
@@ -43,8 +52,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_sync_state();
+    provide_device_state();
     view! {
-        <Stylesheet id="leptos" href="/pkg/cartobarrio.css"/>
         <Title formatter=|text: String| if text.is_empty() { "Cartobarrio".to_string() } else { format!("{text} · Cartobarrio") }/>
         <IconSprite/>
         <Router>
@@ -58,6 +67,7 @@ pub fn App() -> impl IntoView {
                 </a>
                 <ConnectionStatus/>
             </header>
+            <UpdateBanner/>
             <main>
                 <Routes fallback=NotFoundPage>
                     <Route path=StaticSegment("") view=BarrioListPage/>

@@ -37,3 +37,13 @@ export function collectPageErrors(page) {
   });
   return errors;
 }
+
+/** Waits until the service worker controls the page (needed before going offline). */
+export async function waitForServiceWorker(page) {
+  await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+}
+
+export async function tapMap(page, fx = 0.5, fy = 0.5) {
+  const box = await page.locator('svg.map').boundingBox();
+  await page.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
+}

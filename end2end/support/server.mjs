@@ -8,14 +8,20 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export async function startServer() {
-  const dir = mkdtempSync(join(tmpdir(), 'cartobarrio-e2e-'));
+/**
+ * Options: `dir` reuses a data folder (kept on stop: the caller owns it), `port` a fixed port
+ * (to restart "the same" server), `buildId` a deployment label (a new one looks like a new
+ * deployment to installed service workers).
+ */
+export async function startServer({ dir: givenDir, port = 0, buildId = '' } = {}) {
+  const dir = givenDir ?? mkdtempSync(join(tmpdir(), 'cartobarrio-e2e-'));
   const bin = process.env.CARTOBARRIO_BIN ?? join(root, 'target', 'release', 'cartobarrio');
   const child = spawn(bin, ['serve'], {
     cwd: root,
     env: {
       ...process.env,
-      CARTOBARRIO_ADDR: '127.0.0.1:0',
+      CARTOBARRIO_ADDR: `127.0.0.1:${port}`,
+      CARTOBARRIO_BUILD_ID: buildId,
       CARTOBARRIO_DB: join(dir, 'cartobarrio.sqlite3'),
       CARTOBARRIO_LOG: process.env.CARTOBARRIO_LOG ?? 'warn',
       LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? join(root, 'target', 'site'),
@@ -47,7 +53,20 @@ export async function startServer() {
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (!givenDir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A port that is free right now on loopback. */
+export async function freePort() {
+  const { createServer } = await import('node:net');
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolvePort(port));
+    });
+  });
 }

@@ -65,6 +65,10 @@ pub struct ServerConfig {
     /// Folder with the built site (the `pkg/` wasm, JS and CSS, and the public files).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
     pub site_root: PathBuf,
+    /// Optional deployment label added to the service worker's version, so a server-only
+    /// change still reaches installed devices as "Hay una nueva versión".
+    #[arg(long, env = "CARTOBARRIO_BUILD_ID", default_value = "", global = true)]
+    pub build_id: String,
     /// Largest request body accepted by the API, in bytes.
     #[arg(long, env = "CARTOBARRIO_MAX_BODY", default_value_t = 64 * 1024, global = true)]
     pub max_body_bytes: usize,

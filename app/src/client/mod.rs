@@ -4,5 +4,6 @@
 
 pub mod device;
 pub mod dom;
+pub mod pwa;
 pub mod storage;
 pub mod sync;

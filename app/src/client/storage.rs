@@ -9,10 +9,19 @@ use crate::model::Mark;
 
 const DB_NAME: &str = "cartobarrio";
 /// Bump with every schema change, and declare every store each time: rexie deletes stores
-/// that a new version does not declare.
-const DB_VERSION: u32 = 1;
+/// that a new version does not declare. Opening an older database adds what is missing and
+/// keeps every record; data changes a version needs run in `migrate` after the open.
+///
+/// - 1: `marks` (key `id`, index `barrio_id`), `outbox` (key `mark_id`)
+/// - 2: adds `meta` (key `key`), holding this device's id
+const DB_VERSION: u32 = 2;
 const MARKS: &str = "marks";
 const OUTBOX: &str = "outbox";
+const META: &str = "meta";
+
+thread_local! {
+    static MIGRATED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -47,13 +56,52 @@ fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, StorageErr
     serde_wasm_bindgen::from_value(value).map_err(|e| StorageError::Decode(e.to_string()))
 }
 
+/// This device's identity, made once and kept in `meta`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DeviceRecord {
+    pub key: String,
+    pub device_id: String,
+    pub created_at_ms: i64,
+}
+
 pub async fn open() -> Result<Rexie, StorageError> {
-    Ok(Rexie::builder(DB_NAME)
+    let db = Rexie::builder(DB_NAME)
         .version(DB_VERSION)
         .add_object_store(ObjectStore::new(MARKS).key_path("id").add_index(Index::new("barrio_id", "barrio_id")))
         .add_object_store(ObjectStore::new(OUTBOX).key_path("mark_id"))
+        .add_object_store(ObjectStore::new(META).key_path("key"))
         .build()
-        .await?)
+        .await?;
+    if !MIGRATED.with(|m| m.get()) {
+        migrate(&db).await?;
+        MIGRATED.with(|m| m.set(true));
+    }
+    Ok(db)
+}
+
+/// Data migrations after the schema upgrade. From 1 to 2: give the device its id.
+async fn migrate(db: &Rexie) -> Result<(), StorageError> {
+    let tx = db.transaction(&[META], TransactionMode::ReadWrite)?;
+    let meta = tx.store(META)?;
+    if meta.get(JsValue::from_str("device")).await?.is_none() {
+        let record = DeviceRecord {
+            key: "device".into(),
+            device_id: super::device::new_id().to_string(),
+            created_at_ms: super::device::now_ms(),
+        };
+        meta.put(&to_js(&record)?, None).await?;
+    }
+    tx.done().await?;
+    Ok(())
+}
+
+/// The id this device was given when its database was created or upgraded.
+pub async fn device_id() -> Result<String, StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[META], TransactionMode::ReadOnly)?;
+    let value = tx.store(META)?.get(JsValue::from_str("device")).await?;
+    let record: DeviceRecord = from_js(value.ok_or_else(|| StorageError::Decode("no device record".into()))?)?;
+    Ok(record.device_id)
 }
 
 /// Saves a new mark and queues it for sending, in one transaction: both or neither.

@@ -2,4 +2,5 @@
 
 pub mod icons;
 pub mod palette;
+pub mod pwa;
 pub mod status;

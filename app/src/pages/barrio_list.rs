@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::components::pwa::DevicePanel;
 use crate::data;
 use crate::model::BarrioSummary;
 
@@ -53,6 +54,7 @@ pub fn BarrioListPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <DevicePanel/>
             <p class="attribution">
                 "Límites de barrios: estudio de vulnerabilidad de Santa Marta (repositorio público riskmapogricc)."
             </p>

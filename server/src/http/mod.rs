@@ -3,9 +3,12 @@
 mod barrios;
 mod health;
 mod marks;
+pub mod pwa;
 
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::routing::{get, post};
+use std::sync::Arc;
+
 use axum::Router;
 use leptos::config::LeptosOptions;
 
@@ -17,6 +20,12 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: Store,
     pub max_body_bytes: usize,
+    /// Identifies this deployment (asset hashes plus build id).
+    pub version: Arc<str>,
+    /// The generated service worker for this deployment.
+    pub service_worker: Arc<str>,
+    /// Whether `/pkg` files carry content hashes in their names (release builds).
+    pub hashed_assets: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -44,4 +53,8 @@ pub fn api_routes(max_body_bytes: usize) -> Router<AppState> {
 
 pub fn health_routes() -> Router<AppState> {
     Router::new().route("/healthz", get(health::healthz))
+}
+
+pub fn pwa_routes() -> Router<AppState> {
+    Router::new().route("/sw.js", get(pwa::service_worker))
 }

@@ -22,6 +22,7 @@ pub fn config(db: PathBuf) -> ServerConfig {
         log_format: LogFormat::Text,
         site_root: PathBuf::from("target/site"),
         max_body_bytes: 64 * 1024,
+        build_id: String::new(),
     }
 }
 
@@ -33,15 +34,31 @@ pub async fn spawn_app() -> TestApp {
     TestApp { url, client: reqwest::Client::new(), db_path, _dir: dir }
 }
 
+/// One runtime for every server the tests start, alive for the whole test process. Each
+/// `#[tokio::test]` has its own runtime, dropped when the test ends; the server-side rendering
+/// keeps process-wide state tied to the runtime it first ran on, so servers spawned on
+/// per-test runtimes sometimes hung once an earlier test's runtime was gone.
+fn server_runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("server runtime")
+    })
+}
+
 /// Serves the database at `db_path` (opening and seeding it as `serve` does) on a free port.
 pub async fn serve_on(db_path: &std::path::Path) -> String {
-    let store = Store::open(db_path).expect("open store");
-    server::seed::seed_if_empty(&store).await.expect("seed");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let router = server::router(store, &config(db_path.to_path_buf()));
-    tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
-    format!("http://{addr}")
+    let db_path = db_path.to_path_buf();
+    let (ready, url) = tokio::sync::oneshot::channel();
+    server_runtime().spawn(async move {
+        let store = Store::open(&db_path).expect("open store");
+        server::seed::seed_if_empty(&store).await.expect("seed");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let router = server::router(store, &config(db_path));
+        let _ = ready.send(format!("http://{addr}"));
+        axum::serve(listener, router).await.expect("serve");
+    });
+    url.await.expect("server started")
 }
 
 impl TestApp {

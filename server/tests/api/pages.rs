@@ -49,3 +49,26 @@ async fn an_unknown_address_is_a_404_page() {
     assert_eq!(res.status(), 404);
     assert!(res.text().await.unwrap().contains("No encontramos esta página"));
 }
+
+#[tokio::test]
+async fn the_service_worker_is_served_fresh_with_its_precache_list() {
+    let app = spawn_app().await;
+    let res = app.get("/sw.js").await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    let body = res.text().await.unwrap();
+    assert!(body.contains(r#"const PRECACHE = ["/","/manifest.webmanifest""#), "{}", &body[..400]);
+    assert!(!body.contains("__VERSION__"));
+}
+
+#[tokio::test]
+async fn pages_link_the_manifest_and_say_which_version_rendered_them() {
+    let app = spawn_app().await;
+    let res = app.get("/").await;
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    assert!(res.headers().contains_key("x-cartobarrio-version"));
+    let html = res.text().await.unwrap();
+    assert!(html.contains(r#"<link rel="manifest" href="/manifest.webmanifest">"#));
+    assert!(html.contains(r#"<script src="/sw-register.js" defer>"#));
+}

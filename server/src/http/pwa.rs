@@ -1,0 +1,39 @@
+//! What makes the app installable and usable offline: the generated service worker, and the
+//! caching headers that let the browser keep hashed assets forever but never a stale page.
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+
+pub async fn service_worker(State(state): State<AppState>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            // Browsers must fetch the worker fresh to notice a new deployment.
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        state.service_worker.to_string(),
+    )
+        .into_response()
+}
+
+/// Adds caching headers: hashed `/pkg` files are immutable; HTML pages are revalidated and say
+/// which deployment rendered them (the worker caches only pages of its own version).
+pub async fn cache_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let hashed_asset = state.hashed_assets && request.uri().path().starts_with("/pkg/");
+    let mut response = next.run(request).await;
+    let success = response.status().is_success();
+    let headers = response.headers_mut();
+    if hashed_asset && success {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    } else if headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| ct.starts_with("text/html")) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        if let Ok(v) = HeaderValue::from_str(&state.version) {
+            headers.insert("x-cartobarrio-version", v);
+        }
+    }
+    response
+}

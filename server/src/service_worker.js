@@ -1,0 +1,121 @@
+// Cartobarrio's service worker: the app starts and works with no network after one visit.
+// Generated per deployment by the server (src/assets.rs fills in VERSION and PRECACHE), so a new
+// build changes these bytes and the browser installs the new worker, which then *waits*: it takes
+// over only when the person presses "Actualizar", never in the middle of a workshop.
+'use strict';
+
+const VERSION = "__VERSION__";
+const PRECACHE = [/* __PRECACHE__ */];
+const SHELL_CACHE = `cartobarrio-shell-${VERSION}`;
+// Pages reference this version's hashed assets, so they live and die with the version.
+const PAGES_CACHE = `cartobarrio-pages-${VERSION}`;
+// Barrio data does not depend on the app version and survives updates.
+const DATA_CACHE = 'cartobarrio-data-v1';
+// On a weak link, wait this long for the network before answering from the cache.
+const NETWORK_WAIT_MS = 3500;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches.open(SHELL_CACHE).then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: 'reload' })))),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    const keep = new Set([SHELL_CACHE, PAGES_CACHE, DATA_CACHE]);
+    for (const name of await caches.keys()) {
+      if (name.startsWith('cartobarrio-') && !keep.has(name)) await caches.delete(name);
+    }
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data && event.data.type === 'SKIP_WAITING') self.skipWaiting();
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  // Marks are POSTed: those always go to the network; the device's outbox retries them.
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname === '/sw.js' || url.pathname === '/healthz') return;
+  if (request.mode === 'navigate') {
+    event.respondWith(page(event, url));
+  } else if (url.pathname.startsWith('/pkg/') || PRECACHE.includes(url.pathname)) {
+    event.respondWith(cacheFirst(request));
+  } else if (url.pathname.startsWith('/api/v1/barrios')) {
+    event.respondWith(networkFirst(event, request, DATA_CACHE, (res) => res.ok));
+    // A barrio opened by in-app navigation never had its page requested: fetch it now, so
+    // reloading or reopening that barrio offline works too.
+    const barrio = url.pathname.match(/^\/api\/v1\/barrios\/(\d+)$/);
+    if (barrio) event.waitUntil(warmPage(new URL(`/barrio/${barrio[1]}`, url.origin)));
+  }
+});
+
+async function warmPage(url) {
+  const cache = await caches.open(PAGES_CACHE);
+  if (await cache.match(pageKey(url))) return;
+  try {
+    const res = await fetch(url, { credentials: 'same-origin' });
+    if (res.ok && res.headers.get('x-cartobarrio-version') === VERSION) await cache.put(pageKey(url), res);
+  } catch {
+    // Offline: nothing to warm.
+  }
+}
+
+function pageKey(url) {
+  return new Request(url.origin + url.pathname);
+}
+
+async function page(event, url) {
+  // Cache only pages rendered by this very version: they name the assets this worker holds.
+  const cacheable = (res) => res.ok && res.headers.get('x-cartobarrio-version') === VERSION;
+  const response = await networkFirst(event, pageKey(url), PAGES_CACHE, cacheable, event.request);
+  if (response) return response;
+  const shell = await caches.match(pageKey(url), { cacheName: SHELL_CACHE });
+  return shell || offlinePage();
+}
+
+async function cacheFirst(request) {
+  const cached = await caches.match(request);
+  if (cached) return cached;
+  return fetch(request);
+}
+
+/** The network's answer if it comes in time, else the cached copy; `null` if neither. */
+async function networkFirst(event, key, cacheName, cacheable, request = key) {
+  const cache = await caches.open(cacheName);
+  const network = fetch(request).then(async (res) => {
+    if (cacheable(res)) await cache.put(key, res.clone());
+    return res;
+  });
+  // Keep the worker alive until the copy is stored, even when the cache answered first.
+  event.waitUntil(network.catch(() => undefined));
+  const cached = await cache.match(key);
+  if (!cached) {
+    try {
+      return await network;
+    } catch {
+      return request.mode === 'navigate' ? null : Response.error();
+    }
+  }
+  const late = new Promise((resolve) => setTimeout(() => resolve(cached), NETWORK_WAIT_MS));
+  try {
+    return await Promise.race([network, late]);
+  } catch {
+    return cached;
+  }
+}
+
+function offlinePage() {
+  const html = `<!DOCTYPE html><html lang="es-CO"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Sin conexión · Cartobarrio</title>
+<style>body{font:17px/1.45 system-ui,sans-serif;margin:0;color:#14201c}header{background:#0b5d4b;color:#fff;padding:14px 16px;font-weight:800}
+main{padding:24px 16px;max-width:520px}a{display:inline-flex;align-items:center;min-height:48px;padding:0 20px;border-radius:8px;background:#0b5d4b;color:#fff;font-weight:700;text-decoration:none}</style>
+</head><body><header>Cartobarrio</header><main><h1>Sin conexión</h1>
+<p>Esta página no se abrió antes en este dispositivo, así que no está guardada. Las marcas que ya hizo siguen guardadas aquí.</p>
+<p><a href="/">Ver los barrios</a></p></main></body></html>`;
+  return new Response(html, { status: 503, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+}
