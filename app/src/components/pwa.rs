@@ -70,10 +70,17 @@ pub fn UpdateBanner() -> impl IntoView {
     }
 }
 
-fn megabytes(bytes: f64) -> String {
+/// A size for people, with the decimal comma of Colombian usage.
+fn human_size(bytes: f64) -> String {
     let mb = bytes / 1_000_000.0;
-    // Colombian usage: decimal comma.
-    if mb < 10.0 { format!("{mb:.1} MB").replace('.', ",") } else { format!("{mb:.0} MB") }
+    let text = if mb < 10.0 {
+        format!("{mb:.1} MB")
+    } else if mb < 1000.0 {
+        format!("{mb:.0} MB")
+    } else {
+        format!("{:.1} GB", mb / 1000.0)
+    };
+    text.replace('.', ",")
 }
 
 /// What this device keeps, shown on the home page.
@@ -108,7 +115,7 @@ pub fn DevicePanel() -> impl IntoView {
                 {storage_text}
             </p>
             <p class="storage-usage" data-testid="storage-usage">
-                {move || device.usage.get().map(|(used, quota)| format!("Espacio usado: {} de {} disponibles.", megabytes(used), megabytes(quota)))}
+                {move || device.usage.get().map(|(used, quota)| format!("Espacio usado: {} de {} disponibles.", human_size(used), human_size(quota)))}
             </p>
             <p class="device-code" data-testid="device-code">
                 {move || device_code.get().map(|c| format!("Código de este dispositivo: {c}"))}
@@ -124,11 +131,12 @@ pub fn DevicePanel() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::megabytes;
+    use super::human_size;
 
     #[test]
     fn sizes_use_a_decimal_comma() {
-        assert_eq!(megabytes(345_000.0), "0,3 MB");
-        assert_eq!(megabytes(1_234_000_000.0), "1234 MB");
+        assert_eq!(human_size(345_000.0), "0,3 MB");
+        assert_eq!(human_size(45_600_000.0), "46 MB");
+        assert_eq!(human_size(10_737_000_000.0), "10,7 GB");
     }
 }

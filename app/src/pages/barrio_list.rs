@@ -34,6 +34,7 @@ pub fn BarrioListPage() -> impl IntoView {
                 <h1>"Cartografía social para la seguridad"</h1>
                 <p>"Elija su barrio para marcar en el mapa los lugares donde hay problemas de seguridad y convivencia. Lo que marque se guarda en este dispositivo, aunque no haya señal."</p>
             </div>
+            <DevicePanel/>
             <label class="search">
                 <span>"Buscar barrio"</span>
                 <input
@@ -54,7 +55,6 @@ pub fn BarrioListPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <DevicePanel/>
             <p class="attribution">
                 "Límites de barrios: estudio de vulnerabilidad de Santa Marta (repositorio público riskmapogricc)."
             </p>
