@@ -23,6 +23,15 @@ async function serverMarks(server, barrioId) {
   return (await res.json()).features.map((f) => f.id);
 }
 
+/** The one online visit: the list, with the service worker in control, then a barrio. */
+async function visitOnline(page, server, code) {
+  await page.goto(server.url + '/');
+  await waitForApp(page);
+  await waitForServiceWorker(page);
+  await page.click(`a.barrio-link[data-code=${code}]`);
+  await page.waitForSelector('svg.map path.barrio-boundary');
+}
+
 async function markIds(page) {
   return page.$$eval('g.mark', (gs) => gs.map((g) => g.getAttribute('data-mark-id')).sort());
 }
@@ -33,12 +42,7 @@ test('after one visit online, the app starts offline, shows the barrio and keeps
   const page = await context.newPage();
   const errors = collectPageErrors(page);
   try {
-    // The one online visit: the list, and the barrio the workshop will map.
-    await page.goto(server.url + '/');
-    await waitForApp(page);
-    await waitForServiceWorker(page);
-    await page.click('a.barrio-link[data-code=pescaito]');
-    await page.waitForSelector('svg.map path.barrio-boundary');
+    await visitOnline(page, server, 'pescaito');
     const barrioPath = new URL(page.url()).pathname;
     const barrioId = Number(barrioPath.split('/').pop());
     // Let the worker finish storing the barrio's page in the background.
@@ -123,11 +127,7 @@ test('a new deployment waits for "Actualizar", replaces the old cache and loses 
   const page = await context.newPage();
   const errors = collectPageErrors(page);
   try {
-    await page.goto(server.url + '/');
-    await waitForApp(page);
-    await waitForServiceWorker(page);
-    await page.click('a.barrio-link[data-code=bastidas]');
-    await page.waitForSelector('svg.map path.barrio-boundary');
+    await visitOnline(page, server, 'bastidas');
     await page.click('button.cat[data-category=hurto_personas]');
     await tapMap(page);
     await page.waitForSelector('[data-testid=pending-count][data-pending="0"]');

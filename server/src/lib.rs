@@ -1,6 +1,8 @@
 //! Cartobarrio's server: configuration, the SQLite store, seed import, the JSON API and the
 //! server-side rendering of the Leptos app. `main.rs` only parses arguments and calls in here.
 
+#![recursion_limit = "256"]
+
 pub mod assets;
 pub mod config;
 pub mod error;

@@ -1,7 +1,9 @@
 //! The barrio map: the boundary drawn by the app in SVG (no tile server, works offline) with
-//! the marks on top; a tap on the map reports the longitude/latitude tapped.
+//! the marks on top. One finger pans, two pinch-zoom, the mouse wheel and the buttons zoom; a
+//! tap (not a drag) reports the longitude/latitude tapped.
 
 pub mod projection;
+pub mod viewport;
 
 use leptos::prelude::*;
 
@@ -10,6 +12,9 @@ use projection::Projection;
 
 /// Marker size on screen, in CSS pixels, whatever the zoom: big enough to see and tap.
 const MARKER_PX: f64 = 36.0;
+/// A finger that moves less than this between down and up has tapped, not dragged.
+#[cfg(feature = "hydrate")]
+const TAP_SLOP_PX: f64 = 10.0;
 
 #[component]
 pub fn BarrioMap(
@@ -20,19 +25,38 @@ pub fn BarrioMap(
 ) -> impl IntoView {
     let bbox = barrio.bbox().unwrap_or([-74.22, 11.2, -74.2, 11.22]);
     let projection = Projection::centred_on(bbox);
-    let view_box = projection.fit(bbox, 0.06);
+    let home = projection.fit(bbox, 0.06);
     let boundary = projection.path(&barrio.boundary);
-    // SVG units per CSS pixel, measured once the map is in the page; markers are scaled by it.
-    let units_per_px = RwSignal::new(view_box.width / 360.0);
+    let view = RwSignal::new(home);
+    // The SVG's size on screen in CSS pixels, measured once it is laid out.
+    let size_px = RwSignal::new((360.0_f64, 420.0_f64));
+    // SVG units per CSS pixel ("meet": the tighter of the two axes decides).
+    let units_per_px = Memo::new(move |_| {
+        let v = view.get();
+        let (w, h) = size_px.get();
+        (v.width / w.max(1.0)).max(v.height / h.max(1.0))
+    });
+    // Web Mercator stretches distances by 1/cos(latitude).
+    let ground_per_unit = ((bbox[1] + bbox[3]) / 2.0).to_radians().cos();
+    let scale = Memo::new(move |_| viewport::scale_bar(units_per_px.get() * ground_per_unit, 90.0));
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
 
+    let zoom_by = move |factor: f64| {
+        view.update(|v| {
+            let (cx, cy) = (v.x + v.width / 2.0, v.y + v.height / 2.0);
+            *v = v.zoom_about(factor, cx, cy, &home);
+        })
+    };
+
+    #[cfg(feature = "hydrate")]
+    let gestures = gestures::Gestures::new(svg_ref, view, units_per_px, home);
     #[cfg(feature = "hydrate")]
     {
         let measure = move || {
             if let Some(svg) = svg_ref.get_untracked() {
                 let rect = svg.get_bounding_client_rect();
                 if rect.width() > 0.0 && rect.height() > 0.0 {
-                    units_per_px.set((view_box.width / rect.width()).max(view_box.height / rect.height()));
+                    size_px.set((rect.width(), rect.height()));
                 }
             }
         };
@@ -49,9 +73,14 @@ pub fn BarrioMap(
 
     let on_click = move |ev: leptos::ev::MouseEvent| {
         #[cfg(feature = "hydrate")]
-        if let Some(svg) = svg_ref.get_untracked() {
-            if let Some((x, y)) = crate::client::dom::client_to_svg(&svg, ev.client_x(), ev.client_y()) {
-                on_tap.run(projection.to_lon_lat(x, y));
+        {
+            if gestures.take_was_drag() {
+                return;
+            }
+            if let Some(svg) = svg_ref.get_untracked() {
+                if let Some((x, y)) = crate::client::dom::client_to_svg(&svg, ev.client_x(), ev.client_y()) {
+                    on_tap.run(projection.to_lon_lat(x, y));
+                }
             }
         }
         #[cfg(not(feature = "hydrate"))]
@@ -59,28 +88,75 @@ pub fn BarrioMap(
     };
 
     view! {
-        <svg
-            node_ref=svg_ref
-            class="map"
-            viewBox=view_box.to_attr()
-            preserveAspectRatio="xMidYMid meet"
-            role="application"
-            aria-label=format!("Mapa del barrio {}", barrio.summary.name)
-            on:click=on_click
-        >
-            <rect class="map-ground" x=view_box.x y=view_box.y width=view_box.width height=view_box.height/>
-            <path class="barrio-boundary" d=boundary fill-rule="evenodd"/>
-            <g class="marks">
-                <For each=move || marks.get() key=|m| m.id let:mark>
-                    <MarkGlyph mark projection units_per_px/>
-                </For>
-            </g>
-        </svg>
+        <div class="map-frame">
+            <svg
+                node_ref=svg_ref
+                class="map"
+                viewBox=move || view.get().to_attr()
+                preserveAspectRatio="xMidYMid meet"
+                role="application"
+                aria-label=format!("Mapa del barrio {}", barrio.summary.name)
+                on:click=on_click
+                on:pointerdown=move |ev| {
+                    #[cfg(feature = "hydrate")]
+                    gestures.down(&ev);
+                    #[cfg(not(feature = "hydrate"))]
+                    let _ = ev;
+                }
+                on:pointermove=move |ev| {
+                    #[cfg(feature = "hydrate")]
+                    gestures.moved(&ev);
+                    #[cfg(not(feature = "hydrate"))]
+                    let _ = ev;
+                }
+                on:pointerup=move |ev| {
+                    #[cfg(feature = "hydrate")]
+                    gestures.up(&ev);
+                    #[cfg(not(feature = "hydrate"))]
+                    let _ = ev;
+                }
+                on:pointercancel=move |ev| {
+                    #[cfg(feature = "hydrate")]
+                    gestures.up(&ev);
+                    #[cfg(not(feature = "hydrate"))]
+                    let _ = ev;
+                }
+                on:wheel=move |ev| {
+                    #[cfg(feature = "hydrate")]
+                    gestures.wheel(&ev);
+                    #[cfg(not(feature = "hydrate"))]
+                    let _ = ev;
+                }
+            >
+                <rect class="map-ground" x=home.x - home.width * 2.0 y=home.y - home.height * 2.0 width=home.width * 5.0 height=home.height * 5.0/>
+                <path class="barrio-boundary" d=boundary fill-rule="evenodd"/>
+                <g class="marks">
+                    <For each=move || marks.get() key=|m| m.id let:mark>
+                        <MarkGlyph mark projection units_per_px=units_per_px.into()/>
+                    </For>
+                </g>
+            </svg>
+            <div class="map-controls">
+                <button type="button" class="map-button" aria-label="Acercar" title="Acercar" on:click=move |_| zoom_by(1.6)>
+                    <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 5v14M5 12h14"/></svg>
+                </button>
+                <button type="button" class="map-button" aria-label="Alejar" title="Alejar" on:click=move |_| zoom_by(1.0 / 1.6)>
+                    <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M5 12h14"/></svg>
+                </button>
+                <button type="button" class="map-button" aria-label="Ver todo el barrio" title="Ver todo el barrio" data-testid="map-home" on:click=move |_| view.set(home)>
+                    <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5"/></svg>
+                </button>
+            </div>
+            <div class="scale-bar" aria-hidden="true" data-testid="scale-bar">
+                <span class="scale-line" style=move || format!("width:{:.0}px", scale.get().1)></span>
+                <span class="scale-label">{move || viewport::scale_label(scale.get().0)}</span>
+            </div>
+        </div>
     }
 }
 
 #[component]
-fn MarkGlyph(mark: Mark, projection: Projection, units_per_px: RwSignal<f64>) -> impl IntoView {
+fn MarkGlyph(mark: Mark, projection: Projection, units_per_px: Signal<f64>) -> impl IntoView {
     let category = Category::by_code(&mark.category);
     let (lon, lat) = mark.point().unwrap_or_default();
     let (x, y) = projection.to_svg(lon, lat);
@@ -101,5 +177,117 @@ fn MarkGlyph(mark: Mark, projection: Projection, units_per_px: RwSignal<f64>) ->
             <use_ href=href x="-11" y="-11" width="22" height="22"/>
             <text class="mark-label" y="32" text-anchor="middle">{label}</text>
         </g>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod gestures {
+    //! Pointer Events: one pointer pans, two pinch-zoom about their midpoint, the wheel zooms
+    //! about the cursor. Tracks pointers by id with pointer capture, as touch needs.
+
+    use leptos::prelude::*;
+    use web_sys::{PointerEvent, WheelEvent};
+
+    use super::projection::ViewBox;
+    use super::TAP_SLOP_PX;
+    use crate::client::dom::client_to_svg;
+
+    #[derive(Clone, Default)]
+    struct State {
+        pointers: Vec<(i32, f64, f64)>,
+        /// Where the first pointer went down, to tell a tap from a drag.
+        start: Option<(f64, f64)>,
+        dragged: bool,
+    }
+
+    #[derive(Clone, Copy)]
+    pub struct Gestures {
+        svg: NodeRef<leptos::svg::Svg>,
+        view: RwSignal<ViewBox>,
+        units_per_px: Memo<f64>,
+        home: ViewBox,
+        state: StoredValue<State>,
+    }
+
+    impl Gestures {
+        pub fn new(svg: NodeRef<leptos::svg::Svg>, view: RwSignal<ViewBox>, units_per_px: Memo<f64>, home: ViewBox) -> Self {
+            Gestures { svg, view, units_per_px, home, state: StoredValue::new(State::default()) }
+        }
+
+        pub fn down(&self, ev: &PointerEvent) {
+            if let Some(svg) = self.svg.get_untracked() {
+                let _ = svg.set_pointer_capture(ev.pointer_id());
+            }
+            let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
+            self.state.update_value(|s| {
+                if s.pointers.is_empty() {
+                    s.start = Some((x, y));
+                    s.dragged = false;
+                }
+                s.pointers.retain(|p| p.0 != ev.pointer_id());
+                s.pointers.push((ev.pointer_id(), x, y));
+                if s.pointers.len() > 1 {
+                    s.dragged = true;
+                }
+            });
+        }
+
+        pub fn moved(&self, ev: &PointerEvent) {
+            let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
+            let mut state = self.state.get_value();
+            let Some(i) = state.pointers.iter().position(|p| p.0 == ev.pointer_id()) else { return };
+            let before = state.pointers.clone();
+            state.pointers[i] = (ev.pointer_id(), x, y);
+            if let Some((sx, sy)) = state.start {
+                if (x - sx).hypot(y - sy) > TAP_SLOP_PX {
+                    state.dragged = true;
+                }
+            }
+            let upp = self.units_per_px.get_untracked();
+            match (before.as_slice(), state.pointers.as_slice()) {
+                ([(_, x0, y0)], [_]) if state.dragged => {
+                    let (dx, dy) = ((x0 - x) * upp, (y0 - y) * upp);
+                    self.view.update(|v| *v = v.pan(dx, dy, &self.home));
+                }
+                ([a0, b0], [a1, b1]) => {
+                    let d0 = (a0.1 - b0.1).hypot(a0.2 - b0.2);
+                    let d1 = (a1.1 - b1.1).hypot(a1.2 - b1.2);
+                    let (mx0, my0) = ((a0.1 + b0.1) / 2.0, (a0.2 + b0.2) / 2.0);
+                    let (mx1, my1) = ((a1.1 + b1.1) / 2.0, (a1.2 + b1.2) / 2.0);
+                    if let (Some(svg), true) = (self.svg.get_untracked(), d0 > 0.0) {
+                        if let Some((cx, cy)) = client_to_svg(&svg, mx1 as i32, my1 as i32) {
+                            let (dx, dy) = ((mx0 - mx1) * upp, (my0 - my1) * upp);
+                            self.view.update(|v| *v = v.pan(dx, dy, &self.home).zoom_about(d1 / d0, cx, cy, &self.home));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            self.state.set_value(state);
+        }
+
+        pub fn up(&self, ev: &PointerEvent) {
+            self.state.update_value(|s| s.pointers.retain(|p| p.0 != ev.pointer_id()));
+        }
+
+        pub fn wheel(&self, ev: &WheelEvent) {
+            ev.prevent_default();
+            let factor = (-ev.delta_y() * 0.002).exp();
+            if let Some(svg) = self.svg.get_untracked() {
+                if let Some((cx, cy)) = client_to_svg(&svg, ev.client_x(), ev.client_y()) {
+                    self.view.update(|v| *v = v.zoom_about(factor, cx, cy, &self.home));
+                }
+            }
+        }
+
+        /// Whether the gesture that ends in this click moved the map (and so is not a tap).
+        pub fn take_was_drag(&self) -> bool {
+            let mut dragged = false;
+            self.state.update_value(|s| {
+                dragged = s.dragged;
+                s.dragged = false;
+            });
+            dragged
+        }
     }
 }

@@ -1,0 +1,92 @@
+//! Pure maths of the map's viewport: zoom about a point, pan, limits around the barrio, and
+//! a scale bar with a round length.
+
+use super::projection::ViewBox;
+
+/// The closest the map zooms in: 60 m across, about a block.
+pub const MIN_WIDTH_M: f64 = 60.0;
+/// How far out it zooms, as a multiple of the barrio's fitted view.
+pub const MAX_ZOOM_OUT: f64 = 3.0;
+
+impl ViewBox {
+    /// Zooms by `factor` (> 1 zooms in) keeping the point `(x, y)` where it is on screen,
+    /// within the limits set by `home` (the barrio's fitted view).
+    pub fn zoom_about(&self, factor: f64, x: f64, y: f64, home: &ViewBox) -> ViewBox {
+        let max_width = home.width * MAX_ZOOM_OUT;
+        let min_width = MIN_WIDTH_M.min(home.width);
+        let width = (self.width / factor).clamp(min_width, max_width);
+        let k = width / self.width;
+        let zoomed = ViewBox { x: x - (x - self.x) * k, y: y - (y - self.y) * k, width, height: self.height * k };
+        zoomed.clamped_to(home)
+    }
+
+    /// Moves the view by `(dx, dy)` map units.
+    pub fn pan(&self, dx: f64, dy: f64, home: &ViewBox) -> ViewBox {
+        ViewBox { x: self.x + dx, y: self.y + dy, ..*self }.clamped_to(home)
+    }
+
+    /// Keeps the view's centre over the barrio (with its padding), so it cannot be lost.
+    fn clamped_to(&self, home: &ViewBox) -> ViewBox {
+        let cx = (self.x + self.width / 2.0).clamp(home.x, home.x + home.width);
+        let cy = (self.y + self.height / 2.0).clamp(home.y, home.y + home.height);
+        ViewBox { x: cx - self.width / 2.0, y: cy - self.height / 2.0, ..*self }
+    }
+}
+
+/// A scale bar: the round ground distance (metres) that fits in about `target_px` pixels,
+/// and its length in pixels. `ground_m_per_px` is metres on the ground per CSS pixel.
+pub fn scale_bar(ground_m_per_px: f64, target_px: f64) -> (f64, f64) {
+    const STEPS: [f64; 14] = [5.0, 10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 250.0, 500.0, 1000.0, 2000.0, 2500.0, 5000.0, 10000.0];
+    let wanted = ground_m_per_px * target_px;
+    let metres = STEPS.iter().rev().copied().find(|s| *s <= wanted).unwrap_or(STEPS[0]);
+    (metres, metres / ground_m_per_px)
+}
+
+/// "50 m", "1 km", "2,5 km".
+pub fn scale_label(metres: f64) -> String {
+    if metres >= 1000.0 {
+        format!("{} km", metres / 1000.0).replace('.', ",")
+    } else {
+        format!("{metres} m")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOME: ViewBox = ViewBox { x: -500.0, y: -400.0, width: 1000.0, height: 800.0 };
+
+    #[test]
+    fn zooming_in_keeps_the_point_under_the_finger() {
+        let v = HOME.zoom_about(2.0, 100.0, 50.0, &HOME);
+        assert_eq!(v.width, 500.0);
+        // The point keeps its relative position in the view.
+        let before = ((100.0 - HOME.x) / HOME.width, (50.0 - HOME.y) / HOME.height);
+        let after = ((100.0 - v.x) / v.width, (50.0 - v.y) / v.height);
+        assert!((before.0 - after.0).abs() < 1e-9 && (before.1 - after.1).abs() < 1e-9);
+    }
+
+    #[test]
+    fn zoom_stops_at_a_block_and_at_three_times_the_barrio() {
+        let deep = HOME.zoom_about(1000.0, 0.0, 0.0, &HOME);
+        assert_eq!(deep.width, MIN_WIDTH_M);
+        let far = HOME.zoom_about(0.001, 0.0, 0.0, &HOME);
+        assert_eq!(far.width, 3000.0);
+    }
+
+    #[test]
+    fn panning_cannot_lose_the_barrio() {
+        let v = HOME.zoom_about(4.0, 0.0, 0.0, &HOME).pan(1e6, -1e6, &HOME);
+        let (cx, cy) = (v.x + v.width / 2.0, v.y + v.height / 2.0);
+        assert_eq!((cx, cy), (HOME.x + HOME.width, HOME.y));
+    }
+
+    #[test]
+    fn scale_bars_use_round_lengths() {
+        assert_eq!(scale_bar(1.0, 100.0), (100.0, 100.0));
+        assert_eq!(scale_bar(3.0, 100.0), (250.0, 250.0 / 3.0));
+        assert_eq!(scale_label(50.0), "50 m");
+        assert_eq!(scale_label(2500.0), "2,5 km");
+    }
+}

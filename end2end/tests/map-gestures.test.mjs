@@ -1,0 +1,92 @@
+// The map moves like a map: buttons, mouse wheel, one-finger pan and two-finger pinch; a drag
+// never places a mark, and a tap after zooming lands exactly where the finger was.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../support/server.mjs';
+import { launch, waitForApp, collectPageErrors } from '../support/browser.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function viewBox(page) {
+  return (await page.getAttribute('svg.map', 'viewBox')).split(' ').map(Number);
+}
+
+/** Synthetic touch pointers, as a two-finger pinch sends them. */
+async function pinch(page, cx, cy, from, to) {
+  await page.evaluate(({ cx, cy, from, to }) => {
+    const svg = document.querySelector('svg.map');
+    const fire = (type, id, x, y) =>
+      svg.dispatchEvent(new PointerEvent(type, { pointerId: id, pointerType: 'touch', clientX: x, clientY: y, bubbles: true, isPrimary: id === 1 }));
+    fire('pointerdown', 1, cx - from, cy);
+    fire('pointerdown', 2, cx + from, cy);
+    const steps = 5;
+    for (let i = 1; i <= steps; i++) {
+      const d = from + ((to - from) * i) / steps;
+      fire('pointermove', 1, cx - d, cy);
+      fire('pointermove', 2, cx + d, cy);
+    }
+    fire('pointerup', 1, cx - to, cy);
+    fire('pointerup', 2, cx + to, cy);
+  }, { cx, cy, from, to });
+}
+
+test('zoom, pan and pinch move the map; drags place nothing; taps land under the finger', async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true });
+  const page = await context.newPage();
+  const errors = collectPageErrors(page);
+  await page.goto(server.url + '/');
+  await waitForApp(page);
+  await page.click('a.barrio-link[data-code=bastidas]');
+  await page.waitForSelector('svg.map path.barrio-boundary');
+  const home = await viewBox(page);
+  const scaleBefore = await page.textContent('[data-testid=scale-bar]');
+
+  await page.click('button[aria-label=Acercar]');
+  const zoomed = await viewBox(page);
+  assert.ok(zoomed[2] < home[2] * 0.7, `zoom in narrows the view: ${zoomed} vs ${home}`);
+  assert.notEqual(await page.textContent('[data-testid=scale-bar]'), scaleBefore, 'the scale bar follows the zoom');
+
+  const box = await page.locator('svg.map').boundingBox();
+  const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+  await page.click('button.cat[data-category=rinas]');
+  // A drag pans and places nothing.
+  await page.mouse.move(cx, cy);
+  await page.mouse.down();
+  await page.mouse.move(cx + 60, cy + 30, { steps: 6 });
+  await page.mouse.up();
+  const panned = await viewBox(page);
+  assert.ok(panned[0] < zoomed[0] && panned[1] < zoomed[1], `dragging right and down shows what was left and up: ${panned}`);
+  assert.equal(await page.locator('g.mark').count(), 0, 'a drag is not a tap');
+
+  // The wheel zooms about the cursor.
+  await page.mouse.move(cx, cy);
+  await page.mouse.wheel(0, -300);
+  await page.waitForFunction((w) => Number(document.querySelector('svg.map').getAttribute('viewBox').split(' ')[2]) < w, panned[2]);
+
+  // Two fingers spreading apart zoom in.
+  const beforePinch = await viewBox(page);
+  await pinch(page, cx, cy, 40, 100);
+  const pinched = await viewBox(page);
+  assert.ok(pinched[2] < beforePinch[2] * 0.6, `pinch zooms in: ${pinched[2]} vs ${beforePinch[2]}`);
+
+  // A tap on the zoomed map puts the mark under the finger.
+  await page.mouse.click(cx - 40, cy + 20);
+  const mark = page.locator('g.mark[data-category=rinas] .mark-shape');
+  await mark.waitFor();
+  const m = await mark.boundingBox();
+  assert.ok(Math.abs(m.x + m.width / 2 - (cx - 40)) < 3 && Math.abs(m.y + m.height / 2 - (cy + 20)) < 3, `mark at ${JSON.stringify(m)}`);
+  assert.ok(m.width > 30 && m.width < 42, 'markers keep their size on screen whatever the zoom');
+
+  await page.click('[data-testid=map-home]');
+  assert.deepEqual(await viewBox(page), home, '"Ver todo el barrio" goes back to the whole barrio');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
