@@ -90,3 +90,49 @@ test('zoom, pan and pinch move the map; drags place nothing; taps land under the
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+async function barrioCentre(code) {
+  const list = await (await fetch(`${server.url}/api/v1/barrios`)).json();
+  const b = list.find((x) => x.code === code);
+  const detail = await (await fetch(`${server.url}/api/v1/barrios/${b.id}`)).json();
+  const coords = JSON.stringify(detail.boundary.coordinates).match(/-?\d+\.\d+/g).map(Number);
+  const lons = coords.filter((_, i) => i % 2 === 0);
+  const lats = coords.filter((_, i) => i % 2 === 1);
+  return { longitude: (Math.min(...lons) + Math.max(...lons)) / 2, latitude: (Math.min(...lats) + Math.max(...lats)) / 2 };
+}
+
+test('"¿Dónde estoy?" shows the device on the map, centred, when the person allows it', async () => {
+  const here = await barrioCentre('bastidas');
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, geolocation: { ...here, accuracy: 20 }, permissions: ['geolocation'] });
+  const page = await context.newPage();
+  const errors = collectPageErrors(page);
+  await page.goto(server.url + '/');
+  await waitForApp(page);
+  await page.click('a.barrio-link[data-code=bastidas]');
+  await page.waitForSelector('svg.map path.barrio-boundary');
+  await page.click('button[aria-label=Acercar]');
+  await page.click('button[aria-label=Acercar]');
+  await page.click('[data-testid=locate]');
+  const dot = page.locator('[data-testid=here] .here-dot');
+  await dot.waitFor();
+  const d = await dot.boundingBox();
+  const map = await page.locator('svg.map').boundingBox();
+  assert.ok(Math.abs(d.x + d.width / 2 - (map.x + map.width / 2)) < 3, 'centred horizontally');
+  assert.ok(Math.abs(d.y + d.height / 2 - (map.y + map.height / 2)) < 3, 'centred vertically');
+  assert.equal(await page.locator('[data-testid=locate-message]').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('"¿Dónde estoy?" without permission says so', async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  await page.goto(server.url + '/');
+  await waitForApp(page);
+  await page.click('a.barrio-link[data-code=bastidas]');
+  await page.waitForSelector('svg.map path.barrio-boundary');
+  await page.click('[data-testid=locate]');
+  await page.waitForSelector('[data-testid=locate-message]:has-text("permiso")');
+  assert.equal(await page.locator('[data-testid=here]').count(), 0);
+  await context.close();
+});

@@ -4,6 +4,7 @@
 
 pub mod device;
 pub mod dom;
+pub mod geo;
 pub mod pwa;
 pub mod storage;
 pub mod sync;

@@ -41,6 +41,30 @@ pub fn BarrioMap(
     let scale = Memo::new(move |_| viewport::scale_bar(units_per_px.get() * ground_per_unit, 90.0));
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
 
+    // The device's position, when asked for, and what to tell the person about it.
+    let here = RwSignal::new(None::<(f64, f64, f64)>);
+    let locate_message = RwSignal::new(None::<String>);
+    let locate = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            locate_message.set(Some("Buscando su ubicación…".into()));
+            crate::client::geo::locate(move |fix| match fix {
+                Ok((lon, lat, accuracy)) => {
+                    let (x, y) = projection.to_svg(lon, lat);
+                    let inside = x >= home.x && x <= home.x + home.width && y >= home.y && y <= home.y + home.height;
+                    here.set(Some((x, y, accuracy)));
+                    if inside {
+                        locate_message.set(None);
+                        view.update(|v| *v = v.pan(x - (v.x + v.width / 2.0), y - (v.y + v.height / 2.0), &home));
+                    } else {
+                        locate_message.set(Some("Usted está fuera de este barrio.".into()));
+                    }
+                }
+                Err(why) => locate_message.set(Some(why)),
+            });
+        }
+    };
+
     let zoom_by = move |factor: f64| {
         view.update(|v| {
             let (cx, cy) = (v.x + v.width / 2.0, v.y + v.height / 2.0);
@@ -130,6 +154,16 @@ pub fn BarrioMap(
             >
                 <rect class="map-ground" x=home.x - home.width * 2.0 y=home.y - home.height * 2.0 width=home.width * 5.0 height=home.height * 5.0/>
                 <path class="barrio-boundary" d=boundary fill-rule="evenodd"/>
+                {move || here.get().map(|(x, y, accuracy)| {
+                    // Mercator units per ground metre at this latitude.
+                    let r = accuracy / ground_per_unit;
+                    view! {
+                        <g class="here" data-testid="here">
+                            <circle class="here-accuracy" cx=x cy=y r=r/>
+                            <circle class="here-dot" cx=x cy=y r=move || units_per_px.get() * 8.0/>
+                        </g>
+                    }
+                })}
                 <g class="marks">
                     <For each=move || marks.get() key=|m| m.id let:mark>
                         <MarkGlyph mark projection units_per_px=units_per_px.into()/>
@@ -143,10 +177,14 @@ pub fn BarrioMap(
                 <button type="button" class="map-button" aria-label="Alejar" title="Alejar" on:click=move |_| zoom_by(1.0 / 1.6)>
                     <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M5 12h14"/></svg>
                 </button>
+                <button type="button" class="map-button" aria-label="¿Dónde estoy?" title="¿Dónde estoy?" data-testid="locate" on:click=locate>
+                    <svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="4"/><path d="M12 2v4M12 18v4M2 12h4M18 12h4"/></svg>
+                </button>
                 <button type="button" class="map-button" aria-label="Ver todo el barrio" title="Ver todo el barrio" data-testid="map-home" on:click=move |_| view.set(home)>
                     <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5"/></svg>
                 </button>
             </div>
+            {move || locate_message.get().map(|m| view! { <p class="map-toast" role="status" data-testid="locate-message">{m}</p> })}
             <div class="scale-bar" aria-hidden="true" data-testid="scale-bar">
                 <span class="scale-line" style=move || format!("width:{:.0}px", scale.get().1)></span>
                 <span class="scale-label">{move || viewport::scale_label(scale.get().0)}</span>
