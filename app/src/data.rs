@@ -72,7 +72,11 @@ pub async fn barrio(id: i64) -> Result<Option<Barrio>, String> {
         match get_json(&format!("/api/v1/barrios/{id}")).await {
             Ok(b) => Ok(Some(b)),
             Err(e) if e == "no encontrado" => Ok(None),
-            Err(e) => Err(e),
+            // Offline and never fetched: a downloaded pack holds the barrio too.
+            Err(e) => match send_wrapper::SendWrapper::new(crate::client::packs::on_device(id)).await {
+                Ok(Some(pack)) => Ok(Some(pack.barrio)),
+                _ => Err(e),
+            },
         }
     }
     #[cfg(not(any(feature = "ssr", feature = "hydrate")))]

@@ -11,9 +11,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /**
  * Options: `dir` reuses a data folder (kept on stop: the caller owns it), `port` a fixed port
  * (to restart "the same" server), `buildId` a deployment label (a new one looks like a new
- * deployment to installed service workers).
+ * deployment to installed service workers), `adminToken` switches on the admin import.
  */
-export async function startServer({ dir: givenDir, port = 0, buildId = '' } = {}) {
+export async function startServer({ dir: givenDir, port = 0, buildId = '', adminToken = '' } = {}) {
   const dir = givenDir ?? mkdtempSync(join(tmpdir(), 'cartobarrio-e2e-'));
   const bin = process.env.CARTOBARRIO_BIN ?? join(root, 'target', 'release', 'cartobarrio');
   const child = spawn(bin, ['serve'], {
@@ -22,6 +22,7 @@ export async function startServer({ dir: givenDir, port = 0, buildId = '' } = {}
       ...process.env,
       CARTOBARRIO_ADDR: `127.0.0.1:${port}`,
       CARTOBARRIO_BUILD_ID: buildId,
+      CARTOBARRIO_ADMIN_TOKEN: adminToken,
       CARTOBARRIO_DB: join(dir, 'cartobarrio.sqlite3'),
       CARTOBARRIO_LOG: process.env.CARTOBARRIO_LOG ?? 'warn',
       LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? join(root, 'target', 'site'),

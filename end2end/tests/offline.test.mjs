@@ -217,8 +217,8 @@ test('a database made by the first version of the app is upgraded with its marks
         };
       };
     }));
-    assert.equal(info.version, 2);
-    assert.deepEqual(info.stores, ['marks', 'meta', 'outbox']);
+    assert.equal(info.version, 3);
+    assert.deepEqual(info.stores, ['marks', 'meta', 'outbox', 'packs']);
     assert.match(info.device, /^[0-9a-f-]{36}$/);
   } finally {
     await context.close();

@@ -1,4 +1,5 @@
-//! Benchmarks of the pure core on real data: dissolving Santa Marta's barrio boundaries and
+//! Benchmarks of the pure core on real data: dissolving Santa Marta's barrio boundaries,
+//! generating their demo layers, cutting a city-wide street layer into barrio packs, and
 //! validating an incoming mark. Run with `cargo bench -p cartobarrio`.
 
 use std::hint::black_box;
@@ -34,5 +35,41 @@ fn validate_mark(c: &mut Criterion) {
     c.bench_function("validate a 200-vertex zone", |b| b.iter(|| Mark::from_feature_json(black_box(zone.as_bytes())).is_ok()));
 }
 
-criterion_group!(benches, dissolve, validate_mark);
+fn santa_marta() -> Vec<(String, geo::MultiPolygon<f64>)> {
+    server::seed::parse(server::seed::SANTA_MARTA, "")
+        .expect("seed")
+        .into_iter()
+        .filter_map(|b| match geo::Geometry::<f64>::try_from(b.boundary.value).ok()? {
+            geo::Geometry::Polygon(p) => Some((b.code, geo::MultiPolygon::new(vec![p]))),
+            geo::Geometry::MultiPolygon(m) => Some((b.code, m)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn layers(c: &mut Criterion) {
+    let barrios = santa_marta();
+    let mut group = c.benchmark_group("layers");
+    group.sample_size(10);
+    group.bench_function("demo layers for 327 Santa Marta barrios", |b| {
+        b.iter(|| barrios.iter().map(|(code, m)| server::import::demo_layers::demo_layers(code, m).feature_count()).sum::<usize>())
+    });
+    // A city-wide street file: 2,000 streets over the whole of Santa Marta, every 50 m or so.
+    let mut features = Vec::new();
+    for i in 0..1000 {
+        let lat = 11.15 + 0.15 * i as f64 / 1000.0;
+        let lon = -74.26 + 0.16 * i as f64 / 1000.0;
+        features.push(format!(r#"{{"type":"Feature","properties":{{"name":"Calle {i}"}},"geometry":{{"type":"LineString","coordinates":[[-74.26,{lat}],[-74.10,{lat}]]}}}}"#));
+        features.push(format!(r#"{{"type":"Feature","properties":{{"name":"Carrera {i}"}},"geometry":{{"type":"LineString","coordinates":[[{lon},11.15],[{lon},11.30]]}}}}"#));
+    }
+    let streets = format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","));
+    let files = server::import::layers::LayerFiles { streets: Some(streets.as_bytes()), ..Default::default() };
+    let options = server::import::layers::LayerOptions::default();
+    group.bench_function("cut 2,000 city streets into 327 barrio packs", |b| {
+        b.iter(|| server::import::layers::clip_layers(black_box(&barrios), files, &options).map(|(l, _)| l.len()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, dissolve, validate_mark, layers);
 criterion_main!(benches);

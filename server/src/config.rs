@@ -39,6 +39,65 @@ pub enum Command {
         #[arg(long)]
         comuna_property: Option<String>,
     },
+    /// Import barrios and/or city-wide base layers (streets, blocks, landmarks) from GeoJSON
+    /// files, printing a report of every feature repaired or skipped.
+    Import(Box<ImportArgs>),
+}
+
+/// `cartobarrio import`: barrios and/or city-wide base layers from GeoJSON files into the
+/// database (`--db`), in one transaction, with a per-feature report.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ImportArgs {
+    /// Barrio boundaries (FeatureCollection of Polygons/MultiPolygons, WGS84). Pieces with the
+    /// same code (or, without `--code-property`, the same name) are dissolved into one barrio;
+    /// barrios already stored with the same code are updated and keep their marks.
+    #[arg(long)]
+    pub barrios: Option<PathBuf>,
+    /// Streets for the whole city (LineStrings), cut to each barrio with the margin.
+    #[arg(long)]
+    pub streets: Option<PathBuf>,
+    /// Blocks (manzanas) for the whole city (Polygons).
+    #[arg(long)]
+    pub blocks: Option<PathBuf>,
+    /// Landmarks for the whole city (Points, or areas placed at a point inside them).
+    #[arg(long)]
+    pub landmarks: Option<PathBuf>,
+    /// Property holding the barrio name.
+    #[arg(long, default_value = "name")]
+    pub name_property: String,
+    /// Property holding the comuna.
+    #[arg(long)]
+    pub comuna_property: Option<String>,
+    /// Property holding the barrio's official code (otherwise a code is made from the name).
+    #[arg(long)]
+    pub code_property: Option<String>,
+    /// Property holding the street name.
+    #[arg(long, default_value = "name")]
+    pub street_name_property: String,
+    /// Property saying what a landmark is (`parque`, `school`, `Iglesia`…).
+    #[arg(long, default_value = "kind")]
+    pub landmark_kind_property: String,
+    /// Property holding the landmark's name.
+    #[arg(long, default_value = "name")]
+    pub landmark_name_property: String,
+    /// How far beyond a barrio's boundary its layers reach, in metres.
+    #[arg(long, default_value_t = 30.0)]
+    pub margin_m: f64,
+    /// Attribution of the boundaries, shown beside the map.
+    #[arg(long, default_value = "Límites importados.")]
+    pub barrio_source: String,
+    /// Attribution of the layers, shown beside the map.
+    #[arg(long, default_value = "Capas importadas.")]
+    pub layer_source: String,
+    /// Do not give demo layers to barrios that no real layer reaches.
+    #[arg(long)]
+    pub no_demo: bool,
+    /// Where to write the JSON report.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// Only report what would happen; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -72,6 +131,14 @@ pub struct ServerConfig {
     /// Largest request body accepted by the API, in bytes.
     #[arg(long, env = "CARTOBARRIO_MAX_BODY", default_value_t = 64 * 1024, global = true)]
     pub max_body_bytes: usize,
+    /// Largest upload accepted by `POST /api/v1/admin/import`, in bytes.
+    #[arg(long, env = "CARTOBARRIO_MAX_IMPORT", default_value_t = 64 * 1024 * 1024, global = true)]
+    pub max_import_bytes: usize,
+    /// Token that unlocks the admin import endpoint (`Authorization: Bearer …`) until accounts
+    /// exist; without it the endpoint answers 403. Prefer the environment variable to the flag,
+    /// so the token stays out of the process list.
+    #[arg(long, env = "CARTOBARRIO_ADMIN_TOKEN", hide_env_values = true, global = true)]
+    pub admin_token: Option<String>,
 }
 
 #[cfg(test)]
@@ -92,6 +159,19 @@ mod tests {
         assert!(matches!(cli.command, Some(Command::Serve)));
         assert_eq!(cli.server.addr.port(), 0);
         assert_eq!(cli.server.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn import_takes_other_property_names() {
+        let cli = Cli::try_parse_from([
+            "cartobarrio", "import", "--barrios", "b.geojson", "--streets", "s.geojson", "--name-property", "NOMBRE",
+            "--code-property", "COD", "--street-name-property", "NOMBRE_VIA", "--dry-run",
+        ])
+        .unwrap();
+        let Some(Command::Import(args)) = cli.command else { panic!("not import") };
+        assert_eq!(args.name_property, "NOMBRE");
+        assert_eq!(args.code_property.as_deref(), Some("COD"));
+        assert!(args.dry_run && !args.no_demo);
     }
 
     #[test]

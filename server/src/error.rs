@@ -36,9 +36,33 @@ pub enum ApiError {
     /// 400: the body could not be read at all.
     #[error("unreadable body: {0}")]
     UnreadableBody(String),
+    /// 422: an import file that cannot be used as a whole (not GeoJSON, wrong CRS…).
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
+    /// 422: an option of a request that is out of range.
+    #[error("invalid option {field}: {en}")]
+    InvalidOption { field: &'static str, es: String, en: String },
+    /// 401: no or wrong credentials.
+    #[error("unauthorized")]
+    Unauthorized,
+    /// 403: the feature is switched off on this server.
+    #[error("disabled: {0}")]
+    Disabled(&'static str),
     /// 500 (503 when the database is busy); logged, shown only as a generic message.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+fn import_es(e: &crate::import::ImportError) -> String {
+    use crate::import::ImportError as E;
+    match e {
+        E::NotGeoJson(why) => format!("El archivo no es GeoJSON: {why}"),
+        E::NotAFeatureCollection => "El archivo es GeoJSON pero no es una FeatureCollection.".into(),
+        E::UnsupportedCrs(crs) => {
+            format!("El archivo declara el sistema de coordenadas {crs}; solo se acepta WGS84 longitud/latitud (EPSG:4326, CRS84).")
+        }
+        E::Invalid(why) => format!("No se puede importar: {why}"),
+    }
 }
 
 impl ApiError {
@@ -51,6 +75,9 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::UnreadableBody(_) => StatusCode::BAD_REQUEST,
+            ApiError::Import(_) | ApiError::InvalidOption { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Disabled(_) => StatusCode::FORBIDDEN,
             ApiError::Store(StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)))
                 if e.code == rusqlite::ErrorCode::DatabaseBusy =>
             {
@@ -94,6 +121,20 @@ impl ApiError {
                 None,
                 "Envíe el cuerpo como JSON (Content-Type: application/geo+json o application/json).".into(),
                 "Send the body as JSON (Content-Type: application/geo+json or application/json).".into(),
+            ),
+            ApiError::Import(e) => ("invalid_import", None, import_es(e), e.to_string()),
+            ApiError::InvalidOption { field, es, en } => ("invalid_option", Some(*field), es.clone(), en.clone()),
+            ApiError::Unauthorized => (
+                "unauthorized",
+                None,
+                "Falta la clave de administración o no es correcta.".into(),
+                "The administration token is missing or wrong.".into(),
+            ),
+            ApiError::Disabled(what) => (
+                "disabled",
+                None,
+                format!("{what} está desactivado en este servidor: defina CARTOBARRIO_ADMIN_TOKEN para activarlo."),
+                format!("{what} is switched off on this server: set CARTOBARRIO_ADMIN_TOKEN to enable it."),
             ),
             ApiError::UnreadableBody(_) => {
                 ("unreadable_body", None, "No se pudo leer el cuerpo del envío.".into(), "The request body could not be read.".into())

@@ -51,6 +51,8 @@ pub fn router(store: Store, config: &ServerConfig) -> Router {
         leptos_options: leptos_options.clone(),
         store: store.clone(),
         max_body_bytes: config.max_body_bytes,
+        max_import_bytes: config.max_import_bytes,
+        admin_token: config.admin_token.as_deref().filter(|t| !t.trim().is_empty()).map(|t| Arc::from(t.trim())),
         service_worker: assets::service_worker(&version, &precache).into(),
         version: version.into(),
         hashed_assets: manifest.is_some(),
@@ -60,7 +62,7 @@ pub fn router(store: Store, config: &ServerConfig) -> Router {
     Router::new()
         .merge(http::health_routes())
         .merge(http::pwa_routes())
-        .nest("/api/v1", http::api_routes(config.max_body_bytes))
+        .nest("/api/v1", http::api_routes(config.max_body_bytes, config.max_import_bytes))
         .leptos_routes_with_context(&state, routes, move || provide_context(catalog.clone()), {
             let options = leptos_options.clone();
             move || app::shell(options.clone())
@@ -79,6 +81,10 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     let seeded = seed::seed_if_empty(&store).await.context("seeding the demo barrios")?;
     if seeded > 0 {
         tracing::info!(barrios = seeded, "new database seeded with the Santa Marta barrios");
+    }
+    let packs = seed::fill_missing_layers(&store).await.context("generating demo layers")?;
+    if packs > 0 {
+        tracing::info!(packs, "demo base layers generated for barrios without layers");
     }
     let listener = tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
     let addr = listener.local_addr()?;
@@ -128,4 +134,88 @@ pub fn derive_seed(
         std::fs::write(path, serde_json::to_string_pretty(&report)? + "\n").with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(report)
+}
+
+/// `cartobarrio import`: plans the import from the files, then applies it in one transaction
+/// (unless it is a dry run). Returns the report, also written to `--report` when given.
+pub async fn import_command(config: &ServerConfig, args: &config::ImportArgs) -> anyhow::Result<import::plan::ImportSummary> {
+    use import::plan::{plan_import, ImportFiles, ImportOptions};
+    let read = |p: &Option<std::path::PathBuf>| -> anyhow::Result<Option<Vec<u8>>> {
+        p.as_ref().map(|p| std::fs::read(p).with_context(|| format!("reading {}", p.display()))).transpose()
+    };
+    let (barrios, streets, blocks, landmarks) = (read(&args.barrios)?, read(&args.streets)?, read(&args.blocks)?, read(&args.landmarks)?);
+    let options = ImportOptions {
+        barrios: import::DissolveOptions {
+            name_property: args.name_property.clone(),
+            comuna_property: args.comuna_property.clone(),
+            code_property: args.code_property.clone(),
+            ..Default::default()
+        },
+        layers: import::layers::LayerOptions {
+            margin_m: args.margin_m,
+            street_name_property: args.street_name_property.clone(),
+            landmark_kind_property: args.landmark_kind_property.clone(),
+            landmark_name_property: args.landmark_name_property.clone(),
+            source: args.layer_source.clone(),
+        },
+        barrio_source: args.barrio_source.clone(),
+        demo_for_missing: !args.no_demo,
+    };
+    anyhow::ensure!((0.0..=500.0).contains(&args.margin_m), "--margin-m must be between 0 and 500");
+    let store = Store::open(&config.db).with_context(|| format!("opening the database {}", config.db.display()))?;
+    let stored = store.stored_barrios().await?;
+    let files = ImportFiles {
+        barrios: barrios.as_deref(),
+        layers: import::layers::LayerFiles { streets: streets.as_deref(), blocks: blocks.as_deref(), landmarks: landmarks.as_deref() },
+    };
+    let plan = plan_import(files, &options, &stored)?;
+    let mut summary = plan.summary.clone();
+    summary.dry_run = args.dry_run;
+    if !args.dry_run {
+        store.apply_import(plan).await?;
+    }
+    if let Some(path) = &args.report {
+        std::fs::write(path, serde_json::to_string_pretty(&summary)? + "\n").with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(summary)
+}
+
+/// The import report for people: totals, then every repaired or skipped feature.
+pub fn describe_import(s: &import::plan::ImportSummary) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    if let Some(b) = &s.barrios {
+        let _ = writeln!(out, "barrios: {} features read, {} barrios, {} repaired, {} skipped", b.features_read, b.barrios, b.repaired.len(), b.skipped.len());
+        for n in &b.repaired {
+            let _ = writeln!(out, "  repaired feature {} ({}): {}", n.feature, n.name, n.reason);
+        }
+        for n in &b.skipped {
+            let _ = writeln!(out, "  skipped feature {} ({}): {}", n.feature, n.name, n.reason);
+        }
+        for n in &b.notes {
+            let _ = writeln!(out, "  note: {n}");
+        }
+    }
+    for l in &s.layers {
+        let _ = writeln!(out, "{}: {} features read, {} used, {} outside every barrio, {} repaired, {} skipped", l.layer, l.features_read, l.used, l.outside, l.repaired.len(), l.skipped.len());
+        for n in &l.repaired {
+            let _ = writeln!(out, "  repaired feature {} ({}): {}", n.feature, n.name, n.reason);
+        }
+        for n in &l.skipped {
+            let _ = writeln!(out, "  skipped feature {} ({}): {}", n.feature, n.name, n.reason);
+        }
+        for n in &l.notes {
+            let _ = writeln!(out, "  note: {n}");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{}{} barrios added, {} updated, {} packs written, {} with demo layers",
+        if s.dry_run { "dry run, nothing written: " } else { "" },
+        s.barrios_added,
+        s.barrios_updated,
+        s.packs,
+        s.demo_layers
+    );
+    out
 }

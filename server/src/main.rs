@@ -9,6 +9,11 @@ async fn main() -> anyhow::Result<()> {
     server::init_tracing(&cli.server.log, cli.server.log_format);
     match cli.command {
         None | Some(Command::Serve) => server::serve(cli.server).await,
+        Some(Command::Import(args)) => {
+            let summary = server::import_command(&cli.server, &args).await?;
+            print!("{}", server::describe_import(&summary));
+            Ok(())
+        }
         Some(Command::DeriveSeed { input, output, report, name_property, comuna_property }) => {
             let options = server::import::DissolveOptions { name_property, comuna_property, ..Default::default() };
             let r = server::derive_seed(&input, &output, report.as_deref(), &options)?;

@@ -65,6 +65,25 @@ pub fn parse(seed: &str, source: &str) -> Result<Vec<NewBarrio>, String> {
         .collect()
 }
 
+/// Gives every barrio that has no pack yet (a new database, or one made before packs existed)
+/// generated demo layers, labelled as such. Returns how many packs were written.
+pub async fn fill_missing_layers(store: &Store) -> Result<usize, StoreError> {
+    let missing: Vec<_> = store.stored_barrios().await?.into_iter().filter(|b| !b.has_layers).collect();
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    let layers = tokio::task::spawn_blocking(move || {
+        missing.into_iter().map(|b| {
+            let layers = crate::import::demo_layers::demo_layers(&b.code, &b.boundary);
+            (b.code, layers)
+        }).collect()
+    })
+    .await
+    .map_err(|e| StoreError::Worker(e.to_string()))?;
+    let plan = crate::import::plan::ImportPlan { layers, ..Default::default() };
+    Ok(store.apply_import(plan).await?.packs_written)
+}
+
 /// Loads the Santa Marta barrios into an empty database. Returns how many were added.
 pub async fn seed_if_empty(store: &Store) -> Result<usize, StoreError> {
     if store.barrio_count().await? > 0 {
@@ -101,5 +120,21 @@ mod tests {
         assert!(first >= 300);
         assert_eq!(seed_if_empty(&store).await.unwrap(), 0);
         assert_eq!(store.barrio_count().await.unwrap(), first as i64);
+    }
+
+    #[tokio::test]
+    async fn every_seeded_barrio_gets_a_labelled_demo_pack_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.sqlite3")).unwrap();
+        let barrios = seed_if_empty(&store).await.unwrap();
+        assert_eq!(fill_missing_layers(&store).await.unwrap(), barrios);
+        assert_eq!(fill_missing_layers(&store).await.unwrap(), 0, "a second start writes nothing");
+        let infos = store.pack_infos().await.unwrap();
+        assert_eq!(infos.len(), barrios);
+        assert!(infos.iter().all(|p| p.demo && p.version == 1 && p.features > 0));
+        let (_, json) = store.pack_json(infos[0].barrio_id).await.unwrap().unwrap();
+        let pack: app::model::BarrioPack = serde_json::from_str(&json).unwrap();
+        assert!(pack.layers.source.contains("demo"));
+        assert_eq!(pack.barrio.summary.id, infos[0].barrio_id);
     }
 }

@@ -45,12 +45,19 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(page(event, url));
   } else if (url.pathname.startsWith('/pkg/') || PRECACHE.includes(url.pathname)) {
     event.respondWith(cacheFirst(request));
-  } else if (url.pathname.startsWith('/api/v1/barrios')) {
+  } else if (url.pathname.startsWith('/api/v1/barrios') && !url.pathname.endsWith('/pack')) {
+    // Packs are not cached here: the app keeps them in IndexedDB, where the person sees and
+    // removes them.
     event.respondWith(networkFirst(event, request, DATA_CACHE, (res) => res.ok));
     // A barrio opened by in-app navigation never had its page requested: fetch it now, so
     // reloading or reopening that barrio offline works too.
     const barrio = url.pathname.match(/^\/api\/v1\/barrios\/(\d+)$/);
     if (barrio) event.waitUntil(warmPage(new URL(`/barrio/${barrio[1]}`, url.origin)));
+  } else {
+    // A pack being saved for offline use: keep its page too, so the barrio also opens from a
+    // bookmark or a reload with no network.
+    const pack = url.pathname.match(/^\/api\/v1\/barrios\/(\d+)\/pack$/);
+    if (pack) event.waitUntil(warmPage(new URL(`/barrio/${pack[1]}`, url.origin)));
   }
 });
 

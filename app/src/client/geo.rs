@@ -10,8 +10,11 @@ use wasm_bindgen::JsCast;
 /// `(lon, lat, accuracy in metres)` or a message for the person.
 pub type Fix = Result<(f64, f64, f64), String>;
 
+/// Called once, by whichever of the browser's two callbacks comes first.
+type Once = Rc<RefCell<Option<Box<dyn FnOnce(Fix)>>>>;
+
 pub fn locate(done: impl FnOnce(Fix) + 'static) {
-    let done: Rc<RefCell<Option<Box<dyn FnOnce(Fix)>>>> = Rc::new(RefCell::new(Some(Box::new(done))));
+    let done: Once = Rc::new(RefCell::new(Some(Box::new(done))));
     let finish = move |fix: Fix| {
         if let Some(f) = done.borrow_mut().take() {
             f(fix);

@@ -14,10 +14,12 @@ const DB_NAME: &str = "cartobarrio";
 ///
 /// - 1: `marks` (key `id`, index `barrio_id`), `outbox` (key `mark_id`)
 /// - 2: adds `meta` (key `key`), holding this device's id
-const DB_VERSION: u32 = 2;
+/// - 3: adds `packs` (key `barrio_id`), the barrio packs kept for offline use
+const DB_VERSION: u32 = 3;
 const MARKS: &str = "marks";
 const OUTBOX: &str = "outbox";
 const META: &str = "meta";
+const PACKS: &str = "packs";
 
 thread_local! {
     static MIGRATED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -70,6 +72,7 @@ pub async fn open() -> Result<Rexie, StorageError> {
         .add_object_store(ObjectStore::new(MARKS).key_path("id").add_index(Index::new("barrio_id", "barrio_id")))
         .add_object_store(ObjectStore::new(OUTBOX).key_path("mark_id"))
         .add_object_store(ObjectStore::new(META).key_path("key"))
+        .add_object_store(ObjectStore::new(PACKS).key_path("barrio_id"))
         .build()
         .await?;
     if !MIGRATED.with(|m| m.get()) {
@@ -159,6 +162,78 @@ pub async fn record_attempt(mut entry: OutboxEntry, rejected: Option<String>) ->
     let db = open().await?;
     let tx = db.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
     tx.store(OUTBOX)?.put(&to_js(&entry)?, None).await?;
+    tx.done().await?;
+    Ok(())
+}
+
+/// A barrio pack kept on the device. The pack stays as the JSON the server sent: parsing it
+/// is only needed when its map is opened, and the stored size is then exactly the download's.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredPack {
+    pub barrio_id: i64,
+    pub barrio_name: String,
+    pub version: i64,
+    pub format: u32,
+    pub bytes: i64,
+    pub saved_at_ms: i64,
+    pub json: String,
+}
+
+/// What the list shows of a stored pack, without its (large) JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PackOnDevice {
+    pub barrio_id: i64,
+    pub barrio_name: String,
+    pub version: i64,
+    pub format: u32,
+    pub bytes: i64,
+    pub saved_at_ms: i64,
+}
+
+impl From<&StoredPack> for PackOnDevice {
+    fn from(p: &StoredPack) -> Self {
+        PackOnDevice {
+            barrio_id: p.barrio_id,
+            barrio_name: p.barrio_name.clone(),
+            version: p.version,
+            format: p.format,
+            bytes: p.bytes,
+            saved_at_ms: p.saved_at_ms,
+        }
+    }
+}
+
+/// Keeps (or replaces) a barrio's pack; done when the transaction has committed.
+pub async fn save_pack(pack: &StoredPack) -> Result<(), StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[PACKS], TransactionMode::ReadWrite)?;
+    tx.store(PACKS)?.put(&to_js(pack)?, None).await?;
+    tx.done().await?;
+    Ok(())
+}
+
+pub async fn pack(barrio_id: i64) -> Result<Option<StoredPack>, StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[PACKS], TransactionMode::ReadOnly)?;
+    let value = tx.store(PACKS)?.get(JsValue::from_f64(barrio_id as f64)).await?;
+    value.map(from_js).transpose()
+}
+
+/// Every pack on the device, by barrio name.
+pub async fn packs() -> Result<Vec<PackOnDevice>, StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[PACKS], TransactionMode::ReadOnly)?;
+    let values = tx.store(PACKS)?.get_all(None, None).await?;
+    let mut out = values.into_iter().map(|v| from_js::<StoredPack>(v).map(|p| PackOnDevice::from(&p))).collect::<Result<Vec<_>, _>>()?;
+    out.sort_by(|a, b| a.barrio_name.cmp(&b.barrio_name));
+    Ok(out)
+}
+
+/// Removes a barrio's pack. Its marks stay: they are not part of the pack.
+pub async fn delete_pack(barrio_id: i64) -> Result<(), StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[PACKS], TransactionMode::ReadWrite)?;
+    tx.store(PACKS)?.delete(JsValue::from_f64(barrio_id as f64)).await?;
     tx.done().await?;
     Ok(())
 }

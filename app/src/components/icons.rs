@@ -2,14 +2,23 @@
 
 use leptos::prelude::*;
 
-use crate::model::CATEGORIES;
+use crate::map::layers::landmark_icon;
+use crate::model::{LandmarkKind, CATEGORIES};
 
-/// `<symbol>`s for every category, referenced as `#icon-{code}`. The icon markup is the
+/// `<symbol>`s for every category, referenced as `#icon-{code}`, and every landmark kind
+/// (`#lm-{code}`). The icon markup is the
 /// project's own static data (taxonomy.rs), never user text.
 fn sprite() -> String {
     CATEGORIES
         .iter()
         .map(|c| format!(r#"<symbol id="icon-{}" viewBox="0 0 24 24">{}</symbol>"#, c.code, c.icon))
+        .chain(LandmarkKind::ALL.iter().map(|k| {
+            format!(
+                r##"<symbol id="lm-{}" viewBox="0 0 24 24" fill="none" stroke="#fff" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">{}</symbol>"##,
+                k.code(),
+                landmark_icon(*k)
+            )
+        }))
         .collect()
 }
 

@@ -71,7 +71,7 @@ pub fn UpdateBanner() -> impl IntoView {
 }
 
 /// A size for people, with the decimal comma of Colombian usage.
-fn human_size(bytes: f64) -> String {
+pub fn human_size(bytes: f64) -> String {
     let mb = bytes / 1_000_000.0;
     let text = if mb < 10.0 {
         format!("{mb:.1} MB")

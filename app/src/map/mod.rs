@@ -2,13 +2,22 @@
 //! the marks on top. One finger pans, two pinch-zoom, the mouse wheel and the buttons zoom; a
 //! tap (not a drag) reports the longitude/latitude tapped.
 
+pub mod layers;
 pub mod projection;
 pub mod viewport;
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
-use crate::model::{Barrio, Category, CategoryGroup, Mark};
-use projection::Projection;
+use crate::model::{Barrio, BaseLayers, Category, CategoryGroup, Mark};
+use layers::{landmark_color, DrawnLayers, LandmarkGlyph, LABEL_PX};
+use projection::{Projection, ViewBox};
+
+/// Landmark badge size on screen, in CSS pixels: smaller than marks, which matter more.
+const LANDMARK_PX: f64 = 26.0;
+/// Landmark names show from this zoom in (metres of map per screen pixel).
+const LANDMARK_NAMES_MAX_UPP: f64 = 1.6;
 
 /// Marker size on screen, in CSS pixels, whatever the zoom: big enough to see and tap.
 const MARKER_PX: f64 = 36.0;
@@ -20,6 +29,9 @@ const TAP_SLOP_PX: f64 = 10.0;
 pub fn BarrioMap(
     barrio: Barrio,
     #[prop(into)] marks: Signal<Vec<Mark>>,
+    /// Blocks, streets and landmarks, once the barrio's pack is at hand.
+    #[prop(into)]
+    layers: Signal<Option<Arc<BaseLayers>>>,
     /// Called with `(lon, lat)` when the map is tapped.
     on_tap: Callback<(f64, f64)>,
 ) -> impl IntoView {
@@ -28,6 +40,10 @@ pub fn BarrioMap(
     let home = projection.fit(bbox, 0.06);
     let boundary = projection.path(&barrio.boundary);
     let view = RwSignal::new(home);
+    // While a finger (or the wheel) moves the map, the view it is heading to. The drawing is
+    // moved there with a CSS transform, and redrawn for it once the gesture ends: redrawing
+    // thousands of features on every frame is what makes a phone stutter.
+    let live = RwSignal::new(None::<ViewBox>);
     // The SVG's size on screen in CSS pixels, measured once it is laid out.
     let size_px = RwSignal::new((360.0_f64, 420.0_f64));
     // SVG units per CSS pixel ("meet": the tighter of the two axes decides).
@@ -38,8 +54,21 @@ pub fn BarrioMap(
     });
     // Web Mercator stretches distances by 1/cos(latitude).
     let ground_per_unit = ((bbox[1] + bbox[3]) / 2.0).to_radians().cos();
-    let scale = Memo::new(move |_| viewport::scale_bar(units_per_px.get() * ground_per_unit, 90.0));
+    let scale = Memo::new(move |_| {
+        let v = live.get().unwrap_or_else(|| view.get());
+        let (w, h) = size_px.get();
+        let upp = (v.width / w.max(1.0)).max(v.height / h.max(1.0));
+        viewport::scale_bar(upp * ground_per_unit, 90.0)
+    });
+    let live_transform = move || {
+        live.get().map(|to| {
+            let (k, tx, ty) = viewport::transform_between(&view.get(), &to, size_px.get());
+            format!("translate({tx:.2}px, {ty:.2}px) scale({k:.5})")
+        })
+    };
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
+    // Projected once per pack; panning and zooming only move the view box.
+    let drawn = Memo::new(move |_| layers.get().map(|l| Arc::new(DrawnLayers::new(&l, &projection))));
 
     // The device's position, when asked for, and what to tell the person about it.
     let here = RwSignal::new(None::<(f64, f64, f64)>);
@@ -66,6 +95,10 @@ pub fn BarrioMap(
     };
 
     let zoom_by = move |factor: f64| {
+        if let Some(to) = live.get_untracked() {
+            view.set(to);
+            live.set(None);
+        }
         view.update(|v| {
             let (cx, cy) = (v.x + v.width / 2.0, v.y + v.height / 2.0);
             *v = v.zoom_about(factor, cx, cy, &home);
@@ -73,7 +106,7 @@ pub fn BarrioMap(
     };
 
     #[cfg(feature = "hydrate")]
-    let gestures = gestures::Gestures::new(svg_ref, view, units_per_px, home);
+    let gestures = gestures::Gestures::new(svg_ref, view, live, size_px, home);
     #[cfg(feature = "hydrate")]
     {
         let measure = move || {
@@ -118,6 +151,8 @@ pub fn BarrioMap(
                 class="map"
                 viewBox=move || view.get().to_attr()
                 preserveAspectRatio="xMidYMid meet"
+                class:moving=move || live.with(Option::is_some)
+                style:transform=live_transform
                 role="application"
                 aria-label=format!("Mapa del barrio {}", barrio.summary.name)
                 on:click=on_click
@@ -153,7 +188,10 @@ pub fn BarrioMap(
                 }
             >
                 <rect class="map-ground" x=home.x - home.width * 2.0 y=home.y - home.height * 2.0 width=home.width * 5.0 height=home.height * 5.0/>
+                <path class="barrio-area" d=boundary.clone() fill-rule="evenodd"/>
+                {move || drawn.get().map(|d| view! { <BaseGround drawn=d units_per_px=units_per_px.into()/> })}
                 <path class="barrio-boundary" d=boundary fill-rule="evenodd"/>
+                {move || drawn.get().map(|d| view! { <BaseLabels drawn=d units_per_px=units_per_px.into()/> })}
                 {move || here.get().map(|(x, y, accuracy)| {
                     // Mercator units per ground metre at this latitude.
                     let r = accuracy / ground_per_unit;
@@ -180,16 +218,82 @@ pub fn BarrioMap(
                 <button type="button" class="map-button" aria-label="¿Dónde estoy?" title="¿Dónde estoy?" data-testid="locate" on:click=locate>
                     <svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="4"/><path d="M12 2v4M12 18v4M2 12h4M18 12h4"/></svg>
                 </button>
-                <button type="button" class="map-button" aria-label="Ver todo el barrio" title="Ver todo el barrio" data-testid="map-home" on:click=move |_| view.set(home)>
+                <button type="button" class="map-button" aria-label="Ver todo el barrio" title="Ver todo el barrio" data-testid="map-home" on:click=move |_| { live.set(None); view.set(home) }>
                     <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5"/></svg>
                 </button>
             </div>
+            {move || drawn.get().filter(|d| d.demo).map(|_| view! {
+                <p class="demo-badge" data-testid="demo-badge" title="Las calles, manzanas y lugares de este mapa son de ejemplo: no son los reales del barrio.">
+                    "Calles y lugares de ejemplo (demo)"
+                </p>
+            })}
             {move || locate_message.get().map(|m| view! { <p class="map-toast" role="status" data-testid="locate-message">{m}</p> })}
             <div class="scale-bar" aria-hidden="true" data-testid="scale-bar">
                 <span class="scale-line" style=move || format!("width:{:.0}px", scale.get().1)></span>
                 <span class="scale-label">{move || viewport::scale_label(scale.get().0)}</span>
             </div>
         </div>
+    }
+}
+
+/// Blocks and streets, under the boundary line.
+#[component]
+fn BaseGround(drawn: Arc<DrawnLayers>, units_per_px: Signal<f64>) -> impl IntoView {
+    // Streets are about 7 m wide on the ground, but never thinner than 4 px on screen.
+    let street = move || (units_per_px.get() * 4.0).max(7.0);
+    view! {
+        <g class="base-layers" data-testid="base-layers" data-demo=drawn.demo.to_string() data-features=drawn.features.to_string()>
+            <path class="blocks" d=drawn.blocks.clone() fill-rule="evenodd"/>
+            <path class="parks" d=drawn.parks.clone() fill-rule="evenodd"/>
+            <path class="street-casing" d=drawn.streets.clone() stroke-width=move || format!("{:.2}", street() + units_per_px.get() * 2.0)/>
+            <path class="street" d=drawn.streets.clone() stroke-width=move || format!("{:.2}", street())/>
+        </g>
+    }
+}
+
+/// Street names and landmarks, above the boundary line and below the marks. Names show only
+/// where the street is long enough on screen to hold them, always at the same text size.
+#[component]
+fn BaseLabels(drawn: Arc<DrawnLayers>, units_per_px: Signal<f64>) -> impl IntoView {
+    let visible = {
+        let drawn = drawn.clone();
+        Memo::new(move |_| drawn.visible_labels(units_per_px.get()))
+    };
+    let label_paths = drawn.labels.iter().map(|l| view! { <path id=l.id.clone() d=l.d.clone()/> }).collect_view();
+    let landmarks = drawn.landmarks.iter().cloned().map(|g| view! { <LandmarkBadge glyph=g units_per_px/> }).collect_view();
+    let labels = drawn.clone();
+    // Landmark names only once zoomed in enough to read them without covering the streets.
+    let named = move || units_per_px.get() <= LANDMARK_NAMES_MAX_UPP;
+    view! {
+        <defs>{label_paths}</defs>
+        <g
+            class="street-labels"
+            data-testid="street-labels"
+            font-size=move || format!("{:.2}", units_per_px.get() * LABEL_PX)
+            stroke-width=move || format!("{:.2}", units_per_px.get() * 3.0)
+        >
+            <For each=move || visible.get() key=|i| *i let:i>
+                <text class="street-label">
+                    <textPath href=format!("#{}", labels.labels[i].id) startOffset="50%" text-anchor="middle">
+                        {labels.labels[i].name.clone()}
+                    </textPath>
+                </text>
+            </For>
+        </g>
+        <g class="landmarks" class:named=named data-testid="landmarks">{landmarks}</g>
+    }
+}
+
+#[component]
+fn LandmarkBadge(glyph: LandmarkGlyph, units_per_px: Signal<f64>) -> impl IntoView {
+    let LandmarkGlyph { kind, name, x, y } = glyph;
+    let transform = move || format!("translate({x:.1} {y:.1}) scale({:.4})", units_per_px.get() * LANDMARK_PX / 26.0);
+    view! {
+        <g class="landmark" data-kind=kind.code() transform=transform>
+            <rect x="-13" y="-13" width="26" height="26" rx="7" fill=landmark_color(kind)/>
+            <use_ href=format!("#lm-{}", kind.code()) x="-9" y="-9" width="18" height="18"/>
+            <text class="landmark-label" y="26" text-anchor="middle">{name}</text>
+        </g>
     }
 }
 
@@ -221,14 +325,18 @@ fn MarkGlyph(mark: Mark, projection: Projection, units_per_px: Signal<f64>) -> i
 #[cfg(feature = "hydrate")]
 mod gestures {
     //! Pointer Events: one pointer pans, two pinch-zoom about their midpoint, the wheel zooms
-    //! about the cursor. Tracks pointers by id with pointer capture, as touch needs.
+    //! about the cursor. Tracks pointers by id with pointer capture, as touch needs. Moves go
+    //! to the `live` view (shown by a CSS transform); the map is redrawn when the gesture ends.
 
     use leptos::prelude::*;
     use web_sys::{PointerEvent, WheelEvent};
 
     use super::projection::ViewBox;
+    use super::viewport::px_to_units;
     use super::TAP_SLOP_PX;
-    use crate::client::dom::client_to_svg;
+
+    /// The wheel has no "up": the view is redrawn this long after its last turn.
+    const WHEEL_SETTLE_MS: u64 = 180;
 
     #[derive(Clone, Default)]
     struct State {
@@ -236,31 +344,75 @@ mod gestures {
         /// Where the first pointer went down, to tell a tap from a drag.
         start: Option<(f64, f64)>,
         dragged: bool,
+        /// The SVG's top-left corner on screen, measured when the gesture began (before any
+        /// transform moved it).
+        origin: (f64, f64),
+        wheel_turns: u32,
     }
 
     #[derive(Clone, Copy)]
     pub struct Gestures {
         svg: NodeRef<leptos::svg::Svg>,
         view: RwSignal<ViewBox>,
-        units_per_px: Memo<f64>,
+        live: RwSignal<Option<ViewBox>>,
+        size: RwSignal<(f64, f64)>,
         home: ViewBox,
         state: StoredValue<State>,
     }
 
     impl Gestures {
-        pub fn new(svg: NodeRef<leptos::svg::Svg>, view: RwSignal<ViewBox>, units_per_px: Memo<f64>, home: ViewBox) -> Self {
-            Gestures { svg, view, units_per_px, home, state: StoredValue::new(State::default()) }
+        pub fn new(
+            svg: NodeRef<leptos::svg::Svg>,
+            view: RwSignal<ViewBox>,
+            live: RwSignal<Option<ViewBox>>,
+            size: RwSignal<(f64, f64)>,
+            home: ViewBox,
+        ) -> Self {
+            Gestures { svg, view, live, size, home, state: StoredValue::new(State::default()) }
+        }
+
+        /// Redraws the map for the view the gesture reached.
+        fn commit(&self) {
+            if let Some(to) = self.live.get_untracked() {
+                self.view.set(to);
+                self.live.set(None);
+            }
+        }
+
+        /// The view being shown right now.
+        fn current(&self) -> ViewBox {
+            self.live.get_untracked().unwrap_or_else(|| self.view.get_untracked())
+        }
+
+        fn measure_origin(&self) -> (f64, f64) {
+            self.svg
+                .get_untracked()
+                .map(|svg| {
+                    let r = svg.get_bounding_client_rect();
+                    (r.left(), r.top())
+                })
+                .unwrap_or_default()
         }
 
         pub fn down(&self, ev: &PointerEvent) {
             if let Some(svg) = self.svg.get_untracked() {
                 let _ = svg.set_pointer_capture(ev.pointer_id());
             }
+            let starting = self.state.with_value(|s| s.pointers.is_empty());
+            if starting {
+                // A wheel zoom still settling: finish it, so the new gesture starts from a
+                // drawn, untransformed map.
+                self.commit();
+            }
+            let origin = if starting { Some(self.measure_origin()) } else { None };
             let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
             self.state.update_value(|s| {
                 if s.pointers.is_empty() {
                     s.start = Some((x, y));
                     s.dragged = false;
+                }
+                if let Some(o) = origin {
+                    s.origin = o;
                 }
                 s.pointers.retain(|p| p.0 != ev.pointer_id());
                 s.pointers.push((ev.pointer_id(), x, y));
@@ -281,41 +433,68 @@ mod gestures {
                     state.dragged = true;
                 }
             }
-            let upp = self.units_per_px.get_untracked();
-            match (before.as_slice(), state.pointers.as_slice()) {
-                ([(_, x0, y0)], [_]) if state.dragged => {
-                    let (dx, dy) = ((x0 - x) * upp, (y0 - y) * upp);
-                    self.view.update(|v| *v = v.pan(dx, dy, &self.home));
-                }
+            let size = self.size.get_untracked();
+            let current = self.current();
+            let upp = (current.width / size.0.max(1.0)).max(current.height / size.1.max(1.0));
+            let (ox, oy) = state.origin;
+            let next = match (before.as_slice(), state.pointers.as_slice()) {
+                ([(_, x0, y0)], [_]) if state.dragged => Some(current.pan((x0 - x) * upp, (y0 - y) * upp, &self.home)),
                 ([a0, b0], [a1, b1]) => {
                     let d0 = (a0.1 - b0.1).hypot(a0.2 - b0.2);
                     let d1 = (a1.1 - b1.1).hypot(a1.2 - b1.2);
                     let (mx0, my0) = ((a0.1 + b0.1) / 2.0, (a0.2 + b0.2) / 2.0);
                     let (mx1, my1) = ((a1.1 + b1.1) / 2.0, (a1.2 + b1.2) / 2.0);
-                    if let (Some(svg), true) = (self.svg.get_untracked(), d0 > 0.0) {
-                        if let Some((cx, cy)) = client_to_svg(&svg, mx1 as i32, my1 as i32) {
-                            let (dx, dy) = ((mx0 - mx1) * upp, (my0 - my1) * upp);
-                            self.view.update(|v| *v = v.pan(dx, dy, &self.home).zoom_about(d1 / d0, cx, cy, &self.home));
-                        }
-                    }
+                    (d0 > 0.0).then(|| {
+                        let panned = current.pan((mx0 - mx1) * upp, (my0 - my1) * upp, &self.home);
+                        let (cx, cy) = px_to_units(&panned, size, mx1 - ox, my1 - oy);
+                        panned.zoom_about(d1 / d0, cx, cy, &self.home)
+                    })
                 }
-                _ => {}
+                _ => None,
+            };
+            if let Some(next) = next {
+                self.live.set(Some(next));
             }
             self.state.set_value(state);
         }
 
         pub fn up(&self, ev: &PointerEvent) {
+            let done = self.state.with_value(|s| s.pointers.iter().all(|p| p.0 == ev.pointer_id()));
             self.state.update_value(|s| s.pointers.retain(|p| p.0 != ev.pointer_id()));
+            if done {
+                self.commit();
+            }
         }
 
         pub fn wheel(&self, ev: &WheelEvent) {
             ev.prevent_default();
             let factor = (-ev.delta_y() * 0.002).exp();
-            if let Some(svg) = self.svg.get_untracked() {
-                if let Some((cx, cy)) = client_to_svg(&svg, ev.client_x(), ev.client_y()) {
-                    self.view.update(|v| *v = v.zoom_about(factor, cx, cy, &self.home));
-                }
+            let fresh = self.live.get_untracked().is_none();
+            if fresh {
+                let origin = self.measure_origin();
+                self.state.update_value(|s| s.origin = origin);
             }
+            let (ox, oy) = self.state.with_value(|s| s.origin);
+            let size = self.size.get_untracked();
+            let current = self.current();
+            let (cx, cy) = px_to_units(&current, size, ev.client_x() as f64 - ox, ev.client_y() as f64 - oy);
+            self.live.set(Some(current.zoom_about(factor, cx, cy, &self.home)));
+            let mut turn = 0;
+            self.state.update_value(|s| {
+                s.wheel_turns += 1;
+                turn = s.wheel_turns;
+            });
+            let this = *self;
+            set_timeout(
+                move || {
+                    // Only the last turn of the wheel redraws, and only if no finger took over.
+                    let (latest, touching) = this.state.with_value(|s| (s.wheel_turns, !s.pointers.is_empty()));
+                    if latest == turn && !touching {
+                        this.commit();
+                    }
+                },
+                std::time::Duration::from_millis(WHEEL_SETTLE_MS),
+            );
         }
 
         /// Whether the gesture that ends in this click moved the map (and so is not a tap).

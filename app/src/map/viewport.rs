@@ -33,6 +33,29 @@ impl ViewBox {
     }
 }
 
+/// How a view box sits in an element of `size` CSS pixels with `preserveAspectRatio="xMidYMid
+/// meet"`: pixels per unit, and where the view's corner lands.
+pub fn layout(view: &ViewBox, size: (f64, f64)) -> (f64, f64, f64) {
+    let s = (size.0 / view.width.max(1e-9)).min(size.1 / view.height.max(1e-9));
+    (s, (size.0 - view.width * s) / 2.0, (size.1 - view.height * s) / 2.0)
+}
+
+/// A point of the element (CSS pixels from its top-left corner) in map units under `view`.
+pub fn px_to_units(view: &ViewBox, size: (f64, f64), px: f64, py: f64) -> (f64, f64) {
+    let (s, ox, oy) = layout(view, size);
+    (view.x + (px - ox) / s, view.y + (py - oy) / s)
+}
+
+/// The CSS transform `(scale, tx, ty)`, with origin at the top-left corner, that shows content
+/// drawn for `from` as it would be drawn for `to`. During a gesture the map moves this way —
+/// the browser only moves pixels it already has — and is redrawn once, at the end.
+pub fn transform_between(from: &ViewBox, to: &ViewBox, size: (f64, f64)) -> (f64, f64, f64) {
+    let (s0, ox0, oy0) = layout(from, size);
+    let (s1, ox1, oy1) = layout(to, size);
+    let k = s1 / s0;
+    (k, ox1 - ox0 * k + (from.x - to.x) * s1, oy1 - oy0 * k + (from.y - to.y) * s1)
+}
+
 /// A scale bar: the round ground distance (metres) that fits in about `target_px` pixels,
 /// and its length in pixels. `ground_m_per_px` is metres on the ground per CSS pixel.
 pub fn scale_bar(ground_m_per_px: f64, target_px: f64) -> (f64, f64) {
@@ -56,6 +79,25 @@ mod tests {
     use super::*;
 
     const HOME: ViewBox = ViewBox { x: -500.0, y: -400.0, width: 1000.0, height: 800.0 };
+
+    #[test]
+    fn the_gesture_transform_puts_every_point_where_the_new_view_draws_it() {
+        let size = (360.0, 500.0);
+        let from = HOME;
+        let to = HOME.pan(120.0, -40.0, &HOME).zoom_about(2.5, 30.0, 10.0, &HOME);
+        let (k, tx, ty) = transform_between(&from, &to, size);
+        for (x, y) in [(0.0, 0.0), (-300.0, 250.0), (400.0, -380.0)] {
+            let (s0, ox0, oy0) = layout(&from, size);
+            let (s1, ox1, oy1) = layout(&to, size);
+            let p0 = (ox0 + (x - from.x) * s0, oy0 + (y - from.y) * s0);
+            let p1 = (ox1 + (x - to.x) * s1, oy1 + (y - to.y) * s1);
+            let moved = (p0.0 * k + tx, p0.1 * k + ty);
+            assert!((moved.0 - p1.0).abs() < 1e-9 && (moved.1 - p1.1).abs() < 1e-9, "{moved:?} vs {p1:?}");
+            let back = px_to_units(&to, size, p1.0, p1.1);
+            assert!((back.0 - x).abs() < 1e-9 && (back.1 - y).abs() < 1e-9);
+        }
+        assert_eq!(transform_between(&from, &from, size), (1.0, 0.0, 0.0));
+    }
 
     #[test]
     fn zooming_in_keeps_the_point_under_the_finger() {

@@ -4,11 +4,13 @@
 pub mod barrio;
 pub mod geometry;
 pub mod mark;
+pub mod pack;
 pub mod taxonomy;
 
 pub use barrio::{Barrio, BarrioSummary};
 pub use geometry::GeometryError;
 pub use mark::{Mark, MarkError};
+pub use pack::{BarrioPack, BaseLayers, LandmarkKind, PackInfo, PACK_FORMAT};
 pub use taxonomy::{Category, CategoryGroup, MarkKind, CATEGORIES};
 
 /// A message for people, in the app's two languages (Spanish first, Colombian usage).

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::components::packs::{PackButton, PackShelf, PackShelfPanel};
 use crate::components::pwa::DevicePanel;
 use crate::data;
 use crate::model::BarrioSummary;
@@ -27,6 +28,7 @@ fn fold(s: &str) -> String {
 pub fn BarrioListPage() -> impl IntoView {
     let barrios = Resource::new(|| (), |_| data::list_barrios());
     let query = RwSignal::new(String::new());
+    PackShelf::provide();
     view! {
         <Title text="Barrios"/>
         <section class="page">
@@ -35,6 +37,7 @@ pub fn BarrioListPage() -> impl IntoView {
                 <p>"Elija su barrio para marcar en el mapa los lugares donde hay problemas de seguridad y convivencia. Lo que marque se guarda en este dispositivo, aunque no haya señal."</p>
             </div>
             <DevicePanel/>
+            <PackShelfPanel/>
             <label class="search">
                 <span>"Buscar barrio"</span>
                 <input
@@ -79,7 +82,7 @@ fn BarrioList(list: Vec<BarrioSummary>, query: RwSignal<String>) -> impl IntoVie
         </p>
         <ul class="barrio-list">
             <For each=move || visible.get() key=|b| b.id let:b>
-                <li>
+                <li class="barrio-row">
                     <a class="barrio-link" href=format!("/barrio/{}", b.id) data-code=b.code.clone()>
                         <span class="barrio-name">{b.name.clone()}</span>
                         <span class="barrio-meta">{format!("{:.0} ha", b.area_ha)}</span>
@@ -87,6 +90,7 @@ fn BarrioList(list: Vec<BarrioSummary>, query: RwSignal<String>) -> impl IntoVie
                             <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round"/>
                         </svg>
                     </a>
+                    <PackButton barrio_id=b.id name=b.name.clone()/>
                 </li>
             </For>
         </ul>

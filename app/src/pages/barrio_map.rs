@@ -66,6 +66,42 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
     let selected = RwSignal::new(None::<&'static str>);
     let marks = RwSignal::new(Vec::<Mark>::new());
     let notice = RwSignal::new(Notice::Hint);
+    let layers = RwSignal::new(None::<std::sync::Arc<crate::model::BaseLayers>>);
+    let layers_problem = RwSignal::new(None::<String>);
+
+    // The base layers come from the device's copy of the pack, or are downloaded (and kept)
+    // when the barrio is opened online; a newer version on the server replaces the copy.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            use crate::client::packs;
+            let local = packs::on_device(barrio_id).await.ok().flatten();
+            let local_version = local.as_ref().map(|p| p.version);
+            if let Some(pack) = local {
+                layers.set(Some(std::sync::Arc::new(pack.layers)));
+            }
+            if !crate::client::device::is_online() {
+                if local_version.is_none() {
+                    layers_problem.set(Some("Sin conexión: las calles de este barrio no están en el dispositivo.".into()));
+                }
+                return;
+            }
+            let newer = match local_version {
+                None => true,
+                Some(v) => packs::server_packs().await.ok().and_then(|infos| infos.into_iter().find(|i| i.barrio_id == barrio_id)).is_some_and(|i| i.version > v),
+            };
+            if newer {
+                match packs::download(barrio_id).await {
+                    Ok((pack, _)) => {
+                        layers_problem.set(None);
+                        layers.set(Some(std::sync::Arc::new(pack.layers)));
+                    }
+                    Err(e) if local_version.is_none() => layers_problem.set(Some(format!("No se pudieron traer las calles: {e}"))),
+                    Err(_) => {}
+                }
+            }
+        });
+    });
 
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
@@ -133,7 +169,7 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
                 </span>
             </div>
             <div class="map-wrap">
-                <BarrioMap barrio marks on_tap/>
+                <BarrioMap barrio marks on_tap layers/>
                 <p
                     class="notice"
                     class:ok=move || matches!(notice.get(), Notice::Saved(_))
@@ -146,7 +182,11 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
                 </p>
             </div>
             <CategoryPalette selected/>
-            <p class="attribution">{source}</p>
+            <p class="attribution" data-testid="attribution">
+                {source}
+                {move || layers.get().filter(|l| !l.source.is_empty()).map(|l| format!(" {}", l.source))}
+                {move || layers_problem.get().map(|p| view! { <span class="warn-text">" " {p}</span> })}
+            </p>
         </section>
     }
 }

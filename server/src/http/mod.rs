@@ -1,8 +1,10 @@
 //! HTTP routes: the JSON API under `/api/v1`, the health check, and the server-rendered app.
 
+mod admin;
 mod barrios;
 mod health;
 mod marks;
+mod packs;
 pub mod pwa;
 
 use axum::extract::{DefaultBodyLimit, FromRef};
@@ -20,6 +22,10 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: Store,
     pub max_body_bytes: usize,
+    /// Largest upload accepted by the admin import.
+    pub max_import_bytes: usize,
+    /// Token for the admin endpoints until accounts exist; `None` switches them off.
+    pub admin_token: Option<Arc<str>>,
     /// Identifies this deployment (asset hashes plus build id).
     pub version: Arc<str>,
     /// The generated service worker for this deployment.
@@ -42,13 +48,18 @@ impl FromRef<AppState> for Store {
 
 /// The versioned JSON API. Old clients keep the URL they were built with, so paths here are
 /// fixed and never hashed.
-pub fn api_routes(max_body_bytes: usize) -> Router<AppState> {
-    Router::new()
+pub fn api_routes(max_body_bytes: usize, max_import_bytes: usize) -> Router<AppState> {
+    // City-wide layers are megabytes: the import has its own, larger limit.
+    let admin = Router::new().route("/admin/import", post(admin::import)).layer(DefaultBodyLimit::max(max_import_bytes));
+    let public = Router::new()
         .route("/barrios", get(barrios::list))
+        .route("/packs", get(packs::list))
+        .route("/barrios/{id}/pack", get(packs::one))
         .route("/barrios/{id}", get(barrios::one))
         .route("/barrios/{id}/marks", get(marks::list_for_barrio))
         .route("/marks", post(marks::create))
-        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(DefaultBodyLimit::max(max_body_bytes));
+    public.merge(admin)
 }
 
 pub fn health_routes() -> Router<AppState> {

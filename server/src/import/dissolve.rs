@@ -5,18 +5,24 @@
 use std::collections::BTreeMap;
 
 use geo::{ChamberlainDuquetteArea, Coord, MapCoords, MultiPolygon, Polygon, Validation};
-use geojson::{GeoJson, Value};
 use serde::Serialize;
-use thiserror::Error;
 
+use super::features::{read_collection, FeatureNote, ImportError};
 use super::names;
+
+/// Kept under its old name: the seed report and its readers use it.
+pub type PieceNote = FeatureNote;
 
 #[derive(Debug, Clone)]
 pub struct DissolveOptions {
-    /// Property holding the barrio name; pieces are grouped by its normalised value.
+    /// Property holding the barrio name; without a code property, pieces are grouped by its
+    /// normalised value.
     pub name_property: String,
     /// Optional property holding the comuna the barrio belongs to.
     pub comuna_property: Option<String>,
+    /// Optional property holding the barrio's official code. When given, pieces are grouped by
+    /// code, and a code used by two differently named barrios is reported, not guessed at.
+    pub code_property: Option<String>,
     /// Parts (and holes) smaller than this, in square metres, are slivers left by the cut.
     pub min_part_m2: f64,
     /// Decimal places kept in coordinates. 8 (about 1 mm) keeps the repaired rings valid on
@@ -26,7 +32,7 @@ pub struct DissolveOptions {
 
 impl Default for DissolveOptions {
     fn default() -> Self {
-        DissolveOptions { name_property: "name".into(), comuna_property: None, min_part_m2: 1.0, decimals: 8 }
+        DissolveOptions { name_property: "name".into(), comuna_property: None, code_property: None, min_part_m2: 1.0, decimals: 8 }
     }
 }
 
@@ -42,14 +48,6 @@ pub struct DissolvedBarrio {
     pub pieces: usize,
 }
 
-/// One piece of the source that needed attention. `feature` is the 0-based index in the file.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct PieceNote {
-    pub feature: usize,
-    pub name: String,
-    pub reason: String,
-}
-
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ImportReport {
     pub features_read: usize,
@@ -59,82 +57,73 @@ pub struct ImportReport {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Error)]
-pub enum ImportError {
-    #[error("the file is not GeoJSON: {0}")]
-    NotGeoJson(String),
-    #[error("the file is GeoJSON but not a FeatureCollection")]
-    NotAFeatureCollection,
-    #[error("the file declares the coordinate system {0}; only WGS84 longitude/latitude (EPSG:4326, CRS84) is accepted")]
-    UnsupportedCrs(String),
-}
-
-/// Reads a FeatureCollection of barrio pieces and dissolves them by name.
+/// Reads a FeatureCollection of barrio pieces and dissolves them by code or name.
 pub fn dissolve_barrios(bytes: &[u8], options: &DissolveOptions) -> Result<(Vec<DissolvedBarrio>, ImportReport), ImportError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| ImportError::NotGeoJson(e.to_string()))?;
-    let collection = match text.parse::<GeoJson>().map_err(|e| ImportError::NotGeoJson(e.to_string()))? {
-        GeoJson::FeatureCollection(fc) => fc,
-        _ => return Err(ImportError::NotAFeatureCollection),
+    let read = read_collection(bytes, &options.name_property)?;
+    let mut report = ImportReport {
+        features_read: read.total,
+        repaired: read.repaired,
+        skipped: read.skipped,
+        notes: read.notes,
+        ..Default::default()
     };
-    let mut report = ImportReport { features_read: collection.features.len(), ..Default::default() };
-    if let Some(crs) = collection.foreign_members.as_ref().and_then(|m| m.get("crs")) {
-        let declared = crs.pointer("/properties/name").and_then(|v| v.as_str()).unwrap_or("(sin nombre)").to_string();
-        if !is_wgs84(&declared) {
-            return Err(ImportError::UnsupportedCrs(declared));
-        }
-        report.notes.push(format!("member `crs` ({declared}) ignored: RFC 7946 files are always WGS84"));
-    }
 
     struct Group {
+        name: String,
+        code: Option<String>,
+        first_feature: usize,
         comuna: Option<String>,
         polygons: Vec<Polygon<f64>>,
         pieces: usize,
     }
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
-    for (index, feature) in collection.features.into_iter().enumerate() {
-        let props = feature.properties.unwrap_or_default();
-        let raw_name = props.get(&options.name_property).and_then(|v| v.as_str()).unwrap_or("");
-        let name = names::normalize(raw_name);
+    for feature in read.features {
+        let index = feature.index;
+        let name = names::normalize(&feature.text(&options.name_property).unwrap_or_default());
         let note = |reason: String| PieceNote { feature: index, name: name.clone(), reason };
         if name.is_empty() {
             report.skipped.push(note(format!("no name in property `{}`", options.name_property)));
             continue;
         }
-        let Some(geometry) = feature.geometry else {
-            report.skipped.push(note("no geometry".into()));
-            continue;
-        };
-        let multi = match geometry.value {
-            Value::Polygon(_) | Value::MultiPolygon(_) => match geo::Geometry::<f64>::try_from(geometry.value) {
-                Ok(geo::Geometry::Polygon(p)) => MultiPolygon::new(vec![p]),
-                Ok(geo::Geometry::MultiPolygon(m)) => m,
-                Ok(_) | Err(_) => {
-                    report.skipped.push(note("geometry could not be read".into()));
-                    continue;
-                }
-            },
+        let comuna = options.comuna_property.as_ref().and_then(|p| feature.text(p));
+        let code = options.code_property.as_ref().map(|p| (p, feature.text(p)));
+        let multi = match feature.geometry {
+            geo::Geometry::Polygon(p) => MultiPolygon::new(vec![p]),
+            geo::Geometry::MultiPolygon(m) => m,
             other => {
-                report.skipped.push(note(format!("geometry type {} is not an area", other.type_name())));
+                report.skipped.push(note(format!("geometry type {} is not an area", geometry_type(&other))));
                 continue;
             }
         };
-        if multi.0.is_empty() || multi.0.iter().all(|p| p.exterior().0.len() < 4) {
-            report.skipped.push(note("empty geometry".into()));
-            continue;
-        }
-        if let Some(reason) = out_of_wgs84(&multi) {
-            report.skipped.push(note(reason));
-            continue;
+        let code = match code {
+            None => None,
+            Some((_, Some(c))) => Some(c),
+            Some((p, None)) => {
+                report.skipped.push(note(format!("no code in property `{p}`")));
+                continue;
+            }
+        };
+        let key = code.clone().unwrap_or_else(|| name.clone());
+        if let Some(existing) = groups.get(&key) {
+            if code.is_some() && existing.name != name {
+                report.skipped.push(note(format!(
+                    "duplicated barrio code {key}: feature {} already uses it for {}",
+                    existing.first_feature, existing.name
+                )));
+                continue;
+            }
         }
         if let Err(problem) = multi.check_validation() {
             report.repaired.push(note(format!("{problem}; repaired by the union")));
         }
-        let comuna = options
-            .comuna_property
-            .as_ref()
-            .and_then(|p| props.get(p))
-            .and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_i64().map(|n| n.to_string())));
-        let group = groups.entry(name).or_insert(Group { comuna: None, polygons: Vec::new(), pieces: 0 });
+        let group = groups.entry(key).or_insert(Group {
+            name: name.clone(),
+            code,
+            first_feature: index,
+            comuna: None,
+            polygons: Vec::new(),
+            pieces: 0,
+        });
         group.comuna = group.comuna.take().or(comuna);
         group.polygons.extend(multi.0);
         group.pieces += 1;
@@ -143,7 +132,8 @@ pub fn dissolve_barrios(bytes: &[u8], options: &DissolveOptions) -> Result<(Vec<
     let factor = 10f64.powi(options.decimals);
     let round = |c: Coord<f64>| Coord { x: (c.x * factor).round() / factor, y: (c.y * factor).round() / factor };
     let mut barrios = Vec::with_capacity(groups.len());
-    for (name, group) in groups {
+    for group in groups.into_values() {
+        let name = group.name;
         // The union of the pieces with themselves also resolves self-intersections, since the
         // overlay rebuilds rings from the filled area.
         let union = geo::unary_union(group.polygons.iter());
@@ -158,7 +148,7 @@ pub fn dissolve_barrios(bytes: &[u8], options: &DissolveOptions) -> Result<(Vec<
         }
         let area_ha = cleaned.chamberlain_duquette_unsigned_area() / 10_000.0;
         barrios.push(DissolvedBarrio {
-            code: names::code(&name),
+            code: group.code.as_deref().map(names::code).unwrap_or_else(|| names::code(&name)),
             name: names::display_name(&name),
             source_name: name,
             comuna: group.comuna,
@@ -172,16 +162,15 @@ pub fn dissolve_barrios(bytes: &[u8], options: &DissolveOptions) -> Result<(Vec<
     Ok((barrios, report))
 }
 
-fn is_wgs84(declared: &str) -> bool {
-    let d = declared.to_ascii_uppercase();
-    d.ends_with("EPSG:4326") || d.ends_with("EPSG::4326") || d.ends_with("CRS84")
-}
-
-fn out_of_wgs84(multi: &MultiPolygon<f64>) -> Option<String> {
-    use geo::CoordsIter;
-    multi.coords_iter().find(|c| !c.x.is_finite() || !c.y.is_finite() || c.x.abs() > 180.0 || c.y.abs() > 90.0).map(|c| {
-        format!("coordinate ({}, {}) is not longitude/latitude: is the file in another CRS?", c.x, c.y)
-    })
+fn geometry_type(g: &geo::Geometry<f64>) -> &'static str {
+    match g {
+        geo::Geometry::Point(_) => "Point",
+        geo::Geometry::MultiPoint(_) => "MultiPoint",
+        geo::Geometry::LineString(_) | geo::Geometry::Line(_) => "LineString",
+        geo::Geometry::MultiLineString(_) => "MultiLineString",
+        geo::Geometry::GeometryCollection(_) => "GeometryCollection",
+        _ => "Polygon",
+    }
 }
 
 /// Removes parts and holes below `min_m2`: the hairline slivers left where pieces met.

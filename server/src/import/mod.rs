@@ -1,7 +1,13 @@
-//! Import of barrio boundaries from GeoJSON files, with a report of what was repaired or
-//! skipped. Pure: parses bytes and returns barrios; the caller decides where they go.
+//! Import of barrios and base layers from GeoJSON files, with a report of every feature that
+//! was repaired or skipped. Pure: parses bytes and returns barrios and layers; the caller
+//! decides where they go.
 
+pub mod demo_layers;
 pub mod dissolve;
+pub mod features;
+pub mod layers;
 pub mod names;
+pub mod plan;
 
 pub use dissolve::{dissolve_barrios, DissolveOptions, DissolvedBarrio, ImportReport};
+pub use features::{FeatureNote, ImportError};

@@ -22,6 +22,20 @@ fn summary(row: &Row<'_>) -> rusqlite::Result<BarrioSummary> {
     Ok(BarrioSummary { id: row.get(0)?, code: row.get(1)?, name: row.get(2)?, comuna: row.get(3)?, area_ha: row.get(4)? })
 }
 
+/// One barrio with its boundary, read on an open connection or transaction.
+pub(super) fn read_barrio(c: &rusqlite::Connection, id: i64) -> Result<Option<Barrio>, StoreError> {
+    let row = c
+        .query_row("SELECT id, code, name, comuna, area_ha, boundary, source FROM barrios WHERE id = ?1", [id], |r| {
+            Ok((summary(r)?, r.get::<_, String>(5)?, r.get::<_, String>(6)?))
+        })
+        .optional()?;
+    row.map(|(summary, boundary, source)| {
+        let boundary = serde_json::from_str(&boundary).map_err(|e| StoreError::Corrupt(format!("barrio {id}: {e}")))?;
+        Ok(Barrio { summary, boundary, source })
+    })
+    .transpose()
+}
+
 impl Store {
     /// Inserts barrios in one transaction: all or none.
     pub async fn insert_barrios(&self, barrios: Vec<NewBarrio>) -> Result<usize, StoreError> {
@@ -59,21 +73,7 @@ impl Store {
     }
 
     pub async fn barrio(&self, id: i64) -> Result<Option<Barrio>, StoreError> {
-        self.call(move |c| {
-            let row = c
-                .query_row(
-                    "SELECT id, code, name, comuna, area_ha, boundary, source FROM barrios WHERE id = ?1",
-                    [id],
-                    |r| Ok((summary(r)?, r.get::<_, String>(5)?, r.get::<_, String>(6)?)),
-                )
-                .optional()?;
-            row.map(|(summary, boundary, source)| {
-                let boundary = serde_json::from_str(&boundary).map_err(|e| StoreError::Corrupt(format!("barrio {id}: {e}")))?;
-                Ok(Barrio { summary, boundary, source })
-            })
-            .transpose()
-        })
-        .await
+        self.call(move |c| read_barrio(c, id)).await
     }
 
     /// The barrio's bounding box `[min_lon, min_lat, max_lon, max_lat]`, if it exists.

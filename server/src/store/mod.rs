@@ -3,6 +3,7 @@
 
 mod barrios;
 mod marks;
+mod packs;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -13,6 +14,7 @@ use thiserror::Error;
 
 pub use barrios::NewBarrio;
 pub use marks::InsertOutcome;
+pub use packs::AppliedImport;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -31,7 +33,10 @@ pub enum StoreError {
 }
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("../../migrations/0001_barrios_marks.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("../../migrations/0001_barrios_marks.sql")),
+        M::up(include_str!("../../migrations/0002_barrio_packs.sql")),
+    ])
 }
 
 /// A handle to the database; cheap to clone. SQLite allows one writer at a time, so one

@@ -22,8 +22,18 @@ pub fn config(db: PathBuf) -> ServerConfig {
         log_format: LogFormat::Text,
         site_root: PathBuf::from("target/site"),
         max_body_bytes: 64 * 1024,
+        max_import_bytes: 8 * 1024 * 1024,
+        admin_token: None,
         build_id: String::new(),
     }
+}
+
+/// How a test wants its server: an admin token for the import endpoint, and whether the
+/// barrios get their demo packs on start (as `serve` does; slower, so only where needed).
+#[derive(Clone, Default)]
+pub struct AppOptions {
+    pub admin_token: Option<String>,
+    pub with_packs: bool,
 }
 
 /// Starts the app on a free port with a fresh, seeded database.
@@ -31,6 +41,13 @@ pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db_path = dir.path().join("cartobarrio.sqlite3");
     let url = serve_on(&db_path).await;
+    TestApp { url, client: reqwest::Client::new(), db_path, _dir: dir }
+}
+
+pub async fn spawn_app_with(options: AppOptions) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db_path = dir.path().join("cartobarrio.sqlite3");
+    let url = serve_with(&db_path, options).await;
     TestApp { url, client: reqwest::Client::new(), db_path, _dir: dir }
 }
 
@@ -47,14 +64,23 @@ fn server_runtime() -> &'static tokio::runtime::Runtime {
 
 /// Serves the database at `db_path` (opening and seeding it as `serve` does) on a free port.
 pub async fn serve_on(db_path: &std::path::Path) -> String {
+    serve_with(db_path, AppOptions::default()).await
+}
+
+pub async fn serve_with(db_path: &std::path::Path, options: AppOptions) -> String {
     let db_path = db_path.to_path_buf();
     let (ready, url) = tokio::sync::oneshot::channel();
     server_runtime().spawn(async move {
         let store = Store::open(&db_path).expect("open store");
         server::seed::seed_if_empty(&store).await.expect("seed");
+        if options.with_packs {
+            server::seed::fill_missing_layers(&store).await.expect("demo layers");
+        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let router = server::router(store, &config(db_path));
+        let mut config = config(db_path);
+        config.admin_token = options.admin_token;
+        let router = server::router(store, &config);
         let _ = ready.send(format!("http://{addr}"));
         axum::serve(listener, router).await.expect("serve");
     });

@@ -3,4 +3,5 @@
 
 mod helpers;
 mod marks;
+mod packs;
 mod pages;

@@ -1,0 +1,156 @@
+//! `POST /api/v1/admin/import`: barrios and city-wide base layers uploaded as GeoJSON, with
+//! the same per-feature report as the `import` command. Until accounts exist (issue 8) it
+//! is guarded by a token the operator sets; without one it is off.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::Value as Json_;
+
+use super::AppState;
+use crate::error::ApiError;
+use crate::import::dissolve::DissolveOptions;
+use crate::import::layers::{LayerFiles, LayerOptions};
+use crate::import::plan::{plan_import, ImportFiles, ImportOptions, ImportSummary};
+
+/// The upload: each file is a FeatureCollection given inline; any may be left out.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportRequest {
+    barrios: Option<Json_>,
+    streets: Option<Json_>,
+    blocks: Option<Json_>,
+    landmarks: Option<Json_>,
+    #[serde(default)]
+    options: RequestOptions,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RequestOptions {
+    name_property: Option<String>,
+    comuna_property: Option<String>,
+    code_property: Option<String>,
+    street_name_property: Option<String>,
+    landmark_kind_property: Option<String>,
+    landmark_name_property: Option<String>,
+    margin_m: Option<f64>,
+    barrio_source: Option<String>,
+    layer_source: Option<String>,
+    demo_for_missing: Option<bool>,
+    /// Report what would happen without writing anything.
+    dry_run: bool,
+}
+
+/// Longest attribution kept: it is shown beside every map.
+const MAX_SOURCE_CHARS: usize = 300;
+
+impl RequestOptions {
+    fn into_import_options(self) -> Result<(ImportOptions, bool), ApiError> {
+        let margin_m = self.margin_m.unwrap_or(30.0);
+        if !(0.0..=500.0).contains(&margin_m) {
+            return Err(ApiError::InvalidOption {
+                field: "options.margin_m",
+                es: "El margen debe estar entre 0 y 500 metros.".into(),
+                en: "The margin must be between 0 and 500 metres.".into(),
+            });
+        }
+        for (field, value) in [("options.barrio_source", &self.barrio_source), ("options.layer_source", &self.layer_source)] {
+            if value.as_ref().is_some_and(|s| s.chars().count() > MAX_SOURCE_CHARS) {
+                return Err(ApiError::InvalidOption {
+                    field,
+                    es: format!("La fuente puede tener como máximo {MAX_SOURCE_CHARS} caracteres."),
+                    en: format!("The source may have at most {MAX_SOURCE_CHARS} characters."),
+                });
+            }
+        }
+        let defaults = LayerOptions::default();
+        let options = ImportOptions {
+            barrios: DissolveOptions {
+                name_property: self.name_property.unwrap_or_else(|| "name".into()),
+                comuna_property: self.comuna_property,
+                code_property: self.code_property,
+                ..Default::default()
+            },
+            layers: LayerOptions {
+                margin_m,
+                street_name_property: self.street_name_property.unwrap_or(defaults.street_name_property),
+                landmark_kind_property: self.landmark_kind_property.unwrap_or(defaults.landmark_kind_property),
+                landmark_name_property: self.landmark_name_property.unwrap_or(defaults.landmark_name_property),
+                source: self.layer_source.unwrap_or_else(|| "Capas importadas por la administración.".into()),
+            },
+            barrio_source: self.barrio_source.unwrap_or_else(|| "Límites importados por la administración.".into()),
+            demo_for_missing: self.demo_for_missing.unwrap_or(true),
+        };
+        Ok((options, self.dry_run))
+    }
+}
+
+/// Compares in constant time, so the token cannot be guessed a byte at a time from timings.
+fn same_token(given: &[u8], expected: &[u8]) -> bool {
+    given.len() == expected.len() && given.iter().zip(expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
+fn check_admin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(expected) = state.admin_token.as_deref() else { return Err(ApiError::Disabled("La importación por la web")) };
+    let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    match given {
+        Some(token) if same_token(token.trim().as_bytes(), expected.as_bytes()) => Ok(()),
+        _ => Err(ApiError::Unauthorized),
+    }
+}
+
+pub async fn import(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<ImportSummary>), ApiError> {
+    check_admin(&state, &headers)?;
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge { limit: state.max_import_bytes }
+        } else {
+            ApiError::UnreadableBody(rejection.body_text())
+        }
+    })?;
+    let request: ImportRequest = serde_json::from_slice(&body).map_err(|e| ApiError::UnreadableBody(e.to_string()))?;
+    let (options, dry_run) = request.options.into_import_options()?;
+    let to_bytes = |v: Option<Json_>| v.map(|v| serde_json::to_vec(&v)).transpose().map_err(|e| ApiError::UnreadableBody(e.to_string()));
+    let (barrios, streets, blocks, landmarks) =
+        (to_bytes(request.barrios)?, to_bytes(request.streets)?, to_bytes(request.blocks)?, to_bytes(request.landmarks)?);
+    let stored = state.store.stored_barrios().await?;
+    // Dissolving and clipping a city takes seconds of CPU: keep it off the async workers.
+    let plan = tokio::task::spawn_blocking(move || {
+        let files = ImportFiles {
+            barrios: barrios.as_deref(),
+            layers: LayerFiles { streets: streets.as_deref(), blocks: blocks.as_deref(), landmarks: landmarks.as_deref() },
+        };
+        plan_import(files, &options, &stored)
+    })
+    .await
+    .map_err(|e| ApiError::Store(crate::store::StoreError::Worker(e.to_string())))??;
+    let mut summary = plan.summary.clone();
+    summary.dry_run = dry_run;
+    if dry_run {
+        return Ok((StatusCode::OK, Json(summary)));
+    }
+    state.store.apply_import(plan).await?;
+    tracing::info!(added = summary.barrios_added, updated = summary.barrios_updated, packs = summary.packs, "import applied");
+    Ok((StatusCode::CREATED, Json(summary)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_compare_whole() {
+        assert!(same_token(b"abc", b"abc"));
+        assert!(!same_token(b"abd", b"abc"));
+        assert!(!same_token(b"ab", b"abc"));
+        assert!(!same_token(b"", b"abc"));
+    }
+}
