@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
 import { launch, waitForApp, collectPageErrors, waitForServiceWorker, artifacts } from '../support/browser.mjs';
+import { pinch, drag } from '../support/gestures.mjs';
 
 let server, browser;
 before(async () => {
@@ -60,34 +61,6 @@ function metresBetween([lon1, lat1], [lon2, lat2]) {
   const dx = (lon2 - lon1) * k * Math.cos(((lat1 + lat2) / 2) * k) * 6371000;
   const dy = (lat2 - lat1) * k * 6371000;
   return Math.hypot(dx, dy);
-}
-
-async function pinch(page, cx, cy, from, to) {
-  await page.evaluate(({ cx, cy, from, to }) => {
-    const svg = document.querySelector('svg.map');
-    const fire = (type, id, x, y) =>
-      svg.dispatchEvent(new PointerEvent(type, { pointerId: id, pointerType: 'touch', clientX: x, clientY: y, bubbles: true, isPrimary: id === 1 }));
-    fire('pointerdown', 1, cx - from, cy);
-    fire('pointerdown', 2, cx + from, cy);
-    for (let i = 1; i <= 6; i++) {
-      const d = from + ((to - from) * i) / 6;
-      fire('pointermove', 1, cx - d, cy);
-      fire('pointermove', 2, cx + d, cy);
-    }
-    fire('pointerup', 1, cx - to, cy);
-    fire('pointerup', 2, cx + to, cy);
-  }, { cx, cy, from, to });
-}
-
-async function drag(page, x, y, dx, dy) {
-  await page.evaluate(({ x, y, dx, dy }) => {
-    const svg = document.querySelector('svg.map');
-    const fire = (type, px, py) =>
-      svg.dispatchEvent(new PointerEvent(type, { pointerId: 7, pointerType: 'touch', clientX: px, clientY: py, bubbles: true, isPrimary: true }));
-    fire('pointerdown', x, y);
-    for (let i = 1; i <= 8; i++) fire('pointermove', x + (dx * i) / 8, y + (dy * i) / 8);
-    fire('pointerup', x + dx, y + dy);
-  }, { x, y, dx, dy });
 }
 
 test('a saved barrio opens offline with its base layers, and a mark lands within a metre after pan and pinch', async () => {

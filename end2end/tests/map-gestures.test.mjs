@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
 import { launch, waitForApp, collectPageErrors } from '../support/browser.mjs';
+import { pinch } from '../support/gestures.mjs';
 
 let server, browser;
 before(async () => {
@@ -17,25 +18,6 @@ after(async () => {
 
 async function viewBox(page) {
   return (await page.getAttribute('svg.map', 'viewBox')).split(' ').map(Number);
-}
-
-/** Synthetic touch pointers, as a two-finger pinch sends them. */
-async function pinch(page, cx, cy, from, to) {
-  await page.evaluate(({ cx, cy, from, to }) => {
-    const svg = document.querySelector('svg.map');
-    const fire = (type, id, x, y) =>
-      svg.dispatchEvent(new PointerEvent(type, { pointerId: id, pointerType: 'touch', clientX: x, clientY: y, bubbles: true, isPrimary: id === 1 }));
-    fire('pointerdown', 1, cx - from, cy);
-    fire('pointerdown', 2, cx + from, cy);
-    const steps = 5;
-    for (let i = 1; i <= steps; i++) {
-      const d = from + ((to - from) * i) / steps;
-      fire('pointermove', 1, cx - d, cy);
-      fire('pointermove', 2, cx + d, cy);
-    }
-    fire('pointerup', 1, cx - to, cy);
-    fire('pointerup', 2, cx + to, cy);
-  }, { cx, cy, from, to });
 }
 
 test('zoom, pan and pinch move the map; drags place nothing; taps land under the finger', async () => {
@@ -73,7 +55,7 @@ test('zoom, pan and pinch move the map; drags place nothing; taps land under the
 
   // Two fingers spreading apart zoom in.
   const beforePinch = await viewBox(page);
-  await pinch(page, cx, cy, 40, 100);
+  await pinch(page, cx, cy, 40, 100, 5);
   const pinched = await viewBox(page);
   assert.ok(pinched[2] < beforePinch[2] * 0.6, `pinch zooms in: ${pinched[2]} vs ${beforePinch[2]}`);
 

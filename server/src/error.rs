@@ -66,6 +66,15 @@ fn import_es(e: &crate::import::ImportError) -> String {
 }
 
 impl ApiError {
+    /// A body axum could not read: too large for `limit`, or cut short.
+    pub fn from_body_rejection(rejection: axum::extract::rejection::BytesRejection, limit: usize) -> ApiError {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge { limit }
+        } else {
+            ApiError::UnreadableBody(rejection.body_text())
+        }
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             ApiError::InvalidMark(MarkError::MalformedJson(_) | MarkError::NotAFeature(_)) => StatusCode::BAD_REQUEST,

@@ -183,30 +183,24 @@ pub async fn import_command(config: &ServerConfig, args: &config::ImportArgs) ->
 /// The import report for people: totals, then every repaired or skipped feature.
 pub fn describe_import(s: &import::plan::ImportSummary) -> String {
     use std::fmt::Write;
-    let mut out = String::new();
-    if let Some(b) = &s.barrios {
-        let _ = writeln!(out, "barrios: {} features read, {} barrios, {} repaired, {} skipped", b.features_read, b.barrios, b.repaired.len(), b.skipped.len());
-        for n in &b.repaired {
-            let _ = writeln!(out, "  repaired feature {} ({}): {}", n.feature, n.name, n.reason);
+    fn details(out: &mut String, repaired: &[import::FeatureNote], skipped: &[import::FeatureNote], notes: &[String]) {
+        for (what, list) in [("repaired", repaired), ("skipped", skipped)] {
+            for n in list {
+                let _ = writeln!(out, "  {what} feature {} ({}): {}", n.feature, n.name, n.reason);
+            }
         }
-        for n in &b.skipped {
-            let _ = writeln!(out, "  skipped feature {} ({}): {}", n.feature, n.name, n.reason);
-        }
-        for n in &b.notes {
+        for n in notes {
             let _ = writeln!(out, "  note: {n}");
         }
     }
+    let mut out = String::new();
+    if let Some(b) = &s.barrios {
+        let _ = writeln!(out, "barrios: {} features read, {} barrios, {} repaired, {} skipped", b.features_read, b.barrios, b.repaired.len(), b.skipped.len());
+        details(&mut out, &b.repaired, &b.skipped, &b.notes);
+    }
     for l in &s.layers {
         let _ = writeln!(out, "{}: {} features read, {} used, {} outside every barrio, {} repaired, {} skipped", l.layer, l.features_read, l.used, l.outside, l.repaired.len(), l.skipped.len());
-        for n in &l.repaired {
-            let _ = writeln!(out, "  repaired feature {} ({}): {}", n.feature, n.name, n.reason);
-        }
-        for n in &l.skipped {
-            let _ = writeln!(out, "  skipped feature {} ({}): {}", n.feature, n.name, n.reason);
-        }
-        for n in &l.notes {
-            let _ = writeln!(out, "  note: {n}");
-        }
+        details(&mut out, &l.repaired, &l.skipped, &l.notes);
     }
     let _ = writeln!(
         out,

@@ -109,13 +109,7 @@ pub async fn import(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<ImportSummary>), ApiError> {
     check_admin(&state, &headers)?;
-    let body = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge { limit: state.max_import_bytes }
-        } else {
-            ApiError::UnreadableBody(rejection.body_text())
-        }
-    })?;
+    let body = body.map_err(|r| ApiError::from_body_rejection(r, state.max_import_bytes))?;
     let request: ImportRequest = serde_json::from_slice(&body).map_err(|e| ApiError::UnreadableBody(e.to_string()))?;
     let (options, dry_run) = request.options.into_import_options()?;
     let to_bytes = |v: Option<Json_>| v.map(|v| serde_json::to_vec(&v)).transpose().map_err(|e| ApiError::UnreadableBody(e.to_string()));

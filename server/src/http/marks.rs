@@ -23,13 +23,7 @@ pub async fn create(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let body = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge { limit: state.max_body_bytes }
-        } else {
-            ApiError::UnreadableBody(rejection.body_text())
-        }
-    })?;
+    let body = body.map_err(|r| ApiError::from_body_rejection(r, state.max_body_bytes))?;
     if let Some(content_type) = headers.get(header::CONTENT_TYPE) {
         let ct = content_type.to_str().unwrap_or("").to_ascii_lowercase();
         if !(ct.starts_with("application/json") || ct.starts_with("application/geo+json")) {

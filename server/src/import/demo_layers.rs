@@ -9,6 +9,8 @@ use geo::{
 };
 use serde_json::{json, Map, Value as Json};
 
+use super::layers::feature;
+
 /// Attribution shown beside the map for generated layers.
 pub const DEMO_SOURCE: &str = "Calles, manzanas y lugares de ejemplo (demo), generados por Cartobarrio: no son reales.";
 
@@ -66,16 +68,6 @@ fn main_angle(boundary: &MultiPolygon<f64>) -> f64 {
     let (e1, e2) = ((b.x - a.x).hypot(b.y - a.y), (c.x - b.x).hypot(c.y - b.y));
     let (p, q) = if e1 >= e2 { (a, b) } else { (b, c) };
     (q.y - p.y).atan2(q.x - p.x)
-}
-
-fn feature(geometry: geo::Geometry<f64>, properties: Map<String, Json>) -> geojson::Feature {
-    geojson::Feature {
-        bbox: None,
-        geometry: Some(geojson::Geometry::new(geojson::Value::from(&geometry))),
-        id: None,
-        properties: Some(properties),
-        foreign_members: None,
-    }
 }
 
 fn props(value: Json) -> Map<String, Json> {

@@ -313,6 +313,11 @@ fn to_feature(geometry: Geometry<f64>, properties: Map<String, Json>) -> geojson
         Geometry::MultiPolygon(m) if m.0.len() == 1 => m.0.into_iter().next().map(Geometry::Polygon).unwrap_or(Geometry::MultiPolygon(MultiPolygon::new(vec![]))),
         g => g,
     };
+    feature(geometry, properties)
+}
+
+/// A GeoJSON feature of a base layer, from a `geo` geometry.
+pub(crate) fn feature(geometry: Geometry<f64>, properties: Map<String, Json>) -> geojson::Feature {
     geojson::Feature {
         bbox: None,
         geometry: Some(geojson::Geometry::new(geojson::Value::from(&geometry))),
