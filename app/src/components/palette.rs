@@ -7,9 +7,9 @@ use crate::model::{CategoryGroup, CATEGORIES};
 
 #[component]
 pub fn CategoryPalette(selected: RwSignal<Option<&'static str>>) -> impl IntoView {
-    let groups = [CategoryGroup::Crime, CategoryGroup::Coexistence, CategoryGroup::RiskFactor];
+    let groups = CategoryGroup::ALL;
     view! {
-        <nav class="palette" aria-label="Categorías de problemas">
+        <nav class="palette" aria-label="Categorías">
             {groups
                 .into_iter()
                 .map(|group| {

@@ -312,6 +312,8 @@ fn MarkGlyph(mark: Mark, projection: Projection, units_per_px: Signal<f64>) -> i
         CategoryGroup::Crime => view! { <circle r="17" fill=color class="mark-shape"/> }.into_any(),
         CategoryGroup::Coexistence => view! { <rect x="-15" y="-15" width="30" height="30" rx="4" fill=color class="mark-shape"/> }.into_any(),
         CategoryGroup::RiskFactor => view! { <path d="M0 -19L19 0L0 19L-19 0Z" fill=color class="mark-shape"/> }.into_any(),
+        CategoryGroup::Protective => view! { <path d="M0 -18L15 -12V1C15 9 8 15 0 18C-8 15 -15 9 -15 1V-12Z" fill=color class="mark-shape"/> }.into_any(),
+        CategoryGroup::Actor => view! { <path d="M-9 -16H9L18 0L9 16H-9L-18 0Z" fill=color class="mark-shape"/> }.into_any(),
     };
     view! {
         <g class="mark" data-category=mark.category.clone() data-mark-id=mark.id.to_string() transform=transform>
