@@ -237,3 +237,40 @@ pub async fn delete_pack(barrio_id: i64) -> Result<(), StorageError> {
     tx.done().await?;
     Ok(())
 }
+
+/// Who is drawing on this device now, and the aliases used on it before (most recent first),
+/// so a shared tablet can switch between participants with one tap. Kept in `meta`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ParticipantRecord {
+    pub key: String,
+    pub current: String,
+    pub recent: Vec<String>,
+}
+
+/// How many earlier aliases a device offers.
+const RECENT_ALIASES: usize = 8;
+
+pub async fn participant() -> Result<ParticipantRecord, StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[META], TransactionMode::ReadOnly)?;
+    let value = tx.store(META)?.get(JsValue::from_str("participant")).await?;
+    value.map(from_js).transpose().map(Option::unwrap_or_default)
+}
+
+/// Makes `alias` the current participant (empty: nobody in particular) and remembers it.
+pub async fn set_participant(alias: &str) -> Result<ParticipantRecord, StorageError> {
+    crate::model::mark::check_alias(alias).map_err(|e| StorageError::Decode(e.to_string()))?;
+    let mut record = participant().await?;
+    record.key = "participant".into();
+    record.current = alias.to_string();
+    if !alias.is_empty() {
+        record.recent.retain(|a| a != alias);
+        record.recent.insert(0, alias.to_string());
+        record.recent.truncate(RECENT_ALIASES);
+    }
+    let db = open().await?;
+    let tx = db.transaction(&[META], TransactionMode::ReadWrite)?;
+    tx.store(META)?.put(&to_js(&record)?, None).await?;
+    tx.done().await?;
+    Ok(record)
+}

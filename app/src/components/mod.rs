@@ -3,5 +3,6 @@
 pub mod icons;
 pub mod packs;
 pub mod palette;
+pub mod participant;
 pub mod pwa;
 pub mod status;

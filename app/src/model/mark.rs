@@ -12,6 +12,8 @@ use super::Bilingual;
 
 /// Longest free-text description accepted, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 2000;
+/// Longest alias accepted, in characters: a nickname, never a full name and address.
+pub const MAX_ALIAS_CHARS: usize = 40;
 /// Marks are dated from 2020-01-01 to 2100-01-01 (milliseconds since the Unix epoch);
 /// anything outside is a broken device clock or a forged request.
 const MIN_CREATED_MS: i64 = 1_577_836_800_000;
@@ -28,6 +30,10 @@ pub struct Mark {
     pub description: String,
     /// When the participant made it, by the device clock, in milliseconds since the epoch.
     pub created_at_ms: i64,
+    /// Who drew it, by the alias they chose on the device ("¿Quién está dibujando?"); empty
+    /// when nobody said. Never a real name by design: participants are known only by alias.
+    #[serde(default)]
+    pub alias: String,
 }
 
 /// The `properties` member of a mark Feature. Unknown members are refused so that a typo
@@ -40,6 +46,8 @@ struct MarkProperties {
     #[serde(default)]
     description: String,
     created_at_ms: i64,
+    #[serde(default)]
+    alias: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -64,6 +72,10 @@ pub enum MarkError {
     DescriptionTooLong(usize),
     #[error("created_at_ms {0} is not a date between 2020 and 2100")]
     CreatedAtOutOfRange(i64),
+    #[error("the alias has {0} characters, more than the {MAX_ALIAS_CHARS} allowed")]
+    AliasTooLong(usize),
+    #[error("the alias has control characters or spaces at its ends")]
+    AliasInvalid,
 }
 
 impl MarkError {
@@ -77,6 +89,7 @@ impl MarkError {
             MarkError::UnknownCategory(_) => Some("properties.category"),
             MarkError::DescriptionTooLong(_) => Some("properties.description"),
             MarkError::CreatedAtOutOfRange(_) => Some("properties.created_at_ms"),
+            MarkError::AliasTooLong(_) | MarkError::AliasInvalid => Some("properties.alias"),
         }
     }
 
@@ -93,6 +106,8 @@ impl MarkError {
             MarkError::UnknownCategory(_) => "unknown_category",
             MarkError::DescriptionTooLong(_) => "description_too_long",
             MarkError::CreatedAtOutOfRange(_) => "created_at_out_of_range",
+            MarkError::AliasTooLong(_) => "alias_too_long",
+            MarkError::AliasInvalid => "alias_invalid",
         }
     }
 }
@@ -112,6 +127,8 @@ impl Bilingual for MarkError {
                 format!("La descripción tiene {n} caracteres; el máximo es {MAX_DESCRIPTION_CHARS}.")
             }
             MarkError::CreatedAtOutOfRange(t) => format!("La fecha de creación {t} no está entre 2020 y 2100."),
+            MarkError::AliasTooLong(n) => format!("El alias tiene {n} caracteres; el máximo es {MAX_ALIAS_CHARS}."),
+            MarkError::AliasInvalid => "El alias no puede tener caracteres de control ni espacios al principio o al final.".into(),
         }
     }
     fn en(&self) -> String {
@@ -151,6 +168,7 @@ impl Mark {
             geometry,
             description: props.description,
             created_at_ms: props.created_at_ms,
+            alias: props.alias,
         };
         mark.check_properties()?;
         Ok(mark)
@@ -168,7 +186,7 @@ impl Mark {
         if !(MIN_CREATED_MS..MAX_CREATED_MS).contains(&self.created_at_ms) {
             return Err(MarkError::CreatedAtOutOfRange(self.created_at_ms));
         }
-        Ok(())
+        check_alias(&self.alias)
     }
 
     /// The mark as a GeoJSON Feature, the inverse of [`Mark::from_feature_json`].
@@ -178,6 +196,7 @@ impl Mark {
         properties.insert("category".into(), Json::from(self.category.clone()));
         properties.insert("description".into(), Json::from(self.description.clone()));
         properties.insert("created_at_ms".into(), Json::from(self.created_at_ms));
+        properties.insert("alias".into(), Json::from(self.alias.clone()));
         geojson::Feature {
             bbox: None,
             geometry: Some(self.geometry.clone()),
@@ -214,8 +233,28 @@ impl Mark {
             geometry: geojson::Geometry::new(geojson::Value::Point(vec![lon, lat])),
             description: String::new(),
             created_at_ms,
+            alias: String::new(),
         }
     }
+
+    /// The same mark, drawn by `alias`.
+    pub fn by(mut self, alias: &str) -> Mark {
+        self.alias = alias.to_string();
+        self
+    }
+}
+
+/// An alias is a short nickname: at most [`MAX_ALIAS_CHARS`], no control characters, no
+/// spaces at the ends (so "Ana" and "Ana " are not two people). Empty means nobody said.
+pub fn check_alias(alias: &str) -> Result<(), MarkError> {
+    let chars = alias.chars().count();
+    if chars > MAX_ALIAS_CHARS {
+        return Err(MarkError::AliasTooLong(chars));
+    }
+    if alias.chars().any(char::is_control) || alias.trim() != alias {
+        return Err(MarkError::AliasInvalid);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -247,6 +286,29 @@ mod tests {
         let mark = Mark::new_point(Uuid::parse_str(ID).unwrap(), 3, "rinas", -74.21, 11.23, 1_764_000_000_000);
         let json = serde_json::to_vec(&mark.to_feature()).unwrap();
         assert_eq!(Mark::from_feature_json(&json).unwrap(), mark);
+    }
+
+    #[test]
+    fn the_alias_travels_with_the_mark_and_old_marks_have_none() {
+        let mark = Mark::new_point(Uuid::parse_str(ID).unwrap(), 3, "rinas", -74.21, 11.23, 1_764_000_000_000).by("Vecina de la 5");
+        let json = serde_json::to_vec(&mark.to_feature()).unwrap();
+        assert_eq!(Mark::from_feature_json(&json).unwrap().alias, "Vecina de la 5");
+        let old = feature(r#"{"type":"Point","coordinates":[-74.2,11.24]}"#, good_props());
+        assert_eq!(Mark::from_feature_json(old.as_bytes()).unwrap().alias, "");
+        // A mark kept on a device by an older version has no alias member either.
+        let stored = r#"{"id":"0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b","barrio_id":1,"category":"rinas","geometry":{"type":"Point","coordinates":[0.0,0.0]},"created_at_ms":1764000000000}"#;
+        assert_eq!(serde_json::from_str::<Mark>(stored).unwrap().alias, "");
+    }
+
+    #[test]
+    fn aliases_are_short_nicknames() {
+        assert!(check_alias("").is_ok());
+        assert!(check_alias("Doña Rosa 👵").is_ok());
+        assert_eq!(check_alias(&"x".repeat(41)), Err(MarkError::AliasTooLong(41)));
+        assert_eq!(check_alias(" Ana"), Err(MarkError::AliasInvalid));
+        assert_eq!(check_alias("Ana\u{7}"), Err(MarkError::AliasInvalid));
+        let mark = Mark::new_point(Uuid::nil(), 1, "rinas", -74.2, 11.24, 1_764_000_000_000).by(&"y".repeat(50));
+        assert_eq!(mark.check_properties().unwrap_err().field(), Some("properties.alias"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::palette::CategoryPalette;
+use crate::components::participant::{Participant, WhoChip, WhoSheet};
 use crate::data;
 use crate::map::BarrioMap;
 use crate::model::{Barrio, Mark};
@@ -19,7 +20,7 @@ enum Notice {
     Hint,
     ChooseCategory,
     Saving,
-    Saved(&'static str),
+    Saved(&'static str, String),
     Failed(String),
 }
 
@@ -66,6 +67,7 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
     let selected = RwSignal::new(None::<&'static str>);
     let marks = RwSignal::new(Vec::<Mark>::new());
     let notice = RwSignal::new(Notice::Hint);
+    let participant = Participant::new();
     let layers = RwSignal::new(None::<std::sync::Arc<crate::model::BaseLayers>>);
     let layers_problem = RwSignal::new(None::<String>);
 
@@ -123,7 +125,8 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
         #[cfg(feature = "hydrate")]
         {
             use crate::client::{device, storage, sync as outbox};
-            let mark = Mark::new_point(device::new_id(), barrio_id, code, lon, lat, device::now_ms());
+            let alias = participant.current.get_untracked();
+            let mark = Mark::new_point(device::new_id(), barrio_id, code, lon, lat, device::now_ms()).by(&alias);
             let label = crate::model::Category::by_code(code).map(|c| c.label_es).unwrap_or("Marca");
             notice.set(Notice::Saving);
             leptos::task::spawn_local(async move {
@@ -131,7 +134,7 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
                 match storage::save_new_mark(&mark).await {
                     Ok(()) => {
                         marks.update(|m| m.push(mark));
-                        notice.set(Notice::Saved(label));
+                        notice.set(Notice::Saved(label, alias));
                         outbox::send_soon(sync);
                     }
                     Err(e) => notice.set(Notice::Failed(format!("No se guardó la marca: {e}"))),
@@ -146,7 +149,8 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
         Notice::Hint => "Elija una categoría y toque el mapa donde ocurre.".to_string(),
         Notice::ChooseCategory => "Primero elija una categoría abajo.".to_string(),
         Notice::Saving => "Guardando…".to_string(),
-        Notice::Saved(label) => format!("«{label}» guardada en este dispositivo."),
+        Notice::Saved(label, alias) if alias.is_empty() => format!("«{label}» guardada en este dispositivo."),
+        Notice::Saved(label, alias) => format!("«{label}» de {alias}, guardada en este dispositivo."),
         Notice::Failed(why) => why,
     };
 
@@ -161,6 +165,7 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
                     <span>"Barrios"</span>
                 </a>
                 <h1 class="barrio-title">{name}</h1>
+                <WhoChip participant/>
                 <span class="mark-count" data-testid="mark-count">
                     {move || match marks.read().len() {
                         1 => "1 marca".to_string(),
@@ -170,9 +175,10 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
             </div>
             <div class="map-wrap">
                 <BarrioMap barrio marks on_tap layers/>
+                <WhoSheet participant/>
                 <p
                     class="notice"
-                    class:ok=move || matches!(notice.get(), Notice::Saved(_))
+                    class:ok=move || matches!(notice.get(), Notice::Saved(..))
                     class:warn=move || matches!(notice.get(), Notice::ChooseCategory | Notice::Failed(_))
                     role="status"
                     aria-live="polite"

@@ -12,16 +12,16 @@ pub enum InsertOutcome {
     AlreadyStored,
 }
 
-const SELECT_MARK: &str = "SELECT id, barrio_id, category, geometry, description, created_at_ms FROM marks";
+const SELECT_MARK: &str = "SELECT id, barrio_id, category, geometry, description, created_at_ms, alias FROM marks";
 
 /// A mark row as stored, before its text columns are parsed.
-type RawMark = (String, i64, String, String, String, i64);
+type RawMark = (String, i64, String, String, String, i64, String);
 
 fn raw_mark(r: &Row<'_>) -> rusqlite::Result<RawMark> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
 }
 
-fn parse_mark((id, barrio_id, category, geometry, description, created_at_ms): RawMark) -> Result<Mark, StoreError> {
+fn parse_mark((id, barrio_id, category, geometry, description, created_at_ms, alias): RawMark) -> Result<Mark, StoreError> {
     Ok(Mark {
         id: uuid::Uuid::parse_str(&id).map_err(|e| StoreError::Corrupt(format!("mark id {id}: {e}")))?,
         barrio_id,
@@ -29,6 +29,7 @@ fn parse_mark((id, barrio_id, category, geometry, description, created_at_ms): R
         geometry: serde_json::from_str(&geometry).map_err(|e| StoreError::Corrupt(format!("mark {id} geometry: {e}")))?,
         description,
         created_at_ms,
+        alias,
     })
 }
 
@@ -44,8 +45,8 @@ impl Store {
             }
             let geometry = serde_json::to_string(&mark.geometry).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             tx.execute(
-                "INSERT INTO marks (id, barrio_id, category, geometry, description, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![id, mark.barrio_id, mark.category, geometry, mark.description, mark.created_at_ms],
+                "INSERT INTO marks (id, barrio_id, category, geometry, description, created_at_ms, alias) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![id, mark.barrio_id, mark.category, geometry, mark.description, mark.created_at_ms, mark.alias],
             )?;
             tx.commit()?;
             Ok(InsertOutcome::Created)

@@ -36,6 +36,7 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("../../migrations/0001_barrios_marks.sql")),
         M::up(include_str!("../../migrations/0002_barrio_packs.sql")),
+        M::up(include_str!("../../migrations/0003_mark_alias.sql")),
     ])
 }
 

@@ -95,3 +95,24 @@ async fn marks_survive_a_restart_on_the_same_database() {
     let list: Vec<serde_json::Value> = reqwest::get(format!("{url}/api/v1/barrios")).await.unwrap().json().await.unwrap();
     assert_eq!(list.len(), 327, "the second start does not seed again");
 }
+
+#[tokio::test]
+async fn the_alias_of_who_drew_a_mark_is_kept_and_a_long_one_refused() {
+    let app = spawn_app().await;
+    let barrio = app.barrio_id("pescaito").await;
+    let (lon, lat) = centre_of(&app, barrio).await;
+    let mut mark = MarkBuilder::new(barrio, lon, lat).json();
+    mark["properties"]["alias"] = serde_json::json!("Vecina <b>de la 5</b>");
+    let (status, body) = app.post_mark(mark.to_string()).await;
+    assert_eq!(status, 201, "{body}");
+    let stored = app.stored_marks(barrio).await;
+    assert_eq!(stored[0]["properties"]["alias"], "Vecina <b>de la 5</b>");
+
+    let mut long = MarkBuilder::new(barrio, lon, lat).id("01937f3a-1b2c-7d4e-8f50-6a7b8c9d0e20").json();
+    long["properties"]["alias"] = serde_json::json!("x".repeat(41));
+    let (status, body) = app.post_mark(long.to_string()).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["code"], "alias_too_long");
+    assert_eq!(body["error"]["field"], "properties.alias");
+    assert_eq!(app.stored_marks(barrio).await.len(), 1);
+}
