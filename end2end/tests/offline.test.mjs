@@ -141,6 +141,13 @@ test('a new deployment waits for "Actualizar", replaces the old cache and loses 
     assert.equal(marks.length, 2);
     const oldCaches = await page.evaluate(() => caches.keys());
     assert.ok(oldCaches.some((k) => k.endsWith('-antes')), JSON.stringify(oldCaches));
+    // Another barrio opened before the update, and not after it.
+    const list = await (await fetch(`${server.url}/api/v1/barrios`)).json();
+    const otherUrl = `${server.url}/barrio/${list.find((b) => b.code === 'pescaito').id}`;
+    const other = await context.newPage();
+    await other.goto(otherUrl);
+    await other.waitForSelector('svg.map path.barrio-boundary');
+    await other.close();
 
     // Deploy: the same port and database, a new build.
     await server.stop();
@@ -161,6 +168,16 @@ test('a new deployment waits for "Actualizar", replaces the old cache and loses 
     const versioned = newCaches.filter((k) => !k.startsWith('cartobarrio-data-'));
     assert.ok(versioned.length > 0 && versioned.every((k) => k.endsWith('-despues')), JSON.stringify(newCaches));
     assert.equal(await page.locator('[data-testid=update-banner]').count(), 0);
+    // The barrio opened under the old version still opens offline under the new one.
+    await context.setOffline(true);
+    const after = await context.newPage();
+    const afterErrors = collectPageErrors(after);
+    await after.goto(otherUrl);
+    await after.waitForSelector('svg.map path.barrio-boundary');
+    await waitForApp(after);
+    await after.close();
+    await context.setOffline(false);
+    assert.deepEqual(afterErrors, []);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -23,6 +23,15 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     const keep = new Set([SHELL_CACHE, PAGES_CACHE, DATA_CACHE]);
+    // Every page the previous version kept (barrios opened or saved for offline use) is
+    // fetched again for this version, so an update does not take them off the device.
+    const pages = new Set();
+    for (const name of await caches.keys()) {
+      if (name.startsWith('cartobarrio-pages-') && name !== PAGES_CACHE) {
+        for (const request of await (await caches.open(name)).keys()) pages.add(request.url);
+      }
+    }
+    await Promise.all([...pages].map((url) => warmPage(new URL(url))));
     for (const name of await caches.keys()) {
       if (name.startsWith('cartobarrio-') && !keep.has(name)) await caches.delete(name);
     }
