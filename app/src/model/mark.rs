@@ -408,3 +408,72 @@ mod tests {
         }
     }
 }
+
+/// Property tests: whatever a device can make, the wire and the device store carry unchanged;
+/// whatever breaks a rule is refused, never stored half-way.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::model::CATEGORIES;
+    use proptest::prelude::*;
+
+    fn alias() -> impl Strategy<Value = String> {
+        // Nicknames as people write them: letters with accents, digits, inner spaces, emoji.
+        proptest::string::string_regex("([A-Za-zÁÉÍÓÚáéíóúÑñü0-9👵🏽.'-]([A-Za-zÁÉÍÓÚáéíóúÑñü0-9 👵🏽.'-]{0,38}[A-Za-zÁÉÍÓÚáéíóúÑñü0-9👵🏽.'-])?)?")
+            .expect("regex")
+    }
+
+    fn valid_mark() -> impl Strategy<Value = Mark> {
+        (
+            any::<u128>(),
+            1i64..100_000,
+            0..CATEGORIES.len(),
+            -180.0f64..=180.0,
+            -90.0f64..=90.0,
+            MIN_CREATED_MS..MAX_CREATED_MS,
+            ".{0,200}",
+            alias(),
+        )
+            .prop_map(|(id, barrio, cat, lon, lat, created, description, alias)| {
+                let mut m = Mark::new_point(Uuid::from_u128(id), barrio, CATEGORIES[cat].code, lon, lat, created).by(&alias);
+                m.description = description;
+                m
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn a_valid_mark_round_trips_through_geojson_unchanged(mark in valid_mark()) {
+            prop_assert!(mark.check_properties().is_ok());
+            let wire = serde_json::to_vec(&mark.to_feature()).unwrap();
+            prop_assert_eq!(Mark::from_feature_json(&wire).unwrap(), mark.clone());
+            // And through the device store's form (serde of the struct itself).
+            let stored = serde_json::to_string(&mark).unwrap();
+            prop_assert_eq!(serde_json::from_str::<Mark>(&stored).unwrap(), mark);
+        }
+
+        #[test]
+        fn coordinates_out_of_range_are_refused(mark in valid_mark(), lon in 180.0001f64..1e7, lat in 90.0001f64..1e7, flip in any::<bool>()) {
+            let mut m = mark;
+            m.geometry = geojson::Geometry::new(geojson::Value::Point(if flip { vec![lon, 0.0] } else { vec![0.0, lat] }));
+            let wire = serde_json::to_vec(&m.to_feature()).unwrap();
+            prop_assert_eq!(Mark::from_feature_json(&wire).unwrap_err().code(), "invalid_geometry");
+        }
+
+        #[test]
+        fn long_or_padded_aliases_are_refused(mark in valid_mark(), long in "[a-z]{41,80}", core in "[a-z]{1,10}", pad in prop_oneof![Just(" "), Just("\t"), Just("\n")]) {
+            let too_long = mark.clone().by(&long);
+            prop_assert_eq!(too_long.check_properties().unwrap_err().code(), "alias_too_long");
+            let padded = mark.by(&format!("{pad}{core}"));
+            prop_assert_eq!(padded.check_properties().unwrap_err().code(), "alias_invalid");
+        }
+
+        #[test]
+        fn unknown_categories_are_refused(mark in valid_mark(), code in "[a-z_]{1,30}") {
+            prop_assume!(Category::by_code(&code).is_none());
+            let mut m = mark;
+            m.category = code;
+            prop_assert_eq!(m.check_properties().unwrap_err().code(), "unknown_category");
+        }
+    }
+}
