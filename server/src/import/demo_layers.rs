@@ -2,6 +2,8 @@
 //! turned to the barrio's main direction, the blocks between the streets, and a few landmarks.
 //! Deterministic per barrio, and always labelled as demo: they show scale, never real places.
 
+use std::f64::consts::{FRAC_PI_2, FRAC_PI_4, TAU};
+
 use app::model::{BaseLayers, LandmarkKind};
 use geo::{
     Area, BooleanOps, BoundingRect, Buffer, Centroid, Contains, Coord, InteriorPoint, LineString, MapCoords,
@@ -14,18 +16,46 @@ use super::layers::feature;
 /// Attribution shown beside the map for generated layers.
 pub const DEMO_SOURCE: &str = "Calles, manzanas y lugares de ejemplo (demo), generados por Cartobarrio: no son reales.";
 
-/// Half the width of a street, in metres: blocks stop this far from the street's axis.
-const HALF_STREET_M: f64 = 5.0;
+/// The grid reaches this far past the barrio, so edge blocks are whole cells cut by the
+/// boundary rather than missing.
+const GRID_MARGIN_M: f64 = 40.0;
 /// Streets run this far past the boundary, so the edge of the barrio is not a cliff.
 const STREET_MARGIN_M: f64 = 25.0;
+/// Half the width of a street, in metres: blocks stop this far from the street's axis.
+const HALF_STREET_M: f64 = 5.0;
+/// Street spacing varies per barrio between this and this + `SPACING_RANGE_M`.
+const MIN_SPACING_M: f64 = 80.0;
+const SPACING_RANGE_M: u64 = 21;
+/// Bits of street shorter than this, where a grid line grazes the margin, look like errors.
+const MIN_STREET_M: f64 = 10.0;
 /// Pieces of block smaller than this are slivers of the clip, not blocks.
 const MIN_BLOCK_M2: f64 = 150.0;
+/// Pieces thinner than this on average (twice the area over the perimeter) are strips left
+/// where the boundary runs along a street, not blocks.
+const MIN_BLOCK_WIDTH_M: f64 = 4.0;
+/// A park on a scrap of block at the edge would not read as a park.
+const MIN_PARK_M2: f64 = 1000.0;
 /// Landmarks closer than this would hide each other on a phone.
 const LANDMARK_SPACING_M: f64 = 30.0;
 
-/// FNV-1a: a stable hash of the code, so each barrio gets its own grid on every machine.
+/// FNV-1a: a stable hash of the code, so each barrio gets its own grid on every machine and
+/// every release (std's hasher is randomly keyed and may change).
 fn hash(code: &str) -> u64 {
     code.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// SplitMix64 finaliser: independent values from one hash, so spacing, phase, numbering and
+/// landmark choices do not move together as they would if read from neighbouring bits.
+fn mix(h: u64, salt: u64) -> u64 {
+    let mut z = h.wrapping_add(salt.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// A value in [0, 1) from the hash.
+fn unit(h: u64, salt: u64) -> f64 {
+    (mix(h, salt) >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// An equirectangular frame in metres around the barrio: exact enough over a barrio's few
@@ -46,6 +76,7 @@ impl Frame {
     fn to_m(self, c: Coord<f64>) -> Coord<f64> {
         Coord { x: (c.x - self.lon0) * self.kx, y: (c.y - self.lat0) * self.ky }
     }
+    /// Back to degrees, rounded to 6 decimals (~0.1 m): more is noise in the pack's size.
     fn to_deg(self, c: Coord<f64>) -> Coord<f64> {
         let round = |v: f64| (v * 1e6).round() / 1e6;
         Coord { x: round(c.x / self.kx + self.lon0), y: round(c.y / self.ky + self.lat0) }
@@ -57,9 +88,10 @@ fn rotate(c: Coord<f64>, angle: f64) -> Coord<f64> {
     Coord { x: c.x * k - c.y * s, y: c.x * s + c.y * k }
 }
 
-/// The direction of the barrio's long side, so the grid follows it as real streets tend to.
-fn main_angle(boundary: &MultiPolygon<f64>) -> f64 {
-    let Some(rect) = boundary.minimum_rotated_rect() else { return 0.0 };
+/// The direction of the barrio's long side, so the grid follows it as real streets tend to;
+/// folded into [-45°, 45°) so the grid's first axis is the one nearer east–west (the calles).
+fn grid_angle(local: &MultiPolygon<f64>) -> f64 {
+    let Some(rect) = local.minimum_rotated_rect() else { return 0.0 };
     let ring = &rect.exterior().0;
     if ring.len() < 3 {
         return 0.0;
@@ -67,7 +99,44 @@ fn main_angle(boundary: &MultiPolygon<f64>) -> f64 {
     let (a, b, c) = (ring[0], ring[1], ring[2]);
     let (e1, e2) = ((b.x - a.x).hypot(b.y - a.y), (c.x - b.x).hypot(c.y - b.y));
     let (p, q) = if e1 >= e2 { (a, b) } else { (b, c) };
-    (q.y - p.y).atan2(q.x - p.x)
+    let angle = (q.y - p.y).atan2(q.x - p.x);
+    if !angle.is_finite() {
+        return 0.0;
+    }
+    let folded = angle.rem_euclid(FRAC_PI_2);
+    if folded >= FRAC_PI_4 {
+        folded - FRAC_PI_2
+    } else {
+        folded
+    }
+}
+
+/// Positions of the grid lines on one axis: they start before `from` and end after `to`, so
+/// the cells between them cover the whole span; the phase shifts each barrio's grid so that
+/// neighbouring barrios do not line up exactly.
+fn grid_lines(from: f64, to: f64, spacing: f64, phase: f64) -> Vec<f64> {
+    let mut out = Vec::new();
+    let mut p = from - phase * spacing;
+    loop {
+        out.push(p);
+        if p >= to {
+            return out;
+        }
+        p += spacing;
+    }
+}
+
+/// Orients a street piece so text set along it is never upside down: west to east, or south
+/// to north when the street is within ~6° of vertical.
+fn readable(mut line: LineString<f64>) -> LineString<f64> {
+    if let (Some(a), Some(b)) = (line.0.first(), line.0.last()) {
+        let (dx, dy) = (b.x - a.x, b.y - a.y);
+        let near_vertical = dx.abs() < 0.1 * dy.abs();
+        if (near_vertical && dy < 0.0) || (!near_vertical && dx < 0.0) {
+            line.0.reverse();
+        }
+    }
+    line
 }
 
 fn props(value: Json) -> Map<String, Json> {
@@ -81,6 +150,59 @@ fn collection(features: Vec<geojson::Feature>) -> geojson::FeatureCollection {
     geojson::FeatureCollection { bbox: None, features, foreign_members: None }
 }
 
+/// A possible landmark position: already rounded as it will be written, and checked inside the
+/// real boundary in degrees, so rounding cannot push it out.
+#[derive(Clone, Copy)]
+struct Spot {
+    m: Point<f64>,
+    deg: Point<f64>,
+    block: Option<usize>,
+}
+
+struct Spots<'a> {
+    frame: Frame,
+    boundary: &'a MultiPolygon<f64>,
+}
+
+impl Spots<'_> {
+    fn at(&self, p: Point<f64>, block: Option<usize>) -> Option<Spot> {
+        let deg = Point(self.frame.to_deg(p.0));
+        self.boundary.contains(&deg).then(|| Spot { m: Point(self.frame.to_m(deg.0)), deg, block })
+    }
+
+    /// The block's centre, or a point surely inside it when the centre falls outside (an L
+    /// cut by the boundary).
+    fn in_block(&self, block: &Polygon<f64>, index: usize) -> Option<Spot> {
+        block.centroid().and_then(|c| self.at(c, Some(index))).or_else(|| block.interior_point().and_then(|p| self.at(p, Some(index))))
+    }
+
+    /// Points all over the barrio, for barrios (or landmarks) that no block can hold.
+    fn anywhere(&self, local: &MultiPolygon<f64>) -> Vec<Spot> {
+        let mut out: Vec<Spot> = local.0.iter().filter_map(|p| p.interior_point()).filter_map(|p| self.at(p, None)).collect();
+        let Some(rect) = local.bounding_rect() else { return out };
+        // About 60 × 60 samples at most: fine enough for a narrow barrio, cheap for a big one.
+        let step = (rect.width().max(rect.height()) / 60.0).max(4.0);
+        let mut y = rect.min().y + step / 2.0;
+        while y < rect.max().y {
+            let mut x = rect.min().x + step / 2.0;
+            while x < rect.max().x {
+                out.extend(self.at(Point::new(x, y), None));
+                x += step;
+            }
+            y += step;
+        }
+        out
+    }
+}
+
+fn distance(a: Point<f64>, b: Point<f64>) -> f64 {
+    (a.x() - b.x()).hypot(a.y() - b.y())
+}
+
+fn far_enough(p: Point<f64>, placed: &[(LandmarkKind, Spot)], spacing: f64) -> bool {
+    placed.iter().all(|(_, q)| distance(p, q.m) >= spacing)
+}
+
 /// Generated streets, blocks and landmarks for one barrio (WGS84 in, WGS84 out).
 pub fn demo_layers(code: &str, boundary: &MultiPolygon<f64>) -> BaseLayers {
     let mut layers = BaseLayers { demo: true, source: DEMO_SOURCE.into(), ..BaseLayers::empty() };
@@ -88,122 +210,104 @@ pub fn demo_layers(code: &str, boundary: &MultiPolygon<f64>) -> BaseLayers {
     let frame = Frame::around(rect);
     let local = boundary.map_coords(|c| frame.to_m(c));
     let h = hash(code);
-    let angle = main_angle(&local);
-    // The barrio in grid coordinates: streets are horizontal and vertical there.
-    let grid_view = local.map_coords(|c| rotate(c, -angle));
-    let Some(extent) = grid_view.bounding_rect() else { return layers };
-    let spacing_u = 80.0 + (h % 21) as f64;
-    let spacing_v = 80.0 + ((h >> 8) % 21) as f64;
-    let (u0, v0) = (extent.min().x - STREET_MARGIN_M, extent.min().y - STREET_MARGIN_M);
-    let (u1, v1) = (extent.max().x + STREET_MARGIN_M, extent.max().y + STREET_MARGIN_M);
-    // Street positions: a barrio-specific phase, so neighbouring grids do not line up exactly.
-    let positions = |from: f64, to: f64, spacing: f64, phase: u64| -> Vec<f64> {
-        let start = from + (phase % 1000) as f64 / 1000.0 * spacing;
-        let mut out = Vec::new();
-        let mut p = start;
-        while p < to {
-            out.push(p);
-            p += spacing;
-        }
-        out
-    };
-    let us = positions(u0, u1, spacing_u, h >> 16);
-    let vs = positions(v0, v1, spacing_v, h >> 32);
-    let back = |c: Coord<f64>| rotate(c, angle);
+    let angle = grid_angle(&local);
+    let to_grid = |c: Coord<f64>| rotate(c, -angle);
+    let from_grid = |c: Coord<f64>| rotate(c, angle);
+    // The barrio in grid coordinates (u, v): streets are horizontal and vertical there.
+    let Some(extent) = local.map_coords(to_grid).bounding_rect() else { return layers };
+    let spacing_u = MIN_SPACING_M + (mix(h, 1) % SPACING_RANGE_M) as f64;
+    let spacing_v = MIN_SPACING_M + (mix(h, 2) % SPACING_RANGE_M) as f64;
+    let us = grid_lines(extent.min().x - GRID_MARGIN_M, extent.max().x + GRID_MARGIN_M, spacing_u, unit(h, 3));
+    let vs = grid_lines(extent.min().y - GRID_MARGIN_M, extent.max().y + GRID_MARGIN_M, spacing_v, unit(h, 4));
 
-    // Streets: clipped to the barrio grown by the margin.
-    let reach = local.buffer(STREET_MARGIN_M);
-    let first_calle = 5 + (h >> 40) % 25;
-    let first_carrera = 2 + (h >> 48) % 20;
-    let mut streets = Vec::new();
-    let mut street = |name: String, a: Coord<f64>, b: Coord<f64>| {
-        let line = MultiLineString::new(vec![LineString::new(vec![back(a), back(b)])]);
-        let pieces: Vec<LineString<f64>> = reach.clip(&line, false).0.into_iter().filter(|l| l.0.len() >= 2).collect();
-        if pieces.is_empty() {
-            return;
-        }
-        let geometry = MultiLineString::new(pieces).map_coords(|c| frame.to_deg(c));
-        let geometry = match <[LineString<f64>; 1]>::try_from(geometry.0) {
-            Ok([one]) => geo::Geometry::LineString(one),
-            Err(many) => geo::Geometry::MultiLineString(MultiLineString::new(many)),
-        };
-        streets.push(feature(geometry, props(json!({ "name": name }))));
-    };
-    for (k, v) in vs.iter().enumerate() {
-        street(format!("Calle {}", first_calle + k as u64), Coord { x: u0, y: *v }, Coord { x: u1, y: *v });
-    }
-    for (k, u) in us.iter().enumerate() {
-        street(format!("Carrera {}", first_carrera + k as u64), Coord { x: *u, y: v0 }, Coord { x: *u, y: v1 });
-    }
+    layers.streets = collection(streets(&local, &frame, h, &us, &vs, from_grid));
 
     // Blocks: the cells between streets, less the street width, cut to the boundary in one
-    // overlay (one call for all cells is much faster than one per cell).
-    let mut cells = Vec::new();
+    // overlay (one call for all cells is much faster than one per cell). Cells never touch,
+    // so every piece of the result lies in a single cell.
+    let mut cells = Vec::with_capacity(us.len() * vs.len());
     for us_pair in us.windows(2) {
         for vs_pair in vs.windows(2) {
             let (a, b) = (us_pair[0] + HALF_STREET_M, us_pair[1] - HALF_STREET_M);
             let (c, d) = (vs_pair[0] + HALF_STREET_M, vs_pair[1] - HALF_STREET_M);
-            if b > a && d > c {
-                let ring = [(a, c), (b, c), (b, d), (a, d), (a, c)].map(|(x, y)| back(Coord { x, y }));
-                cells.push(Polygon::new(LineString::new(ring.to_vec()), vec![]));
-            }
+            let ring = [(a, c), (b, c), (b, d), (a, d), (a, c)].map(|(x, y)| from_grid(Coord { x, y }));
+            cells.push(Polygon::new(LineString::new(ring.to_vec()), vec![]));
         }
     }
+    let full_cell_m2 = (spacing_u - 2.0 * HALF_STREET_M) * (spacing_v - 2.0 * HALF_STREET_M);
     let blocks_m: Vec<Polygon<f64>> = MultiPolygon::new(cells)
         .intersection(&local)
         .0
         .into_iter()
-        .filter(|p| p.unsigned_area() >= MIN_BLOCK_M2)
+        .filter(|p| {
+            let area = p.unsigned_area();
+            let perimeter: f64 = std::iter::once(p.exterior()).chain(p.interiors()).map(|r| geo::Length::length(&geo::Euclidean, r)).sum();
+            area >= MIN_BLOCK_M2 && 2.0 * area >= MIN_BLOCK_WIDTH_M * perimeter
+        })
         .collect();
 
-    // Landmarks: the park on the most central good-sized block, the others spread out.
+    // Landmarks. The park goes on the most central whole block, as a real barrio's plaza
+    // would; the rest spread around it, each on its own block when the barrio has enough.
+    let spots = Spots { frame, boundary };
+    let block_spots: Vec<Option<Spot>> = blocks_m.iter().enumerate().map(|(i, b)| spots.in_block(b, i)).collect();
     let centre = local.centroid().unwrap_or(Point::new(0.0, 0.0));
-    let mut order: Vec<usize> = (0..blocks_m.len()).collect();
-    order.sort_by(|&i, &j| {
-        let d = |k: usize| blocks_m[k].centroid().map(|c| c.0).map(|c| (c.x - centre.x()).hypot(c.y - centre.y())).unwrap_or(f64::MAX);
-        d(i).total_cmp(&d(j)).then(i.cmp(&j))
-    });
     let area_ha = local.unsigned_area() / 10_000.0;
     let mut wanted = vec![LandmarkKind::Parque, LandmarkKind::SalonComunal];
-    if area_ha > 6.0 || h.is_multiple_of(3) {
-        wanted.push(LandmarkKind::Colegio);
-    }
-    if area_ha > 10.0 || h % 4 == 1 {
-        wanted.push(LandmarkKind::Iglesia);
-    }
-    if area_ha > 15.0 || h % 5 == 2 {
-        wanted.push(LandmarkKind::Cancha);
+    let extra = [(LandmarkKind::Colegio, 6.0, 3), (LandmarkKind::Iglesia, 10.0, 4), (LandmarkKind::Cancha, 15.0, 5)];
+    for (salt, (kind, min_ha, one_in)) in extra.into_iter().enumerate() {
+        // Big barrios always have one; smaller ones sometimes, so not every demo looks alike.
+        if area_ha > min_ha || mix(h, 10 + salt as u64).is_multiple_of(one_in) {
+            wanted.push(kind);
+        }
     }
     if area_ha > 40.0 {
         wanted.push(LandmarkKind::Cai);
     }
-    let mut placed: Vec<(LandmarkKind, Point<f64>)> = Vec::new();
-    let mut park_block = None;
-    // Candidate spots: block centres (central first, then every third block for spread), then
-    // points inside the barrio itself for barrios too small to hold blocks.
-    let spread: Vec<usize> = order.iter().step_by(3).chain(order.iter()).copied().collect();
-    for kind in wanted {
-        let from_blocks = if kind == LandmarkKind::Parque { order.clone() } else { spread.clone() };
-        let mut spot = None;
-        for i in from_blocks {
-            if kind == LandmarkKind::Parque && blocks_m[i].unsigned_area() < 1000.0 && blocks_m.iter().any(|b| b.unsigned_area() >= 1000.0) {
-                continue;
-            }
-            if let Some(p) = blocks_m[i].interior_point() {
-                if local.contains(&p) && far_enough(&p, &placed, LANDMARK_SPACING_M) {
-                    spot = Some((p, i));
-                    break;
-                }
-            }
-        }
-        let spot = spot.map(|(p, i)| (p, Some(i))).or_else(|| fallback_spot(&local, &placed).map(|p| (p, None)));
-        if let Some((p, block)) = spot {
-            if kind == LandmarkKind::Parque {
-                park_block = block;
-            }
-            placed.push((kind, p));
+
+    let mut placed: Vec<(LandmarkKind, Spot)> = Vec::new();
+    let mut anywhere: Option<Vec<Spot>> = None;
+    let turn = unit(h, 20) * TAU;
+    let others = (wanted.len() - 1).max(1) as f64;
+    for (i, kind) in wanted.into_iter().enumerate() {
+        let essential = matches!(kind, LandmarkKind::Parque | LandmarkKind::SalonComunal);
+        let spot = if kind == LandmarkKind::Parque {
+            park_spot(&blocks_m, &block_spots, full_cell_m2, centre)
+        } else {
+            // Targets on an ellipse a third of the way out, in the grid frame, so a long
+            // barrio gets its landmarks along its length.
+            let t = turn + (i - 1) as f64 * TAU / others;
+            let (cu, cv) = ((extent.min().x + extent.max().x) / 2.0, (extent.min().y + extent.max().y) / 2.0);
+            let target = Point(from_grid(Coord {
+                x: cu + t.cos() * extent.width() / 3.0,
+                y: cv + t.sin() * extent.height() / 3.0,
+            }));
+            let taken = |s: &Spot| s.block.is_some() && placed.iter().any(|(_, q)| q.block == s.block);
+            let nearest = |candidates: &mut dyn Iterator<Item = Spot>, spacing: f64| {
+                candidates
+                    .filter(|s| far_enough(s.m, &placed, spacing))
+                    .min_by(|a, b| distance(a.m, target).total_cmp(&distance(b.m, target)))
+            };
+            nearest(&mut block_spots.iter().flatten().copied().filter(|s| !taken(s)), LANDMARK_SPACING_M)
+                .or_else(|| nearest(&mut block_spots.iter().flatten().copied(), LANDMARK_SPACING_M))
+        };
+        let spot = spot.or_else(|| {
+            let anywhere = anywhere.get_or_insert_with(|| spots.anywhere(&local));
+            // A barrio too small for 30 m between landmarks still needs its park and hall:
+            // closer is better than missing.
+            let spacings: &[f64] = if essential { &[LANDMARK_SPACING_M, LANDMARK_SPACING_M / 2.0, 0.0] } else { &[LANDMARK_SPACING_M] };
+            spacings.iter().find_map(|&spacing| {
+                anywhere
+                    .iter()
+                    .filter(|s| far_enough(s.m, &placed, spacing))
+                    .min_by(|a, b| distance(a.m, centre).total_cmp(&distance(b.m, centre)))
+                    .copied()
+            })
+        });
+        if let Some(spot) = spot {
+            placed.push((kind, spot));
         }
     }
+    let park_block = placed.iter().find(|(k, _)| *k == LandmarkKind::Parque).and_then(|(_, s)| s.block);
 
     layers.blocks = collection(
         blocks_m
@@ -215,160 +319,313 @@ pub fn demo_layers(code: &str, boundary: &MultiPolygon<f64>) -> BaseLayers {
             })
             .collect(),
     );
-    layers.streets = collection(streets);
     layers.landmarks = collection(
         placed
             .into_iter()
-            .map(|(kind, p)| {
+            .map(|(kind, s)| {
                 let name = format!("{} (demo)", kind.label_es());
-                feature(geo::Geometry::Point(p.map_coords(|c| frame.to_deg(c))), props(json!({ "kind": kind.code(), "name": name })))
+                feature(geo::Geometry::Point(s.deg), props(json!({ "kind": kind.code(), "name": name })))
             })
             .collect(),
     );
     layers
 }
 
-fn far_enough(p: &Point<f64>, placed: &[(LandmarkKind, Point<f64>)], spacing: f64) -> bool {
-    placed.iter().all(|(_, q)| (p.x() - q.x()).hypot(p.y() - q.y()) >= spacing)
+/// One feature per grid line that reaches the barrio: calles along the grid's first axis
+/// (nearer east–west), carreras along the second, each numbered in one compass direction.
+fn streets(
+    local: &MultiPolygon<f64>,
+    frame: &Frame,
+    h: u64,
+    us: &[f64],
+    vs: &[f64],
+    from_grid: impl Fn(Coord<f64>) -> Coord<f64>,
+) -> Vec<geojson::Feature> {
+    let reach = local.buffer(STREET_MARGIN_M);
+    let reach = if reach.0.is_empty() { local.clone() } else { reach };
+    let (u0, u1) = (us[0], us[us.len() - 1]);
+    let (v0, v1) = (vs[0], vs[vs.len() - 1]);
+    let first_calle = 5 + mix(h, 5) % 25;
+    let first_carrera = 2 + mix(h, 6) % 20;
+    let mut out = Vec::new();
+    let mut street = |name: String, a: Coord<f64>, b: Coord<f64>| {
+        let line = MultiLineString::new(vec![LineString::new(vec![from_grid(a), from_grid(b)])]);
+        let pieces: Vec<LineString<f64>> = reach
+            .clip(&line, false)
+            .0
+            .into_iter()
+            .filter(|l| geo::Length::length(&geo::Euclidean, l) >= MIN_STREET_M)
+            .map(|l| readable(l).map_coords(|c| frame.to_deg(c)))
+            .collect();
+        let geometry = match <[LineString<f64>; 1]>::try_from(pieces) {
+            Ok([one]) => geo::Geometry::LineString(one),
+            Err(many) if many.is_empty() => return,
+            Err(many) => geo::Geometry::MultiLineString(MultiLineString::new(many)),
+        };
+        out.push(feature(geometry, props(json!({ "name": name }))));
+    };
+    // v grows to the north (the grid is turned by less than 45°): calles are numbered from the
+    // north, carreras from the west.
+    for (k, v) in vs.iter().rev().enumerate() {
+        street(format!("Calle {}", first_calle + k as u64), Coord { x: u0, y: *v }, Coord { x: u1, y: *v });
+    }
+    for (k, u) in us.iter().enumerate() {
+        street(format!("Carrera {}", first_carrera + k as u64), Coord { x: *u, y: v0 }, Coord { x: *u, y: v1 });
+    }
+    out
 }
 
-/// A spot inside the barrio away from what is placed, for barrios with no usable block:
-/// the interior point first, then a fine grid over the barrio; spacing is halved if needed.
-fn fallback_spot(local: &MultiPolygon<f64>, placed: &[(LandmarkKind, Point<f64>)]) -> Option<Point<f64>> {
-    let rect = local.bounding_rect()?;
-    let mut candidates: Vec<Point<f64>> = local.interior_point().into_iter().collect();
-    let step = 8.0;
-    let mut y = rect.min().y + step / 2.0;
-    while y < rect.max().y {
-        let mut x = rect.min().x + step / 2.0;
-        while x < rect.max().x {
-            candidates.push(Point::new(x, y));
-            x += step;
-        }
-        y += step;
-    }
-    for spacing in [LANDMARK_SPACING_M, LANDMARK_SPACING_M / 2.0] {
-        if let Some(p) = candidates.iter().find(|p| local.contains(*p) && far_enough(p, placed, spacing)) {
-            return Some(*p);
-        }
-    }
-    None
+/// The park's block: the most central whole block, else the most central one big enough to
+/// read as a park, else the most central of any.
+fn park_spot(blocks: &[Polygon<f64>], spots: &[Option<Spot>], full_cell_m2: f64, centre: Point<f64>) -> Option<Spot> {
+    let by_centrality = |min_m2: f64| {
+        blocks
+            .iter()
+            .zip(spots)
+            .filter(|(b, _)| b.unsigned_area() >= min_m2)
+            .filter_map(|(_, s)| *s)
+            .min_by(|a, b| distance(a.m, centre).total_cmp(&distance(b.m, centre)))
+    };
+    by_centrality(full_cell_m2 * 0.98).or_else(|| by_centrality(MIN_PARK_M2)).or_else(|| by_centrality(0.0))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{Distance, Euclidean, Intersects};
+    use geo::{Distance, Euclidean, Intersects, Length};
 
     fn square_m(lon: f64, lat: f64, side_m: f64) -> MultiPolygon<f64> {
         let (dx, dy) = (side_m / (lat.to_radians().cos() * 111_320.0), side_m / 110_540.0);
         MultiPolygon::new(vec![Rect::new((lon, lat), (lon + dx, lat + dy)).to_polygon()])
     }
 
+    /// A polygon given in metres around (lon, lat).
+    fn shape_m(lon: f64, lat: f64, rings: &[&[(f64, f64)]]) -> MultiPolygon<f64> {
+        let k = lat.to_radians().cos() * 111_320.0;
+        let ring = |r: &[(f64, f64)]| LineString::from(r.iter().map(|&(x, y)| (lon + x / k, lat + y / 110_540.0)).collect::<Vec<_>>());
+        MultiPolygon::new(vec![Polygon::new(ring(rings[0]), rings[1..].iter().map(|r| ring(r)).collect())])
+    }
+
     fn geometry(f: &geojson::Feature) -> geo::Geometry<f64> {
         f.geometry.clone().unwrap().value.try_into().unwrap()
     }
 
-    fn check_invariants(code: &str, boundary: &MultiPolygon<f64>) -> BaseLayers {
-        let layers = demo_layers(code, boundary);
-        assert!(layers.demo && layers.source.contains("demo"));
-        let rect = boundary.bounding_rect().unwrap();
-        let frame = Frame::around(rect);
-        let local = boundary.map_coords(|c| frame.to_m(c));
-        let kinds: Vec<&str> = layers.landmarks.features.iter().map(|f| f.properties.as_ref().unwrap()["kind"].as_str().unwrap()).collect();
-        assert!(kinds.contains(&"parque") && kinds.contains(&"salon_comunal"), "{code}: {kinds:?}");
-        let points: Vec<Point<f64>> = layers
-            .landmarks
-            .features
-            .iter()
-            .map(|f| match geometry(f) {
-                geo::Geometry::Point(p) => p.map_coords(|c| frame.to_m(c)),
-                other => panic!("{other:?}"),
-            })
-            .collect();
-        for (i, p) in points.iter().enumerate() {
-            // Rounding to 1e-6° moves a point by up to ~8 cm: allow that at the edge.
-            assert!(local.contains(p) || Euclidean.distance(p, &local) < 0.2, "{code}: landmark {i} outside");
-            for q in &points[i + 1..] {
-                assert!(Euclidean.distance(p, q) >= LANDMARK_SPACING_M / 2.0 - 0.2, "{code}: landmarks on top of each other");
+    fn prop<'a>(f: &'a geojson::Feature, key: &str) -> Option<&'a Json> {
+        f.properties.as_ref().unwrap().get(key)
+    }
+
+    fn check_coordinates_rounded(layers: &BaseLayers) {
+        let json = serde_json::to_value(layers).unwrap();
+        fn walk(v: &Json) {
+            match v {
+                Json::Array(a) => a.iter().for_each(walk),
+                Json::Object(o) => o.iter().filter(|(k, _)| *k != "properties").for_each(|(_, v)| walk(v)),
+                Json::Number(n) => {
+                    let x = n.as_f64().unwrap() * 1e6;
+                    assert!((x - x.round()).abs() < 1e-3, "{n} has more than 6 decimals");
+                }
+                _ => {}
             }
         }
-        let blocks: Vec<MultiPolygon<f64>> = layers
+        for layer in ["blocks", "streets", "landmarks"] {
+            walk(&json[layer]);
+        }
+    }
+
+    fn check_invariants(code: &str, boundary: &MultiPolygon<f64>) -> BaseLayers {
+        let layers = demo_layers(code, boundary);
+        assert!(layers.demo && layers.source == DEMO_SOURCE);
+        check_coordinates_rounded(&layers);
+        let frame = Frame::around(boundary.bounding_rect().unwrap());
+        let local = boundary.map_coords(|c| frame.to_m(c));
+
+        let kinds: Vec<&str> = layers.landmarks.features.iter().map(|f| prop(f, "kind").unwrap().as_str().unwrap()).collect();
+        assert!(kinds.contains(&"parque") && kinds.contains(&"salon_comunal"), "{code}: {kinds:?}");
+        let mut points = Vec::new();
+        for f in &layers.landmarks.features {
+            let kind = LandmarkKind::from_code(prop(f, "kind").unwrap().as_str().unwrap()).unwrap();
+            assert_eq!(prop(f, "name").unwrap().as_str().unwrap(), format!("{} (demo)", kind.label_es()));
+            let geo::Geometry::Point(p) = geometry(f) else { panic!("{code}: landmark is not a point") };
+            assert!(boundary.contains(&p), "{code}: {kind:?} outside the barrio");
+            points.push(p.map_coords(|c| frame.to_m(c)));
+        }
+        for (i, p) in points.iter().enumerate() {
+            for q in &points[i + 1..] {
+                assert!(Euclidean.distance(p, q) >= LANDMARK_SPACING_M - 0.01, "{code}: landmarks {} m apart", Euclidean.distance(p, q));
+            }
+        }
+
+        let blocks: Vec<(MultiPolygon<f64>, Rect<f64>)> = layers
             .blocks
             .features
             .iter()
-            .map(|f| match geometry(f) {
-                geo::Geometry::Polygon(p) => MultiPolygon::new(vec![p.map_coords(|c| frame.to_m(c))]),
-                other => panic!("{other:?}"),
+            .map(|f| {
+                let m = match geometry(f) {
+                    geo::Geometry::Polygon(p) => MultiPolygon::new(vec![p]),
+                    geo::Geometry::MultiPolygon(m) => m,
+                    other => panic!("{other:?}"),
+                }
+                .map_coords(|c| frame.to_m(c));
+                let rect = m.bounding_rect().unwrap();
+                (m, rect)
             })
             .collect();
-        for (i, b) in blocks.iter().enumerate() {
+        // Rounding to 1e-6° moves an edge by up to ~0.1 m: allow that band along the perimeter
+        // (where the boundary itself has gaps narrower than that, pieces of a block can meet).
+        let perimeter = |b: &MultiPolygon<f64>| b.0.iter().map(|p| Euclidean.length(p.exterior())).sum::<f64>();
+        for (i, (b, rect)) in blocks.iter().enumerate() {
+            let area = b.unsigned_area();
+            assert!(area >= MIN_BLOCK_M2 * 0.99, "{code}: block {i} of {area} m²");
             let inside = b.intersection(&local).unsigned_area();
-            assert!(inside >= b.unsigned_area() * 0.98, "{code}: block {i} leaves the barrio");
-            for other in &blocks[i + 1..] {
-                assert!(b.intersection(other).unsigned_area() < 1.0, "{code}: blocks overlap");
+            assert!(inside >= area - 0.1 * perimeter(b), "{code}: block {i} leaves the barrio: {inside} of {area} m²");
+            for (other, other_rect) in &blocks[i + 1..] {
+                if rect.intersects(other_rect) {
+                    let overlap = b.intersection(other).unsigned_area();
+                    assert!(overlap < 0.1 * perimeter(b).min(perimeter(other)), "{code}: blocks overlap by {overlap} m²");
+                }
             }
         }
+        let parks = layers.blocks.features.iter().filter(|f| prop(f, "park").is_some()).count();
+        assert!(parks <= 1, "{code}: {parks} park blocks");
+
         let reach = local.buffer(STREET_MARGIN_M + 1.0);
+        let mut names = std::collections::BTreeSet::new();
         for f in &layers.streets.features {
-            let name = f.properties.as_ref().unwrap()["name"].as_str().unwrap();
+            let name = prop(f, "name").unwrap().as_str().unwrap();
             assert!(name.starts_with("Calle ") || name.starts_with("Carrera "), "{name}");
-            let g = geometry(f).map_coords(|c| frame.to_m(c));
-            assert!(g.intersects(&reach));
-            let outside = match g {
-                geo::Geometry::LineString(l) => reach.clip(&MultiLineString::new(vec![l]), true),
-                geo::Geometry::MultiLineString(m) => reach.clip(&m, true),
+            assert!(names.insert(name.to_string()), "{code}: {name} is split over two features");
+            let lines = match geometry(f).map_coords(|c| frame.to_m(c)) {
+                geo::Geometry::LineString(l) => MultiLineString::new(vec![l]),
+                geo::Geometry::MultiLineString(m) => m,
                 other => panic!("{other:?}"),
             };
-            assert!(geo::Length::length(&Euclidean, &outside) < 1.0, "{code}: {name} runs outside the margin");
+            assert!(lines.intersects(&reach));
+            assert!(Euclidean.length(&reach.clip(&lines, true)) < 1.0, "{code}: {name} runs outside the margin");
+            for l in &lines.0 {
+                let (a, b) = (l.0[0], l.0[l.0.len() - 1]);
+                assert!(b.x > a.x || (b.x - a.x).abs() < 0.1 * (b.y - a.y).abs() && b.y > a.y, "{code}: {name} would read upside down");
+            }
         }
         layers
+    }
+
+    fn santa_marta() -> Vec<(String, MultiPolygon<f64>)> {
+        crate::seed::parse(crate::seed::SANTA_MARTA, "")
+            .unwrap()
+            .into_iter()
+            .map(|b| {
+                let boundary = match geo::Geometry::<f64>::try_from(b.boundary.value).unwrap() {
+                    geo::Geometry::Polygon(p) => MultiPolygon::new(vec![p]),
+                    geo::Geometry::MultiPolygon(m) => m,
+                    other => panic!("{other:?}"),
+                };
+                (b.code, boundary)
+            })
+            .collect()
     }
 
     #[test]
     fn the_same_barrio_always_gets_the_same_layers() {
         let b = square_m(-74.2, 11.2, 400.0);
-        assert_eq!(demo_layers("la-paz", &b), demo_layers("la-paz", &b));
-        assert_ne!(demo_layers("la-paz", &b), demo_layers("el-prado", &b), "each barrio its own grid");
+        let json = |code: &str| serde_json::to_string(&demo_layers(code, &b)).unwrap();
+        assert_eq!(json("la-paz"), json("la-paz"));
+        assert_ne!(json("la-paz"), json("el-prado"), "each barrio its own grid");
     }
 
     #[test]
     fn a_square_barrio_gets_a_grid_blocks_and_landmarks_inside() {
-        let layers = check_invariants("cuadrado", &square_m(-74.2, 11.2, 500.0));
+        let boundary = square_m(-74.2, 11.2, 500.0);
+        let layers = check_invariants("cuadrado", &boundary);
         assert!(layers.streets.features.len() >= 8, "{}", layers.streets.features.len());
         assert!(layers.blocks.features.len() >= 16, "{}", layers.blocks.features.len());
-        assert!(layers.blocks.features.iter().any(|f| f.properties.as_ref().unwrap().get("park").is_some()));
+        let calles = layers.streets.features.iter().filter(|f| prop(f, "name").unwrap().as_str().unwrap().starts_with("Calle")).count();
+        assert!(calles >= 4 && layers.streets.features.len() - calles >= 4);
+        assert_eq!(layers.blocks.features.iter().filter(|f| prop(f, "park").is_some()).count(), 1);
+        // The grid covers the whole barrio: only the streets between blocks are left out
+        // (about a fifth of the area with 80–100 m blocks and 10 m streets).
+        let frame = Frame::around(boundary.bounding_rect().unwrap());
+        let blocks_m2: f64 = layers.blocks.features.iter().map(|f| geometry(f).map_coords(|c| frame.to_m(c)).unsigned_area()).sum();
+        let barrio_m2 = boundary.map_coords(|c| frame.to_m(c)).unsigned_area();
+        assert!(blocks_m2 > 0.7 * barrio_m2, "blocks cover {:.0}% of the barrio", 100.0 * blocks_m2 / barrio_m2);
+        // 25 ha: park, hall, colegio, iglesia, cancha; no CAI below 40 ha.
+        assert_eq!(layers.landmarks.features.len(), 5);
+        let big = check_invariants("grande", &square_m(-74.2, 11.2, 800.0));
+        assert!(big.landmarks.features.iter().any(|f| prop(f, "kind").unwrap() == "cai"));
     }
 
     #[test]
-    fn tiny_and_thin_barrios_still_get_a_park_and_a_community_hall() {
+    fn the_grid_follows_a_turned_barrio() {
+        // A 600 m × 200 m rectangle turned 30° from east.
+        let (s, c) = 30f64.to_radians().sin_cos();
+        let corner = |x: f64, y: f64| (x * c - y * s, x * s + y * c);
+        let ring = [corner(0.0, 0.0), corner(600.0, 0.0), corner(600.0, 200.0), corner(0.0, 200.0), corner(0.0, 0.0)];
+        let boundary = shape_m(-74.2, 11.2, &[&ring]);
+        let layers = check_invariants("girado", &boundary);
+        let frame = Frame::around(boundary.bounding_rect().unwrap());
+        for f in &layers.streets.features {
+            let l = match geometry(f).map_coords(|c| frame.to_m(c)) {
+                geo::Geometry::LineString(l) => l,
+                geo::Geometry::MultiLineString(m) => m.0[0].clone(),
+                other => panic!("{other:?}"),
+            };
+            let (a, b) = (l.0[0], l.0[l.0.len() - 1]);
+            let bearing = (b.y - a.y).atan2(b.x - a.x).to_degrees();
+            let name = prop(f, "name").unwrap().as_str().unwrap();
+            let expected = if name.starts_with("Calle") { 30.0 } else { -60.0 };
+            assert!((bearing - expected).abs() < 0.5, "{name} at {bearing}°");
+        }
+    }
+
+    #[test]
+    fn tiny_thin_and_holed_barrios_still_get_a_park_and_a_community_hall() {
         check_invariants("diminuto", &square_m(-74.2, 11.2, 100.0));
-        let (dx, dy) = (900.0 / (11.2f64.to_radians().cos() * 111_320.0), 60.0 / 110_540.0);
-        let thin = MultiPolygon::new(vec![Polygon::new(
-            LineString::from(vec![(-74.2, 11.2), (-74.2 + dx, 11.2 + dy), (-74.2 + dx, 11.2 + 2.0 * dy), (-74.2, 11.2 + dy), (-74.2, 11.2)]),
-            vec![],
-        )]);
+        check_invariants("minimo", &square_m(-74.2, 11.2, 60.0));
+        let thin = shape_m(-74.2, 11.2, &[&[(0.0, 0.0), (900.0, 60.0), (900.0, 120.0), (0.0, 60.0), (0.0, 0.0)]]);
         check_invariants("alargado", &thin);
+        // 1.2 km long and 25 m wide, diagonal: narrower than a block.
+        let (s, c) = 40f64.to_radians().sin_cos();
+        let corner = |x: f64, y: f64| (x * c - y * s, x * s + y * c);
+        let strip = [corner(0.0, 0.0), corner(1200.0, 0.0), corner(1200.0, 25.0), corner(0.0, 25.0), corner(0.0, 0.0)];
+        let layers = check_invariants("franja", &shape_m(-74.2, 11.2, &[&strip]));
+        assert!(!layers.blocks.features.is_empty());
+        // A ring around a hole the size of most of the barrio: nothing may land in the hole.
+        let outer = [(0.0, 0.0), (400.0, 0.0), (400.0, 400.0), (0.0, 400.0), (0.0, 0.0)];
+        let hole = [(40.0, 40.0), (40.0, 360.0), (360.0, 360.0), (360.0, 40.0), (40.0, 40.0)];
+        check_invariants("anillo", &shape_m(-74.2, 11.2, &[&outer, &hole]));
+    }
+
+    #[test]
+    fn an_empty_boundary_gives_empty_demo_layers() {
+        let layers = demo_layers("nada", &MultiPolygon::new(vec![]));
+        assert!(layers.demo && layers.feature_count() == 0);
     }
 
     #[test]
     fn every_santa_marta_barrio_gets_streets_blocks_and_landmarks() {
-        let barrios = crate::seed::parse(crate::seed::SANTA_MARTA, "").unwrap();
-        let mut without_blocks = Vec::new();
-        for b in &barrios {
-            let boundary = match geo::Geometry::<f64>::try_from(b.boundary.value.clone()).unwrap() {
-                geo::Geometry::Polygon(p) => MultiPolygon::new(vec![p]),
-                geo::Geometry::MultiPolygon(m) => m,
-                other => panic!("{other:?}"),
-            };
-            let layers = check_invariants(&b.code, &boundary);
-            assert!(!layers.streets.features.is_empty(), "{} has no street", b.code);
-            assert!(layers.landmarks.features.len() >= 2, "{}", b.code);
-            if layers.blocks.features.is_empty() {
-                without_blocks.push(b.code.clone());
+        let barrios = santa_marta();
+        assert_eq!(barrios.len(), 327);
+        let started = std::time::Instant::now();
+        let all: Vec<BaseLayers> = barrios.iter().map(|(code, b)| demo_layers(code, b)).collect();
+        let elapsed = started.elapsed();
+        let bytes: usize = all
+            .iter()
+            .map(|l| [&l.blocks, &l.streets, &l.landmarks].iter().map(|fc| serde_json::to_string(fc).unwrap().len()).sum::<usize>())
+            .sum();
+        let count = |f: fn(&BaseLayers) -> usize| all.iter().map(f).sum::<usize>();
+        eprintln!(
+            "demo layers for {} barrios: {elapsed:?}, {bytes} bytes of GeoJSON, {} streets, {} blocks, {} landmarks",
+            barrios.len(),
+            count(|l| l.streets.features.len()),
+            count(|l| l.blocks.features.len()),
+            count(|l| l.landmarks.features.len()),
+        );
+        let mut exceptions = Vec::new();
+        for ((code, boundary), layers) in barrios.iter().zip(&all) {
+            assert_eq!(&check_invariants(code, boundary), layers, "{code}: not deterministic");
+            if layers.streets.features.is_empty() || layers.blocks.features.is_empty() || layers.landmarks.features.len() < 2 {
+                exceptions.push(code.clone());
             }
         }
-        // Slivers of barrios narrower than a block have none; they are rare.
-        assert!(without_blocks.len() * 20 < barrios.len(), "{without_blocks:?}");
+        assert!(exceptions.is_empty(), "{exceptions:?}");
     }
 }
