@@ -6,8 +6,9 @@ use serde_json::{Map, Value as Json};
 use thiserror::Error;
 use uuid::Uuid;
 
+use super::attributes::{Affected, Attributes, Days, Frequency, Since, TimeOfDay};
 use super::geometry::{self, GeometryError};
-use super::taxonomy::Category;
+use super::taxonomy::{Category, MarkKind};
 use super::Bilingual;
 
 /// Longest free-text description accepted, in characters.
@@ -16,8 +17,12 @@ pub const MAX_DESCRIPTION_CHARS: usize = 2000;
 pub const MAX_ALIAS_CHARS: usize = 40;
 /// Marks are dated from 2020-01-01 to 2100-01-01 (milliseconds since the Unix epoch);
 /// anything outside is a broken device clock or a forged request.
-const MIN_CREATED_MS: i64 = 1_577_836_800_000;
-const MAX_CREATED_MS: i64 = 4_102_444_800_000;
+pub(crate) const MIN_CREATED_MS: i64 = 1_577_836_800_000;
+pub(crate) const MAX_CREATED_MS: i64 = 4_102_444_800_000;
+
+pub(crate) fn first_version() -> u32 {
+    1
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Mark {
@@ -34,6 +39,20 @@ pub struct Mark {
     /// when nobody said. Never a real name by design: participants are known only by alias.
     #[serde(default)]
     pub alias: String,
+    /// When, how often, since when and whom it affects.
+    #[serde(default)]
+    pub attributes: Attributes,
+    /// 1 when drawn; each edit (and the deletion) makes the next version. Every version is
+    /// kept: on the device until sent, on the server for good.
+    #[serde(default = "first_version")]
+    pub version: u32,
+    /// When this version was made (device clock, ms); 0 for a first version never edited.
+    #[serde(default)]
+    pub updated_at_ms: i64,
+    /// A tombstone: the mark was deleted. It stays, with its last geometry, so the deletion
+    /// syncs and history shows what was there.
+    #[serde(default)]
+    pub deleted: bool,
 }
 
 /// The `properties` member of a mark Feature. Unknown members are refused so that a typo
@@ -48,6 +67,22 @@ struct MarkProperties {
     created_at_ms: i64,
     #[serde(default)]
     alias: String,
+    #[serde(default)]
+    times: Vec<TimeOfDay>,
+    #[serde(default)]
+    days: Vec<Days>,
+    #[serde(default)]
+    frequency: Option<Frequency>,
+    #[serde(default)]
+    since: Option<Since>,
+    #[serde(default)]
+    affected: Vec<Affected>,
+    #[serde(default = "first_version")]
+    version: u32,
+    #[serde(default)]
+    updated_at_ms: i64,
+    #[serde(default)]
+    deleted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -76,6 +111,12 @@ pub enum MarkError {
     AliasTooLong(usize),
     #[error("the alias has control characters or spaces at its ends")]
     AliasInvalid,
+    #[error("version must be 1 or more")]
+    InvalidVersion,
+    #[error("updated_at_ms {0} is before the mark was made or not a date before 2100")]
+    UpdatedAtOutOfRange(i64),
+    #[error("a list of attributes repeats a choice or is out of order")]
+    AttributesNotCanonical,
 }
 
 impl MarkError {
@@ -90,6 +131,9 @@ impl MarkError {
             MarkError::DescriptionTooLong(_) => Some("properties.description"),
             MarkError::CreatedAtOutOfRange(_) => Some("properties.created_at_ms"),
             MarkError::AliasTooLong(_) | MarkError::AliasInvalid => Some("properties.alias"),
+            MarkError::InvalidVersion => Some("properties.version"),
+            MarkError::UpdatedAtOutOfRange(_) => Some("properties.updated_at_ms"),
+            MarkError::AttributesNotCanonical => Some("properties"),
         }
     }
 
@@ -108,6 +152,9 @@ impl MarkError {
             MarkError::CreatedAtOutOfRange(_) => "created_at_out_of_range",
             MarkError::AliasTooLong(_) => "alias_too_long",
             MarkError::AliasInvalid => "alias_invalid",
+            MarkError::InvalidVersion => "invalid_version",
+            MarkError::UpdatedAtOutOfRange(_) => "updated_at_out_of_range",
+            MarkError::AttributesNotCanonical => "attributes_not_canonical",
         }
     }
 }
@@ -129,6 +176,9 @@ impl Bilingual for MarkError {
             MarkError::CreatedAtOutOfRange(t) => format!("La fecha de creación {t} no está entre 2020 y 2100."),
             MarkError::AliasTooLong(n) => format!("El alias tiene {n} caracteres; el máximo es {MAX_ALIAS_CHARS}."),
             MarkError::AliasInvalid => "El alias no puede tener caracteres de control ni espacios al principio o al final.".into(),
+            MarkError::InvalidVersion => "La versión debe ser 1 o mayor.".into(),
+            MarkError::UpdatedAtOutOfRange(t) => format!("La fecha de edición {t} es anterior a la marca o posterior a 2100."),
+            MarkError::AttributesNotCanonical => "Una lista de atributos repite una opción o no está en orden.".into(),
         }
     }
     fn en(&self) -> String {
@@ -169,6 +219,16 @@ impl Mark {
             description: props.description,
             created_at_ms: props.created_at_ms,
             alias: props.alias,
+            attributes: Attributes {
+                times: props.times,
+                days: props.days,
+                frequency: props.frequency,
+                since: props.since,
+                affected: props.affected,
+            },
+            version: props.version,
+            updated_at_ms: props.updated_at_ms,
+            deleted: props.deleted,
         };
         mark.check_properties()?;
         Ok(mark)
@@ -186,7 +246,40 @@ impl Mark {
         if !(MIN_CREATED_MS..MAX_CREATED_MS).contains(&self.created_at_ms) {
             return Err(MarkError::CreatedAtOutOfRange(self.created_at_ms));
         }
+        if self.version == 0 {
+            return Err(MarkError::InvalidVersion);
+        }
+        if self.updated_at_ms != 0 && !(self.created_at_ms..MAX_CREATED_MS).contains(&self.updated_at_ms) {
+            return Err(MarkError::UpdatedAtOutOfRange(self.updated_at_ms));
+        }
+        if !self.attributes.is_canonical() {
+            return Err(MarkError::AttributesNotCanonical);
+        }
         check_alias(&self.alias)
+    }
+
+    /// The category's kind (problem, protective factor, actor), if the category is known.
+    pub fn kind(&self) -> Option<MarkKind> {
+        Category::by_code(&self.category).map(|c| c.kind)
+    }
+
+    /// When this version was made.
+    pub fn changed_at_ms(&self) -> i64 {
+        self.updated_at_ms.max(self.created_at_ms)
+    }
+
+    /// The next version of this mark, made at `now_ms`: what an edit saves.
+    pub fn next_version(&self, now_ms: i64) -> Mark {
+        let mut next = self.clone();
+        next.version = self.version + 1;
+        next.updated_at_ms = now_ms.max(self.created_at_ms);
+        next
+    }
+
+    /// Whether two versions say the same thing (ignoring version numbers and dates).
+    pub fn same_content(&self, other: &Mark) -> bool {
+        let strip = |m: &Mark| Mark { version: 1, updated_at_ms: 0, ..m.clone() };
+        strip(self) == strip(other)
     }
 
     /// The mark as a GeoJSON Feature, the inverse of [`Mark::from_feature_json`].
@@ -197,6 +290,17 @@ impl Mark {
         properties.insert("description".into(), Json::from(self.description.clone()));
         properties.insert("created_at_ms".into(), Json::from(self.created_at_ms));
         properties.insert("alias".into(), Json::from(self.alias.clone()));
+        let a = &self.attributes;
+        // Attributes sit beside the other properties, so a GIS shows them as columns.
+        let to_json = |v: serde_json::Result<Json>| v.unwrap_or(Json::Null);
+        properties.insert("times".into(), to_json(serde_json::to_value(&a.times)));
+        properties.insert("days".into(), to_json(serde_json::to_value(&a.days)));
+        properties.insert("frequency".into(), to_json(serde_json::to_value(a.frequency)));
+        properties.insert("since".into(), to_json(serde_json::to_value(a.since)));
+        properties.insert("affected".into(), to_json(serde_json::to_value(&a.affected)));
+        properties.insert("version".into(), Json::from(self.version));
+        properties.insert("updated_at_ms".into(), Json::from(self.updated_at_ms));
+        properties.insert("deleted".into(), Json::from(self.deleted));
         geojson::Feature {
             bbox: None,
             geometry: Some(self.geometry.clone()),
@@ -234,6 +338,29 @@ impl Mark {
             description: String::new(),
             created_at_ms,
             alias: String::new(),
+            attributes: Attributes::default(),
+            version: 1,
+            updated_at_ms: 0,
+            deleted: false,
+        }
+    }
+
+    /// A new line (ruta) or polygon (zona) mark, made on the device.
+    pub fn new_shape(id: Uuid, barrio_id: i64, category: &str, geometry: geojson::Geometry, created_at_ms: i64) -> Mark {
+        Mark { geometry, ..Mark::new_point(id, barrio_id, category, 0.0, 0.0, created_at_ms) }
+    }
+
+    /// A representative position: the point itself, the middle vertex of a line, the
+    /// centroid of a zone. Where the map centres on the mark and links attach to it.
+    pub fn anchor(&self) -> Option<(f64, f64)> {
+        use geo::Centroid;
+        match &self.geometry.value {
+            geojson::Value::Point(p) if p.len() >= 2 => Some((p[0], p[1])),
+            geojson::Value::LineString(l) if !l.is_empty() => l.get(l.len() / 2).filter(|p| p.len() >= 2).map(|p| (p[0], p[1])),
+            _ => {
+                let geo = geo::Geometry::<f64>::try_from(self.geometry.value.clone()).ok()?;
+                geo.centroid().map(|c| (c.x(), c.y()))
+            }
         }
     }
 

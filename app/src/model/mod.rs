@@ -1,17 +1,23 @@
-//! The data model shared by the browser app and the server: barrios, categories and marks,
-//! with the validation both sides apply. Pure: no I/O, no browser or server types.
+//! The data model shared by the browser app and the server: barrios, categories, marks and
+//! the problem tree, with the validation both sides apply. Pure: no I/O, no browser types.
 
+pub mod attributes;
 pub mod barrio;
+pub mod drawing;
 pub mod geometry;
 pub mod mark;
 pub mod pack;
 pub mod taxonomy;
+pub mod tree;
 
+pub use attributes::{Affected, Attributes, Days, Frequency, Since, TimeOfDay};
 pub use barrio::{Barrio, BarrioSummary};
 pub use geometry::GeometryError;
 pub use mark::{Mark, MarkError};
 pub use pack::{BarrioPack, BaseLayers, LandmarkKind, PackInfo, PACK_FORMAT};
+pub use drawing::{Drawing, Record, Step};
 pub use taxonomy::{Category, CategoryGroup, MarkKind, CATEGORIES};
+pub use tree::{Cause, CauseCategory, Institution, Solution, TreeError, CAUSE_CATEGORIES, INSTITUTIONS};
 
 /// A message for people, in the app's two languages (Spanish first, Colombian usage).
 pub trait Bilingual {

@@ -1,0 +1,346 @@
+//! Everything drawn for a barrio on a device (marks, causes, solutions) and the changes made
+//! to it: versioned records, deletions that carry over to what hangs from the deleted thing,
+//! and undo/redo as new versions (nothing is ever rewritten or lost).
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::mark::Mark;
+use super::tree::{Cause, Solution, TreeError};
+
+/// One versioned record, as kept in the device's outbox and sent to the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "record", rename_all = "snake_case")]
+pub enum Record {
+    Mark(Mark),
+    Cause(Cause),
+    Solution(Solution),
+}
+
+impl Record {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Record::Mark(_) => "mark",
+            Record::Cause(_) => "cause",
+            Record::Solution(_) => "solution",
+        }
+    }
+    pub fn id(&self) -> Uuid {
+        match self {
+            Record::Mark(m) => m.id,
+            Record::Cause(c) => c.id,
+            Record::Solution(s) => s.id,
+        }
+    }
+    pub fn version(&self) -> u32 {
+        match self {
+            Record::Mark(m) => m.version,
+            Record::Cause(c) => c.version,
+            Record::Solution(s) => s.version,
+        }
+    }
+    pub fn barrio_id(&self) -> i64 {
+        match self {
+            Record::Mark(m) => m.barrio_id,
+            Record::Cause(c) => c.barrio_id,
+            Record::Solution(s) => s.barrio_id,
+        }
+    }
+    pub fn deleted(&self) -> bool {
+        match self {
+            Record::Mark(m) => m.deleted,
+            Record::Cause(c) => c.deleted,
+            Record::Solution(s) => s.deleted,
+        }
+    }
+    /// The outbox key of this version: one entry per version, so none is skipped.
+    pub fn key(&self) -> String {
+        format!("{}:{}:{}", self.kind(), self.id(), self.version())
+    }
+
+    /// This record's content as version `version`, made at `now_ms`.
+    fn as_version(&self, version: u32, now_ms: i64, deleted: bool) -> Record {
+        fn stamp(created: i64, now: i64) -> i64 {
+            now.max(created)
+        }
+        match self.clone() {
+            Record::Mark(m) => Record::Mark(Mark { version, updated_at_ms: stamp(m.created_at_ms, now_ms), deleted, ..m }),
+            Record::Cause(c) => Record::Cause(Cause { version, updated_at_ms: stamp(c.created_at_ms, now_ms), deleted, ..c }),
+            Record::Solution(s) => Record::Solution(Solution { version, updated_at_ms: stamp(s.created_at_ms, now_ms), deleted, ..s }),
+        }
+    }
+
+    /// The next version of this record, deleted.
+    pub fn tombstone(&self, now_ms: i64) -> Record {
+        self.as_version(self.version() + 1, now_ms, true)
+    }
+}
+
+/// What one user action changed: each record as it was before (None: it did not exist) and
+/// as the action left it. Undo walks these back; its own step is what redo walks back.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Step {
+    pub changes: Vec<(Option<Record>, Record)>,
+}
+
+/// The version that takes `current` back to `before`: the old content under the next version
+/// number, or a tombstone when the record did not exist before.
+pub fn revert(before: Option<&Record>, current: &Record, now_ms: i64) -> Record {
+    let next = current.version() + 1;
+    match before {
+        Some(b) => b.as_version(next, now_ms, b.deleted()),
+        None => current.as_version(next, now_ms, true),
+    }
+}
+
+/// Everything drawn for one barrio, current versions only.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Drawing {
+    pub marks: Vec<Mark>,
+    pub causes: Vec<Cause>,
+    pub solutions: Vec<Solution>,
+}
+
+impl Drawing {
+    pub fn mark(&self, id: &Uuid) -> Option<&Mark> {
+        self.marks.iter().find(|m| m.id == *id)
+    }
+    pub fn cause(&self, id: &Uuid) -> Option<&Cause> {
+        self.causes.iter().find(|c| c.id == *id)
+    }
+    pub fn solution(&self, id: &Uuid) -> Option<&Solution> {
+        self.solutions.iter().find(|s| s.id == *id)
+    }
+    pub fn record(&self, kind: &str, id: &Uuid) -> Option<Record> {
+        match kind {
+            "mark" => self.mark(id).cloned().map(Record::Mark),
+            "cause" => self.cause(id).cloned().map(Record::Cause),
+            "solution" => self.solution(id).cloned().map(Record::Solution),
+            _ => None,
+        }
+    }
+
+    /// Puts a record's version in place of the one it replaces. An older version than the one
+    /// held (a late echo) changes nothing.
+    pub fn apply(&mut self, record: Record) {
+        fn put<T>(list: &mut Vec<T>, item: T, id: Uuid, version: u32, key: impl Fn(&T) -> (Uuid, u32)) {
+            match list.iter().position(|x| key(x).0 == id) {
+                Some(i) if key(&list[i]).1 <= version => list[i] = item,
+                Some(_) => {}
+                None => list.push(item),
+            }
+        }
+        let (id, version) = (record.id(), record.version());
+        match record {
+            Record::Mark(m) => put(&mut self.marks, m, id, version, |m| (m.id, m.version)),
+            Record::Cause(c) => put(&mut self.causes, c, id, version, |c| (c.id, c.version)),
+            Record::Solution(s) => put(&mut self.solutions, s, id, version, |s| (s.id, s.version)),
+        }
+    }
+
+    /// The live (not deleted) causes tied to a problem.
+    pub fn causes_of(&self, mark_id: &Uuid) -> Vec<&Cause> {
+        self.causes.iter().filter(|c| !c.deleted && c.problem_ids.contains(mark_id)).collect()
+    }
+
+    /// The live solutions tied to a cause.
+    pub fn solutions_of(&self, cause_id: &Uuid) -> Vec<&Solution> {
+        self.solutions.iter().filter(|s| !s.deleted && s.cause_ids.contains(cause_id)).collect()
+    }
+
+    /// Every broken link among live causes and solutions; empty when the drawing is whole.
+    pub fn broken_links(&self) -> Vec<(Uuid, TreeError)> {
+        let mut out = Vec::new();
+        for c in &self.causes {
+            if let Err(e) = c.check_links(|id| self.mark(id)) {
+                out.push((c.id, e));
+            }
+        }
+        for s in &self.solutions {
+            if let Err(e) = s.check_links(|id| self.cause(id)) {
+                out.push((s.id, e));
+            }
+        }
+        out
+    }
+
+    /// Deleting a record also unties what hangs from it: causes lose the deleted problem (and
+    /// are deleted when it was their only one), solutions likewise with causes. Returns every
+    /// new version the deletion makes, the record's own tombstone first.
+    pub fn delete(&self, record: &Record, now_ms: i64) -> Vec<Record> {
+        let mut out = vec![record.tombstone(now_ms)];
+        let mut gone_causes = Vec::new();
+        match record {
+            Record::Mark(m) => {
+                for c in self.causes_of(&m.id) {
+                    let mut next = Cause { version: c.version + 1, updated_at_ms: now_ms.max(c.created_at_ms), ..c.clone() };
+                    next.problem_ids.retain(|p| *p != m.id);
+                    if next.problem_ids.is_empty() {
+                        // Keep the last link in the tombstone: history shows what it explained.
+                        next.problem_ids = c.problem_ids.clone();
+                        next.deleted = true;
+                        gone_causes.push(c.id);
+                    }
+                    out.push(Record::Cause(next));
+                }
+            }
+            Record::Cause(c) => gone_causes.push(c.id),
+            Record::Solution(_) => {}
+        }
+        for s in self.solutions.iter().filter(|s| !s.deleted && s.cause_ids.iter().any(|c| gone_causes.contains(c))) {
+            let mut next = Solution { version: s.version + 1, updated_at_ms: now_ms.max(s.created_at_ms), ..s.clone() };
+            next.cause_ids.retain(|c| !gone_causes.contains(c));
+            if next.cause_ids.is_empty() {
+                next.cause_ids = s.cause_ids.clone();
+                next.deleted = true;
+            }
+            out.push(Record::Solution(next));
+        }
+        out
+    }
+
+    /// The step that saves `records` over what the drawing holds now.
+    pub fn step(&self, records: &[Record]) -> Step {
+        Step { changes: records.iter().map(|r| (self.record(r.kind(), &r.id()), r.clone())).collect() }
+    }
+
+    /// The records that undo `step`, given what the drawing holds now (later edits by the same
+    /// step's records are taken back too), and the step that redoes it.
+    pub fn undo(&self, step: &Step, now_ms: i64) -> (Vec<Record>, Step) {
+        let mut records = Vec::new();
+        let mut inverse = Step::default();
+        for (before, after) in step.changes.iter().rev() {
+            let current = self.record(after.kind(), &after.id()).unwrap_or_else(|| after.clone());
+            let back = revert(before.as_ref(), &current, now_ms);
+            inverse.changes.push((Some(current), back.clone()));
+            records.push(back);
+        }
+        (records, inverse)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::mark::Mark;
+
+    const T: i64 = 1_764_000_000_000;
+
+    fn problem(n: u128) -> Mark {
+        Mark::new_point(Uuid::from_u128(n), 1, "hurto_personas", -74.2, 11.24, T)
+    }
+
+    fn cause(n: u128, problems: &[u128]) -> Cause {
+        Cause {
+            id: Uuid::from_u128(n),
+            barrio_id: 1,
+            category: "falta_iluminacion".into(),
+            text: String::new(),
+            problem_ids: problems.iter().map(|p| Uuid::from_u128(*p)).collect(),
+            alias: String::new(),
+            created_at_ms: T,
+            version: 1,
+            updated_at_ms: 0,
+            deleted: false,
+        }
+    }
+
+    fn solution(n: u128, causes: &[u128]) -> Solution {
+        Solution {
+            id: Uuid::from_u128(n),
+            barrio_id: 1,
+            text: "Más luz".into(),
+            institution: "essmar".into(),
+            cause_ids: causes.iter().map(|c| Uuid::from_u128(*c)).collect(),
+            alias: String::new(),
+            created_at_ms: T,
+            version: 1,
+            updated_at_ms: 0,
+            deleted: false,
+        }
+    }
+
+    fn drawing() -> Drawing {
+        Drawing {
+            marks: vec![problem(1), problem(2)],
+            causes: vec![cause(10, &[1, 2]), cause(11, &[1])],
+            solutions: vec![solution(20, &[11]), solution(21, &[10, 11])],
+        }
+    }
+
+    fn apply_all(d: &mut Drawing, records: Vec<Record>) {
+        for r in records {
+            d.apply(r);
+        }
+    }
+
+    #[test]
+    fn deleting_a_problem_unties_its_causes_and_their_solutions() {
+        let mut d = drawing();
+        let changes = d.delete(&Record::Mark(problem(1)), T + 5);
+        apply_all(&mut d, changes);
+        assert!(d.mark(&Uuid::from_u128(1)).unwrap().deleted);
+        // Cause 10 keeps problem 2; cause 11 had only problem 1 and goes.
+        assert_eq!(d.cause(&Uuid::from_u128(10)).unwrap().problem_ids, vec![Uuid::from_u128(2)]);
+        assert!(d.cause(&Uuid::from_u128(11)).unwrap().deleted);
+        assert!(d.solution(&Uuid::from_u128(20)).unwrap().deleted);
+        assert_eq!(d.solution(&Uuid::from_u128(21)).unwrap().cause_ids, vec![Uuid::from_u128(10)]);
+        assert!(d.broken_links().is_empty(), "{:?}", d.broken_links());
+        // Every change is a new version, never an overwrite.
+        assert_eq!(d.cause(&Uuid::from_u128(10)).unwrap().version, 2);
+    }
+
+    #[test]
+    fn undo_restores_everything_a_deletion_touched_and_redo_deletes_again() {
+        let original = drawing();
+        let mut d = original.clone();
+        let changes = d.delete(&Record::Mark(problem(1)), T + 5);
+        let step = d.step(&changes);
+        apply_all(&mut d, changes);
+        let (undo, redo) = d.undo(&step, T + 9);
+        apply_all(&mut d, undo);
+        let strip = |d: &Drawing| {
+            let mut d = d.clone();
+            d.marks.iter_mut().for_each(|m| (m.version, m.updated_at_ms) = (1, 0));
+            d.causes.iter_mut().for_each(|c| (c.version, c.updated_at_ms) = (1, 0));
+            d.solutions.iter_mut().for_each(|s| (s.version, s.updated_at_ms) = (1, 0));
+            d
+        };
+        assert_eq!(strip(&d), strip(&original));
+        assert_eq!(d.mark(&Uuid::from_u128(1)).unwrap().version, 3);
+        let (again, _) = d.undo(&redo, T + 12);
+        apply_all(&mut d, again);
+        assert!(d.mark(&Uuid::from_u128(1)).unwrap().deleted);
+        assert!(d.cause(&Uuid::from_u128(11)).unwrap().deleted);
+        assert!(d.broken_links().is_empty());
+    }
+
+    #[test]
+    fn undoing_a_creation_leaves_a_tombstone() {
+        let mut d = Drawing::default();
+        let created = Record::Mark(problem(7));
+        let step = d.step(std::slice::from_ref(&created));
+        d.apply(created);
+        let (undo, _) = d.undo(&step, T + 1);
+        assert_eq!(undo.len(), 1);
+        assert!(undo[0].deleted() && undo[0].version() == 2);
+    }
+
+    #[test]
+    fn a_late_older_version_does_not_replace_a_newer_one() {
+        let mut d = drawing();
+        let newer = Mark { version: 3, description: "nuevo".into(), ..problem(1) };
+        d.apply(Record::Mark(newer.clone()));
+        d.apply(Record::Mark(Mark { version: 2, ..problem(1) }));
+        assert_eq!(d.mark(&Uuid::from_u128(1)), Some(&newer));
+    }
+
+    #[test]
+    fn records_keep_their_kind_on_the_wire() {
+        let r = Record::Cause(cause(10, &[1]));
+        let json = serde_json::to_string(&r).unwrap();
+        assert!(json.starts_with(r#"{"kind":"cause","record":{"#));
+        assert_eq!(serde_json::from_str::<Record>(&json).unwrap(), r);
+        assert_eq!(r.key(), format!("cause:{}:1", Uuid::from_u128(10)));
+    }
+}
