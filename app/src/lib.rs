@@ -4,6 +4,7 @@
 
 pub mod components;
 pub mod data;
+pub mod editor;
 pub mod map;
 pub mod model;
 pub mod pages;

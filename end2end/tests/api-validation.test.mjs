@@ -100,7 +100,7 @@ test('a valid mark is stored once, however often it is sent', async () => {
   const feature = markFeature({ properties: { category: 'expendio_sustancias' } });
   const first = await post(feature);
   assert.equal(first.status, 201, first.text);
-  assert.deepEqual(first.json, { id: feature.id, status: 'created' });
+  assert.deepEqual(first.json, { id: feature.id, version: 1, status: 'created' });
   const again = await post(feature);
   assert.equal(again.status, 200);
   assert.equal(again.json.status, 'already_stored');

@@ -84,7 +84,7 @@ test('a mark made with the network off waits on the device and is sent when it r
   await tapMapCentre(page);
   await page.waitForSelector('g.mark[data-category=alumbrado_deficiente]');
   await page.waitForSelector('[data-testid=pending-count][data-pending="1"]');
-  assert.match(await page.textContent('[data-testid=pending-count]'), /1 marca por enviar/);
+  assert.match(await page.textContent('[data-testid=pending-count]'), /1 cambio por enviar/);
   assert.equal((await serverMarks(barrioId)).length, 0, 'nothing reached the server while offline');
 
   await context.setOffline(false);

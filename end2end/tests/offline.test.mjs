@@ -234,8 +234,8 @@ test('a database made by the first version of the app is upgraded with its marks
         };
       };
     }));
-    assert.equal(info.version, 3);
-    assert.deepEqual(info.stores, ['marks', 'meta', 'outbox', 'packs']);
+    assert.equal(info.version, 4);
+    assert.deepEqual(info.stores, ['causes', 'changes', 'marks', 'meta', 'outbox', 'packs', 'solutions']);
     assert.match(info.device, /^[0-9a-f-]{36}$/);
   } finally {
     await context.close();
@@ -258,7 +258,7 @@ test('without IndexedDB (private mode) the app says it cannot save instead of pr
     await page.waitForSelector('svg.map path.barrio-boundary');
     await page.click('button.cat[data-category=rinas]');
     await tapMap(page);
-    await page.waitForSelector('[data-testid=notice]:has-text("No se guardó la marca")');
+    await page.waitForSelector('[data-testid=notice]:has-text("No se guardó en este dispositivo")');
     assert.equal(await page.locator('g.mark').count(), 0, 'no mark is shown as if saved');
   } finally {
     await context.close();

@@ -1,32 +1,45 @@
 //! The API's one error type, mapped once to HTTP. Clients get a code, a message in Spanish
 //! and in English, and the field at fault; internal details are logged, never sent.
 
-use app::model::{Bilingual, MarkError};
+use app::model::{Bilingual, MarkError, TreeError};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 use thiserror::Error;
 
-use crate::store::StoreError;
+use crate::store::{Kind, StoreError};
 
 #[derive(Debug, Error)]
 pub enum ApiError {
     /// 400 for a body that is not JSON or not a Feature; 422 for a Feature that breaks a rule.
     #[error(transparent)]
     InvalidMark(#[from] MarkError),
-    /// 422: the mark names a barrio that does not exist.
-    #[error("unknown barrio {0}")]
-    UnknownBarrio(i64),
+    /// 400 for a cause or solution body that is not JSON of the right shape; 422 for one that
+    /// breaks a rule or links to what it may not.
+    #[error("invalid {kind}: {error}")]
+    InvalidTree { kind: Kind, error: TreeError },
+    /// 422: the record names a barrio that does not exist; `field` is where it says so.
+    #[error("unknown barrio {barrio_id}")]
+    UnknownBarrio { barrio_id: i64, field: &'static str },
     /// 422: the mark lies far outside its barrio (swapped or made-up coordinates).
     #[error("mark outside barrio {0}")]
     OutsideBarrio(i64),
     /// 404
     #[error("not found")]
     NotFound,
-    /// 409: another mark already has this id.
-    #[error("conflicting mark {0}")]
-    Conflict(uuid::Uuid),
+    /// 409: a different record is already stored under this id and version.
+    #[error("conflicting {kind} {id} version {version}")]
+    Conflict { kind: Kind, id: uuid::Uuid, version: u32 },
+    /// 409: the record is stored in another barrio (records never move barrio).
+    #[error("{kind} {id} changed barrio")]
+    BarrioChanged { kind: Kind, id: uuid::Uuid },
+    /// 400: a path names a kind of record that does not exist.
+    #[error("unknown kind {0:?}")]
+    UnknownKind(String),
+    /// 400: a path's id is not a UUID.
+    #[error("invalid id {0:?}")]
+    InvalidId(String),
     /// 413
     #[error("payload too large")]
     PayloadTooLarge { limit: usize },
@@ -50,7 +63,46 @@ pub enum ApiError {
     Disabled(&'static str),
     /// 500 (503 when the database is busy); logged, shown only as a generic message.
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
+}
+
+impl From<StoreError> for ApiError {
+    /// The store's refusals are the client's to fix; everything else is the server's fault.
+    fn from(e: StoreError) -> ApiError {
+        match e {
+            StoreError::VersionConflict { kind, id, version } => ApiError::Conflict { kind, id, version },
+            StoreError::BarrioChanged { kind, id } => ApiError::BarrioChanged { kind, id },
+            StoreError::BrokenLink { kind, error } => ApiError::InvalidTree { kind, error },
+            other => ApiError::Store(other),
+        }
+    }
+}
+
+/// A kind of record with its article, as a Spanish sentence names it.
+fn kind_es(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Mark => "la marca",
+        Kind::Cause => "la causa",
+        Kind::Solution => "la solución",
+    }
+}
+
+/// The member of a cause or solution a rule break is about, so a form can point at it.
+fn tree_field(kind: Kind, e: &TreeError) -> Option<&'static str> {
+    match e {
+        TreeError::Malformed(_) => None,
+        TreeError::UnknownCauseCategory(_) => Some("category"),
+        TreeError::UnknownInstitution(_) => Some("institution"),
+        TreeError::EmptyText | TreeError::TextTooLong(_) => Some("text"),
+        TreeError::NoLinks(_)
+        | TreeError::RepeatedLink(_)
+        | TreeError::MissingLink(_)
+        | TreeError::DeletedLink(_)
+        | TreeError::NotAProblem(_)
+        | TreeError::OtherBarrio(_) => Some(if kind == Kind::Cause { "problem_ids" } else { "cause_ids" }),
+        // The rules shared with marks name a mark's Feature members; here they are top-level.
+        TreeError::Common(m) => m.field().map(|f| f.trim_start_matches("properties.")),
+    }
 }
 
 fn import_es(e: &crate::import::ImportError) -> String {
@@ -78,9 +130,13 @@ impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
             ApiError::InvalidMark(MarkError::MalformedJson(_) | MarkError::NotAFeature(_)) => StatusCode::BAD_REQUEST,
-            ApiError::InvalidMark(_) | ApiError::UnknownBarrio(_) | ApiError::OutsideBarrio(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::InvalidTree { error: TreeError::Malformed(_), .. } => StatusCode::BAD_REQUEST,
+            ApiError::InvalidMark(_) | ApiError::InvalidTree { .. } | ApiError::UnknownBarrio { .. } | ApiError::OutsideBarrio(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict { .. } | ApiError::BarrioChanged { .. } => StatusCode::CONFLICT,
+            ApiError::UnknownKind(_) | ApiError::InvalidId(_) => StatusCode::BAD_REQUEST,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::UnreadableBody(_) => StatusCode::BAD_REQUEST,
@@ -100,11 +156,12 @@ impl ApiError {
     fn parts(&self) -> (&'static str, Option<&'static str>, String, String) {
         match self {
             ApiError::InvalidMark(e) => (e.code(), e.field(), e.es(), e.en()),
-            ApiError::UnknownBarrio(id) => (
+            ApiError::InvalidTree { kind, error } => (error.code(), tree_field(*kind, error), error.es(), error.en()),
+            ApiError::UnknownBarrio { barrio_id, field } => (
                 "unknown_barrio",
-                Some("properties.barrio_id"),
-                format!("El barrio {id} no existe."),
-                format!("Barrio {id} does not exist."),
+                Some(*field),
+                format!("El barrio {barrio_id} no existe."),
+                format!("Barrio {barrio_id} does not exist."),
             ),
             ApiError::OutsideBarrio(id) => (
                 "outside_barrio",
@@ -113,12 +170,28 @@ impl ApiError {
                 format!("The mark lies far from barrio {id}: check the coordinates are [longitude, latitude]."),
             ),
             ApiError::NotFound => ("not_found", None, "No se encontró.".into(), "Not found.".into()),
-            ApiError::Conflict(id) => (
+            // "conflict" is the code the first app version knows; keep it.
+            ApiError::Conflict { kind, id, version } => (
                 "conflict",
                 Some("id"),
-                format!("Ya hay otra marca guardada con el id {id}."),
-                format!("A different mark is already stored with id {id}."),
+                format!("Ya hay guardada otra versión {version} de {} {id}, con otro contenido.", kind_es(*kind)),
+                format!("A different version {version} of {kind} {id} is already stored."),
             ),
+            ApiError::BarrioChanged { kind, id } => (
+                "barrio_changed",
+                Some(if *kind == Kind::Mark { "properties.barrio_id" } else { "barrio_id" }),
+                format!("{} {id} está guardada en otro barrio; un registro nunca cambia de barrio.", capitalised(kind_es(*kind))),
+                format!("The {kind} {id} is stored in another barrio; a record never moves barrio."),
+            ),
+            ApiError::UnknownKind(kind) => (
+                "unknown_kind",
+                Some("kind"),
+                format!("«{kind}» no es un tipo de registro: use mark, cause o solution."),
+                format!("{kind:?} is not a kind of record: use mark, cause or solution."),
+            ),
+            ApiError::InvalidId(id) => {
+                ("invalid_id", Some("id"), format!("El id «{id}» no es un UUID."), format!("The id {id:?} is not a UUID."))
+            }
             ApiError::PayloadTooLarge { limit } => (
                 "payload_too_large",
                 None,
@@ -158,6 +231,11 @@ impl ApiError {
     }
 }
 
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
@@ -178,7 +256,24 @@ mod tests {
     fn malformed_json_is_a_400_and_rule_breaks_are_422() {
         assert_eq!(ApiError::InvalidMark(MarkError::MalformedJson("x".into())).status(), StatusCode::BAD_REQUEST);
         assert_eq!(ApiError::InvalidMark(MarkError::MissingId).status(), StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(ApiError::UnknownBarrio(9).status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(ApiError::UnknownBarrio { barrio_id: 9, field: "barrio_id" }.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let malformed = ApiError::InvalidTree { kind: Kind::Cause, error: TreeError::Malformed("x".into()) };
+        assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+        let unlinked = ApiError::InvalidTree { kind: Kind::Cause, error: TreeError::NoLinks("problem") };
+        assert_eq!(unlinked.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(unlinked.parts().1, Some("problem_ids"));
+    }
+
+    #[test]
+    fn store_refusals_are_the_clients_to_fix() {
+        let id = uuid::Uuid::nil();
+        let conflict = ApiError::from(StoreError::VersionConflict { kind: Kind::Solution, id, version: 2 });
+        assert_eq!((conflict.status(), conflict.parts().0), (StatusCode::CONFLICT, "conflict"));
+        let moved = ApiError::from(StoreError::BarrioChanged { kind: Kind::Cause, id });
+        assert_eq!((moved.status(), moved.parts().0), (StatusCode::CONFLICT, "barrio_changed"));
+        assert!(moved.parts().2.starts_with("La causa"));
+        let broken = ApiError::from(StoreError::BrokenLink { kind: Kind::Solution, error: TreeError::DeletedLink(id) });
+        assert_eq!((broken.status(), broken.parts().0, broken.parts().1), (StatusCode::UNPROCESSABLE_ENTITY, "deleted_link", Some("cause_ids")));
     }
 
     #[test]

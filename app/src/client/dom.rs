@@ -13,3 +13,14 @@ pub fn client_to_svg(svg: &SvgElement, client_x: i32, client_y: i32) -> Option<(
     let p = point.matrix_transform(&inverse);
     Some((p.x() as f64, p.y() as f64))
 }
+
+/// Scrolls the element with `id` into view (horizontally too), smoothly.
+pub fn scroll_into_view(id: &str) {
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_behavior(web_sys::ScrollBehavior::Smooth);
+        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        options.set_inline(web_sys::ScrollLogicalPosition::Start);
+        el.scroll_into_view_with_scroll_into_view_options(&options);
+    }
+}

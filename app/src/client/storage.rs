@@ -1,11 +1,12 @@
-//! The device's store in IndexedDB (through `rexie`): every mark, and the outbox of marks the
-//! server has not yet confirmed. A mark is shown as saved only after its transaction completes.
+//! The device's store in IndexedDB (through `rexie`): marks, causes and solutions (current
+//! versions), and the outbox of versions the server has not yet confirmed. Anything is shown
+//! as saved only after its transaction completes.
 
 use rexie::{Index, KeyRange, ObjectStore, Rexie, TransactionMode};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
-use crate::model::Mark;
+use crate::model::{Cause, Drawing, Mark, Record, Solution};
 
 const DB_NAME: &str = "cartobarrio";
 /// Bump with every schema change, and declare every store each time: rexie deletes stores
@@ -15,11 +16,18 @@ const DB_NAME: &str = "cartobarrio";
 /// - 1: `marks` (key `id`, index `barrio_id`), `outbox` (key `mark_id`)
 /// - 2: adds `meta` (key `key`), holding this device's id
 /// - 3: adds `packs` (key `barrio_id`), the barrio packs kept for offline use
-const DB_VERSION: u32 = 3;
+/// - 4: adds `causes` and `solutions` (key `id`, index `barrio_id`) and `changes` (key `key`,
+///   one entry per unsent version of any record); entries of the old `outbox` move there
+const DB_VERSION: u32 = 4;
 const MARKS: &str = "marks";
-const OUTBOX: &str = "outbox";
+/// Version 1–3's outbox of mark ids; emptied into `changes` on upgrade, kept so that an
+/// older app still open in another tab finds its store.
+const LEGACY_OUTBOX: &str = "outbox";
 const META: &str = "meta";
 const PACKS: &str = "packs";
+const CAUSES: &str = "causes";
+const SOLUTIONS: &str = "solutions";
+const CHANGES: &str = "changes";
 
 thread_local! {
     static MIGRATED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -31,6 +39,8 @@ pub enum StorageError {
     Idb(String),
     #[error("stored data could not be read: {0}")]
     Decode(String),
+    #[error("{0}")]
+    Invalid(String),
 }
 
 impl From<rexie::Error> for StorageError {
@@ -40,14 +50,28 @@ impl From<rexie::Error> for StorageError {
     }
 }
 
-/// An entry of the outbox: a mark waiting for the server's confirmation.
+/// Version 1–3's outbox entry: a mark id waiting for the server's confirmation.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct OutboxEntry {
-    pub mark_id: String,
-    pub queued_at_ms: i64,
+struct LegacyOutboxEntry {
+    mark_id: String,
+    queued_at_ms: i64,
+    attempts: u32,
+    rejected: Option<String>,
+}
+
+/// An unsent version of a record. It leaves the outbox only when the server has confirmed
+/// that id at that version.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChangeEntry {
+    /// `kind:id:version`.
+    pub key: String,
+    /// Sending order: when it was queued (ms) × 1000 + its place in the action.
+    pub seq: f64,
     pub attempts: u32,
-    /// The server's reason when it refused the mark; such marks are not retried by themselves.
+    /// The server's reason when it refused this version; such versions are not retried by
+    /// themselves.
     pub rejected: Option<String>,
+    pub record: Record,
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, StorageError> {
@@ -67,12 +91,16 @@ pub struct DeviceRecord {
 }
 
 pub async fn open() -> Result<Rexie, StorageError> {
+    let by_barrio = || Index::new("barrio_id", "barrio_id");
     let db = Rexie::builder(DB_NAME)
         .version(DB_VERSION)
-        .add_object_store(ObjectStore::new(MARKS).key_path("id").add_index(Index::new("barrio_id", "barrio_id")))
-        .add_object_store(ObjectStore::new(OUTBOX).key_path("mark_id"))
+        .add_object_store(ObjectStore::new(MARKS).key_path("id").add_index(by_barrio()))
+        .add_object_store(ObjectStore::new(LEGACY_OUTBOX).key_path("mark_id"))
         .add_object_store(ObjectStore::new(META).key_path("key"))
         .add_object_store(ObjectStore::new(PACKS).key_path("barrio_id"))
+        .add_object_store(ObjectStore::new(CAUSES).key_path("id").add_index(by_barrio()))
+        .add_object_store(ObjectStore::new(SOLUTIONS).key_path("id").add_index(by_barrio()))
+        .add_object_store(ObjectStore::new(CHANGES).key_path("key"))
         .build()
         .await?;
     if !MIGRATED.with(|m| m.get()) {
@@ -82,9 +110,10 @@ pub async fn open() -> Result<Rexie, StorageError> {
     Ok(db)
 }
 
-/// Data migrations after the schema upgrade. From 1 to 2: give the device its id.
+/// Data migrations after the schema upgrade. 1→2: give the device its id. 3→4: move the old
+/// outbox's entries to `changes` (each as the mark's version 1), in one transaction.
 async fn migrate(db: &Rexie) -> Result<(), StorageError> {
-    let tx = db.transaction(&[META], TransactionMode::ReadWrite)?;
+    let tx = db.transaction(&[META, MARKS, LEGACY_OUTBOX, CHANGES], TransactionMode::ReadWrite)?;
     let meta = tx.store(META)?;
     if meta.get(JsValue::from_str("device")).await?.is_none() {
         let record = DeviceRecord {
@@ -93,6 +122,18 @@ async fn migrate(db: &Rexie) -> Result<(), StorageError> {
             created_at_ms: super::device::now_ms(),
         };
         meta.put(&to_js(&record)?, None).await?;
+    }
+    let legacy = tx.store(LEGACY_OUTBOX)?;
+    let marks = tx.store(MARKS)?;
+    let changes = tx.store(CHANGES)?;
+    for value in legacy.get_all(None, None).await? {
+        let old: LegacyOutboxEntry = from_js(value)?;
+        if let Some(mark) = marks.get(JsValue::from_str(&old.mark_id)).await? {
+            let record = Record::Mark(from_js::<Mark>(mark)?);
+            let entry = ChangeEntry { key: record.key(), seq: old.queued_at_ms as f64 * 1000.0, attempts: old.attempts, rejected: old.rejected, record };
+            changes.put(&to_js(&entry)?, None).await?;
+        }
+        legacy.delete(JsValue::from_str(&old.mark_id)).await?;
     }
     tx.done().await?;
     Ok(())
@@ -107,61 +148,88 @@ pub async fn device_id() -> Result<String, StorageError> {
     Ok(record.device_id)
 }
 
-/// Saves a new mark and queues it for sending, in one transaction: both or neither.
-pub async fn save_new_mark(mark: &Mark) -> Result<(), StorageError> {
-    mark.check_properties().map_err(|e| StorageError::Decode(e.to_string()))?;
+fn check(record: &Record) -> Result<(), StorageError> {
+    use crate::model::Bilingual;
+    match record {
+        Record::Mark(m) => m.check_properties().map_err(|e| StorageError::Invalid(e.es())),
+        Record::Cause(c) => c.check().map_err(|e| StorageError::Invalid(e.es())),
+        Record::Solution(s) => s.check().map_err(|e| StorageError::Invalid(e.es())),
+    }
+}
+
+/// Saves new versions of records (what one action changed) and queues each for sending, in
+/// one transaction: all of them or none.
+pub async fn save_records(records: &[Record]) -> Result<(), StorageError> {
+    for r in records {
+        check(r)?;
+    }
     let db = open().await?;
-    let tx = db.transaction(&[MARKS, OUTBOX], TransactionMode::ReadWrite)?;
-    let entry = OutboxEntry { mark_id: mark.id.to_string(), queued_at_ms: mark.created_at_ms, attempts: 0, rejected: None };
-    tx.store(MARKS)?.put(&to_js(mark)?, None).await?;
-    tx.store(OUTBOX)?.put(&to_js(&entry)?, None).await?;
+    let tx = db.transaction(&[MARKS, CAUSES, SOLUTIONS, CHANGES], TransactionMode::ReadWrite)?;
+    let now = super::device::now_ms() as f64 * 1000.0;
+    for (i, record) in records.iter().enumerate() {
+        let (store, value) = match record {
+            Record::Mark(m) => (MARKS, to_js(m)?),
+            Record::Cause(c) => (CAUSES, to_js(c)?),
+            Record::Solution(s) => (SOLUTIONS, to_js(s)?),
+        };
+        tx.store(store)?.put(&value, None).await?;
+        let entry = ChangeEntry { key: record.key(), seq: now + i as f64, attempts: 0, rejected: None, record: record.clone() };
+        tx.store(CHANGES)?.put(&to_js(&entry)?, None).await?;
+    }
     tx.done().await?;
     Ok(())
 }
 
-pub async fn marks_for_barrio(barrio_id: i64) -> Result<Vec<Mark>, StorageError> {
-    let db = open().await?;
-    let tx = db.transaction(&[MARKS], TransactionMode::ReadOnly)?;
-    let key = KeyRange::only(&JsValue::from_f64(barrio_id as f64)).map_err(|e| StorageError::Idb(format!("{e:?}")))?;
-    let values = tx.store(MARKS)?.index("barrio_id")?.get_all(Some(key), None).await?;
-    let mut marks = values.into_iter().map(from_js::<Mark>).collect::<Result<Vec<_>, _>>()?;
-    marks.sort_by_key(|m| (m.created_at_ms, m.id));
-    Ok(marks)
+/// Saves a new mark and queues it for sending.
+pub async fn save_new_mark(mark: &Mark) -> Result<(), StorageError> {
+    save_records(&[Record::Mark(mark.clone())]).await
 }
 
-/// The outbox with each entry's mark, oldest first.
-pub async fn outbox() -> Result<Vec<(OutboxEntry, Mark)>, StorageError> {
+async fn by_barrio<T: for<'de> Deserialize<'de>>(db: &Rexie, store: &str, barrio_id: i64) -> Result<Vec<T>, StorageError> {
+    let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
+    let key = KeyRange::only(&JsValue::from_f64(barrio_id as f64)).map_err(|e| StorageError::Idb(format!("{e:?}")))?;
+    let values = tx.store(store)?.index("barrio_id")?.get_all(Some(key), None).await?;
+    values.into_iter().map(from_js::<T>).collect()
+}
+
+/// Everything drawn for a barrio on this device (tombstones included), oldest first.
+pub async fn drawing_for_barrio(barrio_id: i64) -> Result<Drawing, StorageError> {
     let db = open().await?;
-    let tx = db.transaction(&[MARKS, OUTBOX], TransactionMode::ReadOnly)?;
-    let entries = tx.store(OUTBOX)?.get_all(None, None).await?;
-    let marks = tx.store(MARKS)?;
-    let mut out = Vec::with_capacity(entries.len());
-    for value in entries {
-        let entry: OutboxEntry = from_js(value)?;
-        if let Some(mark) = marks.get(JsValue::from_str(&entry.mark_id)).await? {
-            out.push((entry, from_js(mark)?));
-        }
-    }
-    out.sort_by_key(|(e, _)| e.queued_at_ms);
+    let mut marks: Vec<Mark> = by_barrio(&db, MARKS, barrio_id).await?;
+    let mut causes: Vec<Cause> = by_barrio(&db, CAUSES, barrio_id).await?;
+    let mut solutions: Vec<Solution> = by_barrio(&db, SOLUTIONS, barrio_id).await?;
+    marks.sort_by_key(|m| (m.created_at_ms, m.id));
+    causes.sort_by_key(|c| (c.created_at_ms, c.id));
+    solutions.sort_by_key(|s| (s.created_at_ms, s.id));
+    Ok(Drawing { marks, causes, solutions })
+}
+
+/// The unsent versions, in the order they were made.
+pub async fn outbox() -> Result<Vec<ChangeEntry>, StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[CHANGES], TransactionMode::ReadOnly)?;
+    let values = tx.store(CHANGES)?.get_all(None, None).await?;
+    let mut out = values.into_iter().map(from_js::<ChangeEntry>).collect::<Result<Vec<_>, _>>()?;
+    out.sort_by(|a, b| a.seq.total_cmp(&b.seq).then_with(|| a.key.cmp(&b.key)));
     Ok(out)
 }
 
-/// The server confirmed the mark by id: it leaves the outbox (the mark itself stays).
-pub async fn confirm_sent(mark_id: &str) -> Result<(), StorageError> {
+/// The server confirmed this version by id and version number: it leaves the outbox.
+pub async fn confirm_sent(key: &str) -> Result<(), StorageError> {
     let db = open().await?;
-    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
-    tx.store(OUTBOX)?.delete(JsValue::from_str(mark_id)).await?;
+    let tx = db.transaction(&[CHANGES], TransactionMode::ReadWrite)?;
+    tx.store(CHANGES)?.delete(JsValue::from_str(key)).await?;
     tx.done().await?;
     Ok(())
 }
 
-/// Records a failed attempt, and the server's reason if it refused the mark.
-pub async fn record_attempt(mut entry: OutboxEntry, rejected: Option<String>) -> Result<(), StorageError> {
+/// Records a failed attempt, and the server's reason if it refused the version.
+pub async fn record_attempt(mut entry: ChangeEntry, rejected: Option<String>) -> Result<(), StorageError> {
     entry.attempts += 1;
     entry.rejected = rejected;
     let db = open().await?;
-    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
-    tx.store(OUTBOX)?.put(&to_js(&entry)?, None).await?;
+    let tx = db.transaction(&[CHANGES], TransactionMode::ReadWrite)?;
+    tx.store(CHANGES)?.put(&to_js(&entry)?, None).await?;
     tx.done().await?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Sends the outbox to the server: when the app starts, when the network comes back, after
-//! each new mark, every half minute while anything is waiting, and on demand. A mark leaves
-//! the outbox only when the server answers that it stored that mark's id.
+//! each change, every half minute while anything is waiting, and on demand. A version of a
+//! mark, cause or solution leaves the outbox only when the server answers that it stored that
+//! id at that version.
 
 use std::time::Duration;
 
@@ -8,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{device, storage};
+use crate::model::Record;
 use crate::components::status::SyncState;
 
 const RETRY_EVERY: Duration = Duration::from_secs(30);
@@ -45,7 +47,7 @@ pub fn start(state: SyncState) {
 pub async fn refresh(state: SyncState) {
     match storage::outbox().await {
         Ok(entries) => {
-            let rejected = entries.iter().filter(|(e, _)| e.rejected.is_some()).count() as u32;
+            let rejected = entries.iter().filter(|e| e.rejected.is_some()).count() as u32;
             state.storage_ok.set(Some(true));
             state.rejected.set(rejected);
             state.pending.set(Some(entries.len() as u32 - rejected));
@@ -79,10 +81,10 @@ enum Outcome {
 
 async fn send_all(state: SyncState) {
     let Ok(entries) = storage::outbox().await else { return };
-    for (entry, mark) in entries.into_iter().filter(|(e, _)| e.rejected.is_none()) {
-        let id = entry.mark_id.clone();
-        let result = match post_mark(&mark).await {
-            Outcome::Confirmed => storage::confirm_sent(&id).await,
+    for entry in entries.into_iter().filter(|e| e.rejected.is_none()) {
+        let key = entry.key.clone();
+        let result = match post_record(&entry.record).await {
+            Outcome::Confirmed => storage::confirm_sent(&key).await,
             Outcome::Refused(reason) => storage::record_attempt(entry, Some(reason)).await,
             Outcome::TryLater(problem) => {
                 state.last_problem.set(Some(problem));
@@ -99,12 +101,17 @@ async fn send_all(state: SyncState) {
     state.last_problem.set(None);
 }
 
-async fn post_mark(mark: &crate::model::Mark) -> Outcome {
-    let body = match serde_json::to_string(&mark.to_feature()) {
+async fn post_record(record: &Record) -> Outcome {
+    let (url, content_type, body) = match record {
+        Record::Mark(m) => ("/api/v1/marks", "application/geo+json", serde_json::to_string(&m.to_feature())),
+        Record::Cause(c) => ("/api/v1/causes", "application/json", serde_json::to_string(c)),
+        Record::Solution(s) => ("/api/v1/solutions", "application/json", serde_json::to_string(s)),
+    };
+    let body = match body {
         Ok(b) => b,
         Err(e) => return Outcome::Refused(e.to_string()),
     };
-    let request = match gloo_net::http::Request::post("/api/v1/marks").header("Content-Type", "application/geo+json").body(body) {
+    let request = match gloo_net::http::Request::post(url).header("Content-Type", content_type).body(body) {
         Ok(r) => r,
         Err(e) => return Outcome::TryLater(e.to_string()),
     };
@@ -115,8 +122,13 @@ async fn post_mark(mark: &crate::model::Mark) -> Outcome {
     let status = response.status();
     match status {
         200 | 201 => match response.json::<serde_json::Value>().await {
-            // The receipt must name this mark: anything else is not a confirmation.
-            Ok(v) if v.get("id").and_then(|i| i.as_str()) == Some(mark.id.to_string().as_str()) => Outcome::Confirmed,
+            // The receipt must name this record at this version: anything else is not a
+            // confirmation.
+            Ok(v) if v.get("id").and_then(|i| i.as_str()) == Some(record.id().to_string().as_str())
+                && v.get("version").and_then(|n| n.as_u64()) == Some(u64::from(record.version())) =>
+            {
+                Outcome::Confirmed
+            }
             _ => Outcome::TryLater("respuesta del servidor sin confirmación".into()),
         },
         408 | 429 => Outcome::TryLater(format!("el servidor respondió {status}")),

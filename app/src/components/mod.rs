@@ -1,8 +1,12 @@
 //! Small pieces of UI shared by the pages.
 
 pub mod icons;
+pub mod item_list;
+pub mod mark_sheet;
 pub mod packs;
 pub mod palette;
 pub mod participant;
 pub mod pwa;
 pub mod status;
+pub mod tools;
+pub mod tree_panel;

@@ -1,49 +1,112 @@
-//! The category palette: big labelled buttons, one per category, grouped; one is chosen at a time.
+//! The category picker: big labelled cards with the group's marker shape, the stage's groups
+//! first under their headings, every other group after "Otras categorías" so nothing a
+//! participant mentions is ever out of reach. Group tabs jump along the strip.
 
 use leptos::prelude::*;
 
 use super::icons::CategoryIcon;
-use crate::model::{CategoryGroup, CATEGORIES};
+use crate::model::{CategoryGroup, Stage, CATEGORIES};
 
 #[component]
-pub fn CategoryPalette(selected: RwSignal<Option<&'static str>>) -> impl IntoView {
-    let groups = CategoryGroup::ALL;
+pub fn CategoryPalette(selected: RwSignal<Option<&'static str>>, #[prop(into)] stage: Signal<Stage>) -> impl IntoView {
+    let order = move || {
+        let first = stage.get().groups();
+        let rest: Vec<CategoryGroup> = CategoryGroup::ALL.into_iter().filter(|g| !first.contains(g)).collect();
+        (first.to_vec(), rest)
+    };
+    let group_view = move |group: CategoryGroup| {
+        view! {
+            <div class="palette-group" role="group" aria-label=group.label_es() id=format!("grupo-{}", group_code(group)) data-group=group_code(group)>
+                <span class="palette-group-label">
+                    <svg viewBox="-20 -20 40 40" class="group-shape" aria-hidden="true">{group_shape(group)}</svg>
+                    {group.label_es()}
+                </span>
+                <div class="palette-cards">
+                    {CATEGORIES
+                        .iter()
+                        .filter(move |c| c.group == group)
+                        .map(|c| {
+                            let code = c.code;
+                            let pressed = move || selected.get() == Some(code);
+                            view! {
+                                <button
+                                    type="button"
+                                    class="cat"
+                                    class:selected=pressed
+                                    class:sensitive=c.sensitive
+                                    aria-pressed=move || pressed().to_string()
+                                    data-category=code
+                                    title=c.label_en
+                                    on:click=move |_| selected.update(|s| *s = if *s == Some(code) { None } else { Some(code) })
+                                >
+                                    <CategoryIcon code=c.code color=c.color/>
+                                    <span class="cat-label">
+                                        {c.label_es}
+                                        {c.sensitive.then(|| view! {
+                                            <svg class="cat-lock" viewBox="0 0 24 24" role="img" aria-label="delicada">
+                                                <title>"Delicada: no se publica en su lugar exacto"</title>
+                                                <rect x="5" y="11" width="14" height="10" rx="2"/><path d="M8 11V8a4 4 0 0 1 8 0v3"/>
+                                            </svg>
+                                        })}
+                                    </span>
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            </div>
+        }
+    };
     view! {
-        <nav class="palette" aria-label="Categorías">
-            {groups
-                .into_iter()
-                .map(|group| {
-                    view! {
-                        <div class="palette-group" role="group" aria-label=group.label_es()>
-                            <span class="palette-group-label">{group.label_es()}</span>
-                            {CATEGORIES
-                                .iter()
-                                .filter(move |c| c.group == group)
-                                .map(|c| {
-                                    let code = c.code;
-                                    let pressed = move || selected.get() == Some(code);
-                                    view! {
-                                        <button
-                                            type="button"
-                                            class="cat"
-                                            class:selected=pressed
-                                            aria-pressed=move || pressed().to_string()
-                                            data-category=code
-                                            title=c.label_en
-                                            on:click=move |_| {
-                                                selected.update(|s| *s = if *s == Some(code) { None } else { Some(code) })
-                                            }
-                                        >
-                                            <CategoryIcon code=c.code color=c.color/>
-                                            <span class="cat-label">{c.label_es}</span>
-                                        </button>
-                                    }
-                                })
-                                .collect_view()}
-                        </div>
-                    }
-                })
-                .collect_view()}
+        <nav class="palette" aria-label="Categorías" data-testid="palette">
+            {move || {
+                let (first, rest) = order();
+                view! {
+                    <div class="palette-tabs" role="tablist" aria-label="Grupos de categorías">
+                        {first.iter().chain(rest.iter()).map(|g| {
+                            let g = *g;
+                            view! {
+                                <a class="palette-tab" role="tab" href=format!("#grupo-{}", group_code(g)) data-group=group_code(g)
+                                    on:click=move |ev| {
+                                        ev.prevent_default();
+                                        #[cfg(feature = "hydrate")]
+                                        crate::client::dom::scroll_into_view(&format!("grupo-{}", group_code(g)));
+                                    }>
+                                    <svg viewBox="-20 -20 40 40" class="group-shape" aria-hidden="true">{group_shape(g)}</svg>
+                                    {g.label_es()}
+                                </a>
+                            }
+                        }).collect_view()}
+                    </div>
+                    <div class="palette-strip">
+                        {first.into_iter().map(group_view).collect_view()}
+                        {(!rest.is_empty()).then(|| view! { <span class="palette-more" aria-hidden="true">"Otras categorías"</span> })}
+                        {rest.into_iter().map(group_view).collect_view()}
+                    </div>
+                }
+            }}
         </nav>
     }
+}
+
+pub fn group_code(group: CategoryGroup) -> &'static str {
+    match group {
+        CategoryGroup::Crime => "delitos",
+        CategoryGroup::Coexistence => "convivencia",
+        CategoryGroup::RiskFactor => "riesgo",
+        CategoryGroup::Protective => "protectores",
+        CategoryGroup::Actor => "actores",
+    }
+}
+
+/// The marker outline of a group, in a 40×40 box centred on 0: the same shapes the map uses.
+pub fn group_shape(group: CategoryGroup) -> impl IntoView {
+    let d = match group {
+        CategoryGroup::Crime => "M17 0A17 17 0 1 1 -17 0A17 17 0 1 1 17 0Z",
+        CategoryGroup::Coexistence => "M-15 -15H15V15H-15Z",
+        CategoryGroup::RiskFactor => "M0 -19L19 0L0 19L-19 0Z",
+        CategoryGroup::Protective => "M0 -18L15 -12V1C15 9 8 15 0 18C-8 15 -15 9 -15 1V-12Z",
+        CategoryGroup::Actor => "M-9 -16H9L18 0L9 16H-9L-18 0Z",
+    };
+    view! { <path d=d/> }
 }

@@ -1,5 +1,6 @@
-//! Connection and sending status, always visible: online or not, and how many marks are
-//! still only on this device. "Todo enviado" is shown only when the server confirmed each one.
+//! Connection and sending status, always visible: online or not, and how many changes (new
+//! marks, edits, deletions, causes, solutions) are still only on this device. "Todo enviado"
+//! is shown only when the server confirmed each one by id and version.
 
 use leptos::prelude::*;
 
@@ -7,9 +8,9 @@ use leptos::prelude::*;
 #[derive(Clone, Copy)]
 pub struct SyncState {
     pub online: RwSignal<bool>,
-    /// Marks saved on this device and not yet confirmed by the server; `None` until read.
+    /// Versions saved on this device and not yet confirmed by the server; `None` until read.
     pub pending: RwSignal<Option<u32>>,
-    /// Marks the server refused (they stay on the device, with the reason).
+    /// Versions the server refused (they stay on the device, with the reason).
     pub rejected: RwSignal<u32>,
     pub sending: RwSignal<bool>,
     /// `Some(false)` when this browser cannot store data (e.g. private mode).
@@ -43,8 +44,8 @@ pub fn ConnectionStatus() -> impl IntoView {
         (Some(false), _) => "No se puede guardar en este navegador".to_string(),
         (_, None) => "Revisando…".to_string(),
         (_, Some(0)) => "Todo enviado".to_string(),
-        (_, Some(1)) => "1 marca por enviar".to_string(),
-        (_, Some(n)) => format!("{n} marcas por enviar"),
+        (_, Some(1)) => "1 cambio por enviar".to_string(),
+        (_, Some(n)) => format!("{n} cambios por enviar"),
     };
     let send_now = move |_| {
         #[cfg(feature = "hydrate")]

@@ -3,6 +3,7 @@
 //! tap (not a drag) reports the longitude/latitude tapped.
 
 pub mod layers;
+pub mod marks;
 pub mod projection;
 pub mod viewport;
 
@@ -10,8 +11,10 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::model::{Barrio, BaseLayers, Category, CategoryGroup, Mark};
+use crate::editor::{Editor, Tool};
+use crate::model::{Barrio, BaseLayers, Mark, Stage};
 use layers::{landmark_color, DrawnLayers, LandmarkGlyph, LABEL_PX};
+use marks::{tree_nodes, DraftLayer, MarkGlyph, TreeLinks};
 use projection::{Projection, ViewBox};
 
 /// Landmark badge size on screen, in CSS pixels: smaller than marks, which matter more.
@@ -19,8 +22,6 @@ const LANDMARK_PX: f64 = 26.0;
 /// Landmark names show from this zoom in (metres of map per screen pixel).
 const LANDMARK_NAMES_MAX_UPP: f64 = 1.6;
 
-/// Marker size on screen, in CSS pixels, whatever the zoom: big enough to see and tap.
-const MARKER_PX: f64 = 36.0;
 /// A finger that moves less than this between down and up has tapped, not dragged.
 #[cfg(feature = "hydrate")]
 const TAP_SLOP_PX: f64 = 10.0;
@@ -32,8 +33,12 @@ pub fn BarrioMap(
     /// Blocks, streets and landmarks, once the barrio's pack is at hand.
     #[prop(into)]
     layers: Signal<Option<Arc<BaseLayers>>>,
-    /// Called with `(lon, lat)` when the map is tapped.
+    /// Called with `(lon, lat)` when the map is tapped away from any mark.
     on_tap: Callback<(f64, f64)>,
+    /// Called with a mark's id when it is tapped.
+    on_select: Callback<uuid::Uuid>,
+    editor: Editor,
+    #[prop(into)] stage: Signal<Stage>,
 ) -> impl IntoView {
     let bbox = barrio.bbox().unwrap_or([-74.22, 11.2, -74.2, 11.22]);
     let projection = Projection::centred_on(bbox);
@@ -128,11 +133,41 @@ pub fn BarrioMap(
         on_cleanup(move || handle.remove());
     }
 
+    // Centre on what the list asked for, zooming in if the whole barrio is in view.
+    Effect::new(move |_| {
+        if let Some((lon, lat)) = editor.focus.get() {
+            let (x, y) = projection.to_svg(lon, lat);
+            live.set(None);
+            view.update(|v| {
+                let centred = v.pan(x - (v.x + v.width / 2.0), y - (v.y + v.height / 2.0), &home);
+                let target = home.width / 4.0;
+                *v = if centred.width > target { centred.zoom_about(centred.width / target, x, y, &home) } else { centred };
+            });
+            editor.focus.set(None);
+        }
+    });
+
     let on_click = move |ev: leptos::ev::MouseEvent| {
         #[cfg(feature = "hydrate")]
         {
             if gestures.take_was_drag() {
                 return;
+            }
+            // A tap on a mark opens it, unless a route or zone is being drawn through it.
+            let drawing_shape = editor.draft.with_untracked(|d| d.as_ref().is_some_and(|d| d.editing.is_none()));
+            if !drawing_shape {
+                // The map holds pointer capture during a gesture, so the click's target is
+                // the map itself: ask what lies under the finger instead.
+                let hit = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.element_from_point(ev.client_x() as f32, ev.client_y() as f32))
+                    .and_then(|el| el.closest("[data-mark-id]").ok().flatten())
+                    .and_then(|el| el.get_attribute("data-mark-id"))
+                    .and_then(|id| uuid::Uuid::parse_str(&id).ok());
+                if let Some(id) = hit {
+                    on_select.run(id);
+                    return;
+                }
             }
             if let Some(svg) = svg_ref.get_untracked() {
                 if let Some((x, y)) = crate::client::dom::client_to_svg(&svg, ev.client_x(), ev.client_y()) {
@@ -141,8 +176,23 @@ pub fn BarrioMap(
             }
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, on_tap);
+        let _ = (ev, on_tap, on_select);
     };
+    let zone_draft = Signal::derive(move || {
+        editor.draft.with(|d| match d.as_ref().and_then(|d| d.editing) {
+            Some(id) => editor.drawing.with(|dr| dr.mark(&id).is_some_and(|m| matches!(m.geometry.value, geojson::Value::Polygon(_)))),
+            None => editor.tool.get() == Tool::Zone,
+        })
+    });
+    let tree = Signal::derive(move || {
+        let s = stage.get();
+        let only = if matches!(s, Stage::Tree | Stage::Solutions) { None } else { editor.highlighted_cause.get() };
+        if only.is_none() && !matches!(s, Stage::Tree | Stage::Solutions) {
+            return Vec::new();
+        }
+        editor.drawing.with(|d| tree_nodes(d, &projection, only, s == Stage::Solutions))
+    });
+    let picked_problems = editor.highlighted_cause;
 
     view! {
         <div class="map-frame">
@@ -203,10 +253,19 @@ pub fn BarrioMap(
                     }
                 })}
                 <g class="marks">
-                    <For each=move || marks.get() key=|m| m.id let:mark>
-                        <MarkGlyph mark projection units_per_px=units_per_px.into()/>
+                    <For each=move || marks.get() key=|m| (m.id, m.version) let:mark>
+                        {
+                            let id = mark.id;
+                            let selected = Signal::derive(move || {
+                                editor.selected.get() == Some(id)
+                                    || picked_problems.get().is_some_and(|c| editor.drawing.with(|d| d.cause(&c).is_some_and(|c| c.problem_ids.contains(&id))))
+                            });
+                            view! { <MarkGlyph mark projection units_per_px=units_per_px.into() selected/> }
+                        }
                     </For>
                 </g>
+                <TreeLinks nodes=tree units_per_px=units_per_px.into()/>
+                <DraftLayer draft=editor.draft zone=zone_draft projection units_per_px=units_per_px.into() svg=svg_ref/>
             </svg>
             <div class="map-controls">
                 <button type="button" class="map-button" aria-label="Acercar" title="Acercar" on:click=move |_| zoom_by(1.6)>
@@ -293,33 +352,6 @@ fn LandmarkBadge(glyph: LandmarkGlyph, units_per_px: Signal<f64>) -> impl IntoVi
             <rect x="-13" y="-13" width="26" height="26" rx="7" fill=landmark_color(kind)/>
             <use_ href=format!("#lm-{}", kind.code()) x="-9" y="-9" width="18" height="18"/>
             <text class="landmark-label" y="26" text-anchor="middle">{name}</text>
-        </g>
-    }
-}
-
-#[component]
-fn MarkGlyph(mark: Mark, projection: Projection, units_per_px: Signal<f64>) -> impl IntoView {
-    let category = Category::by_code(&mark.category);
-    let (lon, lat) = mark.point().unwrap_or_default();
-    let (x, y) = projection.to_svg(lon, lat);
-    let color = category.map(|c| c.color).unwrap_or("#555");
-    let label = category.map(|c| c.label_es).unwrap_or("Marca");
-    let group = category.map(|c| c.group).unwrap_or(CategoryGroup::Crime);
-    let href = format!("#icon-{}", mark.category);
-    // The drawing is made for a 36 px marker (18 units from the centre), then scaled.
-    let transform = move || format!("translate({x:.1} {y:.1}) scale({:.4})", units_per_px.get() * MARKER_PX / 36.0);
-    let shape = match group {
-        CategoryGroup::Crime => view! { <circle r="17" fill=color class="mark-shape"/> }.into_any(),
-        CategoryGroup::Coexistence => view! { <rect x="-15" y="-15" width="30" height="30" rx="4" fill=color class="mark-shape"/> }.into_any(),
-        CategoryGroup::RiskFactor => view! { <path d="M0 -19L19 0L0 19L-19 0Z" fill=color class="mark-shape"/> }.into_any(),
-        CategoryGroup::Protective => view! { <path d="M0 -18L15 -12V1C15 9 8 15 0 18C-8 15 -15 9 -15 1V-12Z" fill=color class="mark-shape"/> }.into_any(),
-        CategoryGroup::Actor => view! { <path d="M-9 -16H9L18 0L9 16H-9L-18 0Z" fill=color class="mark-shape"/> }.into_any(),
-    };
-    view! {
-        <g class="mark" data-category=mark.category.clone() data-mark-id=mark.id.to_string() transform=transform>
-            {shape}
-            <use_ href=href x="-11" y="-11" width="22" height="22"/>
-            <text class="mark-label" y="32" text-anchor="middle">{label}</text>
         </g>
     }
 }

@@ -7,6 +7,7 @@ pub mod drawing;
 pub mod geometry;
 pub mod mark;
 pub mod pack;
+pub mod stage;
 pub mod taxonomy;
 pub mod tree;
 
@@ -16,6 +17,7 @@ pub use geometry::GeometryError;
 pub use mark::{Mark, MarkError};
 pub use pack::{BarrioPack, BaseLayers, LandmarkKind, PackInfo, PACK_FORMAT};
 pub use drawing::{Drawing, Record, Step};
+pub use stage::Stage;
 pub use taxonomy::{Category, CategoryGroup, MarkKind, CATEGORIES};
 pub use tree::{Cause, CauseCategory, Institution, Solution, TreeError, CAUSE_CATEGORIES, INSTITUTIONS};
 

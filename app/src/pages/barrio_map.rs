@@ -1,28 +1,24 @@
-//! `/barrio/:id`: the barrio's map, the category palette, and the marks made on this device.
-//! The boundary is rendered on the server; marks are read from IndexedDB on the device only,
-//! so no participant's mark ever ends up in server-rendered (cacheable) HTML.
+//! `/barrio/:id`: the workshop's workspace for a barrio — the stages, the map with what was
+//! drawn, the tools and category picker, the problem tree panels and the list view. The
+//! boundary is rendered on the server; marks, causes and solutions are read from IndexedDB on
+//! the device only, so no participant's data ever ends up in server-rendered (cacheable) HTML.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use leptos_router::hooks::use_query_map;
+
+use crate::components::item_list::ItemList;
+use crate::components::mark_sheet::MarkSheet;
 use crate::components::palette::CategoryPalette;
 use crate::components::participant::{Participant, WhoChip, WhoSheet};
+use crate::components::tools::{DraftBar, ToolRow};
+use crate::components::tree_panel::{CausesPanel, SolutionsPanel, TreeForm};
 use crate::data;
+use crate::editor::{new_id, now_ms, Draft, Editor, Tool};
 use crate::map::BarrioMap;
-use crate::model::{Barrio, Mark};
-
-/// What the page tells the participant after a tap.
-// Saving, Saved and Failed only happen in the browser.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-#[derive(Clone, PartialEq)]
-enum Notice {
-    Hint,
-    ChooseCategory,
-    Saving,
-    Saved(&'static str, String),
-    Failed(String),
-}
+use crate::model::{Barrio, Category, Mark, MarkKind, Record, Stage};
 
 #[component]
 pub fn BarrioMapPage() -> impl IntoView {
@@ -60,16 +56,39 @@ pub fn BarrioMapPage() -> impl IntoView {
 }
 
 #[component]
+fn StageBar(#[prop(into)] stage: Signal<Stage>) -> impl IntoView {
+    view! {
+        <nav class="stage-bar" aria-label="Etapas del taller" data-testid="stage-bar">
+            {Stage::ALL.into_iter().map(|s| {
+                let current = move || stage.get() == s;
+                view! {
+                    <a class="stage" class:current=current href=format!("?etapa={}", s.code()) data-stage=s.code()
+                        aria-current=move || if current() { "step" } else { "false" } title=s.label_es()>
+                        <span class="stage-number">{s.number()}</span>
+                        <span class="stage-name">{s.short_es()}</span>
+                    </a>
+                }
+            }).collect_view()}
+        </nav>
+    }
+}
+
+#[component]
 fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
     let barrio_id = barrio.summary.id;
     let name = barrio.summary.name.clone();
     let source = barrio.source.clone();
-    let selected = RwSignal::new(None::<&'static str>);
-    let marks = RwSignal::new(Vec::<Mark>::new());
-    let notice = RwSignal::new(Notice::Hint);
+    let query = use_query_map();
+    let stage = Memo::new(move |_| Stage::from_code(query.read().get("etapa").as_deref()));
+    let editor = Editor::new(barrio_id);
     let participant = Participant::new();
+    let alias = Signal::derive(move || participant.current.get());
     let layers = RwSignal::new(None::<std::sync::Arc<crate::model::BaseLayers>>);
     let layers_problem = RwSignal::new(None::<String>);
+    let list_view = RwSignal::new(false);
+    let cause_form = TreeForm::new();
+    let solution_form = TreeForm::new();
+    let marks = Memo::new(move |_| editor.live_marks());
 
     // The base layers come from the device's copy of the pack, or are downloaded (and kept)
     // when the barrio is opened online; a newer version on the server replaces the copy.
@@ -105,58 +124,56 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
         });
     });
 
-    #[cfg(feature = "hydrate")]
+    // Leaving a stage puts away what belonged to it.
     Effect::new(move |_| {
-        leptos::task::spawn_local(async move {
-            match crate::client::storage::marks_for_barrio(barrio_id).await {
-                Ok(stored) => marks.set(stored),
-                Err(e) => notice.set(Notice::Failed(format!("No se pudieron leer las marcas guardadas: {e}"))),
-            }
-        });
+        stage.track();
+        editor.draft.set(None);
+        editor.selected.set(None);
+        editor.highlighted_cause.set(None);
     });
 
-    #[cfg(feature = "hydrate")]
-    let sync = crate::components::status::use_sync_state();
     let on_tap = Callback::new(move |(lon, lat): (f64, f64)| {
-        let Some(code) = selected.get_untracked() else {
-            notice.set(Notice::ChooseCategory);
+        if !stage.get_untracked().draws() {
+            editor.message.set(Some((false, "En esta etapa se trabaja con la lista de abajo; toque un problema para elegirlo.".into())));
+            return;
+        }
+        if editor.draft.with_untracked(|d| d.as_ref().is_some_and(|d| d.editing.is_some())) {
+            return;
+        }
+        let Some(code) = editor.category.get_untracked() else {
+            editor.message.set(Some((false, "Primero elija una categoría abajo.".into())));
             return;
         };
-        #[cfg(feature = "hydrate")]
-        {
-            use crate::client::{device, storage, sync as outbox};
-            let alias = participant.current.get_untracked();
-            let mark = Mark::new_point(device::new_id(), barrio_id, code, lon, lat, device::now_ms()).by(&alias);
-            let label = crate::model::Category::by_code(code).map(|c| c.label_es).unwrap_or("Marca");
-            notice.set(Notice::Saving);
-            leptos::task::spawn_local(async move {
-                // Shown as saved only once IndexedDB has committed it.
-                match storage::save_new_mark(&mark).await {
-                    Ok(()) => {
-                        marks.update(|m| m.push(mark));
-                        notice.set(Notice::Saved(label, alias));
-                        outbox::send_soon(sync);
-                    }
-                    Err(e) => notice.set(Notice::Failed(format!("No se guardó la marca: {e}"))),
-                }
-            });
+        match editor.tool.get_untracked() {
+            Tool::Point => {
+                let mark = Mark::new_point(new_id(), barrio_id, code, lon, lat, now_ms()).by(&participant.current.get_untracked());
+                let label = Category::by_code(code).map(|c| c.label_es).unwrap_or("Marca");
+                let who = participant.current.get_untracked();
+                let msg = if who.is_empty() { format!("«{label}» guardada en este dispositivo.") } else { format!("«{label}» de {who}, guardada en este dispositivo.") };
+                editor.commit(vec![Record::Mark(mark)], msg);
+            }
+            Tool::Line | Tool::Zone => editor.draft.update(|d| d.get_or_insert_with(Draft::default).vertices.push((lon, lat))),
         }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (lon, lat, code, barrio_id);
+    });
+    let on_select = Callback::new(move |id: uuid::Uuid| match stage.get_untracked() {
+        Stage::Tree => {
+            if editor.drawing.with_untracked(|d| d.mark(&id).is_some_and(|m| m.kind() == Some(MarkKind::Problem))) {
+                cause_form.toggle(id);
+            } else {
+                editor.message.set(Some((false, "Las causas se unen a problemas (delitos, convivencia, factores de riesgo).".into())));
+            }
+        }
+        _ => editor.selected.set(Some(id)),
     });
 
-    let notice_text = move || match notice.get() {
-        Notice::Hint => "Elija una categoría y toque el mapa donde ocurre.".to_string(),
-        Notice::ChooseCategory => "Primero elija una categoría abajo.".to_string(),
-        Notice::Saving => "Guardando…".to_string(),
-        Notice::Saved(label, alias) if alias.is_empty() => format!("«{label}» guardada en este dispositivo."),
-        Notice::Saved(label, alias) => format!("«{label}» de {alias}, guardada en este dispositivo."),
-        Notice::Failed(why) => why,
+    let notice = move || match editor.message.get() {
+        Some((ok, text)) => (Some(ok), text),
+        None => (None, stage.get().hint_es().to_string()),
     };
 
     view! {
         <Title text=name.clone()/>
-        <section class="workspace">
+        <section class="workspace" class:tree-stage=move || !stage.get().draws() class:sheet-open=move || editor.selected.get().is_some() data-current-stage=move || stage.get().code()>
             <div class="workspace-head">
                 <a class="back" href="/" aria-label="Volver a la lista de barrios">
                     <svg viewBox="0 0 24 24" aria-hidden="true">
@@ -166,28 +183,55 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
                 </a>
                 <h1 class="barrio-title">{name}</h1>
                 <WhoChip participant/>
-                <span class="mark-count" data-testid="mark-count">
-                    {move || match marks.read().len() {
-                        1 => "1 marca".to_string(),
-                        n => format!("{n} marcas"),
+                <button type="button" class="view-toggle" data-testid="view-toggle" aria-pressed=move || list_view.get().to_string()
+                    on:click=move |_| list_view.update(|l| *l = !*l)>
+                    {move || if list_view.get() {
+                        view! { <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 6l6-2 6 2 6-2v14l-6 2-6-2-6 2zM9 4v14M15 6v14"/></svg><span>"Mapa"</span> }.into_any()
+                    } else {
+                        view! { <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01"/></svg><span>"Lista"</span> }.into_any()
                     }}
-                </span>
+                    <span class="mark-count" data-testid="mark-count">
+                        {move || match marks.read().len() {
+                            1 => "1 marca".to_string(),
+                            n => format!("{n} marcas"),
+                        }}
+                    </span>
+                </button>
             </div>
-            <div class="map-wrap">
-                <BarrioMap barrio marks on_tap layers/>
+            <StageBar stage/>
+            <div class="map-wrap" class:hidden=move || list_view.get()>
+                <BarrioMap barrio marks on_tap on_select layers editor stage/>
                 <WhoSheet participant/>
                 <p
                     class="notice"
-                    class:ok=move || matches!(notice.get(), Notice::Saved(..))
-                    class:warn=move || matches!(notice.get(), Notice::ChooseCategory | Notice::Failed(_))
+                    class:ok=move || notice().0 == Some(true)
+                    class:warn=move || notice().0 == Some(false)
                     role="status"
                     aria-live="polite"
                     data-testid="notice"
                 >
-                    {notice_text}
+                    {move || notice().1}
                 </p>
+                {move || editor.selected.get().and_then(|id| editor.drawing.with(|d| d.mark(&id).filter(|m| !m.deleted).cloned())).map(|mark| view! {
+                    <MarkSheet mark editor/>
+                })}
             </div>
-            <CategoryPalette selected/>
+            <Show when=move || list_view.get()>
+                <div class="list-wrap">
+                    <ItemList editor show_map=Callback::new(move |_| list_view.set(false))/>
+                </div>
+            </Show>
+            <div class="tray">
+                {move || match stage.get() {
+                    Stage::Tree => view! { <CausesPanel editor form=cause_form alias/> }.into_any(),
+                    Stage::Solutions => view! { <SolutionsPanel editor form=solution_form alias/> }.into_any(),
+                    _ => view! {
+                        <DraftBar editor alias/>
+                        <ToolRow editor/>
+                        <CategoryPalette selected=editor.category stage/>
+                    }.into_any(),
+                }}
+            </div>
             <p class="attribution" data-testid="attribution">
                 {source}
                 {move || layers.get().filter(|l| !l.source.is_empty()).map(|l| format!(" {}", l.source))}

@@ -2,10 +2,14 @@
 
 mod admin;
 mod barrios;
+mod body;
 mod health;
 mod marks;
 mod packs;
 pub mod pwa;
+mod stored;
+mod tree;
+mod versions;
 
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::routing::{get, post};
@@ -57,7 +61,11 @@ pub fn api_routes(max_body_bytes: usize, max_import_bytes: usize) -> Router<AppS
         .route("/barrios/{id}/pack", get(packs::one))
         .route("/barrios/{id}", get(barrios::one))
         .route("/barrios/{id}/marks", get(marks::list_for_barrio))
+        .route("/barrios/{id}/tree", get(tree::for_barrio))
         .route("/marks", post(marks::create))
+        .route("/causes", post(tree::create_cause))
+        .route("/solutions", post(tree::create_solution))
+        .route("/records/{kind}/{id}/versions", get(versions::list))
         .layer(DefaultBodyLimit::max(max_body_bytes));
     public.merge(admin)
 }

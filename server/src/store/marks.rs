@@ -1,60 +1,102 @@
-//! Mark rows. A mark is stored once per id: sending the same mark again is a no-op, sending
-//! a different mark under a used id is refused (edits arrive with versions in the sync protocol).
+//! The current version of each mark (tombstones included): writing it when a newer version
+//! arrives, and reading a barrio's marks or one mark. Versions themselves live in `history`.
 
-use app::model::Mark;
-use rusqlite::{params, OptionalExtension, Row};
+use app::model::{Attributes, Mark};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use uuid::Uuid;
 
 use super::{Store, StoreError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InsertOutcome {
-    Created,
-    AlreadyStored,
-}
-
-const SELECT_MARK: &str = "SELECT id, barrio_id, category, geometry, description, created_at_ms, alias FROM marks";
+const SELECT_MARK: &str = "SELECT id, barrio_id, category, geometry, description, created_at_ms, alias, attributes, version, updated_at_ms, deleted FROM marks";
 
 /// A mark row as stored, before its text columns are parsed.
-type RawMark = (String, i64, String, String, String, i64, String);
-
-fn raw_mark(r: &Row<'_>) -> rusqlite::Result<RawMark> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+struct RawMark {
+    id: String,
+    barrio_id: i64,
+    category: String,
+    geometry: String,
+    description: String,
+    created_at_ms: i64,
+    alias: String,
+    attributes: String,
+    version: u32,
+    updated_at_ms: i64,
+    deleted: bool,
 }
 
-fn parse_mark((id, barrio_id, category, geometry, description, created_at_ms, alias): RawMark) -> Result<Mark, StoreError> {
-    Ok(Mark {
-        id: uuid::Uuid::parse_str(&id).map_err(|e| StoreError::Corrupt(format!("mark id {id}: {e}")))?,
-        barrio_id,
-        category,
-        geometry: serde_json::from_str(&geometry).map_err(|e| StoreError::Corrupt(format!("mark {id} geometry: {e}")))?,
-        description,
-        created_at_ms,
-        alias,
+fn raw_mark(r: &Row<'_>) -> rusqlite::Result<RawMark> {
+    Ok(RawMark {
+        id: r.get(0)?,
+        barrio_id: r.get(1)?,
+        category: r.get(2)?,
+        geometry: r.get(3)?,
+        description: r.get(4)?,
+        created_at_ms: r.get(5)?,
+        alias: r.get(6)?,
+        attributes: r.get(7)?,
+        version: r.get(8)?,
+        updated_at_ms: r.get(9)?,
+        deleted: r.get(10)?,
     })
 }
 
-impl Store {
-    /// Stores a validated mark whose barrio exists. Returns only after the commit.
-    pub async fn insert_mark(&self, mark: Mark) -> Result<InsertOutcome, StoreError> {
-        self.call(move |c| {
-            let tx = c.transaction()?;
-            let id = mark.id.to_string();
-            let existing = tx.query_row(&format!("{SELECT_MARK} WHERE id = ?1"), [&id], raw_mark).optional()?;
-            if let Some(raw) = existing {
-                return if parse_mark(raw)? == mark { Ok(InsertOutcome::AlreadyStored) } else { Err(StoreError::MarkConflict(mark.id)) };
-            }
-            let geometry = serde_json::to_string(&mark.geometry).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            tx.execute(
-                "INSERT INTO marks (id, barrio_id, category, geometry, description, created_at_ms, alias) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![id, mark.barrio_id, mark.category, geometry, mark.description, mark.created_at_ms, mark.alias],
-            )?;
-            tx.commit()?;
-            Ok(InsertOutcome::Created)
-        })
-        .await
-    }
+fn parse_mark(raw: RawMark) -> Result<Mark, StoreError> {
+    let id = &raw.id;
+    let corrupt = |what: &str, e: &dyn std::fmt::Display| StoreError::Corrupt(format!("mark {id} {what}: {e}"));
+    Ok(Mark {
+        id: Uuid::parse_str(id).map_err(|e| corrupt("id", &e))?,
+        barrio_id: raw.barrio_id,
+        category: raw.category,
+        geometry: serde_json::from_str(&raw.geometry).map_err(|e| corrupt("geometry", &e))?,
+        description: raw.description,
+        created_at_ms: raw.created_at_ms,
+        alias: raw.alias,
+        attributes: serde_json::from_str::<Attributes>(&raw.attributes).map_err(|e| corrupt("attributes", &e))?,
+        version: raw.version,
+        updated_at_ms: raw.updated_at_ms,
+        deleted: raw.deleted,
+    })
+}
 
-    /// The marks of a barrio, oldest first.
+/// The current version of one mark, read on an open connection or transaction.
+pub(super) fn current_mark(c: &Connection, id: &Uuid) -> Result<Option<Mark>, StoreError> {
+    c.query_row(&format!("{SELECT_MARK} WHERE id = ?1"), [id.to_string()], raw_mark).optional()?.map(parse_mark).transpose()
+}
+
+/// Makes `mark` the current version of its mark (the caller has decided it is newer).
+pub(super) fn write_current(tx: &Transaction<'_>, mark: &Mark) -> Result<(), StoreError> {
+    let json = |v: serde_json::Result<String>| v.map_err(|e| StoreError::Corrupt(e.to_string()));
+    let geometry = json(serde_json::to_string(&mark.geometry))?;
+    let attributes = json(serde_json::to_string(&mark.attributes))?;
+    // The barrio never changes (checked before), so the upsert leaves it and `received_at`
+    // (when the mark first arrived) as they were.
+    tx.execute(
+        "INSERT INTO marks (id, barrio_id, category, geometry, description, created_at_ms, alias, attributes, version, updated_at_ms, deleted)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT(id) DO UPDATE SET category = excluded.category, geometry = excluded.geometry,
+            description = excluded.description, created_at_ms = excluded.created_at_ms, alias = excluded.alias,
+            attributes = excluded.attributes, version = excluded.version, updated_at_ms = excluded.updated_at_ms,
+            deleted = excluded.deleted",
+        params![
+            mark.id.to_string(),
+            mark.barrio_id,
+            mark.category,
+            geometry,
+            mark.description,
+            mark.created_at_ms,
+            mark.alias,
+            attributes,
+            mark.version,
+            mark.updated_at_ms,
+            mark.deleted
+        ],
+    )?;
+    Ok(())
+}
+
+impl Store {
+    /// The current version of every mark of a barrio, tombstones included (flagged
+    /// `deleted`), oldest first.
     pub async fn marks_for_barrio(&self, barrio_id: i64) -> Result<Vec<Mark>, StoreError> {
         self.call(move |c| {
             let mut stmt = c.prepare(&format!("{SELECT_MARK} WHERE barrio_id = ?1 ORDER BY created_at_ms, id"))?;

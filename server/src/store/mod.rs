@@ -2,8 +2,13 @@
 //! open) behind a narrow async interface, so handlers never see SQL.
 
 mod barrios;
+mod history;
 mod marks;
 mod packs;
+mod receive;
+#[cfg(test)]
+mod test_support;
+mod tree;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -13,8 +18,10 @@ use rusqlite_migration::{Migrations, M};
 use thiserror::Error;
 
 pub use barrios::NewBarrio;
-pub use marks::InsertOutcome;
+pub use history::Kind;
 pub use packs::AppliedImport;
+pub use receive::Outcome;
+pub use tree::BarrioTree;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -26,8 +33,12 @@ pub enum StoreError {
     CreateDir { path: String, source: std::io::Error },
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
-    #[error("a different mark with id {0} is already stored")]
-    MarkConflict(uuid::Uuid),
+    #[error("a different version {version} of {kind} {id} is already stored")]
+    VersionConflict { kind: Kind, id: uuid::Uuid, version: u32 },
+    #[error("{kind} {id} is stored in another barrio")]
+    BarrioChanged { kind: Kind, id: uuid::Uuid },
+    #[error("{kind} links to a record it may not: {error}")]
+    BrokenLink { kind: Kind, error: app::model::TreeError },
     #[error("the database worker stopped: {0}")]
     Worker(String),
 }
@@ -37,6 +48,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0001_barrios_marks.sql")),
         M::up(include_str!("../../migrations/0002_barrio_packs.sql")),
         M::up(include_str!("../../migrations/0003_mark_alias.sql")),
+        M::up(include_str!("../../migrations/0004_versions_and_tree.sql")),
     ])
 }
 
@@ -111,5 +123,62 @@ mod tests {
         // Opening again applies no migration twice.
         drop(store);
         Store::open(&path).unwrap().ping().await.unwrap();
+    }
+
+    /// A database made before versions existed (at migration 0003) with marks in it.
+    fn database_at_migration_3(path: &Path, marks: &[app::model::Mark]) {
+        let mut conn = Connection::open(path).unwrap();
+        migrations().to_version(&mut conn, 3).unwrap();
+        conn.execute(
+            "INSERT INTO barrios (id, code, name, boundary, min_lon, min_lat, max_lon, max_lat, area_ha, source)
+             VALUES (1, 'viejo', 'Viejo', '{\"type\":\"Point\",\"coordinates\":[0,0]}', -74.3, 11.1, -74.1, 11.3, 1.0, 'prueba')",
+            [],
+        )
+        .unwrap();
+        for m in marks {
+            conn.execute(
+                "INSERT INTO marks (id, barrio_id, category, geometry, description, created_at_ms, alias, received_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '2025-11-24T10:00:00.000Z')",
+                rusqlite::params![
+                    m.id.to_string(),
+                    m.barrio_id,
+                    m.category,
+                    serde_json::to_string(&m.geometry).unwrap(),
+                    m.description,
+                    m.created_at_ms,
+                    m.alias
+                ],
+            )
+            .unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn marks_stored_before_versions_existed_become_their_version_1() {
+        use app::model::{Mark, Record};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite3");
+        let point = Mark { description: "de noche, «ojo»".into(), ..test_support::problem(1, 1) }.by("Rosa");
+        // Coordinates with every digit a double has: the history must keep them exactly.
+        let ring = vec![vec![-74.20581644500001, 11.25231377], vec![-74.2041, 11.2523], vec![-74.2041, 11.252313770000002], vec![-74.20581644500001, 11.25231377]];
+        let zone = Mark::new_shape(uuid::Uuid::from_u128(2), 1, "lote_baldio", geojson::Geometry::new(geojson::Value::Polygon(vec![ring])), test_support::T + 1);
+        database_at_migration_3(&path, &[point.clone(), zone.clone()]);
+
+        let store = Store::open(&path).unwrap();
+        let marks = store.marks_for_barrio(1).await.unwrap();
+        assert_eq!(marks, vec![point.clone(), zone.clone()], "data kept, as version 1, never edited, not deleted");
+        for m in &marks {
+            assert_eq!(store.record_versions(Kind::Mark, m.id).await.unwrap(), vec![Record::Mark(m.clone())]);
+        }
+        let received: String = store
+            .call(|c| Ok(c.query_row("SELECT received_at FROM record_versions WHERE version = 1 LIMIT 1", [], |r| r.get(0))?))
+            .await
+            .unwrap();
+        assert_eq!(received, "2025-11-24T10:00:00.000Z", "history says when the mark first arrived");
+        // The old app sending the mark again finds it stored; an edit becomes version 2.
+        assert_eq!(store.store_record(Record::Mark(point.clone())).await.unwrap(), Outcome::AlreadyStored);
+        let edited = point.next_version(test_support::T + 60_000);
+        assert_eq!(store.store_record(Record::Mark(edited.clone())).await.unwrap(), Outcome::Updated);
+        assert_eq!(store.marks_for_barrio(1).await.unwrap()[0], edited);
     }
 }

@@ -51,6 +51,13 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
     TestApp { url, client: reqwest::Client::new(), db_path, _dir: dir }
 }
 
+/// Starts the app on a database file made beforehand in `dir` (seeded only if it has no
+/// barrios, as on a real start).
+pub async fn spawn_app_on(dir: tempfile::TempDir, db_path: PathBuf) -> TestApp {
+    let url = serve_on(&db_path).await;
+    TestApp { url, client: reqwest::Client::new(), db_path, _dir: dir }
+}
+
 /// One runtime for every server the tests start, alive for the whole test process. Each
 /// `#[tokio::test]` has its own runtime, dropped when the test ends; the server-side rendering
 /// keeps process-wide state tied to the runtime it first ran on, so servers spawned on
@@ -104,6 +111,31 @@ impl TestApp {
         let status = res.status().as_u16();
         let json = res.json().await.unwrap_or(Value::Null);
         (status, json)
+    }
+
+    /// POSTs a body to an API path with a content type (none when `None`).
+    pub async fn post(&self, path: &str, content_type: Option<&str>, body: impl Into<reqwest::Body>) -> (u16, Value) {
+        let mut req = self.client.post(format!("{}/api/v1{path}", self.url)).body(body);
+        if let Some(ct) = content_type {
+            req = req.header("Content-Type", ct);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// GETs an API path as JSON, with its status.
+    pub async fn get_json(&self, path: &str) -> (u16, Value) {
+        let res = self.get(&format!("/api/v1{path}")).await;
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Every stored version of a record, as the history endpoint lists them.
+    pub async fn versions(&self, kind: &str, id: &str) -> Vec<Value> {
+        let (status, body) = self.get_json(&format!("/records/{kind}/{id}/versions")).await;
+        assert_eq!(status, 200, "{body}");
+        body["versions"].as_array().cloned().unwrap_or_default()
     }
 
     pub async fn barrio_id(&self, code: &str) -> i64 {

@@ -2,6 +2,8 @@
 //! temporary folder, seeded as on first start.
 
 mod helpers;
+mod history;
 mod marks;
 mod packs;
 mod pages;
+mod tree;

@@ -1,0 +1,200 @@
+//! A mark's sheet: what it is and who drew it, its attributes as big one-thumb choices, its
+//! causes and solutions, and the actions move, delete and save.
+
+use leptos::prelude::*;
+
+use super::icons::CategoryIcon;
+use super::tools::start_reshape;
+use crate::editor::{now_ms, Editor};
+use crate::model::{Affected, Attributes, Category, Days, Frequency, Mark, MarkKind, Record, Since, TimeOfDay};
+use crate::model::mark::MAX_DESCRIPTION_CHARS;
+
+/// A row of toggle chips for a list of choices (several may be on).
+#[component]
+fn MultiChips<T: Copy + Ord + Send + Sync + 'static>(
+    legend: &'static str,
+    name: &'static str,
+    options: &'static [T],
+    label: fn(T) -> &'static str,
+    code: fn(T) -> &'static str,
+    get: fn(&Attributes) -> &Vec<T>,
+    get_mut: fn(&mut Attributes) -> &mut Vec<T>,
+    attributes: RwSignal<Attributes>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="chips" data-field=name>
+            <legend>{legend}</legend>
+            {options.iter().map(|o| {
+                let o = *o;
+                let on = move || attributes.with(|a| get(a).contains(&o));
+                view! {
+                    <button type="button" class="chip-choice" class:on=on aria-pressed=move || on().to_string() data-choice=code(o)
+                        on:click=move |_| attributes.update(|a| Attributes::toggle(get_mut(a), o))>
+                        {label(o)}
+                    </button>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// A row of chips where at most one is on; tapping the one that is on clears it.
+#[component]
+fn OneChip<T: Copy + PartialEq + Send + Sync + 'static>(
+    legend: &'static str,
+    name: &'static str,
+    options: &'static [T],
+    label: fn(T) -> &'static str,
+    code: fn(T) -> &'static str,
+    get: fn(&Attributes) -> Option<T>,
+    set: fn(&mut Attributes, Option<T>),
+    attributes: RwSignal<Attributes>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="chips" data-field=name>
+            <legend>{legend}</legend>
+            {options.iter().map(|o| {
+                let o = *o;
+                let on = move || attributes.with(|a| get(a) == Some(o));
+                view! {
+                    <button type="button" class="chip-choice" class:on=on aria-pressed=move || on().to_string() data-choice=code(o)
+                        on:click=move |_| attributes.update(|a| { let next = if get(a) == Some(o) { None } else { Some(o) }; set(a, next) })>
+                        {label(o)}
+                    </button>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+fn shape_word(mark: &Mark) -> &'static str {
+    match mark.geometry.value {
+        geojson::Value::LineString(_) => "Ruta",
+        geojson::Value::Polygon(_) => "Zona",
+        _ => "Punto",
+    }
+}
+
+#[component]
+pub fn MarkSheet(mark: Mark, editor: Editor) -> impl IntoView {
+    let category = Category::by_code(&mark.category);
+    let label = category.map(|c| c.label_es).unwrap_or("Marca");
+    let color = category.map(|c| c.color).unwrap_or("#555");
+    let code = category.map(|c| c.code).unwrap_or("");
+    let is_problem = mark.kind() == Some(MarkKind::Problem);
+    let attributes = RwSignal::new(mark.attributes.clone());
+    let description = RwSignal::new(mark.description.clone());
+    let confirm_delete = RwSignal::new(false);
+    let original = mark.clone();
+    let changed = {
+        let original = original.clone();
+        move || attributes.with(|a| *a != original.attributes) || description.with(|d| *d != original.description)
+    };
+    let save = {
+        let original = original.clone();
+        move |_| {
+            let mut next = original.next_version(now_ms());
+            next.attributes = attributes.get_untracked();
+            next.description = description.get_untracked().trim().to_string();
+            if next.same_content(&original) {
+                editor.selected.set(None);
+                return;
+            }
+            editor.selected.set(None);
+            editor.commit(vec![Record::Mark(next)], format!("«{label}» actualizada en este dispositivo."));
+        }
+    };
+    let delete = {
+        let original = original.clone();
+        move |_| {
+            let records = editor.drawing.with_untracked(|d| d.delete(&Record::Mark(original.clone()), now_ms()));
+            let tied = records.len() - 1;
+            editor.selected.set(None);
+            let msg = if tied > 0 { format!("«{label}» borrada, y {tied} causa(s) o solución(es) que dependían de ella. Puede deshacer.") } else { format!("«{label}» borrada. Puede deshacer.") };
+            editor.commit(records, msg);
+        }
+    };
+    let reshape = {
+        let original = original.clone();
+        move |_| start_reshape(editor, &original)
+    };
+    let id = mark.id;
+    let causes = move || {
+        editor.drawing.with(|d| {
+            d.causes_of(&id)
+                .into_iter()
+                .map(|c| (c.label_es(), c.text.clone(), d.solutions_of(&c.id).into_iter().map(|s| (s.institution_es(), s.text.clone())).collect::<Vec<_>>()))
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <section class="sheet mark-sheet" role="dialog" aria-label=format!("Detalles de {label}") data-testid="mark-sheet" data-mark-id=mark.id.to_string()>
+            <header class="sheet-head">
+                <CategoryIcon code=code color=color/>
+                <div class="sheet-title">
+                    <h2>{label}</h2>
+                    <p class="muted">
+                        {shape_word(&mark)}
+                        {(!mark.alias.is_empty()).then(|| format!(" · de {}", mark.alias))}
+                        {category.filter(|c| c.sensitive).map(|_| " · delicada: no se publica en su lugar exacto")}
+                    </p>
+                </div>
+                <button type="button" class="button ghost close" aria-label="Cerrar" on:click=move |_| editor.selected.set(None)>"Cerrar"</button>
+            </header>
+            <div class="sheet-body">
+                <MultiChips legend="¿Cuándo pasa?" name="times" options=TimeOfDay::ALL label=TimeOfDay::label_es code=TimeOfDay::code
+                    get=|a| &a.times get_mut=|a| &mut a.times attributes/>
+                <MultiChips legend="¿Qué días?" name="days" options=Days::ALL label=Days::label_es code=Days::code
+                    get=|a| &a.days get_mut=|a| &mut a.days attributes/>
+                <OneChip legend="¿Qué tan seguido?" name="frequency" options=Frequency::ALL label=Frequency::label_es code=Frequency::code
+                    get=|a| a.frequency set=|a, v| a.frequency = v attributes/>
+                <OneChip legend="¿Desde cuándo?" name="since" options=Since::ALL label=Since::label_es code=Since::code
+                    get=|a| a.since set=|a, v| a.since = v attributes/>
+                <MultiChips legend="¿A quién afecta?" name="affected" options=Affected::ALL label=Affected::label_es code=Affected::code
+                    get=|a| &a.affected get_mut=|a| &mut a.affected attributes/>
+                <label class="field">
+                    <span>"¿Qué pasa aquí? (sin nombres de personas)"</span>
+                    <textarea rows="3" maxlength=MAX_DESCRIPTION_CHARS data-testid="description"
+                        prop:value=move || description.get()
+                        on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+                </label>
+                {is_problem.then(|| view! {
+                    <div class="sheet-links" data-testid="mark-causes">
+                        <h3>"Causas y soluciones"</h3>
+                        {move || {
+                            let list = causes();
+                            if list.is_empty() {
+                                view! { <p class="muted">"Todavía sin causas. Se agregan en la etapa 3, «Causas»."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="tree-mini">
+                                        {list.into_iter().map(|(cause, text, solutions)| view! {
+                                            <li>
+                                                <strong>{cause}</strong>
+                                                {(!text.is_empty()).then(|| format!(": {text}"))}
+                                                <ul>{solutions.into_iter().map(|(inst, t)| view! { <li>{t}" — "<em>{inst}</em></li> }).collect_view()}</ul>
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }
+                        }}
+                    </div>
+                })}
+            </div>
+            <footer class="sheet-actions">
+                <Show when=move || !confirm_delete.get() fallback=move || view! {
+                    <p class="confirm">"¿Borrar esta marca? Podrá deshacerlo."</p>
+                    <button type="button" class="button" on:click=move |_| confirm_delete.set(false)>"No"</button>
+                    <button type="button" class="button danger" data-testid="confirm-delete" on:click=delete.clone()>"Sí, borrar"</button>
+                }>
+                    <button type="button" class="button" data-testid="reshape" on:click=reshape.clone()>
+                        {if matches!(original.geometry.value, geojson::Value::Point(_)) { "Mover" } else { "Editar forma" }}
+                    </button>
+                    <button type="button" class="button danger-outline" data-testid="delete" on:click=move |_| confirm_delete.set(true)>"Borrar"</button>
+                    <button type="button" class="button primary" data-testid="save-mark" class:attention=changed.clone() on:click=save.clone()>"Guardar"</button>
+                </Show>
+            </footer>
+        </section>
+    }
+}

@@ -1,0 +1,188 @@
+//! The barrio page's editing state: what is drawn (current versions), what is selected, the
+//! tool in hand, and undo/redo. Every change is saved to IndexedDB as new versions before the
+//! screen shows it; undo and redo are themselves new versions, so history is never rewritten.
+
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use crate::model::{Drawing, Mark, Record, Step};
+
+/// How many actions can be undone.
+const UNDO_DEPTH: usize = 50;
+
+/// What a tap on the map does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    Point,
+    Line,
+    Zone,
+}
+
+impl Tool {
+    pub const ALL: [Tool; 3] = [Tool::Point, Tool::Line, Tool::Zone];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Tool::Point => "punto",
+            Tool::Line => "ruta",
+            Tool::Zone => "zona",
+        }
+    }
+    pub fn label_es(self) -> &'static str {
+        match self {
+            Tool::Point => "Punto",
+            Tool::Line => "Ruta",
+            Tool::Zone => "Zona",
+        }
+    }
+}
+
+/// A shape being drawn (vertices in lon/lat), or a mark's shape being moved.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Draft {
+    pub vertices: Vec<(f64, f64)>,
+    /// `Some(id)` when reshaping an existing mark rather than drawing a new one.
+    pub editing: Option<Uuid>,
+}
+
+#[derive(Clone, Copy)]
+pub struct Editor {
+    pub barrio_id: i64,
+    pub drawing: RwSignal<Drawing>,
+    /// False until the device's records are read: nothing is drawn over an unread store.
+    pub loaded: RwSignal<bool>,
+    pub tool: RwSignal<Tool>,
+    pub category: RwSignal<Option<&'static str>>,
+    pub draft: RwSignal<Option<Draft>>,
+    /// The mark whose sheet is open.
+    pub selected: RwSignal<Option<Uuid>>,
+    /// A cause whose links the map shows.
+    pub highlighted_cause: RwSignal<Option<Uuid>>,
+    /// Where the map should centre next (lon, lat).
+    pub focus: RwSignal<Option<(f64, f64)>>,
+    undo: StoredValue<Vec<Step>>,
+    redo: StoredValue<Vec<Step>>,
+    pub can_undo: RwSignal<bool>,
+    pub can_redo: RwSignal<bool>,
+    /// What the last action did, or why it failed, for the notice line.
+    pub message: RwSignal<Option<(bool, String)>>,
+    sync: crate::components::status::SyncState,
+}
+
+impl Editor {
+    pub fn new(barrio_id: i64) -> Editor {
+        let editor = Editor {
+            barrio_id,
+            drawing: RwSignal::new(Drawing::default()),
+            loaded: RwSignal::new(false),
+            tool: RwSignal::new(Tool::Point),
+            category: RwSignal::new(None),
+            draft: RwSignal::new(None),
+            selected: RwSignal::new(None),
+            highlighted_cause: RwSignal::new(None),
+            focus: RwSignal::new(None),
+            undo: StoredValue::new(Vec::new()),
+            redo: StoredValue::new(Vec::new()),
+            can_undo: RwSignal::new(false),
+            can_redo: RwSignal::new(false),
+            message: RwSignal::new(None),
+            sync: crate::components::status::use_sync_state(),
+        };
+        #[cfg(feature = "hydrate")]
+        Effect::new(move |_| {
+            leptos::task::spawn_local(async move {
+                match crate::client::storage::drawing_for_barrio(barrio_id).await {
+                    Ok(d) => {
+                        editor.drawing.set(d);
+                        editor.loaded.set(true);
+                    }
+                    Err(e) => editor.message.set(Some((false, format!("No se pudo leer lo guardado: {e}")))),
+                }
+            });
+        });
+        editor
+    }
+
+    /// The live marks, for the map and the counts.
+    pub fn live_marks(&self) -> Vec<Mark> {
+        self.drawing.with(|d| d.marks.iter().filter(|m| !m.deleted).cloned().collect())
+    }
+
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn refresh_flags(&self) {
+        self.can_undo.set(self.undo.with_value(|u| !u.is_empty()));
+        self.can_redo.set(self.redo.with_value(|r| !r.is_empty()));
+    }
+
+    /// Saves an action's records; `done` says what to tell the person once it is kept.
+    pub fn commit(&self, records: Vec<Record>, done: String) {
+        let step = self.drawing.with_untracked(|d| d.step(&records));
+        let this = *self;
+        self.persist(records, move || {
+            this.undo.update_value(|u| {
+                u.push(step);
+                if u.len() > UNDO_DEPTH {
+                    u.remove(0);
+                }
+            });
+            this.redo.set_value(Vec::new());
+            this.message.set(Some((true, done)));
+        });
+    }
+
+    pub fn undo(&self) {
+        let Some(step) = self.undo.try_update_value(|u| u.pop()).flatten() else { return };
+        let (records, inverse) = self.drawing.with_untracked(|d| d.undo(&step, now_ms()));
+        let this = *self;
+        self.persist(records, move || {
+            this.redo.update_value(|r| r.push(inverse));
+            this.message.set(Some((true, "Se deshizo el último cambio.".into())));
+        });
+    }
+
+    pub fn redo(&self) {
+        let Some(step) = self.redo.try_update_value(|r| r.pop()).flatten() else { return };
+        let (records, inverse) = self.drawing.with_untracked(|d| d.undo(&step, now_ms()));
+        let this = *self;
+        self.persist(records, move || {
+            this.undo.update_value(|u| u.push(inverse));
+            this.message.set(Some((true, "Se rehízo el cambio.".into())));
+        });
+    }
+
+    /// Writes to IndexedDB, then shows the change and queues it for sending.
+    fn persist(&self, records: Vec<Record>, after: impl FnOnce() + 'static) {
+        #[cfg(feature = "hydrate")]
+        {
+            let this = *self;
+            let sync = self.sync;
+            leptos::task::spawn_local(async move {
+                match crate::client::storage::save_records(&records).await {
+                    Ok(()) => {
+                        this.drawing.update(|d| records.into_iter().for_each(|r| d.apply(r)));
+                        after();
+                        crate::client::sync::send_soon(sync);
+                    }
+                    Err(e) => this.message.set(Some((false, format!("No se guardó en este dispositivo: {e}")))),
+                }
+                this.refresh_flags();
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (records, after, self.sync);
+    }
+}
+
+pub fn now_ms() -> i64 {
+    #[cfg(feature = "hydrate")]
+    return crate::client::device::now_ms();
+    #[cfg(not(feature = "hydrate"))]
+    0
+}
+
+pub fn new_id() -> Uuid {
+    #[cfg(feature = "hydrate")]
+    return crate::client::device::new_id();
+    #[cfg(not(feature = "hydrate"))]
+    Uuid::nil()
+}

@@ -1,0 +1,33 @@
+//! A record's history: `GET /api/v1/records/{kind}/{id}/versions` returns every version the
+//! server received of one mark, cause or solution, oldest first.
+
+use app::model::Record;
+use axum::extract::{Path, State};
+use axum::Json;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::store::{Kind, Store};
+
+// Open to anyone for now, like the rest of the API. History shows what was deleted, so it
+// becomes staff-only when accounts and roles arrive (a later issue).
+pub async fn list(State(store): State<Store>, Path((kind, id)): Path<(String, String)>) -> Result<Json<Value>, ApiError> {
+    let kind = Kind::parse(&kind).ok_or(ApiError::UnknownKind(kind))?;
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::InvalidId(id))?;
+    let versions = store.record_versions(kind, id).await?;
+    if versions.is_empty() {
+        return Err(ApiError::NotFound);
+    }
+    // Each version as the model's own JSON, without the kind tag the answer already carries.
+    let versions = versions
+        .iter()
+        .map(|r| match r {
+            Record::Mark(m) => serde_json::to_value(m),
+            Record::Cause(c) => serde_json::to_value(c),
+            Record::Solution(s) => serde_json::to_value(s),
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ApiError::Store(crate::store::StoreError::Corrupt(e.to_string())))?;
+    Ok(Json(json!({ "kind": kind.as_str(), "id": id, "versions": versions })))
+}

@@ -1,0 +1,55 @@
+//! Small builders for the store's unit tests: a fresh database, barrios, problems and causes.
+
+use app::model::{Cause, Mark};
+use uuid::Uuid;
+
+use super::{NewBarrio, Store};
+
+/// 2025-11-24, a date inside the range marks may have.
+pub const T: i64 = 1_764_000_000_000;
+
+/// A fresh store in a temporary folder, removed when the returned guard drops.
+pub async fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("test.sqlite3")).expect("open store");
+    (dir, store)
+}
+
+/// Adds a small square barrio and returns its id.
+pub async fn barrio(store: &Store, code: &str) -> i64 {
+    let ring = vec![vec![-74.21, 11.23], vec![-74.20, 11.23], vec![-74.20, 11.24], vec![-74.21, 11.24], vec![-74.21, 11.23]];
+    let boundary = geojson::Geometry::new(geojson::Value::Polygon(vec![ring]));
+    let barrio = NewBarrio {
+        code: code.into(),
+        name: code.into(),
+        comuna: None,
+        boundary,
+        bbox: [-74.21, 11.23, -74.20, 11.24],
+        area_ha: 120.0,
+        source: "prueba".into(),
+    };
+    store.insert_barrios(vec![barrio]).await.expect("insert barrio");
+    let list = store.list_barrios().await.expect("list");
+    list.iter().find(|b| b.code == code).map(|b| b.id).expect("barrio just added")
+}
+
+/// A problem mark (a theft), version 1.
+pub fn problem(n: u128, barrio_id: i64) -> Mark {
+    Mark::new_point(Uuid::from_u128(n), barrio_id, "hurto_personas", -74.205, 11.235, T)
+}
+
+/// A cause of the problems numbered `problems`, version 1.
+pub fn cause(n: u128, barrio_id: i64, problems: &[u128]) -> Cause {
+    Cause {
+        id: Uuid::from_u128(n),
+        barrio_id,
+        category: "falta_iluminacion".into(),
+        text: "El poste está dañado".into(),
+        problem_ids: problems.iter().map(|p| Uuid::from_u128(*p)).collect(),
+        alias: String::new(),
+        created_at_ms: T,
+        version: 1,
+        updated_at_ms: 0,
+        deleted: false,
+    }
+}
