@@ -203,3 +203,50 @@ mod tests {
         assert_eq!(GeometryError::EmptyPolygon.en(), "Polygon has no rings.");
     }
 }
+
+/// Property tests of the geometry rules, as the zone tool produces shapes: any star-shaped
+/// ring (vertices sorted by angle around a centre) is a valid zone; swapping two neighbouring
+/// vertices of a convex ring makes it cross itself and is refused; lines need two positions.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ring_around(cx: f64, cy: f64, radii: &[f64]) -> Vec<Vec<f64>> {
+        let n = radii.len();
+        let mut ring: Vec<Vec<f64>> = radii
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let a = i as f64 / n as f64 * std::f64::consts::TAU;
+                vec![cx + r * a.cos(), cy + r * a.sin()]
+            })
+            .collect();
+        ring.push(ring[0].clone());
+        ring
+    }
+
+    proptest! {
+        #[test]
+        fn star_shaped_zones_are_valid(cx in -74.3f64..-74.1, cy in 11.1f64..11.3, radii in proptest::collection::vec(0.0005f64..0.005, 3..24)) {
+            let zone = Geometry::new(Value::Polygon(vec![ring_around(cx, cy, &radii)]));
+            prop_assert!(validate(&zone).is_ok(), "{:?}", validate(&zone));
+        }
+
+        #[test]
+        fn a_convex_zone_with_two_corners_swapped_is_refused(cx in -74.3f64..-74.1, cy in 11.1f64..11.3, r in 0.0005f64..0.005, n in 5usize..16, at in 0usize..16) {
+            let mut ring = ring_around(cx, cy, &vec![r; n]);
+            // Swap two neighbouring corners (not the closing one): the ring now crosses itself.
+            let i = 1 + at % (n - 2);
+            ring.swap(i, i + 1);
+            let zone = Geometry::new(Value::Polygon(vec![ring]));
+            prop_assert!(matches!(validate(&zone), Err(GeometryError::InvalidPolygon(_))));
+        }
+
+        #[test]
+        fn lines_need_two_positions_in_range(points in proptest::collection::vec((-180.0f64..=180.0, -90.0f64..=90.0), 0..6)) {
+            let line = Geometry::new(Value::LineString(points.iter().map(|(x, y)| vec![*x, *y]).collect()));
+            prop_assert_eq!(validate(&line).is_ok(), points.len() >= 2);
+        }
+    }
+}
