@@ -40,12 +40,17 @@ pub fn use_sync_state() -> SyncState {
 pub fn ConnectionStatus() -> impl IntoView {
     let state = use_sync_state();
     let online_label = move || if state.online.get() { "En línea" } else { "Sin conexión" };
+    // On a phone the word "cambios" is left out, so the bar stays on one line.
     let pending_label = move || match (state.storage_ok.get(), state.pending.get()) {
-        (Some(false), _) => "No se puede guardar en este navegador".to_string(),
-        (_, None) => "Revisando…".to_string(),
-        (_, Some(0)) => "Todo enviado".to_string(),
-        (_, Some(1)) => "1 cambio por enviar".to_string(),
-        (_, Some(n)) => format!("{n} cambios por enviar"),
+        (Some(false), _) => "No se puede guardar en este navegador".into_any(),
+        (_, None) => "Revisando…".into_any(),
+        (_, Some(0)) => "Todo enviado".into_any(),
+        (_, Some(n)) => view! {
+            {n.to_string()}
+            <span class="chip-long">{if n == 1 { " cambio" } else { " cambios" }}</span>
+            " por enviar"
+        }
+        .into_any(),
     };
     let send_now = move |_| {
         #[cfg(feature = "hydrate")]
