@@ -180,11 +180,6 @@ pub async fn save_records(records: &[Record]) -> Result<(), StorageError> {
     Ok(())
 }
 
-/// Saves a new mark and queues it for sending.
-pub async fn save_new_mark(mark: &Mark) -> Result<(), StorageError> {
-    save_records(&[Record::Mark(mark.clone())]).await
-}
-
 async fn by_barrio<T: for<'de> Deserialize<'de>>(db: &Rexie, store: &str, barrio_id: i64) -> Result<Vec<T>, StorageError> {
     let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
     let key = KeyRange::only(&JsValue::from_f64(barrio_id as f64)).map_err(|e| StorageError::Idb(format!("{e:?}")))?;

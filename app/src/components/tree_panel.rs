@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::editor::{new_id, now_ms, Editor};
+use crate::model::tree::MAX_TREE_TEXT_CHARS;
 use crate::model::{Bilingual, Category, Cause, MarkKind, Record, Solution, CAUSE_CATEGORIES, INSTITUTIONS};
 
 /// The causes form's state, shared with the map so tapping a problem ticks it.
@@ -71,6 +72,46 @@ fn PickList(form: TreeForm, #[prop(into)] items: Signal<Vec<(Uuid, String, Strin
     }
 }
 
+/// The part the causes and solutions forms share: one kind to choose (kind of cause, or
+/// institution), the words, the form's problem, and cancel / add-or-save.
+#[component]
+#[allow(clippy::too_many_arguments)]
+fn FormRest(
+    form: TreeForm,
+    question: &'static str,
+    choices: Vec<(&'static str, &'static str)>,
+    choices_testid: &'static str,
+    text_label: &'static str,
+    text_testid: &'static str,
+    submit_testid: &'static str,
+    add_label: &'static str,
+    save_label: &'static str,
+    on_submit: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <h3>{question}</h3>
+        <div class="chips" data-testid=choices_testid>
+            {choices.into_iter().map(|(code, label)| {
+                let on = move || form.kind.get() == Some(code);
+                view! { <button type="button" class="chip-choice" class:on=on aria-pressed=move || on().to_string() data-choice=code on:click=move |_| form.kind.set(Some(code))>{label}</button> }
+            }).collect_view()}
+        </div>
+        <label class="field">
+            <span>{text_label}</span>
+            <input type="text" maxlength=MAX_TREE_TEXT_CHARS data-testid=text_testid prop:value=move || form.text.get() on:input=move |ev| form.text.set(event_target_value(&ev))/>
+        </label>
+        {move || form.problem.get().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
+        <div class="form-actions">
+            <Show when=move || form.editing.get().is_some()>
+                <button type="button" class="button" on:click=move |_| form.clear()>"Cancelar"</button>
+            </Show>
+            <button type="button" class="button primary" data-testid=submit_testid on:click=move |_| on_submit.run(())>
+                {move || if form.editing.get().is_some() { save_label } else { add_label }}
+            </button>
+        </div>
+    }
+}
+
 #[component]
 pub fn CausesPanel(editor: Editor, form: TreeForm, #[prop(into)] alias: Signal<String>) -> impl IntoView {
     let problems = Signal::derive(move || {
@@ -89,7 +130,7 @@ pub fn CausesPanel(editor: Editor, form: TreeForm, #[prop(into)] alias: Signal<S
                 .collect()
         })
     });
-    let add = move |_| {
+    let add = move |()| {
         let Some(kind) = form.kind.get_untracked() else {
             form.problem.set(Some("Elija el tipo de causa.".into()));
             return;
@@ -126,27 +167,9 @@ pub fn CausesPanel(editor: Editor, form: TreeForm, #[prop(into)] alias: Signal<S
                 <h2>{move || if form.editing.get().is_some() { "Cambiar la causa" } else { "Nueva causa" }}</h2>
                 <h3>"1. ¿Qué problemas explica? (también puede tocarlos en el mapa)"</h3>
                 <PickList form items=problems empty="Todavía no hay problemas en el mapa: dibújelos en la etapa 2." testid="pick-problems"/>
-                <h3>"2. ¿Qué tipo de causa es?"</h3>
-                <div class="chips" data-testid="cause-kinds">
-                    {CAUSE_CATEGORIES.iter().map(|c| {
-                        let code = c.code;
-                        let on = move || form.kind.get() == Some(code);
-                        view! { <button type="button" class="chip-choice" class:on=on aria-pressed=move || on().to_string() data-choice=code on:click=move |_| form.kind.set(Some(code))>{c.label_es}</button> }
-                    }).collect_view()}
-                </div>
-                <label class="field">
-                    <span>"3. En palabras del grupo (opcional)"</span>
-                    <input type="text" maxlength="500" data-testid="cause-text" prop:value=move || form.text.get() on:input=move |ev| form.text.set(event_target_value(&ev))/>
-                </label>
-                {move || form.problem.get().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
-                <div class="form-actions">
-                    <Show when=move || form.editing.get().is_some()>
-                        <button type="button" class="button" on:click=move |_| form.clear()>"Cancelar"</button>
-                    </Show>
-                    <button type="button" class="button primary" data-testid="add-cause" on:click=add>
-                        {move || if form.editing.get().is_some() { "Guardar causa" } else { "Agregar causa" }}
-                    </button>
-                </div>
+                <FormRest form question="2. ¿Qué tipo de causa es?" choices=CAUSE_CATEGORIES.iter().map(|c| (c.code, c.label_es)).collect()
+                    choices_testid="cause-kinds" text_label="3. En palabras del grupo (opcional)" text_testid="cause-text"
+                    submit_testid="add-cause" add_label="Agregar causa" save_label="Guardar causa" on_submit=Callback::new(add)/>
             </div>
             <h2>{move || format!("Causas ({})", causes().len())}</h2>
             <ul class="tree-list" data-testid="cause-list">
@@ -212,7 +235,7 @@ pub fn SolutionsPanel(editor: Editor, form: TreeForm, #[prop(into)] alias: Signa
                 .collect()
         })
     });
-    let add = move |_| {
+    let add = move |()| {
         let Some(institution) = form.kind.get_untracked() else {
             form.problem.set(Some("Elija quién debe hacerlo.".into()));
             return;
@@ -257,27 +280,9 @@ pub fn SolutionsPanel(editor: Editor, form: TreeForm, #[prop(into)] alias: Signa
                 <h2>{move || if form.editing.get().is_some() { "Cambiar la solución" } else { "Nueva solución" }}</h2>
                 <h3>"1. ¿Qué causas atiende?"</h3>
                 <PickList form items=causes empty="Todavía no hay causas: agréguelas en la etapa 3." testid="pick-causes"/>
-                <h3>"2. ¿Quién debe hacerlo?"</h3>
-                <div class="chips" data-testid="institutions">
-                    {INSTITUTIONS.iter().map(|i| {
-                        let code = i.code;
-                        let on = move || form.kind.get() == Some(code);
-                        view! { <button type="button" class="chip-choice" class:on=on aria-pressed=move || on().to_string() data-choice=code on:click=move |_| form.kind.set(Some(code))>{i.label_es}</button> }
-                    }).collect_view()}
-                </div>
-                <label class="field">
-                    <span>"3. ¿Qué se propone?"</span>
-                    <input type="text" maxlength="500" data-testid="solution-text" prop:value=move || form.text.get() on:input=move |ev| form.text.set(event_target_value(&ev))/>
-                </label>
-                {move || form.problem.get().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
-                <div class="form-actions">
-                    <Show when=move || form.editing.get().is_some()>
-                        <button type="button" class="button" on:click=move |_| form.clear()>"Cancelar"</button>
-                    </Show>
-                    <button type="button" class="button primary" data-testid="add-solution" on:click=add>
-                        {move || if form.editing.get().is_some() { "Guardar solución" } else { "Agregar solución" }}
-                    </button>
-                </div>
+                <FormRest form question="2. ¿Quién debe hacerlo?" choices=INSTITUTIONS.iter().map(|i| (i.code, i.label_es)).collect()
+                    choices_testid="institutions" text_label="3. ¿Qué se propone?" text_testid="solution-text"
+                    submit_testid="add-solution" add_label="Agregar solución" save_label="Guardar solución" on_submit=Callback::new(add)/>
             </div>
             <h2>"Soluciones por institución"</h2>
             <div data-testid="solution-list">

@@ -96,10 +96,6 @@ pub struct Attributes {
 }
 
 impl Attributes {
-    pub fn is_empty(&self) -> bool {
-        *self == Attributes::default()
-    }
-
     /// Whether every list is sorted and without repeats.
     pub fn is_canonical(&self) -> bool {
         fn strictly_sorted<T: Ord>(v: &[T]) -> bool {

@@ -263,11 +263,6 @@ impl Mark {
         Category::by_code(&self.category).map(|c| c.kind)
     }
 
-    /// When this version was made.
-    pub fn changed_at_ms(&self) -> i64 {
-        self.updated_at_ms.max(self.created_at_ms)
-    }
-
     /// The next version of this mark, made at `now_ms`: what an edit saves.
     pub fn next_version(&self, now_ms: i64) -> Mark {
         let mut next = self.clone();
