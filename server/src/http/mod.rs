@@ -4,6 +4,7 @@ mod admin;
 mod barrios;
 mod body;
 mod health;
+mod limit;
 mod marks;
 mod packs;
 pub mod pwa;
@@ -12,6 +13,7 @@ mod tree;
 mod versions;
 
 use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::middleware;
 use axum::routing::{get, post};
 use std::sync::Arc;
 
@@ -54,7 +56,10 @@ impl FromRef<AppState> for Store {
 /// fixed and never hashed.
 pub fn api_routes(max_body_bytes: usize, max_import_bytes: usize) -> Router<AppState> {
     // City-wide layers are megabytes: the import has its own, larger limit.
-    let admin = Router::new().route("/admin/import", post(admin::import)).layer(DefaultBodyLimit::max(max_import_bytes));
+    let admin = Router::new()
+        .route("/admin/import", post(admin::import))
+        .layer(DefaultBodyLimit::max(max_import_bytes))
+        .layer(middleware::from_fn_with_state(max_import_bytes, limit::buffered_within));
     let public = Router::new()
         .route("/barrios", get(barrios::list))
         .route("/packs", get(packs::list))
@@ -66,7 +71,8 @@ pub fn api_routes(max_body_bytes: usize, max_import_bytes: usize) -> Router<AppS
         .route("/causes", post(tree::create_cause))
         .route("/solutions", post(tree::create_solution))
         .route("/records/{kind}/{id}/versions", get(versions::list))
-        .layer(DefaultBodyLimit::max(max_body_bytes));
+        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(middleware::from_fn_with_state(max_body_bytes, limit::buffered_within));
     public.merge(admin)
 }
 
