@@ -131,7 +131,9 @@ impl Editor {
     }
 
     pub fn undo(&self) {
-        let Some(step) = self.undo.try_update_value(|u| u.pop()).flatten() else { return };
+        let Some(step) = self.undo.try_update_value(|u| u.pop()).flatten() else {
+            return;
+        };
         let (records, inverse) = self.drawing.with_untracked(|d| d.undo(&step, now_ms()));
         let this = *self;
         self.persist(records, move || {
@@ -141,7 +143,9 @@ impl Editor {
     }
 
     pub fn redo(&self) {
-        let Some(step) = self.redo.try_update_value(|r| r.pop()).flatten() else { return };
+        let Some(step) = self.redo.try_update_value(|r| r.pop()).flatten() else {
+            return;
+        };
         let (records, inverse) = self.drawing.with_untracked(|d| d.undo(&step, now_ms()));
         let this = *self;
         self.persist(records, move || {
@@ -159,7 +163,11 @@ impl Editor {
             leptos::task::spawn_local(async move {
                 match crate::client::storage::save_records(&records).await {
                     Ok(()) => {
-                        this.drawing.update(|d| records.into_iter().for_each(|r| d.apply(r)));
+                        this.drawing.update(|d| {
+                            records.into_iter().for_each(|r| {
+                                d.apply(r);
+                            })
+                        });
                         after();
                         crate::client::sync::send_soon(sync);
                     }

@@ -2,17 +2,17 @@
 //! Compiled twice: with `ssr` for the server's rendering, with `hydrate` for the browser.
 #![recursion_limit = "256"]
 
+#[cfg(feature = "hydrate")]
+pub mod client;
 pub mod components;
 pub mod data;
 pub mod editor;
 pub mod map;
 pub mod model;
 pub mod pages;
-#[cfg(feature = "hydrate")]
-pub mod client;
 
-use leptos::prelude::*;
 use leptos::config::Env;
+use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, StaticSegment};

@@ -19,7 +19,9 @@ impl AssetManifest {
         let mut wasm = None;
         let mut css = None;
         for line in text.lines() {
-            let Some((kind, hash)) = line.split_once(':') else { continue };
+            let Some((kind, hash)) = line.split_once(':') else {
+                continue;
+            };
             let hash = hash.trim();
             if hash.is_empty() || !hash.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
                 continue;

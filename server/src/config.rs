@@ -155,7 +155,8 @@ mod tests {
 
     #[test]
     fn flags_override_defaults() {
-        let cli = Cli::try_parse_from(["cartobarrio", "serve", "--addr", "127.0.0.1:0", "--db", "/tmp/x.db", "--log-format", "json"]).unwrap();
+        let cli =
+            Cli::try_parse_from(["cartobarrio", "serve", "--addr", "127.0.0.1:0", "--db", "/tmp/x.db", "--log-format", "json"]).unwrap();
         assert!(matches!(cli.command, Some(Command::Serve)));
         assert_eq!(cli.server.addr.port(), 0);
         assert_eq!(cli.server.log_format, LogFormat::Json);
@@ -164,8 +165,19 @@ mod tests {
     #[test]
     fn import_takes_other_property_names() {
         let cli = Cli::try_parse_from([
-            "cartobarrio", "import", "--barrios", "b.geojson", "--streets", "s.geojson", "--name-property", "NOMBRE",
-            "--code-property", "COD", "--street-name-property", "NOMBRE_VIA", "--dry-run",
+            "cartobarrio",
+            "import",
+            "--barrios",
+            "b.geojson",
+            "--streets",
+            "s.geojson",
+            "--name-property",
+            "NOMBRE",
+            "--code-property",
+            "COD",
+            "--street-name-property",
+            "NOMBRE_VIA",
+            "--dry-run",
         ])
         .unwrap();
         let Some(Command::Import(args)) = cli.command else { panic!("not import") };

@@ -87,24 +87,6 @@ fn kind_es(kind: Kind) -> &'static str {
     }
 }
 
-/// The member of a cause or solution a rule break is about, so a form can point at it.
-fn tree_field(kind: Kind, e: &TreeError) -> Option<&'static str> {
-    match e {
-        TreeError::Malformed(_) => None,
-        TreeError::UnknownCauseCategory(_) => Some("category"),
-        TreeError::UnknownInstitution(_) => Some("institution"),
-        TreeError::EmptyText | TreeError::TextTooLong(_) => Some("text"),
-        TreeError::NoLinks(_)
-        | TreeError::RepeatedLink(_)
-        | TreeError::MissingLink(_)
-        | TreeError::DeletedLink(_)
-        | TreeError::NotAProblem(_)
-        | TreeError::OtherBarrio(_) => Some(if kind == Kind::Cause { "problem_ids" } else { "cause_ids" }),
-        // The rules shared with marks name a mark's Feature members; here they are top-level.
-        TreeError::Common(m) => m.field().map(|f| f.trim_start_matches("properties.")),
-    }
-}
-
 fn import_es(e: &crate::import::ImportError) -> String {
     use crate::import::ImportError as E;
     match e {
@@ -143,9 +125,7 @@ impl ApiError {
             ApiError::Import(_) | ApiError::InvalidOption { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Disabled(_) => StatusCode::FORBIDDEN,
-            ApiError::Store(StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)))
-                if e.code == rusqlite::ErrorCode::DatabaseBusy =>
-            {
+            ApiError::Store(StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))) if e.code == rusqlite::ErrorCode::DatabaseBusy => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -156,13 +136,10 @@ impl ApiError {
     fn parts(&self) -> (&'static str, Option<&'static str>, String, String) {
         match self {
             ApiError::InvalidMark(e) => (e.code(), e.field(), e.es(), e.en()),
-            ApiError::InvalidTree { kind, error } => (error.code(), tree_field(*kind, error), error.es(), error.en()),
-            ApiError::UnknownBarrio { barrio_id, field } => (
-                "unknown_barrio",
-                Some(*field),
-                format!("El barrio {barrio_id} no existe."),
-                format!("Barrio {barrio_id} does not exist."),
-            ),
+            ApiError::InvalidTree { kind, error } => (error.code(), error.field(*kind == Kind::Cause), error.es(), error.en()),
+            ApiError::UnknownBarrio { barrio_id, field } => {
+                ("unknown_barrio", Some(*field), format!("El barrio {barrio_id} no existe."), format!("Barrio {barrio_id} does not exist."))
+            }
             ApiError::OutsideBarrio(id) => (
                 "outside_barrio",
                 Some("geometry"),
@@ -273,7 +250,10 @@ mod tests {
         assert_eq!((moved.status(), moved.parts().0), (StatusCode::CONFLICT, "barrio_changed"));
         assert!(moved.parts().2.starts_with("La causa"));
         let broken = ApiError::from(StoreError::BrokenLink { kind: Kind::Solution, error: TreeError::DeletedLink(id) });
-        assert_eq!((broken.status(), broken.parts().0, broken.parts().1), (StatusCode::UNPROCESSABLE_ENTITY, "deleted_link", Some("cause_ids")));
+        assert_eq!(
+            (broken.status(), broken.parts().0, broken.parts().1),
+            (StatusCode::UNPROCESSABLE_ENTITY, "deleted_link", Some("cause_ids"))
+        );
     }
 
     #[test]

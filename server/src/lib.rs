@@ -4,13 +4,13 @@
 #![recursion_limit = "256"]
 
 pub mod assets;
+mod catalog;
 pub mod config;
 pub mod error;
 pub mod http;
 pub mod import;
 pub mod seed;
 pub mod store;
-mod catalog;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -195,11 +195,27 @@ pub fn describe_import(s: &import::plan::ImportSummary) -> String {
     }
     let mut out = String::new();
     if let Some(b) = &s.barrios {
-        let _ = writeln!(out, "barrios: {} features read, {} barrios, {} repaired, {} skipped", b.features_read, b.barrios, b.repaired.len(), b.skipped.len());
+        let _ = writeln!(
+            out,
+            "barrios: {} features read, {} barrios, {} repaired, {} skipped",
+            b.features_read,
+            b.barrios,
+            b.repaired.len(),
+            b.skipped.len()
+        );
         details(&mut out, &b.repaired, &b.skipped, &b.notes);
     }
     for l in &s.layers {
-        let _ = writeln!(out, "{}: {} features read, {} used, {} outside every barrio, {} repaired, {} skipped", l.layer, l.features_read, l.used, l.outside, l.repaired.len(), l.skipped.len());
+        let _ = writeln!(
+            out,
+            "{}: {} features read, {} used, {} outside every barrio, {} repaired, {} skipped",
+            l.layer,
+            l.features_read,
+            l.used,
+            l.outside,
+            l.repaired.len(),
+            l.skipped.len()
+        );
         details(&mut out, &l.repaired, &l.skipped, &l.notes);
     }
     let _ = writeln!(

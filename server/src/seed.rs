@@ -73,10 +73,13 @@ pub async fn fill_missing_layers(store: &Store) -> Result<usize, StoreError> {
         return Ok(0);
     }
     let layers = tokio::task::spawn_blocking(move || {
-        missing.into_iter().map(|b| {
-            let layers = crate::import::demo_layers::demo_layers(&b.code, &b.boundary);
-            (b.code, layers)
-        }).collect()
+        missing
+            .into_iter()
+            .map(|b| {
+                let layers = crate::import::demo_layers::demo_layers(&b.code, &b.boundary);
+                (b.code, layers)
+            })
+            .collect()
     })
     .await
     .map_err(|e| StoreError::Worker(e.to_string()))?;

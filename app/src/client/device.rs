@@ -10,10 +10,8 @@ pub fn now_ms() -> i64 {
 /// offline on many devices never collide and sort by creation time.
 pub fn new_id() -> Uuid {
     let mut random = [0u8; 10];
-    let filled = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.get_random_values_with_u8_array(&mut random).is_ok())
-        .unwrap_or(false);
+    let filled =
+        web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.get_random_values_with_u8_array(&mut random).is_ok()).unwrap_or(false);
     if !filled {
         // Only very old browsers lack crypto.getRandomValues; Math.random still keeps
         // collisions between a workshop's devices astronomically unlikely.

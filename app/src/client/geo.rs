@@ -49,10 +49,7 @@ pub fn locate(done: impl FnOnce(Fix) + 'static) {
     let options = web_sys::PositionOptions::new();
     options.set_enable_high_accuracy(true);
     options.set_timeout(15_000);
-    if geolocation
-        .get_current_position_with_error_callback_and_options(ok.unchecked_ref(), Some(err.unchecked_ref()), &options)
-        .is_err()
-    {
+    if geolocation.get_current_position_with_error_callback_and_options(ok.unchecked_ref(), Some(err.unchecked_ref()), &options).is_err() {
         finish(Err("No se pudo pedir la ubicación.".into()));
     }
 }

@@ -42,7 +42,9 @@ pub async fn download(barrio_id: i64) -> Result<(BarrioPack, PackOnDevice), Stri
 
 /// The pack kept on the device, if any and if this version of the app can read it.
 pub async fn on_device(barrio_id: i64) -> Result<Option<BarrioPack>, String> {
-    let Some(stored) = storage::pack(barrio_id).await.map_err(|e| e.to_string())? else { return Ok(None) };
+    let Some(stored) = storage::pack(barrio_id).await.map_err(|e| e.to_string())? else {
+        return Ok(None);
+    };
     if stored.format != PACK_FORMAT {
         return Ok(None);
     }

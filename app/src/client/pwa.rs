@@ -7,7 +7,9 @@ use wasm_bindgen_futures::JsFuture;
 
 /// Reads `window.__cartobarrio[name]`, set by the registration script.
 pub fn flag(name: &str) -> bool {
-    let Some(window) = web_sys::window() else { return false };
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
     Reflect::get(&window, &JsValue::from_str("__cartobarrio"))
         .ok()
         .filter(|v| v.is_object())

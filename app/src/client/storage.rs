@@ -116,11 +116,8 @@ async fn migrate(db: &Rexie) -> Result<(), StorageError> {
     let tx = db.transaction(&[META, MARKS, LEGACY_OUTBOX, CHANGES], TransactionMode::ReadWrite)?;
     let meta = tx.store(META)?;
     if meta.get(JsValue::from_str("device")).await?.is_none() {
-        let record = DeviceRecord {
-            key: "device".into(),
-            device_id: super::device::new_id().to_string(),
-            created_at_ms: super::device::now_ms(),
-        };
+        let record =
+            DeviceRecord { key: "device".into(), device_id: super::device::new_id().to_string(), created_at_ms: super::device::now_ms() };
         meta.put(&to_js(&record)?, None).await?;
     }
     let legacy = tx.store(LEGACY_OUTBOX)?;
@@ -130,7 +127,13 @@ async fn migrate(db: &Rexie) -> Result<(), StorageError> {
         let old: LegacyOutboxEntry = from_js(value)?;
         if let Some(mark) = marks.get(JsValue::from_str(&old.mark_id)).await? {
             let record = Record::Mark(from_js::<Mark>(mark)?);
-            let entry = ChangeEntry { key: record.key(), seq: old.queued_at_ms as f64 * 1000.0, attempts: old.attempts, rejected: old.rejected, record };
+            let entry = ChangeEntry {
+                key: record.key(),
+                seq: old.queued_at_ms as f64 * 1000.0,
+                attempts: old.attempts,
+                rejected: old.rejected,
+                record,
+            };
             changes.put(&to_js(&entry)?, None).await?;
         }
         legacy.delete(JsValue::from_str(&old.mark_id)).await?;

@@ -9,8 +9,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{device, storage};
-use crate::model::Record;
 use crate::components::status::SyncState;
+use crate::model::Record;
 
 const RETRY_EVERY: Duration = Duration::from_secs(30);
 
@@ -80,7 +80,9 @@ enum Outcome {
 }
 
 async fn send_all(state: SyncState) {
-    let Ok(entries) = storage::outbox().await else { return };
+    let Ok(entries) = storage::outbox().await else {
+        return;
+    };
     for entry in entries.into_iter().filter(|e| e.rejected.is_none()) {
         let key = entry.key.clone();
         let result = match post_record(&entry.record).await {
@@ -124,8 +126,9 @@ async fn post_record(record: &Record) -> Outcome {
         200 | 201 => match response.json::<serde_json::Value>().await {
             // The receipt must name this record at this version: anything else is not a
             // confirmation.
-            Ok(v) if v.get("id").and_then(|i| i.as_str()) == Some(record.id().to_string().as_str())
-                && v.get("version").and_then(|n| n.as_u64()) == Some(u64::from(record.version())) =>
+            Ok(v)
+                if v.get("id").and_then(|i| i.as_str()) == Some(record.id().to_string().as_str())
+                    && v.get("version").and_then(|n| n.as_u64()) == Some(u64::from(record.version())) =>
             {
                 Outcome::Confirmed
             }

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use super::icons::CategoryIcon;
 use super::tools::start_reshape;
 use crate::editor::{now_ms, Editor};
-use crate::model::{Affected, Attributes, Category, Days, Frequency, Mark, MarkKind, Record, Since, TimeOfDay};
 use crate::model::mark::MAX_DESCRIPTION_CHARS;
+use crate::model::{Affected, Attributes, Category, Days, Frequency, Mark, MarkKind, Record, Since, TimeOfDay};
 
 /// A row of toggle chips for a list of choices (several may be on).
 #[component]
@@ -110,7 +110,11 @@ pub fn MarkSheet(mark: Mark, editor: Editor) -> impl IntoView {
             let records = editor.drawing.with_untracked(|d| d.delete(&Record::Mark(original.clone()), now_ms()));
             let tied = records.len() - 1;
             editor.selected.set(None);
-            let msg = if tied > 0 { format!("«{label}» borrada, y {tied} causa(s) o solución(es) que dependían de ella. Puede deshacer.") } else { format!("«{label}» borrada. Puede deshacer.") };
+            let msg = if tied > 0 {
+                format!("«{label}» borrada, y {tied} causa(s) o solución(es) que dependían de ella. Puede deshacer.")
+            } else {
+                format!("«{label}» borrada. Puede deshacer.")
+            };
             editor.commit(records, msg);
         }
     };
@@ -123,7 +127,13 @@ pub fn MarkSheet(mark: Mark, editor: Editor) -> impl IntoView {
         editor.drawing.with(|d| {
             d.causes_of(&id)
                 .into_iter()
-                .map(|c| (c.label_es(), c.text.clone(), d.solutions_of(&c.id).into_iter().map(|s| (s.institution_es(), s.text.clone())).collect::<Vec<_>>()))
+                .map(|c| {
+                    (
+                        c.label_es(),
+                        c.text.clone(),
+                        d.solutions_of(&c.id).into_iter().map(|s| (s.institution_es(), s.text.clone())).collect::<Vec<_>>(),
+                    )
+                })
                 .collect::<Vec<_>>()
         })
     };

@@ -102,11 +102,13 @@ pub fn DevicePanel() -> impl IntoView {
             }
         });
     });
-    let storage_text = move || match (sync.storage_ok.get(), device.persisted.get()) {
+    let storage_text = move || {
+        match (sync.storage_ok.get(), device.persisted.get()) {
         (Some(false), _) => "Este navegador no permite guardar datos (¿modo privado o incógnito?). Las marcas NO se pueden guardar aquí: use una ventana normal.".to_string(),
         (_, Some(true)) => "Guardado permanente: el navegador no borrará sus marcas.".to_string(),
         (_, Some(false)) => "Guardado no garantizado: si al teléfono le falta espacio, el navegador podría borrar datos. Envíe sus marcas cuando tenga señal.".to_string(),
         (_, None) => "Revisando el almacenamiento…".to_string(),
+    }
     };
     view! {
         <section class="device-panel" aria-labelledby="device-title" data-testid="device-panel">

@@ -39,7 +39,13 @@ pub fn use_sync_state() -> SyncState {
 #[component]
 pub fn ConnectionStatus() -> impl IntoView {
     let state = use_sync_state();
-    let online_label = move || if state.online.get() { "En línea" } else { "Sin conexión" };
+    let online_label = move || {
+        if state.online.get() {
+            "En línea"
+        } else {
+            "Sin conexión"
+        }
+    };
     // On a phone the word "cambios" is left out, so the bar stays on one line.
     let pending_label = move || match (state.storage_ok.get(), state.pending.get()) {
         (Some(false), _) => "No se puede guardar en este navegador".into_any(),

@@ -90,9 +90,13 @@ pub fn vertices_of(mark: &Mark) -> (Tool, Vec<(f64, f64)>) {
 
 /// Finishes a new route or zone, or saves a moved shape.
 fn finish(editor: Editor, alias: String) {
-    let Some(draft) = editor.draft.get_untracked() else { return };
+    let Some(draft) = editor.draft.get_untracked() else {
+        return;
+    };
     if let Some(id) = draft.editing {
-        let Some(mark) = editor.drawing.with_untracked(|d| d.mark(&id).cloned()) else { return };
+        let Some(mark) = editor.drawing.with_untracked(|d| d.mark(&id).cloned()) else {
+            return;
+        };
         let (tool, _) = vertices_of(&mark);
         match draft_geometry(tool, &draft.vertices) {
             Ok(g) => {

@@ -22,7 +22,13 @@ pub struct TreeForm {
 
 impl TreeForm {
     pub fn new() -> TreeForm {
-        TreeForm { picked: RwSignal::new(Vec::new()), kind: RwSignal::new(None), text: RwSignal::new(String::new()), editing: RwSignal::new(None), problem: RwSignal::new(None) }
+        TreeForm {
+            picked: RwSignal::new(Vec::new()),
+            kind: RwSignal::new(None),
+            text: RwSignal::new(String::new()),
+            editing: RwSignal::new(None),
+            problem: RwSignal::new(None),
+        }
     }
     pub fn toggle(&self, id: Uuid) {
         self.picked.update(|p| match p.iter().position(|x| *x == id) {
@@ -49,7 +55,12 @@ impl Default for TreeForm {
 
 /// A ticked list: problems for a cause, causes for a solution.
 #[component]
-fn PickList(form: TreeForm, #[prop(into)] items: Signal<Vec<(Uuid, String, String)>>, empty: &'static str, testid: &'static str) -> impl IntoView {
+fn PickList(
+    form: TreeForm,
+    #[prop(into)] items: Signal<Vec<(Uuid, String, String)>>,
+    empty: &'static str,
+    testid: &'static str,
+) -> impl IntoView {
     view! {
         <div class="pick-list" data-testid=testid>
             {move || {
@@ -137,8 +148,17 @@ pub fn CausesPanel(editor: Editor, form: TreeForm, #[prop(into)] alias: Signal<S
         };
         let now = now_ms();
         let cause = match form.editing.get_untracked().and_then(|id| editor.drawing.with_untracked(|d| d.cause(&id).cloned())) {
-            Some(old) => Cause { category: kind.into(), text: form.text.get_untracked().trim().into(), problem_ids: form.picked.get_untracked(), version: old.version + 1, updated_at_ms: now.max(old.created_at_ms), ..old },
+            Some(old) => Cause {
+                category: kind.into(),
+                text: form.text.get_untracked().trim().into(),
+                problem_ids: form.picked.get_untracked(),
+                version: old.version + 1,
+                updated_at_ms: now.max(old.created_at_ms),
+                ..old
+            },
             None => Cause {
+                workshop_id: None,
+                hlc: None,
                 id: new_id(),
                 barrio_id: editor.barrio_id,
                 category: kind.into(),
@@ -185,7 +205,13 @@ pub fn CausesPanel(editor: Editor, form: TreeForm, #[prop(into)] alias: Signal<S
 fn CauseCard(cause: Cause, editor: Editor, form: TreeForm) -> impl IntoView {
     let id = cause.id;
     let problems = editor.drawing.with_untracked(|d| {
-        cause.problem_ids.iter().filter_map(|p| d.mark(p)).map(|m| Category::by_code(&m.category).map(|c| c.label_es).unwrap_or("Problema")).collect::<Vec<_>>().join(", ")
+        cause
+            .problem_ids
+            .iter()
+            .filter_map(|p| d.mark(p))
+            .map(|m| Category::by_code(&m.category).map(|c| c.label_es).unwrap_or("Problema"))
+            .collect::<Vec<_>>()
+            .join(", ")
     });
     let solutions = editor.drawing.with_untracked(|d| d.solutions_of(&id).len());
     let edit = {
@@ -228,7 +254,13 @@ pub fn SolutionsPanel(editor: Editor, form: TreeForm, #[prop(into)] alias: Signa
                 .iter()
                 .filter(|c| !c.deleted)
                 .map(|c| {
-                    let problems = c.problem_ids.iter().filter_map(|p| d.mark(p)).map(|m| Category::by_code(&m.category).map(|x| x.label_es).unwrap_or("")).collect::<Vec<_>>().join(", ");
+                    let problems = c
+                        .problem_ids
+                        .iter()
+                        .filter_map(|p| d.mark(p))
+                        .map(|m| Category::by_code(&m.category).map(|x| x.label_es).unwrap_or(""))
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     let detail = if c.text.is_empty() { format!("Explica: {problems}") } else { format!("{} — {problems}", c.text) };
                     (c.id, c.label_es().to_string(), detail)
                 })
@@ -242,8 +274,17 @@ pub fn SolutionsPanel(editor: Editor, form: TreeForm, #[prop(into)] alias: Signa
         };
         let now = now_ms();
         let solution = match form.editing.get_untracked().and_then(|id| editor.drawing.with_untracked(|d| d.solution(&id).cloned())) {
-            Some(old) => Solution { institution: institution.into(), text: form.text.get_untracked().trim().into(), cause_ids: form.picked.get_untracked(), version: old.version + 1, updated_at_ms: now.max(old.created_at_ms), ..old },
+            Some(old) => Solution {
+                institution: institution.into(),
+                text: form.text.get_untracked().trim().into(),
+                cause_ids: form.picked.get_untracked(),
+                version: old.version + 1,
+                updated_at_ms: now.max(old.created_at_ms),
+                ..old
+            },
             None => Solution {
+                workshop_id: None,
+                hlc: None,
                 id: new_id(),
                 barrio_id: editor.barrio_id,
                 text: form.text.get_untracked().trim().into(),
@@ -299,7 +340,9 @@ pub fn SolutionsPanel(editor: Editor, form: TreeForm, #[prop(into)] alias: Signa
 
 #[component]
 fn SolutionCard(solution: Solution, editor: Editor, form: TreeForm) -> impl IntoView {
-    let causes = editor.drawing.with_untracked(|d| solution.cause_ids.iter().filter_map(|c| d.cause(c)).map(|c| c.label_es()).collect::<Vec<_>>().join(", "));
+    let causes = editor
+        .drawing
+        .with_untracked(|d| solution.cause_ids.iter().filter_map(|c| d.cause(c)).map(|c| c.label_es()).collect::<Vec<_>>().join(", "));
     let edit = {
         let s = solution.clone();
         move |_| {

@@ -52,7 +52,8 @@ pub struct DrawnLayers {
 
 impl DrawnLayers {
     pub fn new(layers: &BaseLayers, projection: &Projection) -> DrawnLayers {
-        let mut out = DrawnLayers { demo: layers.demo, source: layers.source.clone(), features: layers.feature_count(), ..Default::default() };
+        let mut out =
+            DrawnLayers { demo: layers.demo, source: layers.source.clone(), features: layers.feature_count(), ..Default::default() };
         for f in &layers.blocks.features {
             let Some(g) = &f.geometry else { continue };
             let park = f.properties.as_ref().and_then(|p| p.get("park")).and_then(|v| v.as_bool()).unwrap_or(false);
@@ -101,12 +102,15 @@ impl DrawnLayers {
             }
         }
         for f in &layers.landmarks.features {
-            let Some(Value::Point(p)) = f.geometry.as_ref().map(|g| &g.value) else { continue };
+            let Some(Value::Point(p)) = f.geometry.as_ref().map(|g| &g.value) else {
+                continue;
+            };
             if p.len() < 2 {
                 continue;
             }
             let props = f.properties.as_ref();
-            let kind = props.and_then(|p| p.get("kind")).and_then(|v| v.as_str()).and_then(LandmarkKind::from_code).unwrap_or(LandmarkKind::Otro);
+            let kind =
+                props.and_then(|p| p.get("kind")).and_then(|v| v.as_str()).and_then(LandmarkKind::from_code).unwrap_or(LandmarkKind::Otro);
             let name = props.and_then(|p| p.get("name")).and_then(|v| v.as_str()).unwrap_or(kind.label_es()).to_string();
             let (x, y) = projection.to_svg(p[0], p[1]);
             out.landmarks.push(LandmarkGlyph { kind, name, x, y });
@@ -129,10 +133,16 @@ impl DrawnLayers {
             let (hx, hy) = ((l.dir.0 * l.half_px).abs() + LABEL_PX * 0.7, (l.dir.1 * l.half_px).abs() + LABEL_PX * 0.7);
             let b = [cx - hx, cy - hy, cx + hx, cy + hy];
             let cells = || {
-                let (x0, y0, x1, y1) = ((b[0] / cell).floor() as i64, (b[1] / cell).floor() as i64, (b[2] / cell).floor() as i64, (b[3] / cell).floor() as i64);
+                let (x0, y0, x1, y1) = (
+                    (b[0] / cell).floor() as i64,
+                    (b[1] / cell).floor() as i64,
+                    (b[2] / cell).floor() as i64,
+                    (b[3] / cell).floor() as i64,
+                );
                 (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
             };
-            let clear = cells().all(|c| grid.get(&c).is_none_or(|boxes| boxes.iter().all(|o| b[2] < o[0] || o[2] < b[0] || b[3] < o[1] || o[3] < b[1])));
+            let clear = cells()
+                .all(|c| grid.get(&c).is_none_or(|boxes| boxes.iter().all(|o| b[2] < o[0] || o[2] < b[0] || b[3] < o[1] || o[3] < b[1])));
             if clear {
                 for c in cells() {
                     grid.entry(c).or_default().push(b);
@@ -202,7 +212,9 @@ pub fn landmark_icon(kind: LandmarkKind) -> &'static str {
         // A tree.
         LandmarkKind::Parque => r#"<circle cx="12" cy="9" r="5.5"/><path d="M12 14.5V20M9 20h6"/>"#,
         // A book, open.
-        LandmarkKind::Colegio => r#"<path d="M3 6.5c3-1.5 6-1.5 9 .5 3-2 6-2 9-.5V18c-3-1.5-6-1.5-9 .5-3-2-6-2-9-.5z"/><path d="M12 7v11.5"/>"#,
+        LandmarkKind::Colegio => {
+            r#"<path d="M3 6.5c3-1.5 6-1.5 9 .5 3-2 6-2 9-.5V18c-3-1.5-6-1.5-9 .5-3-2-6-2-9-.5z"/><path d="M12 7v11.5"/>"#
+        }
         // A cross on a roof.
         LandmarkKind::Iglesia => r#"<path d="M12 2.5v6M9.5 5h5"/><path d="M5 20v-7l7-4.5 7 4.5v7z"/>"#,
         // A house with people's door.

@@ -41,9 +41,13 @@ pub fn MarkGlyph(mark: Mark, projection: Projection, units_per_px: Signal<f64>, 
     let transform = move || format!("translate({x:.1} {y:.1}) scale({:.4})", units_per_px.get() * MARKER_PX / 36.0);
     let shape = match group {
         CategoryGroup::Crime => view! { <circle r="17" fill=color class="mark-shape"/> }.into_any(),
-        CategoryGroup::Coexistence => view! { <rect x="-15" y="-15" width="30" height="30" rx="4" fill=color class="mark-shape"/> }.into_any(),
+        CategoryGroup::Coexistence => {
+            view! { <rect x="-15" y="-15" width="30" height="30" rx="4" fill=color class="mark-shape"/> }.into_any()
+        }
         CategoryGroup::RiskFactor => view! { <path d="M0 -19L19 0L0 19L-19 0Z" fill=color class="mark-shape"/> }.into_any(),
-        CategoryGroup::Protective => view! { <path d="M0 -18L15 -12V1C15 9 8 15 0 18C-8 15 -15 9 -15 1V-12Z" fill=color class="mark-shape"/> }.into_any(),
+        CategoryGroup::Protective => {
+            view! { <path d="M0 -18L15 -12V1C15 9 8 15 0 18C-8 15 -15 9 -15 1V-12Z" fill=color class="mark-shape"/> }.into_any()
+        }
         CategoryGroup::Actor => view! { <path d="M-9 -16H9L18 0L9 16H-9L-18 0Z" fill=color class="mark-shape"/> }.into_any(),
     };
     // Routes and zones: the line stays 6 px wide on screen; zones are tinted, not covered.
@@ -52,10 +56,13 @@ pub fn MarkGlyph(mark: Mark, projection: Projection, units_per_px: Signal<f64>, 
             let d = line_path(&projection, &positions(l), false);
             let d2 = d.clone();
             (
-                Some(view! {
-                    <path class="route-casing" d=d stroke-width=move || format!("{:.2}", units_per_px.get() * 10.0)/>
-                    <path class="route" d=d2 stroke=color stroke-width=move || format!("{:.2}", units_per_px.get() * 6.0)/>
-                }.into_any()),
+                Some(
+                    view! {
+                        <path class="route-casing" d=d stroke-width=move || format!("{:.2}", units_per_px.get() * 10.0)/>
+                        <path class="route" d=d2 stroke=color stroke-width=move || format!("{:.2}", units_per_px.get() * 6.0)/>
+                    }
+                    .into_any(),
+                ),
                 "line",
             )
         }
@@ -98,7 +105,13 @@ pub fn DraftLayer(
     let handles = move || {
         draft.with(|dr| {
             dr.as_ref()
-                .map(|dr| dr.vertices.iter().enumerate().map(|(i, (lon, lat))| (i, projection.to_svg(*lon, *lat), dr.editing.is_some())).collect::<Vec<_>>())
+                .map(|dr| {
+                    dr.vertices
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (lon, lat))| (i, projection.to_svg(*lon, *lat), dr.editing.is_some()))
+                        .collect::<Vec<_>>()
+                })
                 .unwrap_or_default()
         })
     };
@@ -159,7 +172,14 @@ pub struct TreeNode {
 pub fn tree_nodes(drawing: &Drawing, projection: &Projection, only: Option<Uuid>, with_solutions: bool) -> Vec<TreeNode> {
     let mut nodes = Vec::new();
     for c in drawing.causes.iter().filter(|c| !c.deleted && only.is_none_or(|o| o == c.id)) {
-        let targets: Vec<(f64, f64)> = c.problem_ids.iter().filter_map(|p| drawing.mark(p)).filter(|m| !m.deleted).filter_map(|m| m.anchor()).map(|(lon, lat)| projection.to_svg(lon, lat)).collect();
+        let targets: Vec<(f64, f64)> = c
+            .problem_ids
+            .iter()
+            .filter_map(|p| drawing.mark(p))
+            .filter(|m| !m.deleted)
+            .filter_map(|m| m.anchor())
+            .map(|(lon, lat)| projection.to_svg(lon, lat))
+            .collect();
         if targets.is_empty() {
             continue;
         }
@@ -170,7 +190,8 @@ pub fn tree_nodes(drawing: &Drawing, projection: &Projection, only: Option<Uuid>
     if with_solutions {
         let causes = nodes.clone();
         for s in drawing.solutions.iter().filter(|s| !s.deleted) {
-            let targets: Vec<(f64, f64)> = s.cause_ids.iter().filter_map(|c| causes.iter().find(|n| n.id == *c)).map(|n| (n.x, n.y)).collect();
+            let targets: Vec<(f64, f64)> =
+                s.cause_ids.iter().filter_map(|c| causes.iter().find(|n| n.id == *c)).map(|n| (n.x, n.y)).collect();
             if targets.is_empty() {
                 continue;
             }
@@ -235,6 +256,8 @@ mod tests {
         let b = Mark::new_point(Uuid::from_u128(2), 1, "rinas", -74.201, 11.205, 1_764_000_000_000);
         let gone = Mark { deleted: true, ..Mark::new_point(Uuid::from_u128(3), 1, "rinas", -74.2, 11.2, 1_764_000_000_000) };
         let cause = Cause {
+            workshop_id: None,
+            hlc: None,
             id: Uuid::from_u128(9),
             barrio_id: 1,
             category: "falta_iluminacion".into(),

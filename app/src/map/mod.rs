@@ -459,7 +459,9 @@ mod gestures {
         pub fn moved(&self, ev: &PointerEvent) {
             let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
             let mut state = self.state.get_value();
-            let Some(i) = state.pointers.iter().position(|p| p.0 == ev.pointer_id()) else { return };
+            let Some(i) = state.pointers.iter().position(|p| p.0 == ev.pointer_id()) else {
+                return;
+            };
             let before = state.pointers.clone();
             state.pointers[i] = (ev.pointer_id(), x, y);
             if let Some((sx, sy)) = state.start {

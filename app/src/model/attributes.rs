@@ -159,7 +159,12 @@ mod tests {
 
     #[test]
     fn the_summary_reads_like_speech() {
-        let a = Attributes { times: vec![TimeOfDay::Night], days: vec![Days::Weekend], frequency: Some(Frequency::Often), ..Default::default() };
+        let a = Attributes {
+            times: vec![TimeOfDay::Night],
+            days: vec![Days::Weekend],
+            frequency: Some(Frequency::Often),
+            ..Default::default()
+        };
         assert_eq!(a.summary_es(), "Noche · Fin de semana · Frecuente");
     }
 }

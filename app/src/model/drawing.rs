@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::clock::Hlc;
 use super::mark::Mark;
 use super::tree::{Cause, Solution, TreeError};
 
@@ -53,9 +54,70 @@ impl Record {
             Record::Solution(s) => s.deleted,
         }
     }
-    /// The outbox key of this version: one entry per version, so none is skipped.
+    pub fn workshop_id(&self) -> Option<Uuid> {
+        match self {
+            Record::Mark(m) => m.workshop_id,
+            Record::Cause(c) => c.workshop_id,
+            Record::Solution(s) => s.workshop_id,
+        }
+    }
+    fn created_at_ms(&self) -> i64 {
+        match self {
+            Record::Mark(m) => m.created_at_ms,
+            Record::Cause(c) => c.created_at_ms,
+            Record::Solution(s) => s.created_at_ms,
+        }
+    }
+    fn updated_at_ms(&self) -> i64 {
+        match self {
+            Record::Mark(m) => m.updated_at_ms,
+            Record::Cause(c) => c.updated_at_ms,
+            Record::Solution(s) => s.updated_at_ms,
+        }
+    }
+    /// The clock stamped on this version, as the device sent it.
+    pub fn hlc(&self) -> Option<&Hlc> {
+        match self {
+            Record::Mark(m) => m.hlc.as_ref(),
+            Record::Cause(c) => c.hlc.as_ref(),
+            Record::Solution(s) => s.hlc.as_ref(),
+        }
+    }
+    /// The moment this version orders by: its stamped clock, or for a version from before
+    /// devices kept one, the clock [`Hlc::legacy`] gives it.
+    pub fn clock(&self) -> Hlc {
+        self.hlc().cloned().unwrap_or_else(|| Hlc::legacy(self.created_at_ms(), self.updated_at_ms(), self.version()))
+    }
+    /// Whether this version, rather than `other` (a version of the same record), is current:
+    /// the later clock wins. Every device and the server decide alike, so all end up showing
+    /// the same version whatever order versions arrived in.
+    pub fn wins_over(&self, other: &Record) -> bool {
+        self.clock() > other.clock()
+    }
+
+    /// This version as the device saves it: stamped with its clock, and a record made now
+    /// (version 1) placed in the workshop the device is drawing for.
+    pub fn stamped(mut self, hlc: Hlc, workshop_id: Option<Uuid>) -> Record {
+        let (slot, workshop, version) = match &mut self {
+            Record::Mark(m) => (&mut m.hlc, &mut m.workshop_id, m.version),
+            Record::Cause(c) => (&mut c.hlc, &mut c.workshop_id, c.version),
+            Record::Solution(s) => (&mut s.hlc, &mut s.workshop_id, s.version),
+        };
+        *slot = Some(hlc);
+        if version == 1 && workshop.is_none() {
+            *workshop = workshop_id;
+        }
+        self
+    }
+
+    /// The outbox key of this version: one entry per version, so none is skipped. The clock
+    /// is part of it, so two versions with the same number (one pulled from another device
+    /// became current, and was edited here) never share a slot.
     pub fn key(&self) -> String {
-        format!("{}:{}:{}", self.kind(), self.id(), self.version())
+        match self.hlc() {
+            Some(h) => format!("{}:{}:{}:{}", self.kind(), self.id(), self.version(), h),
+            None => format!("{}:{}:{}", self.kind(), self.id(), self.version()),
+        }
     }
 
     /// This record's content as version `version`, made at `now_ms`.
@@ -120,22 +182,28 @@ impl Drawing {
         }
     }
 
-    /// Puts a record's version in place of the one it replaces. An older version than the one
-    /// held (a late echo) changes nothing.
-    pub fn apply(&mut self, record: Record) {
-        fn put<T>(list: &mut Vec<T>, item: T, id: Uuid, version: u32, key: impl Fn(&T) -> (Uuid, u32)) {
-            match list.iter().position(|x| key(x).0 == id) {
-                Some(i) if key(&list[i]).1 <= version => list[i] = item,
-                Some(_) => {}
+    /// Puts a record's version in place of the one it replaces, if it wins over it (see
+    /// [`Record::wins_over`]); a version that loses (a late echo, a concurrent edit made
+    /// earlier on another device) changes nothing here and lives on in the server's history.
+    /// Returns whether the version became current.
+    pub fn apply(&mut self, record: Record) -> bool {
+        let held = self.record(record.kind(), &record.id());
+        if held.as_ref().is_some_and(|h| h != &record && !record.wins_over(h)) {
+            return false;
+        }
+        fn put<T>(list: &mut Vec<T>, item: T, same: impl Fn(&T) -> bool) {
+            match list.iter().position(same) {
+                Some(i) => list[i] = item,
                 None => list.push(item),
             }
         }
-        let (id, version) = (record.id(), record.version());
+        let id = record.id();
         match record {
-            Record::Mark(m) => put(&mut self.marks, m, id, version, |m| (m.id, m.version)),
-            Record::Cause(c) => put(&mut self.causes, c, id, version, |c| (c.id, c.version)),
-            Record::Solution(s) => put(&mut self.solutions, s, id, version, |s| (s.id, s.version)),
+            Record::Mark(m) => put(&mut self.marks, m, |x| x.id == id),
+            Record::Cause(c) => put(&mut self.causes, c, |x| x.id == id),
+            Record::Solution(s) => put(&mut self.solutions, s, |x| x.id == id),
         }
+        true
     }
 
     /// The live (not deleted) causes tied to a problem.
@@ -238,8 +306,46 @@ mod tests {
         Mark::new_point(Uuid::from_u128(n), 1, "hurto_personas", -74.2, 11.24, T)
     }
 
+    #[test]
+    fn concurrent_versions_from_two_devices_settle_on_the_same_winner_in_any_order() {
+        let v1 = Record::Mark(problem(1)).stamped(Hlc::tick(None, T, "a"), None);
+        let Record::Mark(base) = v1.clone() else { unreachable!() };
+        // Both devices edit version 1 offline; b's edit is an hour later.
+        let on_a =
+            Record::Mark(Mark { description: "de a".into(), ..base.next_version(T + 10) }).stamped(Hlc::tick(None, T + 10, "a"), None);
+        let on_b = Record::Mark(Mark { description: "de b".into(), ..base.next_version(T + 3_600_000) })
+            .stamped(Hlc::tick(None, T + 3_600_000, "b"), None);
+        assert_eq!((on_a.version(), on_b.version()), (2, 2));
+        assert_ne!(on_a.key(), on_b.key());
+        for order in [[&v1, &on_a, &on_b], [&on_b, &on_a, &v1], [&on_a, &on_b, &v1], [&v1, &on_b, &on_a]] {
+            let mut d = Drawing::default();
+            order.into_iter().for_each(|r| {
+                d.apply(r.clone());
+            });
+            assert_eq!(d.mark(&base.id).map(|m| m.description.as_str()), Some("de b"));
+        }
+        let mut d = Drawing::default();
+        assert!(d.apply(on_b.clone()));
+        assert!(!d.apply(on_a.clone()), "the earlier edit loses and changes nothing");
+        assert!(d.apply(on_b), "the same version again is no change, and no refusal");
+    }
+
+    #[test]
+    fn a_new_record_joins_the_device_s_workshop_and_keeps_it_for_good() {
+        let w = Uuid::from_u128(77);
+        let r = Record::Mark(problem(1)).stamped(Hlc::tick(None, T, "a"), Some(w));
+        assert_eq!(r.workshop_id(), Some(w));
+        let Record::Mark(m) = r else { unreachable!() };
+        let edited = Record::Mark(m.next_version(T + 1)).stamped(Hlc::tick(None, T + 1, "a"), Some(Uuid::from_u128(78)));
+        assert_eq!(edited.workshop_id(), Some(w));
+        let outside = Record::Mark(Mark { version: 2, ..problem(2) }).stamped(Hlc::tick(None, T, "a"), Some(w));
+        assert_eq!(outside.workshop_id(), None, "a record drawn outside a workshop stays outside");
+    }
+
     fn cause(n: u128, problems: &[u128]) -> Cause {
         Cause {
+            workshop_id: None,
+            hlc: None,
             id: Uuid::from_u128(n),
             barrio_id: 1,
             category: "falta_iluminacion".into(),
@@ -255,6 +361,8 @@ mod tests {
 
     fn solution(n: u128, causes: &[u128]) -> Solution {
         Solution {
+            workshop_id: None,
+            hlc: None,
             id: Uuid::from_u128(n),
             barrio_id: 1,
             text: "Más luz".into(),
@@ -378,15 +486,22 @@ mod properties {
 
     /// A drawing of `n` problems, causes tied to random subsets, solutions tied to random causes.
     fn drawing() -> impl Strategy<Value = Drawing> {
-        (1usize..6, proptest::collection::vec(proptest::collection::vec(0usize..6, 1..4), 0..5), proptest::collection::vec(proptest::collection::vec(0usize..5, 1..3), 0..4))
+        (
+            1usize..6,
+            proptest::collection::vec(proptest::collection::vec(0usize..6, 1..4), 0..5),
+            proptest::collection::vec(proptest::collection::vec(0usize..5, 1..3), 0..4),
+        )
             .prop_map(|(n, causes, solutions)| {
-                let marks: Vec<Mark> = (0..n).map(|i| Mark::new_point(Uuid::from_u128(i as u128 + 1), 1, "hurto_personas", -74.2, 11.24, T)).collect();
+                let marks: Vec<Mark> =
+                    (0..n).map(|i| Mark::new_point(Uuid::from_u128(i as u128 + 1), 1, "hurto_personas", -74.2, 11.24, T)).collect();
                 let mut d = Drawing { marks, ..Default::default() };
                 for (i, links) in causes.iter().enumerate() {
                     let mut ids: Vec<Uuid> = links.iter().map(|l| Uuid::from_u128((*l % n) as u128 + 1)).collect();
                     ids.sort();
                     ids.dedup();
                     d.causes.push(Cause {
+                        workshop_id: None,
+                        hlc: None,
                         id: Uuid::from_u128(100 + i as u128),
                         barrio_id: 1,
                         category: "falta_iluminacion".into(),
@@ -406,6 +521,8 @@ mod properties {
                         ids.sort();
                         ids.dedup();
                         d.solutions.push(Solution {
+                            workshop_id: None,
+                            hlc: None,
                             id: Uuid::from_u128(200 + i as u128),
                             barrio_id: 1,
                             text: "Hacer algo".into(),

@@ -1,7 +1,7 @@
 //! Validation of mark geometries against RFC 7946: supported types, finite WGS84 coordinates
 //! in range, closed rings with enough positions, and no self-intersecting polygons.
 
-use geo::{Validation, Geometry as GeoGeometry};
+use geo::{Geometry as GeoGeometry, Validation};
 use geojson::{Geometry, Value};
 use thiserror::Error;
 
@@ -36,13 +36,21 @@ impl Bilingual for GeometryError {
     fn es(&self) -> String {
         match self {
             GeometryError::UnsupportedType(t) => format!("El tipo de geometría «{t}» no se admite: use Point, LineString o Polygon."),
-            GeometryError::BadPosition { position, dims } => format!("La posición {position} tiene {dims} números; necesita longitud y latitud."),
+            GeometryError::BadPosition { position, dims } => {
+                format!("La posición {position} tiene {dims} números; necesita longitud y latitud.")
+            }
             GeometryError::NotFinite { position } => format!("La posición {position} no es un número válido."),
-            GeometryError::LongitudeOutOfRange { position, lon } => format!("La longitud {lon} (posición {position}) está fuera del rango −180 a 180."),
-            GeometryError::LatitudeOutOfRange { position, lat } => format!("La latitud {lat} (posición {position}) está fuera del rango −90 a 90."),
+            GeometryError::LongitudeOutOfRange { position, lon } => {
+                format!("La longitud {lon} (posición {position}) está fuera del rango −180 a 180.")
+            }
+            GeometryError::LatitudeOutOfRange { position, lat } => {
+                format!("La latitud {lat} (posición {position}) está fuera del rango −90 a 90.")
+            }
             GeometryError::LineTooShort(n) => format!("Una ruta necesita al menos 2 posiciones; tiene {n}."),
             GeometryError::RingTooShort { ring, got } => format!("El anillo {ring} necesita al menos 4 posiciones; tiene {got}."),
-            GeometryError::RingNotClosed { ring } => format!("El anillo {ring} no está cerrado: la primera y la última posición deben ser iguales."),
+            GeometryError::RingNotClosed { ring } => {
+                format!("El anillo {ring} no está cerrado: la primera y la última posición deben ser iguales.")
+            }
             GeometryError::EmptyPolygon => "La zona no tiene anillos.".into(),
             GeometryError::InvalidPolygon(why) => format!("La zona no es válida (se cruza consigo misma o está mal formada): {why}."),
         }
@@ -92,11 +100,8 @@ pub fn validate(geometry: &Geometry) -> Result<GeoGeometry<f64>, GeometryError> 
         other => return Err(GeometryError::UnsupportedType(other.type_name().to_string())),
     }
     // Positions are checked above, so the conversion cannot fail on their shape.
-    let geo: GeoGeometry<f64> = geometry
-        .value
-        .clone()
-        .try_into()
-        .map_err(|e: geojson::Error| GeometryError::InvalidPolygon(e.to_string()))?;
+    let geo: GeoGeometry<f64> =
+        geometry.value.clone().try_into().map_err(|e: geojson::Error| GeometryError::InvalidPolygon(e.to_string()))?;
     if let GeoGeometry::Polygon(poly) = &geo {
         if let Err(problem) = poly.check_validation() {
             return Err(GeometryError::InvalidPolygon(problem.to_string()));
@@ -168,19 +173,16 @@ mod tests {
 
     #[test]
     fn an_open_ring_is_refused() {
-        let err = validate(&geom(
-            r#"{"type":"Polygon","coordinates":[[[-74.1,11.2],[-74.0,11.2],[-74.0,11.3],[-74.1,11.3]]]}"#,
-        ))
-        .unwrap_err();
+        let err =
+            validate(&geom(r#"{"type":"Polygon","coordinates":[[[-74.1,11.2],[-74.0,11.2],[-74.0,11.3],[-74.1,11.3]]]}"#)).unwrap_err();
         assert_eq!(err, GeometryError::RingNotClosed { ring: 1 });
     }
 
     #[test]
     fn a_bow_tie_polygon_is_refused_as_self_intersecting() {
-        let err = validate(&geom(
-            r#"{"type":"Polygon","coordinates":[[[-74.1,11.2],[-74.0,11.3],[-74.0,11.2],[-74.1,11.3],[-74.1,11.2]]]}"#,
-        ))
-        .unwrap_err();
+        let err =
+            validate(&geom(r#"{"type":"Polygon","coordinates":[[[-74.1,11.2],[-74.0,11.3],[-74.0,11.2],[-74.1,11.3],[-74.1,11.2]]]}"#))
+                .unwrap_err();
         assert!(matches!(err, GeometryError::InvalidPolygon(_)), "{err:?}");
     }
 

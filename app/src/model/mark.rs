@@ -7,6 +7,7 @@ use thiserror::Error;
 use uuid::Uuid;
 
 use super::attributes::{Affected, Attributes, Days, Frequency, Since, TimeOfDay};
+use super::clock::Hlc;
 use super::geometry::{self, GeometryError};
 use super::taxonomy::{Category, MarkKind};
 use super::Bilingual;
@@ -53,6 +54,13 @@ pub struct Mark {
     /// syncs and history shows what was there.
     #[serde(default)]
     pub deleted: bool,
+    /// The workshop (taller) it was drawn in, for good; none when drawn outside one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workshop_id: Option<Uuid>,
+    /// When this version was made, on the hybrid logical clock that picks the current version
+    /// among concurrent ones; none for versions from before devices kept a clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hlc: Option<Hlc>,
 }
 
 /// The `properties` member of a mark Feature. Unknown members are refused so that a typo
@@ -83,6 +91,10 @@ struct MarkProperties {
     updated_at_ms: i64,
     #[serde(default)]
     deleted: bool,
+    #[serde(default)]
+    workshop_id: Option<Uuid>,
+    #[serde(default)]
+    hlc: Option<Hlc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -173,11 +185,17 @@ impl Bilingual for MarkError {
             MarkError::DescriptionTooLong(n) => {
                 format!("La descripción tiene {n} caracteres; el máximo es {MAX_DESCRIPTION_CHARS}.")
             }
-            MarkError::CreatedAtOutOfRange(t) => format!("La fecha de creación {t} no está entre 2020 y 2100."),
-            MarkError::AliasTooLong(n) => format!("El alias tiene {n} caracteres; el máximo es {MAX_ALIAS_CHARS}."),
+            MarkError::CreatedAtOutOfRange(t) => {
+                format!("La fecha de creación {t} no está entre 2020 y 2100.")
+            }
+            MarkError::AliasTooLong(n) => {
+                format!("El alias tiene {n} caracteres; el máximo es {MAX_ALIAS_CHARS}.")
+            }
             MarkError::AliasInvalid => "El alias no puede tener caracteres de control ni espacios al principio o al final.".into(),
             MarkError::InvalidVersion => "La versión debe ser 1 o mayor.".into(),
-            MarkError::UpdatedAtOutOfRange(t) => format!("La fecha de edición {t} es anterior a la marca o posterior a 2100."),
+            MarkError::UpdatedAtOutOfRange(t) => {
+                format!("La fecha de edición {t} es anterior a la marca o posterior a 2100.")
+            }
             MarkError::AttributesNotCanonical => "Una lista de atributos repite una opción o no está en orden.".into(),
         }
     }
@@ -201,6 +219,11 @@ impl Mark {
     /// it cannot know whether the barrio exists, which is the store's job.
     pub fn from_feature_json(body: &[u8]) -> Result<Mark, MarkError> {
         let value: Json = serde_json::from_slice(body).map_err(|e| MarkError::MalformedJson(e.to_string()))?;
+        Mark::from_feature_value(value)
+    }
+
+    /// [`Mark::from_feature_json`] for a Feature already parsed as JSON (a change in a batch).
+    pub fn from_feature_value(value: Json) -> Result<Mark, MarkError> {
         let feature = geojson::Feature::from_json_value(value).map_err(|e| MarkError::NotAFeature(e.to_string()))?;
         let id = match &feature.id {
             None => return Err(MarkError::MissingId),
@@ -229,6 +252,8 @@ impl Mark {
             version: props.version,
             updated_at_ms: props.updated_at_ms,
             deleted: props.deleted,
+            workshop_id: props.workshop_id,
+            hlc: props.hlc,
         };
         mark.check_properties()?;
         Ok(mark)
@@ -273,7 +298,7 @@ impl Mark {
 
     /// Whether two versions say the same thing (ignoring version numbers and dates).
     pub fn same_content(&self, other: &Mark) -> bool {
-        let strip = |m: &Mark| Mark { version: 1, updated_at_ms: 0, ..m.clone() };
+        let strip = |m: &Mark| Mark { version: 1, updated_at_ms: 0, hlc: None, ..m.clone() };
         strip(self) == strip(other)
     }
 
@@ -296,6 +321,12 @@ impl Mark {
         properties.insert("version".into(), Json::from(self.version));
         properties.insert("updated_at_ms".into(), Json::from(self.updated_at_ms));
         properties.insert("deleted".into(), Json::from(self.deleted));
+        if let Some(w) = self.workshop_id {
+            properties.insert("workshop_id".into(), Json::from(w.to_string()));
+        }
+        if let Some(h) = &self.hlc {
+            properties.insert("hlc".into(), Json::from(h.to_string()));
+        }
         geojson::Feature {
             bbox: None,
             geometry: Some(self.geometry.clone()),
@@ -317,8 +348,12 @@ impl Mark {
     /// grown by `margin_deg` on every side.
     pub fn lies_near(&self, bbox: [f64; 4], margin_deg: f64) -> bool {
         use geo::BoundingRect;
-        let Ok(geo) = geo::Geometry::<f64>::try_from(self.geometry.value.clone()) else { return false };
-        let Some(r) = geo.bounding_rect() else { return false };
+        let Ok(geo) = geo::Geometry::<f64>::try_from(self.geometry.value.clone()) else {
+            return false;
+        };
+        let Some(r) = geo.bounding_rect() else {
+            return false;
+        };
         let [x0, y0, x1, y1] = bbox;
         r.min().x >= x0 - margin_deg && r.max().x <= x1 + margin_deg && r.min().y >= y0 - margin_deg && r.max().y <= y1 + margin_deg
     }
@@ -337,6 +372,8 @@ impl Mark {
             version: 1,
             updated_at_ms: 0,
             deleted: false,
+            workshop_id: None,
+            hlc: None,
         }
     }
 
@@ -541,8 +578,10 @@ mod properties {
 
     fn alias() -> impl Strategy<Value = String> {
         // Nicknames as people write them: letters with accents, digits, inner spaces, emoji.
-        proptest::string::string_regex("([A-Za-zÁÉÍÓÚáéíóúÑñü0-9👵🏽.'-]([A-Za-zÁÉÍÓÚáéíóúÑñü0-9 👵🏽.'-]{0,38}[A-Za-zÁÉÍÓÚáéíóúÑñü0-9👵🏽.'-])?)?")
-            .expect("regex")
+        proptest::string::string_regex(
+            "([A-Za-zÁÉÍÓÚáéíóúÑñü0-9👵🏽.'-]([A-Za-zÁÉÍÓÚáéíóúÑñü0-9 👵🏽.'-]{0,38}[A-Za-zÁÉÍÓÚáéíóúÑñü0-9👵🏽.'-])?)?",
+        )
+        .expect("regex")
     }
 
     fn valid_mark() -> impl Strategy<Value = Mark> {

@@ -3,23 +3,29 @@
 
 pub mod attributes;
 pub mod barrio;
+pub mod clock;
 pub mod drawing;
 pub mod geometry;
 pub mod mark;
 pub mod pack;
 pub mod stage;
+pub mod sync;
 pub mod taxonomy;
 pub mod tree;
+pub mod workshop;
 
 pub use attributes::{Affected, Attributes, Days, Frequency, Since, TimeOfDay};
 pub use barrio::{Barrio, BarrioSummary};
+pub use clock::Hlc;
+pub use drawing::{Drawing, Record, Step};
 pub use geometry::GeometryError;
 pub use mark::{Mark, MarkError};
 pub use pack::{BarrioPack, BaseLayers, LandmarkKind, PackInfo, PACK_FORMAT};
-pub use drawing::{Drawing, Record, Step};
 pub use stage::Stage;
+pub use sync::{Batch, BatchReply, ChangeError, ChangeResult, ChangeStatus, ErrorBody, PullReply};
 pub use taxonomy::{Category, CategoryGroup, MarkKind, CATEGORIES};
 pub use tree::{Cause, CauseCategory, Institution, Solution, TreeError, CAUSE_CATEGORIES, INSTITUTIONS};
+pub use workshop::{JoinReply, Workshop, WorkshopDraft, WorkshopError};
 
 /// A message for people, in the app's two languages (Spanish first, Colombian usage).
 pub trait Bilingual {

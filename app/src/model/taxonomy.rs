@@ -94,11 +94,7 @@ pub const CATEGORIES: &[Category] = &[
         label_en: "Street robbery",
         color: "#c62828",
         // A handbag with a grabbing arrow.
-        icon: icon!(
-            r#"<path d="M5 10h10l1 10H4z"/>"#,
-            r#"<path d="M7.5 10V8a2.5 2.5 0 0 1 5 0v2"/>"#,
-            r#"<path d="M15 5l5-2M20 3v4"/>"#
-        ),
+        icon: icon!(r#"<path d="M5 10h10l1 10H4z"/>"#, r#"<path d="M7.5 10V8a2.5 2.5 0 0 1 5 0v2"/>"#, r#"<path d="M15 5l5-2M20 3v4"/>"#),
         sensitive: false,
     },
     Category {
@@ -109,11 +105,7 @@ pub const CATEGORIES: &[Category] = &[
         label_en: "Burglary",
         color: "#ad1457",
         // A house with a broken window.
-        icon: icon!(
-            r#"<path d="M3 11l9-7 9 7"/>"#,
-            r#"<path d="M5 10v10h14V10"/>"#,
-            r#"<path d="M9 13h6v5H9zM9 13l3 2.5-1 2.5"/>"#
-        ),
+        icon: icon!(r#"<path d="M3 11l9-7 9 7"/>"#, r#"<path d="M5 10v10h14V10"/>"#, r#"<path d="M9 13h6v5H9zM9 13l3 2.5-1 2.5"/>"#),
         sensitive: false,
     },
     Category {
@@ -139,9 +131,7 @@ pub const CATEGORIES: &[Category] = &[
         label_en: "Fights",
         color: "#e65100",
         // A burst: a fight breaking out.
-        icon: icon!(
-            r#"<path d="M12 2l2 5 5-2-2 5 5 2-5 2 2 5-5-2-2 5-2-5-5 2 2-5-5-2 5-2-2-5 5 2z"/>"#
-        ),
+        icon: icon!(r#"<path d="M12 2l2 5 5-2-2 5 5 2-5 2 2 5-5-2-2 5-2-5-5 2 2-5-5-2 5-2-2-5 5 2z"/>"#),
         sensitive: false,
     },
     Category {
@@ -152,10 +142,7 @@ pub const CATEGORIES: &[Category] = &[
         label_en: "Drug dealing",
         color: "#4527a0",
         // A capsule passed from one hand to another.
-        icon: icon!(
-            r#"<path d="M6.5 13.5l7-7a3.5 3.5 0 0 1 5 5l-7 7a3.5 3.5 0 0 1-5-5z"/>"#,
-            r#"<path d="M10 10l5 5"/>"#
-        ),
+        icon: icon!(r#"<path d="M6.5 13.5l7-7a3.5 3.5 0 0 1 5 5l-7 7a3.5 3.5 0 0 1-5-5z"/>"#, r#"<path d="M10 10l5 5"/>"#),
         sensitive: true,
     },
     Category {
@@ -182,11 +169,7 @@ pub const CATEGORIES: &[Category] = &[
         label_en: "Shop robbery",
         color: "#b71c1c",
         // A shop front with an awning and an open till.
-        icon: icon!(
-            r#"<path d="M3 9l2-5h14l2 5z"/>"#,
-            r#"<path d="M4 9v11h16V9"/>"#,
-            r#"<path d="M9 20v-6h6v6M12 14v-2"/>"#
-        ),
+        icon: icon!(r#"<path d="M3 9l2-5h14l2 5z"/>"#, r#"<path d="M4 9v11h16V9"/>"#, r#"<path d="M9 20v-6h6v6M12 14v-2"/>"#),
         sensitive: false,
     },
     Category {
@@ -225,10 +208,7 @@ pub const CATEGORIES: &[Category] = &[
         label_en: "Homicide",
         color: "#212121",
         // A cross on a mound: a death.
-        icon: icon!(
-            r#"<path d="M12 3v12M8 7h8"/>"#,
-            r#"<path d="M4 21c1-4 4-6 8-6s7 2 8 6z"/>"#
-        ),
+        icon: icon!(r#"<path d="M12 3v12M8 7h8"/>"#, r#"<path d="M4 21c1-4 4-6 8-6s7 2 8 6z"/>"#),
         sensitive: false,
     },
     Category {
@@ -268,10 +248,7 @@ pub const CATEGORIES: &[Category] = &[
         label_en: "Threats",
         color: "#4a148c",
         // A speech bubble with an exclamation mark.
-        icon: icon!(
-            r#"<path d="M4 5h16v11H10l-5 4v-4H4z"/>"#,
-            r#"<path d="M12 8v4M12 14.5h.01"/>"#
-        ),
+        icon: icon!(r#"<path d="M4 5h16v11H10l-5 4v-4H4z"/>"#, r#"<path d="M12 8v4M12 14.5h.01"/>"#),
         sensitive: true,
     },
     Category {
@@ -297,10 +274,7 @@ pub const CATEGORIES: &[Category] = &[
         label_en: "Carrying knives",
         color: "#bf360c",
         // A knife (art. 27).
-        icon: icon!(
-            r#"<path d="M4 20l3-3M6 15l3 3"/>"#,
-            r#"<path d="M8 16L20 4c1 4-2 8-8 14"/>"#
-        ),
+        icon: icon!(r#"<path d="M4 20l3-3M6 15l3 3"/>"#, r#"<path d="M8 16L20 4c1 4-2 8-8 14"/>"#),
         sensitive: false,
     },
     Category {
@@ -311,10 +285,7 @@ pub const CATEGORIES: &[Category] = &[
         label_en: "Noise",
         color: "#ef6c00",
         // A loudspeaker with sound waves (art. 33).
-        icon: icon!(
-            r#"<path d="M3 10v4h4l5 4V6L7 10z"/>"#,
-            r#"<path d="M16 9a4 4 0 0 1 0 6M18.5 6.5a7.5 7.5 0 0 1 0 11"/>"#
-        ),
+        icon: icon!(r#"<path d="M3 10v4h4l5 4V6L7 10z"/>"#, r#"<path d="M16 9a4 4 0 0 1 0 6M18.5 6.5a7.5 7.5 0 0 1 0 11"/>"#),
         sensitive: false,
     },
     Category {
@@ -354,11 +325,7 @@ pub const CATEGORIES: &[Category] = &[
         label_en: "Rubbish dump",
         color: "#00695c",
         // A rubbish bin.
-        icon: icon!(
-            r#"<path d="M4 6h16M9 6V4h6v2"/>"#,
-            r#"<path d="M6 6l1 15h10l1-15"/>"#,
-            r#"<path d="M10 10v7M14 10v7"/>"#
-        ),
+        icon: icon!(r#"<path d="M4 6h16M9 6V4h6v2"/>"#, r#"<path d="M6 6l1 15h10l1-15"/>"#, r#"<path d="M10 10v7M14 10v7"/>"#),
         sensitive: false,
     },
     Category {
@@ -369,11 +336,7 @@ pub const CATEGORIES: &[Category] = &[
         label_en: "Abandoned house",
         color: "#5d4037",
         // A house with a boarded-up door.
-        icon: icon!(
-            r#"<path d="M3 11l9-7 9 7"/>"#,
-            r#"<path d="M5 10v10h14V10"/>"#,
-            r#"<path d="M9 12l6 6M15 12l-6 6"/>"#
-        ),
+        icon: icon!(r#"<path d="M3 11l9-7 9 7"/>"#, r#"<path d="M5 10v10h14V10"/>"#, r#"<path d="M9 12l6 6M15 12l-6 6"/>"#),
         sensitive: false,
     },
     Category {
@@ -398,10 +361,7 @@ pub const CATEGORIES: &[Category] = &[
         label_en: "Blind alley",
         color: "#263238",
         // A narrow passage between two walls.
-        icon: icon!(
-            r#"<path d="M4 21V3M20 21V3"/>"#,
-            r#"<path d="M9 21l1.5-12h3L15 21M10.5 9V6h3v3"/>"#
-        ),
+        icon: icon!(r#"<path d="M4 21V3M20 21V3"/>"#, r#"<path d="M9 21l1.5-12h3L15 21M10.5 9V6h3v3"/>"#),
         sensitive: false,
     },
     Category {
@@ -412,11 +372,7 @@ pub const CATEGORIES: &[Category] = &[
         label_en: "Unsafe bus stop",
         color: "#4e342e",
         // A bus stop sign.
-        icon: icon!(
-            r#"<path d="M12 22V11"/>"#,
-            r#"<rect x="6" y="2" width="12" height="9" rx="2"/>"#,
-            r#"<path d="M9 6h6M9 8.5h3"/>"#
-        ),
+        icon: icon!(r#"<path d="M12 22V11"/>"#, r#"<rect x="6" y="2" width="12" height="9" rx="2"/>"#, r#"<path d="M9 6h6M9 8.5h3"/>"#),
         sensitive: false,
     },
     Category {
@@ -427,10 +383,7 @@ pub const CATEGORIES: &[Category] = &[
         label_en: "Troublesome bar",
         color: "#6d4c41",
         // A bottle and a glass.
-        icon: icon!(
-            r#"<path d="M7 2h3v4l2 3v12H5V9l2-3z"/>"#,
-            r#"<path d="M15 10h5l-1 6h-3zM17.5 16v5M15.5 21h4"/>"#
-        ),
+        icon: icon!(r#"<path d="M7 2h3v4l2 3v12H5V9l2-3z"/>"#, r#"<path d="M15 10h5l-1 6h-3zM17.5 16v5M15.5 21h4"/>"#),
         sensitive: false,
     },
     // Factores protectores.
@@ -531,7 +484,9 @@ pub const CATEGORIES: &[Category] = &[
         label_en: "Community actor",
         color: "#00695c",
         // People holding hands.
-        icon: icon!(r#"<circle cx="7" cy="6" r="2.5"/><circle cx="17" cy="6" r="2.5"/><path d="M3 20v-6a4 4 0 0 1 8 0M13 14a4 4 0 0 1 8 0v6M11 14h2"/>"#),
+        icon: icon!(
+            r#"<circle cx="7" cy="6" r="2.5"/><circle cx="17" cy="6" r="2.5"/><path d="M3 20v-6a4 4 0 0 1 8 0M13 14a4 4 0 0 1 8 0v6M11 14h2"/>"#
+        ),
         sensitive: false,
     },
     Category {
@@ -609,7 +564,17 @@ mod tests {
             };
             assert!(members.iter().all(|c| c.kind == expected), "{group:?}");
         }
-        for code in ["lesiones", "violencia_intrafamiliar", "presencia_grupos", "zona_sin_vigilancia", "parque", "cai", "colegio", "iglesia", "salon_comunal"] {
+        for code in [
+            "lesiones",
+            "violencia_intrafamiliar",
+            "presencia_grupos",
+            "zona_sin_vigilancia",
+            "parque",
+            "cai",
+            "colegio",
+            "iglesia",
+            "salon_comunal",
+        ] {
             assert!(Category::by_code(code).is_some(), "{code}");
         }
     }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use uuid::Uuid;
 
+use super::clock::Hlc;
 use super::mark::{check_alias, first_version, Mark, MarkError, MAX_CREATED_MS, MIN_CREATED_MS};
 use super::taxonomy::MarkKind;
 use super::Bilingual;
@@ -25,7 +26,11 @@ pub const CAUSE_CATEGORIES: &[CauseCategory] = &[
     CauseCategory { code: "falta_iluminacion", label_es: "Falta de iluminación", label_en: "Poor lighting" },
     CauseCategory { code: "espacios_abandonados", label_es: "Espacios abandonados", label_en: "Abandoned spaces" },
     CauseCategory { code: "desempleo_juvenil", label_es: "Desempleo juvenil", label_en: "Youth unemployment" },
-    CauseCategory { code: "falta_oportunidades", label_es: "Falta de oportunidades (estudio, deporte, cultura)", label_en: "Lack of opportunities" },
+    CauseCategory {
+        code: "falta_oportunidades",
+        label_es: "Falta de oportunidades (estudio, deporte, cultura)",
+        label_en: "Lack of opportunities",
+    },
     CauseCategory { code: "consumo_alcohol", label_es: "Consumo de alcohol", label_en: "Alcohol use" },
     CauseCategory { code: "consumo_spa", label_es: "Consumo de sustancias", label_en: "Drug use" },
     CauseCategory { code: "ausencia_institucional", label_es: "Ausencia institucional", label_en: "Absent institutions" },
@@ -90,6 +95,13 @@ pub struct Cause {
     pub updated_at_ms: i64,
     #[serde(default)]
     pub deleted: bool,
+    /// The workshop (taller) it was drawn in, for good; none when drawn outside one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workshop_id: Option<Uuid>,
+    /// When this version was made, on the hybrid logical clock that picks the current version
+    /// among concurrent ones; none for versions from before devices kept a clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hlc: Option<Hlc>,
 }
 
 /// An alternative de solución, tied to the causes it addresses.
@@ -110,6 +122,13 @@ pub struct Solution {
     pub updated_at_ms: i64,
     #[serde(default)]
     pub deleted: bool,
+    /// The workshop (taller) it was drawn in, for good; none when drawn outside one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workshop_id: Option<Uuid>,
+    /// When this version was made, on the hybrid logical clock that picks the current version
+    /// among concurrent ones; none for versions from before devices kept a clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hlc: Option<Hlc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -141,6 +160,25 @@ pub enum TreeError {
 }
 
 impl TreeError {
+    /// The member of a cause (`of_cause`) or solution the rule break is about, so a form can
+    /// point at it.
+    pub fn field(&self, of_cause: bool) -> Option<&'static str> {
+        match self {
+            TreeError::Malformed(_) => None,
+            TreeError::UnknownCauseCategory(_) => Some("category"),
+            TreeError::UnknownInstitution(_) => Some("institution"),
+            TreeError::EmptyText | TreeError::TextTooLong(_) => Some("text"),
+            TreeError::NoLinks(_)
+            | TreeError::RepeatedLink(_)
+            | TreeError::MissingLink(_)
+            | TreeError::DeletedLink(_)
+            | TreeError::NotAProblem(_)
+            | TreeError::OtherBarrio(_) => Some(if of_cause { "problem_ids" } else { "cause_ids" }),
+            // The rules shared with marks name a mark's Feature members; here they are top-level.
+            TreeError::Common(m) => m.field().map(|f| f.trim_start_matches("properties.")),
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             TreeError::Malformed(_) => "malformed",
@@ -166,7 +204,9 @@ impl Bilingual for TreeError {
             TreeError::UnknownCauseCategory(c) => format!("El tipo de causa «{c}» no existe."),
             TreeError::UnknownInstitution(c) => format!("La institución «{c}» no existe."),
             TreeError::EmptyText => "Escriba el texto.".into(),
-            TreeError::TextTooLong(n) => format!("El texto tiene {n} caracteres; el máximo es {MAX_TREE_TEXT_CHARS}."),
+            TreeError::TextTooLong(n) => {
+                format!("El texto tiene {n} caracteres; el máximo es {MAX_TREE_TEXT_CHARS}.")
+            }
             TreeError::NoLinks("problem") => "Debe estar unida al menos a un problema.".into(),
             TreeError::NoLinks(_) => "Debe estar unida al menos a una causa.".into(),
             TreeError::RepeatedLink(id) => format!("Está unida dos veces a {id}."),
@@ -192,7 +232,15 @@ impl Bilingual for TreeError {
 }
 
 /// Rules shared by causes and solutions: dates, version, alias, text, links without repeats.
-fn check_common(text: &str, alias: &str, created: i64, updated: i64, version: u32, links: &[Uuid], what: &'static str) -> Result<(), TreeError> {
+fn check_common(
+    text: &str,
+    alias: &str,
+    created: i64,
+    updated: i64,
+    version: u32,
+    links: &[Uuid],
+    what: &'static str,
+) -> Result<(), TreeError> {
     if !(MIN_CREATED_MS..MAX_CREATED_MS).contains(&created) {
         return Err(TreeError::Common(MarkError::CreatedAtOutOfRange(created)));
     }
@@ -287,6 +335,20 @@ impl Solution {
     }
 }
 
+/// [`cause_from_json`] for a cause already parsed as JSON (a change in a batch).
+pub fn cause_from_value(value: serde_json::Value) -> Result<Cause, TreeError> {
+    let cause: Cause = serde_json::from_value(value).map_err(|e| TreeError::Malformed(e.to_string()))?;
+    cause.check()?;
+    Ok(cause)
+}
+
+/// [`solution_from_json`] for a solution already parsed as JSON (a change in a batch).
+pub fn solution_from_value(value: serde_json::Value) -> Result<Solution, TreeError> {
+    let solution: Solution = serde_json::from_value(value).map_err(|e| TreeError::Malformed(e.to_string()))?;
+    solution.check()?;
+    Ok(solution)
+}
+
 /// Parses and checks a cause sent as JSON (links are the store's to check).
 pub fn cause_from_json(body: &[u8]) -> Result<Cause, TreeError> {
     let cause: Cause = serde_json::from_slice(body).map_err(|e| TreeError::Malformed(e.to_string()))?;
@@ -313,6 +375,8 @@ mod tests {
 
     fn cause(links: &[u128]) -> Cause {
         Cause {
+            workshop_id: None,
+            hlc: None,
             id: Uuid::from_u128(100),
             barrio_id: 1,
             category: "falta_iluminacion".into(),
@@ -338,7 +402,12 @@ mod tests {
 
     #[test]
     fn links_must_reach_a_live_problem_of_the_same_barrio() {
-        let marks = [problem(1), Mark { deleted: true, ..problem(2) }, Mark { barrio_id: 9, ..problem(3) }, Mark::new_point(Uuid::from_u128(4), 1, "parque", 0.0, 0.0, T)];
+        let marks = [
+            problem(1),
+            Mark { deleted: true, ..problem(2) },
+            Mark { barrio_id: 9, ..problem(3) },
+            Mark::new_point(Uuid::from_u128(4), 1, "parque", 0.0, 0.0, T),
+        ];
         let find = |id: &Uuid| marks.iter().find(|m| m.id == *id);
         assert!(cause(&[1]).check_links(find).is_ok());
         assert_eq!(cause(&[1, 2]).check_links(find), Err(TreeError::DeletedLink(Uuid::from_u128(2))));
@@ -353,6 +422,8 @@ mod tests {
     fn a_solution_needs_text_an_institution_and_a_live_cause() {
         let causes = [cause(&[1]), Cause { id: Uuid::from_u128(101), deleted: true, ..cause(&[1]) }];
         let s = Solution {
+            workshop_id: None,
+            hlc: None,
             id: Uuid::from_u128(200),
             barrio_id: 1,
             text: "Arreglar el alumbrado de la calle 5".into(),

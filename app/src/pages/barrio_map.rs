@@ -109,7 +109,11 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
             }
             let newer = match local_version {
                 None => true,
-                Some(v) => packs::server_packs().await.ok().and_then(|infos| infos.into_iter().find(|i| i.barrio_id == barrio_id)).is_some_and(|i| i.version > v),
+                Some(v) => packs::server_packs()
+                    .await
+                    .ok()
+                    .and_then(|infos| infos.into_iter().find(|i| i.barrio_id == barrio_id))
+                    .is_some_and(|i| i.version > v),
             };
             if newer {
                 match packs::download(barrio_id).await {
@@ -149,7 +153,11 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
                 let mark = Mark::new_point(new_id(), barrio_id, code, lon, lat, now_ms()).by(&participant.current.get_untracked());
                 let label = Category::by_code(code).map(|c| c.label_es).unwrap_or("Marca");
                 let who = participant.current.get_untracked();
-                let msg = if who.is_empty() { format!("«{label}» guardada en este dispositivo.") } else { format!("«{label}» de {who}, guardada en este dispositivo.") };
+                let msg = if who.is_empty() {
+                    format!("«{label}» guardada en este dispositivo.")
+                } else {
+                    format!("«{label}» de {who}, guardada en este dispositivo.")
+                };
                 editor.commit(vec![Record::Mark(mark)], msg);
             }
             Tool::Line | Tool::Zone => editor.draft.update(|d| d.get_or_insert_with(Draft::default).vertices.push((lon, lat))),

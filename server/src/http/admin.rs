@@ -95,7 +95,9 @@ fn same_token(given: &[u8], expected: &[u8]) -> bool {
 }
 
 fn check_admin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    let Some(expected) = state.admin_token.as_deref() else { return Err(ApiError::Disabled("La importación por la web")) };
+    let Some(expected) = state.admin_token.as_deref() else {
+        return Err(ApiError::Disabled("La importación por la web"));
+    };
     let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
     match given {
         Some(token) if same_token(token.trim().as_bytes(), expected.as_bytes()) => Ok(()),

@@ -23,7 +23,9 @@ pub async fn buffered_within(State(limit): State<usize>, request: Request, next:
             Ok(frame) => frame,
             Err(e) => return ApiError::UnreadableBody(e.to_string()).into_response(),
         };
-        let Ok(data) = frame.into_data() else { continue };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
         seen = seen.saturating_add(data.len());
         if seen > limit {
             kept = Vec::new();

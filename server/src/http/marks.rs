@@ -18,11 +18,7 @@ use crate::store::{Kind, Store};
 /// mark the street just across the boundary, not a place in another city.
 const BARRIO_MARGIN_DEG: f64 = 0.01;
 
-pub async fn create(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
+pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Response, ApiError> {
     let body = json_body(&headers, body, state.max_body_bytes)?;
     let mark = Mark::from_feature_json(&body)?;
     let unknown = ApiError::UnknownBarrio { barrio_id: mark.barrio_id, field: "properties.barrio_id" };
@@ -41,10 +37,7 @@ pub async fn list_for_barrio(State(store): State<Store>, Path(id): Path<i64>) ->
         return Err(ApiError::NotFound);
     }
     let marks = store.marks_for_barrio(id).await?;
-    let collection = geojson::FeatureCollection {
-        bbox: None,
-        features: marks.iter().map(Mark::to_feature).collect(),
-        foreign_members: None,
-    };
+    let collection =
+        geojson::FeatureCollection { bbox: None, features: marks.iter().map(Mark::to_feature).collect(), foreign_members: None };
     Ok(([(header::CONTENT_TYPE, "application/geo+json")], Json(collection)).into_response())
 }

@@ -23,9 +23,5 @@ pub async fn one(State(store): State<Store>, Path(id): Path<i64>, headers: Heade
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == etag)) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value), cache]).into_response());
     }
-    Ok((
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json")), (header::ETAG, etag_value), cache],
-        json,
-    )
-        .into_response())
+    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/json")), (header::ETAG, etag_value), cache], json).into_response())
 }

@@ -6,8 +6,8 @@ use std::f64::consts::{FRAC_PI_2, FRAC_PI_4, TAU};
 
 use app::model::{BaseLayers, LandmarkKind};
 use geo::{
-    Area, BooleanOps, BoundingRect, Buffer, Centroid, Contains, Coord, InteriorPoint, LineString, MapCoords,
-    MinimumRotatedRect, MultiLineString, MultiPolygon, Point, Polygon, Rect,
+    Area, BooleanOps, BoundingRect, Buffer, Centroid, Contains, Coord, InteriorPoint, LineString, MapCoords, MinimumRotatedRect,
+    MultiLineString, MultiPolygon, Point, Polygon, Rect,
 };
 use serde_json::{json, Map, Value as Json};
 
@@ -91,7 +91,9 @@ fn rotate(c: Coord<f64>, angle: f64) -> Coord<f64> {
 /// The direction of the barrio's long side, so the grid follows it as real streets tend to;
 /// folded into [-45°, 45°) so the grid's first axis is the one nearer east–west (the calles).
 fn grid_angle(local: &MultiPolygon<f64>) -> f64 {
-    let Some(rect) = local.minimum_rotated_rect() else { return 0.0 };
+    let Some(rect) = local.minimum_rotated_rect() else {
+        return 0.0;
+    };
     let ring = &rect.exterior().0;
     if ring.len() < 3 {
         return 0.0;
@@ -179,7 +181,9 @@ impl Spots<'_> {
     /// Points all over the barrio, for barrios (or landmarks) that no block can hold.
     fn anywhere(&self, local: &MultiPolygon<f64>) -> Vec<Spot> {
         let mut out: Vec<Spot> = local.0.iter().filter_map(|p| p.interior_point()).filter_map(|p| self.at(p, None)).collect();
-        let Some(rect) = local.bounding_rect() else { return out };
+        let Some(rect) = local.bounding_rect() else {
+            return out;
+        };
         // About 60 × 60 samples at most: fine enough for a narrow barrio, cheap for a big one.
         let step = (rect.width().max(rect.height()) / 60.0).max(4.0);
         let mut y = rect.min().y + step / 2.0;
@@ -206,7 +210,9 @@ fn far_enough(p: Point<f64>, placed: &[(LandmarkKind, Spot)], spacing: f64) -> b
 /// Generated streets, blocks and landmarks for one barrio (WGS84 in, WGS84 out).
 pub fn demo_layers(code: &str, boundary: &MultiPolygon<f64>) -> BaseLayers {
     let mut layers = BaseLayers { demo: true, source: DEMO_SOURCE.into(), ..BaseLayers::empty() };
-    let Some(rect) = boundary.bounding_rect() else { return layers };
+    let Some(rect) = boundary.bounding_rect() else {
+        return layers;
+    };
     let frame = Frame::around(rect);
     let local = boundary.map_coords(|c| frame.to_m(c));
     let h = hash(code);
@@ -214,7 +220,9 @@ pub fn demo_layers(code: &str, boundary: &MultiPolygon<f64>) -> BaseLayers {
     let to_grid = |c: Coord<f64>| rotate(c, -angle);
     let from_grid = |c: Coord<f64>| rotate(c, angle);
     // The barrio in grid coordinates (u, v): streets are horizontal and vertical there.
-    let Some(extent) = local.map_coords(to_grid).bounding_rect() else { return layers };
+    let Some(extent) = local.map_coords(to_grid).bounding_rect() else {
+        return layers;
+    };
     let spacing_u = MIN_SPACING_M + (mix(h, 1) % SPACING_RANGE_M) as f64;
     let spacing_v = MIN_SPACING_M + (mix(h, 2) % SPACING_RANGE_M) as f64;
     let us = grid_lines(extent.min().x - GRID_MARGIN_M, extent.max().x + GRID_MARGIN_M, spacing_u, unit(h, 3));
@@ -277,10 +285,7 @@ pub fn demo_layers(code: &str, boundary: &MultiPolygon<f64>) -> BaseLayers {
             // barrio gets its landmarks along its length.
             let t = turn + (i - 1) as f64 * TAU / others;
             let (cu, cv) = ((extent.min().x + extent.max().x) / 2.0, (extent.min().y + extent.max().y) / 2.0);
-            let target = Point(from_grid(Coord {
-                x: cu + t.cos() * extent.width() / 3.0,
-                y: cv + t.sin() * extent.height() / 3.0,
-            }));
+            let target = Point(from_grid(Coord { x: cu + t.cos() * extent.width() / 3.0, y: cv + t.sin() * extent.height() / 3.0 }));
             let taken = |s: &Spot| s.block.is_some() && placed.iter().any(|(_, q)| q.block == s.block);
             let nearest = |candidates: &mut dyn Iterator<Item = Spot>, spacing: f64| {
                 candidates

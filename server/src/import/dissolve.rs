@@ -60,13 +60,8 @@ pub struct ImportReport {
 /// Reads a FeatureCollection of barrio pieces and dissolves them by code or name.
 pub fn dissolve_barrios(bytes: &[u8], options: &DissolveOptions) -> Result<(Vec<DissolvedBarrio>, ImportReport), ImportError> {
     let read = read_collection(bytes, &options.name_property)?;
-    let mut report = ImportReport {
-        features_read: read.total,
-        repaired: read.repaired,
-        skipped: read.skipped,
-        notes: read.notes,
-        ..Default::default()
-    };
+    let mut report =
+        ImportReport { features_read: read.total, repaired: read.repaired, skipped: read.skipped, notes: read.notes, ..Default::default() };
 
     struct Group {
         name: String,

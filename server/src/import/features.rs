@@ -61,7 +61,9 @@ pub struct ReadFeatures {
 /// Reads `bytes` as a FeatureCollection. `name_property` is only used to name features in notes.
 pub fn read_collection(bytes: &[u8], name_property: &str) -> Result<ReadFeatures, ImportError> {
     let json: Json = serde_json::from_slice(bytes).map_err(|e| ImportError::NotGeoJson(e.to_string()))?;
-    let Json::Object(mut root) = json else { return Err(ImportError::NotAFeatureCollection) };
+    let Json::Object(mut root) = json else {
+        return Err(ImportError::NotAFeatureCollection);
+    };
     if root.get("type").and_then(Json::as_str) != Some("FeatureCollection") {
         return Err(ImportError::NotAFeatureCollection);
     }
@@ -240,7 +242,8 @@ pub(crate) mod tests {
         assert!(matches!(read_collection(br#"{"type":"Point","coordinates":[0,0]}"#, "name"), Err(ImportError::NotAFeatureCollection)));
         let projected = br#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:3116"}},"features":[]}"#;
         assert!(matches!(read_collection(projected, "name"), Err(ImportError::UnsupportedCrs(_))));
-        let crs84 = br#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},"features":[]}"#;
+        let crs84 =
+            br#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},"features":[]}"#;
         assert_eq!(read_collection(crs84, "name").unwrap().notes.len(), 1);
     }
 

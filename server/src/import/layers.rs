@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use app::model::{BaseLayers, LandmarkKind};
 use geo::{
-    BooleanOps, BoundingRect, Buffer, Contains, Coord, Euclidean, Geometry, Length, InteriorPoint, LineString, MapCoords,
-    MultiLineString, MultiPolygon, Rect, Validation,
+    BooleanOps, BoundingRect, Buffer, Contains, Coord, Euclidean, Geometry, InteriorPoint, Length, LineString, MapCoords, MultiLineString,
+    MultiPolygon, Rect, Validation,
 };
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
@@ -98,10 +98,8 @@ pub fn clip_layers(
     files: LayerFiles<'_>,
     options: &LayerOptions,
 ) -> Result<(BTreeMap<String, BaseLayers>, Vec<LayerReport>), ImportError> {
-    let mut out: BTreeMap<String, BaseLayers> = barrios
-        .iter()
-        .map(|(code, _)| (code.clone(), BaseLayers { source: options.source.clone(), ..BaseLayers::empty() }))
-        .collect();
+    let mut out: BTreeMap<String, BaseLayers> =
+        barrios.iter().map(|(code, _)| (code.clone(), BaseLayers { source: options.source.clone(), ..BaseLayers::empty() })).collect();
     // Each barrio's reach, computed once for all layers.
     let regions: Vec<(String, MultiPolygon<f64>, Rect<f64>)> = barrios
         .iter()
@@ -166,7 +164,9 @@ pub fn clip_layers(
             let mut hits: Vec<usize> = index.locate_in_envelope_intersecting(&envelope).map(|g| g.data).collect();
             // Keep the file's order, so the output does not depend on the tree's layout.
             hits.sort_unstable();
-            let Some(target) = out.get_mut(code) else { continue };
+            let Some(target) = out.get_mut(code) else {
+                continue;
+            };
             for i in hits {
                 let item = &items[i].1;
                 if let Some(clipped) = clip(layer, region, &item.geometry) {
@@ -281,12 +281,8 @@ fn clip(layer: Layer, region: &MultiPolygon<f64>, geometry: &Geometry<f64>) -> O
                 Geometry::MultiLineString(m) => m.clone(),
                 _ => return None,
             };
-            let kept: Vec<LineString<f64>> = region
-                .clip(&lines, false)
-                .0
-                .into_iter()
-                .filter(|l| Euclidean.length(l) > metres_to_degrees(2.0))
-                .collect();
+            let kept: Vec<LineString<f64>> =
+                region.clip(&lines, false).0.into_iter().filter(|l| Euclidean.length(l) > metres_to_degrees(2.0)).collect();
             match kept.len() {
                 0 => None,
                 1 => kept.into_iter().next().map(Geometry::LineString),
@@ -310,7 +306,9 @@ fn to_feature(geometry: Geometry<f64>, properties: Map<String, Json>) -> geojson
     let round = |c: Coord<f64>| Coord { x: (c.x * 1e7).round() / 1e7, y: (c.y * 1e7).round() / 1e7 };
     let geometry = geometry.map_coords(round);
     let geometry = match geometry {
-        Geometry::MultiPolygon(m) if m.0.len() == 1 => m.0.into_iter().next().map(Geometry::Polygon).unwrap_or(Geometry::MultiPolygon(MultiPolygon::new(vec![]))),
+        Geometry::MultiPolygon(m) if m.0.len() == 1 => {
+            m.0.into_iter().next().map(Geometry::Polygon).unwrap_or(Geometry::MultiPolygon(MultiPolygon::new(vec![])))
+        }
         g => g,
     };
     feature(geometry, properties)
@@ -353,11 +351,15 @@ mod tests {
     #[test]
     fn a_city_street_is_cut_into_each_barrio_it_crosses_keeping_its_name() {
         let streets = file(vec![
-            feature_json(json!({"nombre": "Calle 22"}), json!({"type": "LineString", "coordinates": [[-74.21, 11.2005], [-74.19, 11.2005]]})),
+            feature_json(
+                json!({"nombre": "Calle 22"}),
+                json!({"type": "LineString", "coordinates": [[-74.21, 11.2005], [-74.19, 11.2005]]}),
+            ),
             feature_json(json!({"nombre": "Lejos"}), json!({"type": "LineString", "coordinates": [[-74.0, 11.0], [-74.01, 11.0]]})),
         ]);
         let options = LayerOptions { street_name_property: "nombre".into(), ..Default::default() };
-        let (layers, reports) = clip_layers(&two_barrios(), LayerFiles { streets: Some(&streets), ..Default::default() }, &options).unwrap();
+        let (layers, reports) =
+            clip_layers(&two_barrios(), LayerFiles { streets: Some(&streets), ..Default::default() }, &options).unwrap();
         for code in ["a", "b"] {
             let s = &layers[code].streets.features;
             assert_eq!(s.len(), 1, "{code}");
@@ -379,13 +381,19 @@ mod tests {
             json!({"type": "Polygon", "coordinates": [[[-74.2005, 11.2002], [-74.1995, 11.2002], [-74.1995, 11.2008], [-74.2005, 11.2008], [-74.2005, 11.2002]]]}),
         )]);
         let landmarks = file(vec![
-            feature_json(json!({"amenity": "school", "name": "IED Simón Bolívar"}), json!({"type": "Point", "coordinates": [-74.1995, 11.2005]})),
+            feature_json(
+                json!({"amenity": "school", "name": "IED Simón Bolívar"}),
+                json!({"type": "Point", "coordinates": [-74.1995, 11.2005]}),
+            ),
             feature_json(json!({"kind": "parque"}), json!({"type": "Point", "coordinates": [-74.1, 11.1]})),
             feature_json(json!({"kind": "iglesia"}), json!({"type": "LineString", "coordinates": [[-74.2, 11.2], [-74.1, 11.1]]})),
         ]);
-        let (layers, reports) =
-            clip_layers(&two_barrios(), LayerFiles { blocks: Some(&blocks), landmarks: Some(&landmarks), ..Default::default() }, &LayerOptions::default())
-                .unwrap();
+        let (layers, reports) = clip_layers(
+            &two_barrios(),
+            LayerFiles { blocks: Some(&blocks), landmarks: Some(&landmarks), ..Default::default() },
+            &LayerOptions::default(),
+        )
+        .unwrap();
         let a = &layers["a"];
         assert_eq!(a.blocks.features.len(), 1);
         assert_eq!(a.landmarks.features.len(), 1);
@@ -404,7 +412,8 @@ mod tests {
             json!({}),
             json!({"type": "Polygon", "coordinates": [[[-74.2, 11.2], [-74.1995, 11.2005], [-74.1995, 11.2], [-74.2, 11.2005], [-74.2, 11.2]]]}),
         )]);
-        let (layers, reports) = clip_layers(&two_barrios(), LayerFiles { blocks: Some(&bow_tie), ..Default::default() }, &LayerOptions::default()).unwrap();
+        let (layers, reports) =
+            clip_layers(&two_barrios(), LayerFiles { blocks: Some(&bow_tie), ..Default::default() }, &LayerOptions::default()).unwrap();
         assert_eq!(reports[0].repaired.len(), 1, "{:?}", reports[0]);
         let g: Geometry<f64> = layers["a"].blocks.features[0].geometry.clone().unwrap().value.try_into().unwrap();
         assert!(g.is_valid());

@@ -73,7 +73,9 @@ pub fn plan_import(files: ImportFiles<'_>, options: &ImportOptions, stored: &[St
     if let Some(bytes) = files.barrios {
         let (dissolved, report) = dissolve_barrios(bytes, &options.barrios)?;
         for b in dissolved {
-            let Some(rect) = b.boundary.bounding_rect() else { continue };
+            let Some(rect) = b.boundary.bounding_rect() else {
+                continue;
+            };
             if stored_codes.contains_key(b.code.as_str()) {
                 plan.summary.barrios_updated += 1;
             } else {

@@ -7,7 +7,8 @@ use uuid::Uuid;
 
 use super::{Store, StoreError};
 
-const SELECT_MARK: &str = "SELECT id, barrio_id, category, geometry, description, created_at_ms, alias, attributes, version, updated_at_ms, deleted FROM marks";
+const SELECT_MARK: &str =
+    "SELECT id, barrio_id, category, geometry, description, created_at_ms, alias, attributes, version, updated_at_ms, deleted FROM marks";
 
 /// A mark row as stored, before its text columns are parsed.
 struct RawMark {
@@ -55,6 +56,9 @@ fn parse_mark(raw: RawMark) -> Result<Mark, StoreError> {
         version: raw.version,
         updated_at_ms: raw.updated_at_ms,
         deleted: raw.deleted,
+        // TODO(issue 6, server helper): stored in migration 0005.
+        workshop_id: None,
+        hlc: None,
     })
 }
 

@@ -63,8 +63,7 @@ impl Store {
     /// Opens (creating if needed) the database file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })?;
         }
         let mut conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -160,8 +159,19 @@ mod tests {
         let path = dir.path().join("old.sqlite3");
         let point = Mark { description: "de noche, «ojo»".into(), ..test_support::problem(1, 1) }.by("Rosa");
         // Coordinates with every digit a double has: the history must keep them exactly.
-        let ring = vec![vec![-74.20581644500001, 11.25231377], vec![-74.2041, 11.2523], vec![-74.2041, 11.252313770000002], vec![-74.20581644500001, 11.25231377]];
-        let zone = Mark::new_shape(uuid::Uuid::from_u128(2), 1, "lote_baldio", geojson::Geometry::new(geojson::Value::Polygon(vec![ring])), test_support::T + 1);
+        let ring = vec![
+            vec![-74.20581644500001, 11.25231377],
+            vec![-74.2041, 11.2523],
+            vec![-74.2041, 11.252313770000002],
+            vec![-74.20581644500001, 11.25231377],
+        ];
+        let zone = Mark::new_shape(
+            uuid::Uuid::from_u128(2),
+            1,
+            "lote_baldio",
+            geojson::Geometry::new(geojson::Value::Polygon(vec![ring])),
+            test_support::T + 1,
+        );
         database_at_migration_3(&path, &[point.clone(), zone.clone()]);
 
         let store = Store::open(&path).unwrap();

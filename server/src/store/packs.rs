@@ -39,10 +39,8 @@ impl Store {
                 for b in &plan.barrios {
                     let boundary = serde_json::to_string(&b.boundary).map_err(corrupt)?;
                     let [x0, y0, x1, y1] = b.bbox;
-                    let id: i64 = upsert.query_row(
-                        params![b.code, b.name, b.comuna, boundary, x0, y0, x1, y1, b.area_ha, b.source],
-                        |r| r.get(0),
-                    )?;
+                    let id: i64 =
+                        upsert.query_row(params![b.code, b.name, b.comuna, boundary, x0, y0, x1, y1, b.area_ha, b.source], |r| r.get(0))?;
                     touched.insert(id);
                 }
             }

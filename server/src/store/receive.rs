@@ -167,6 +167,8 @@ mod tests {
         store.store_record(Record::Mark(problem(1, b))).await.unwrap();
         store.store_record(Record::Cause(cause(10, b, &[1]))).await.unwrap();
         let solution = Solution {
+            workshop_id: None,
+            hlc: None,
             id: Uuid::from_u128(20),
             barrio_id: b,
             text: "Arreglar el poste".into(),

@@ -41,6 +41,8 @@ pub fn problem(n: u128, barrio_id: i64) -> Mark {
 /// A cause of the problems numbered `problems`, version 1.
 pub fn cause(n: u128, barrio_id: i64, problems: &[u128]) -> Cause {
     Cause {
+        workshop_id: None,
+        hlc: None,
         id: Uuid::from_u128(n),
         barrio_id,
         category: "falta_iluminacion".into(),

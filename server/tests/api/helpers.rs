@@ -64,9 +64,7 @@ pub async fn spawn_app_on(dir: tempfile::TempDir, db_path: PathBuf) -> TestApp {
 /// per-test runtimes sometimes hung once an earlier test's runtime was gone.
 fn server_runtime() -> &'static tokio::runtime::Runtime {
     static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
-    RUNTIME.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("server runtime")
-    })
+    RUNTIME.get_or_init(|| tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("server runtime"))
 }
 
 /// Serves the database at `db_path` (opening and seeding it as `serve` does) on a free port.

@@ -74,7 +74,10 @@ async fn a_late_older_version_joins_the_history_and_the_current_stays() {
     let (status, body) = app.post_mark(v1.to_string()).await;
     assert_eq!((status, &body), (200, &json!({"id": builder.id, "version": 1, "status": "history"})));
     let current = app.stored_marks(barrio).await;
-    assert_eq!((current[0]["properties"]["version"].as_u64(), current[0]["properties"]["description"].as_str()), (Some(3), Some("tercera")));
+    assert_eq!(
+        (current[0]["properties"]["version"].as_u64(), current[0]["properties"]["description"].as_str()),
+        (Some(3), Some("tercera"))
+    );
     let numbers: Vec<_> = app.versions("mark", &builder.id).await.iter().map(|v| v["version"].as_u64()).collect();
     assert_eq!(numbers, [Some(1), Some(3)], "oldest first");
 }
@@ -120,7 +123,10 @@ async fn a_mark_from_the_previous_app_version_is_its_version_1() {
     assert_eq!(versions.len(), 1);
     assert_eq!((versions[0]["version"].as_u64(), versions[0]["deleted"].as_bool()), (Some(1), Some(false)));
     let props = &app.stored_marks(barrio).await[0]["properties"];
-    assert_eq!((props["version"].as_u64(), props["updated_at_ms"].as_i64(), props["description"].as_str()), (Some(1), Some(0), Some("los sábados")));
+    assert_eq!(
+        (props["version"].as_u64(), props["updated_at_ms"].as_i64(), props["description"].as_str()),
+        (Some(1), Some(0), Some("los sábados"))
+    );
 }
 
 #[tokio::test]
@@ -171,7 +177,10 @@ async fn a_database_from_before_versions_keeps_its_marks_as_version_1() {
     let marks = app.stored_marks(1).await;
     assert_eq!(marks.len(), 1);
     let props = &marks[0]["properties"];
-    assert_eq!((props["description"].as_str(), props["alias"].as_str(), props["category"].as_str()), (Some("detrás del colegio"), Some("Rosa"), Some("lote_baldio")));
+    assert_eq!(
+        (props["description"].as_str(), props["alias"].as_str(), props["category"].as_str()),
+        (Some("detrás del colegio"), Some("Rosa"), Some("lote_baldio"))
+    );
     assert_eq!((props["version"].as_u64(), props["deleted"].as_bool()), (Some(1), Some(false)));
     assert_eq!(marks[0]["geometry"]["coordinates"], json!([-74.20581644500001, 11.245]));
     let versions = app.versions("mark", id).await;

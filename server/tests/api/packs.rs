@@ -141,7 +141,12 @@ async fn each_kind_of_invalid_feature_is_reported_and_only_valid_ones_are_import
     assert_eq!(status, 201, "{report}");
     let barrios = &report["barrios"];
     let reasons = |key: &str| -> Vec<(u64, String)> {
-        barrios[key].as_array().expect(key).iter().map(|n| (n["feature"].as_u64().unwrap_or(99), n["reason"].as_str().unwrap_or("").to_string())).collect()
+        barrios[key]
+            .as_array()
+            .expect(key)
+            .iter()
+            .map(|n| (n["feature"].as_u64().unwrap_or(99), n["reason"].as_str().unwrap_or("").to_string()))
+            .collect()
     };
     let repaired = reasons("repaired");
     let skipped = reasons("skipped");

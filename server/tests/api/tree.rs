@@ -104,12 +104,7 @@ async fn a_cause_must_link_to_live_problems_of_its_own_barrio() {
     let deleted = mark(&app, barrio, 2, "hurto_personas", true).await;
     let protective = mark(&app, barrio, 3, "parque", false).await;
     let elsewhere = mark(&app, other, 4, "hurto_personas", false).await;
-    let cases = [
-        (mark_id(9), "missing_link"),
-        (deleted, "deleted_link"),
-        (protective, "not_a_problem"),
-        (elsewhere, "other_barrio"),
-    ];
+    let cases = [(mark_id(9), "missing_link"), (deleted, "deleted_link"), (protective, "not_a_problem"), (elsewhere, "other_barrio")];
     for (link, code) in cases {
         let (status, body) = post(&app, "/causes", &cause(barrio, &[live.clone(), link])).await;
         assert_eq!((status, body["error"]["code"].as_str()), (422, Some(code)), "{body}");
@@ -131,7 +126,11 @@ async fn a_solution_linked_to_a_deleted_cause_is_refused() {
     assert_eq!(post(&app, "/causes", &c).await.0, 201);
     assert_eq!(post(&app, "/causes", &next(&c, true)).await.0, 200);
     let (status, body) = post(&app, "/solutions", &solution(barrio, &[CAUSE])).await;
-    assert_eq!((status, body["error"]["code"].as_str(), body["error"]["field"].as_str()), (422, Some("deleted_link"), Some("cause_ids")), "{body}");
+    assert_eq!(
+        (status, body["error"]["code"].as_str(), body["error"]["field"].as_str()),
+        (422, Some("deleted_link"), Some("cause_ids")),
+        "{body}"
+    );
     assert_eq!(tree(&app, barrio).await["solutions"], json!([]));
     assert_eq!(app.get_json(&format!("/records/solution/{SOLUTION}/versions")).await.0, 404);
 }
@@ -156,7 +155,16 @@ async fn bad_cause_and_solution_bodies_are_refused_with_nothing_stored() {
         ("/causes", with("barrio_id", json!(424242)), 422, "unknown_barrio"),
         ("/solutions", "[]".into(), 400, "malformed"),
         ("/solutions", solution(barrio, &[]).to_string(), 422, "no_links"),
-        ("/solutions", { let mut s = solution(barrio, &[CAUSE]); s["text"] = json!(" "); s.to_string() }, 422, "empty_text"),
+        (
+            "/solutions",
+            {
+                let mut s = solution(barrio, &[CAUSE]);
+                s["text"] = json!(" ");
+                s.to_string()
+            },
+            422,
+            "empty_text",
+        ),
         ("/solutions", solution(barrio, &[CAUSE]).to_string(), 422, "missing_link"),
     ];
     for (path, body, status, code) in cases {
@@ -188,7 +196,9 @@ async fn sync(app: &TestApp, records: &[Record]) -> Vec<(u16, Value)> {
     let mut out = Vec::new();
     for r in records {
         out.push(match r {
-            Record::Mark(m) => app.post("/marks", Some("application/geo+json"), serde_json::to_string(&m.to_feature()).expect("json")).await,
+            Record::Mark(m) => {
+                app.post("/marks", Some("application/geo+json"), serde_json::to_string(&m.to_feature()).expect("json")).await
+            }
             Record::Cause(c) => post(app, "/causes", &json!(c)).await,
             Record::Solution(s) => post(app, "/solutions", &json!(s)).await,
         });
@@ -208,22 +218,30 @@ async fn a_deletion_undone_and_redone_on_the_device_syncs_in_the_order_it_sends(
     let mut drawing = Drawing::default();
     let created = vec![Record::Mark(problem.clone()), Record::Cause(c), Record::Solution(s)];
     assert!(sync(&app, &created).await.iter().all(|(status, _)| *status == 201));
-    created.into_iter().for_each(|r| drawing.apply(r));
+    created.into_iter().for_each(|r| {
+        drawing.apply(r);
+    });
 
     // Deleting the problem takes its only cause and that cause's only solution with it.
     let deletion = drawing.delete(&Record::Mark(problem), T + 10);
     let step = drawing.step(&deletion);
     let sent = sync(&app, &deletion).await;
     assert!(sent.iter().all(|(status, _)| *status == 200), "{sent:?}");
-    deletion.into_iter().for_each(|r| drawing.apply(r));
+    deletion.into_iter().for_each(|r| {
+        drawing.apply(r);
+    });
     let (undo, redo) = drawing.undo(&step, T + 20);
     let sent = sync(&app, &undo).await;
     assert!(sent.iter().all(|(status, body)| *status == 200 && body["status"] == "updated"), "{sent:?}");
-    undo.into_iter().for_each(|r| drawing.apply(r));
+    undo.into_iter().for_each(|r| {
+        drawing.apply(r);
+    });
     let (again, _) = drawing.undo(&redo, T + 30);
     let sent = sync(&app, &again).await;
     assert!(sent.iter().all(|(status, _)| *status == 200), "{sent:?}");
-    again.into_iter().for_each(|r| drawing.apply(r));
+    again.into_iter().for_each(|r| {
+        drawing.apply(r);
+    });
 
     let tree = tree(&app, barrio).await;
     assert_eq!(tree["causes"][0]["version"], 4);

@@ -1,0 +1,243 @@
+//! Workshops (talleres): what a facilitator fills in, the short code participants join
+//! with, and how long that code stays valid.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use uuid::Uuid;
+
+use super::barrio::BarrioSummary;
+use super::Bilingual;
+
+/// Join codes use digits and capitals that cannot be mistaken for one another when read
+/// aloud or copied from a board (no 0/O, 1/I/L).
+pub const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+pub const CODE_LEN: usize = 6;
+/// A code works from when the workshop is created until the end of this many days after
+/// the workshop's date (Colombian time): long enough for a follow-up session, short enough
+/// that an old code on a photo of the board stops working.
+pub const CODE_VALID_DAYS: i64 = 7;
+pub const MAX_WORKSHOP_TEXT_CHARS: usize = 80;
+/// Colombia is UTC−5 all year (no daylight saving).
+const COLOMBIA_OFFSET_MS: i64 = -5 * 3_600_000;
+const DAY_MS: i64 = 86_400_000;
+
+/// What the facilitator fills in to prepare a workshop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkshopDraft {
+    pub barrio_id: i64,
+    /// The day it takes place, `YYYY-MM-DD`.
+    pub date: String,
+    /// Where (salón comunal, colegio…).
+    #[serde(default)]
+    pub place: String,
+    /// The barrio's security committee (CBSC) running it.
+    pub cbsc: String,
+    pub facilitator: String,
+}
+
+/// A workshop as the server stores it and the devices receive it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workshop {
+    pub id: Uuid,
+    pub barrio_id: i64,
+    pub date: String,
+    pub place: String,
+    pub cbsc: String,
+    pub facilitator: String,
+    /// Six characters of [`CODE_ALPHABET`], shown as `ABC-234`.
+    pub join_code: String,
+    /// Until when (ms since the epoch) the code lets devices join.
+    pub code_expires_at_ms: i64,
+    pub created_at_ms: i64,
+}
+
+/// What joining by code gives a device: the workshop and its barrio, from which it fetches
+/// the barrio pack and the workshop's marks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JoinReply {
+    pub workshop: Workshop,
+    pub barrio: BarrioSummary,
+}
+
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum WorkshopError {
+    #[error("the date {0:?} is not a day written YYYY-MM-DD between 2020 and 2100")]
+    InvalidDate(String),
+    #[error("{field} has more than {MAX_WORKSHOP_TEXT_CHARS} characters")]
+    TooLong { field: &'static str },
+    #[error("{field} is empty")]
+    Empty { field: &'static str },
+    #[error("{field} has control characters")]
+    ControlCharacters { field: &'static str },
+}
+
+impl WorkshopError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            WorkshopError::InvalidDate(_) => "invalid_date",
+            WorkshopError::TooLong { .. } => "text_too_long",
+            WorkshopError::Empty { .. } => "empty_text",
+            WorkshopError::ControlCharacters { .. } => "control_characters",
+        }
+    }
+    pub fn field(&self) -> &'static str {
+        match self {
+            WorkshopError::InvalidDate(_) => "date",
+            WorkshopError::TooLong { field } | WorkshopError::Empty { field } | WorkshopError::ControlCharacters { field } => field,
+        }
+    }
+}
+
+fn field_es(field: &str) -> &'static str {
+    match field {
+        "place" => "El lugar",
+        "cbsc" => "El nombre del CBSC",
+        "facilitator" => "El nombre de quien facilita",
+        _ => "El texto",
+    }
+}
+
+impl Bilingual for WorkshopError {
+    fn es(&self) -> String {
+        match self {
+            WorkshopError::InvalidDate(d) => {
+                format!("La fecha «{d}» no es un día válido (AAAA-MM-DD, entre 2020 y 2100).")
+            }
+            WorkshopError::TooLong { field } => format!("{} tiene más de {MAX_WORKSHOP_TEXT_CHARS} caracteres.", field_es(field)),
+            WorkshopError::Empty { field } => format!("{} no puede quedar vacío.", field_es(field)),
+            WorkshopError::ControlCharacters { field } => {
+                format!("{} tiene caracteres no permitidos.", field_es(field))
+            }
+        }
+    }
+    fn en(&self) -> String {
+        let mut s = self.to_string();
+        if let Some(first) = s.get_mut(0..1) {
+            first.make_ascii_uppercase();
+        }
+        s + "."
+    }
+}
+
+impl WorkshopDraft {
+    /// The draft with surrounding spaces trimmed, checked.
+    pub fn checked(mut self) -> Result<WorkshopDraft, WorkshopError> {
+        day_number(&self.date).ok_or_else(|| WorkshopError::InvalidDate(self.date.chars().take(40).collect()))?;
+        for (field, text, required) in
+            [("place", &mut self.place, false), ("cbsc", &mut self.cbsc, true), ("facilitator", &mut self.facilitator, true)]
+        {
+            *text = text.trim().to_string();
+            if required && text.is_empty() {
+                return Err(WorkshopError::Empty { field });
+            }
+            if text.chars().count() > MAX_WORKSHOP_TEXT_CHARS {
+                return Err(WorkshopError::TooLong { field });
+            }
+            if text.chars().any(char::is_control) {
+                return Err(WorkshopError::ControlCharacters { field });
+            }
+        }
+        Ok(self)
+    }
+
+    /// When the join code stops working: the end of the [`CODE_VALID_DAYS`]th day after the
+    /// workshop, Colombian time.
+    pub fn code_expires_at_ms(&self) -> Option<i64> {
+        let day = day_number(&self.date)?;
+        Some((day + CODE_VALID_DAYS + 1) * DAY_MS - COLOMBIA_OFFSET_MS)
+    }
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date between 2020 and 2100, if it is one.
+pub fn day_number(date: &str) -> Option<i64> {
+    let b = date.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| date.get(r).filter(|s| s.bytes().all(|c| c.is_ascii_digit()))?.parse::<i64>().ok();
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days_in_month = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(2020..=2100).contains(&y) || !(1..=12).contains(&m) || d < 1 || d > days_in_month[(m - 1) as usize] {
+        return None;
+    }
+    // Days from civil (proleptic Gregorian), after Howard Hinnant's well-known derivation.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// A join code from random bytes (one character per byte; the slight bias of `% 31` does not
+/// matter for a code that is also rate-limited and expires).
+pub fn code_from_random(bytes: [u8; CODE_LEN]) -> String {
+    bytes.iter().map(|b| CODE_ALPHABET[*b as usize % CODE_ALPHABET.len()] as char).collect()
+}
+
+/// A code as a person typed it ("abc 234", "ABC-234") in its stored form, if it can be one.
+/// Lower case, spaces and dashes are forgiven; letters that are not in codes are not guessed.
+pub fn normalize_code(input: &str) -> Option<String> {
+    let code: String = input.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
+    (code.len() == CODE_LEN && code.bytes().all(|b| CODE_ALPHABET.contains(&b))).then_some(code)
+}
+
+/// A code as shown to people: two groups of three, easier to read aloud.
+pub fn display_code(code: &str) -> String {
+    match (code.get(..3), code.get(3..)) {
+        (Some(a), Some(b)) if !b.is_empty() => format!("{a}-{b}"),
+        _ => code.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> WorkshopDraft {
+        WorkshopDraft {
+            barrio_id: 1,
+            date: "2026-11-28".into(),
+            place: "  Salón comunal ".into(),
+            cbsc: "CBSC Pescaíto".into(),
+            facilitator: "Ana".into(),
+        }
+    }
+
+    #[test]
+    fn a_draft_is_trimmed_and_checked() {
+        assert_eq!(draft().checked().map(|d| d.place), Ok("Salón comunal".to_string()));
+        for (bad, code) in [
+            (WorkshopDraft { date: "2026-02-30".into(), ..draft() }, "invalid_date"),
+            (WorkshopDraft { date: "28/11/2026".into(), ..draft() }, "invalid_date"),
+            (WorkshopDraft { cbsc: "   ".into(), ..draft() }, "empty_text"),
+            (WorkshopDraft { facilitator: "x".repeat(81), ..draft() }, "text_too_long"),
+            (WorkshopDraft { place: "a\u{7}".into(), ..draft() }, "control_characters"),
+        ] {
+            assert_eq!(bad.checked().map_err(|e| e.code()), Err(code));
+        }
+    }
+
+    #[test]
+    fn days_count_from_the_epoch_and_codes_expire_a_week_after_the_workshop() {
+        assert_eq!(day_number("2020-01-01"), Some(18_262));
+        assert_eq!(day_number("2024-02-29"), Some(19_782));
+        assert_eq!(day_number("2023-02-29"), None);
+        // 2026-11-28 is day 20_785; the code works through 2026-12-05 in Colombia, which ends
+        // at 05:00 UTC on 2026-12-06.
+        assert_eq!(draft().code_expires_at_ms(), Some((20_785 + 8) * DAY_MS + 5 * 3_600_000));
+    }
+
+    #[test]
+    fn codes_are_read_forgivingly_but_never_guessed() {
+        let code = code_from_random([0, 1, 30, 31, 200, 255]);
+        assert_eq!(code.len(), CODE_LEN);
+        assert_eq!(normalize_code(&display_code(&code).to_lowercase()), Some(code.clone()));
+        assert_eq!(normalize_code("abc 234"), Some("ABC234".into()));
+        assert_eq!(normalize_code("ABO234"), None, "O is never in a code");
+        assert_eq!(normalize_code("ABC23"), None);
+        assert_eq!(display_code("ABC234"), "ABC-234");
+    }
+}
