@@ -88,8 +88,14 @@ impl Editor {
             message: RwSignal::new(None),
             sync: crate::components::status::use_sync_state(),
         };
+        // Loads what the device holds, and again whenever a sync brought other devices' work
+        // for this barrio.
         #[cfg(feature = "hydrate")]
-        Effect::new(move |_| {
+        Effect::new(move |first: Option<()>| {
+            let pulled_here = editor.sync.remote_changes.with(|(_, barrios)| barrios.contains(&barrio_id));
+            if first.is_some() && !pulled_here {
+                return;
+            }
             leptos::task::spawn_local(async move {
                 match crate::client::storage::drawing_for_barrio(barrio_id).await {
                     Ok(d) => {
@@ -162,7 +168,7 @@ impl Editor {
             let sync = self.sync;
             leptos::task::spawn_local(async move {
                 match crate::client::storage::save_records(&records).await {
-                    Ok(()) => {
+                    Ok(records) => {
                         this.drawing.update(|d| {
                             records.into_iter().for_each(|r| {
                                 d.apply(r);

@@ -20,7 +20,7 @@ use leptos_router::{path, StaticSegment};
 use crate::components::icons::IconSprite;
 use crate::components::pwa::{provide_device_state, UpdateBanner};
 use crate::components::status::{provide_sync_state, ConnectionStatus};
-use crate::pages::{BarrioListPage, BarrioMapPage, NotFoundPage};
+use crate::pages::{BarrioListPage, BarrioMapPage, JoinPage, NotFoundPage, SyncPage, WorkshopPage, WorkshopsPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -73,6 +73,11 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=StaticSegment("") view=BarrioListPage/>
                     <Route path=path!("/barrio/:id") view=BarrioMapPage/>
+                    <Route path=path!("/talleres") view=WorkshopsPage/>
+                    <Route path=path!("/talleres/:id") view=WorkshopPage/>
+                    <Route path=path!("/unirse") view=JoinPage/>
+                    <Route path=path!("/unirse/:code") view=JoinPage/>
+                    <Route path=path!("/envios") view=SyncPage/>
                 </Routes>
             </main>
         </Router>

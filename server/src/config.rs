@@ -131,6 +131,9 @@ pub struct ServerConfig {
     /// Largest request body accepted by the API, in bytes.
     #[arg(long, env = "CARTOBARRIO_MAX_BODY", default_value_t = 64 * 1024, global = true)]
     pub max_body_bytes: usize,
+    /// Largest batch accepted by `POST /api/v1/sync`, in bytes (up to 250 changes).
+    #[arg(long, env = "CARTOBARRIO_MAX_SYNC", default_value_t = 1024 * 1024, global = true)]
+    pub max_sync_bytes: usize,
     /// Largest upload accepted by `POST /api/v1/admin/import`, in bytes.
     #[arg(long, env = "CARTOBARRIO_MAX_IMPORT", default_value_t = 64 * 1024 * 1024, global = true)]
     pub max_import_bytes: usize,
@@ -151,6 +154,7 @@ mod tests {
         assert!(cli.command.is_none());
         assert_eq!(cli.server.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(cli.server.db, PathBuf::from("data/cartobarrio.sqlite3"));
+        assert_eq!(cli.server.max_sync_bytes, 1024 * 1024);
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The API's one error type, mapped once to HTTP. Clients get a code, a message in Spanish
 //! and in English, and the field at fault; internal details are logged, never sent.
 
-use app::model::{Bilingual, MarkError, TreeError};
-use axum::http::StatusCode;
+use app::model::sync::{ErrorBody, MAX_BATCH_CHANGES, OLDEST_PROTOCOL, PROTOCOL};
+use app::model::{Bilingual, MarkError, TreeError, WorkshopError};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
@@ -61,7 +62,60 @@ pub enum ApiError {
     /// 403: the feature is switched off on this server.
     #[error("disabled: {0}")]
     Disabled(&'static str),
-    /// 500 (503 when the database is busy); logged, shown only as a generic message.
+    /// 409: the record is stored in another workshop (records never move workshop).
+    #[error("{kind} {id} changed workshop")]
+    WorkshopChanged { kind: Kind, id: uuid::Uuid },
+    /// 409 (a change's refusal): the record names another workshop than its batch.
+    #[error("{kind} {id} is of another workshop than the batch")]
+    OtherWorkshop { kind: Kind, id: uuid::Uuid },
+    /// 422: a workshop's record drawn in another barrio than the workshop's (`barrio_id`).
+    #[error("{kind} {id} outside the barrio of its workshop")]
+    WorkshopBarrio { kind: Kind, id: uuid::Uuid, barrio_id: i64 },
+    /// 404 for a batch or a path naming a workshop that does not exist; 422 for a record
+    /// naming one (`field`, where it says so).
+    #[error("unknown workshop")]
+    UnknownWorkshop { field: Option<&'static str> },
+    /// 422: a version dated (by its clock or its dates) more than a day ahead of the server.
+    #[error("clock ahead in {field}")]
+    ClockAhead { field: &'static str },
+    /// 426: a device speaking a protocol older than the server still takes.
+    #[error("protocol {0} too old")]
+    ClientTooOld(u64),
+    /// 400: a protocol newer than this server's.
+    #[error("unsupported protocol {0}")]
+    UnsupportedProtocol(u64),
+    /// 400: a batch that is not JSON of the batch's shape.
+    #[error("malformed batch: {0}")]
+    MalformedBatch(String),
+    /// 413: more changes than a batch may have.
+    #[error("{0} changes in one batch")]
+    TooManyChanges(usize),
+    /// 409: a submission id another device used.
+    #[error("submission id reused")]
+    SubmissionReused,
+    /// 400 for a workshop body that is not JSON of the draft's shape.
+    #[error("malformed workshop: {0}")]
+    MalformedWorkshop(String),
+    /// 422: a workshop draft that breaks a rule.
+    #[error(transparent)]
+    InvalidWorkshop(#[from] WorkshopError),
+    /// 400: a join code that cannot be one.
+    #[error("invalid join code")]
+    InvalidCode,
+    /// 404: no workshop has this join code.
+    #[error("unknown join code")]
+    UnknownCode,
+    /// 410: the workshop's join code expired.
+    #[error("join code expired")]
+    CodeExpired,
+    /// 429: too many failed attempts from this address; try after `retry_after_s` seconds.
+    #[error("too many attempts")]
+    TooManyAttempts { retry_after_s: u64 },
+    /// 400: a query parameter out of range or not a number.
+    #[error("invalid query {field}: {en}")]
+    InvalidQuery { field: &'static str, es: String, en: String },
+    /// 500 (503 when the database is busy or cannot be written); logged, shown only as a
+    /// generic message.
     #[error(transparent)]
     Store(StoreError),
 }
@@ -73,9 +127,35 @@ impl From<StoreError> for ApiError {
             StoreError::VersionConflict { kind, id, version } => ApiError::Conflict { kind, id, version },
             StoreError::BarrioChanged { kind, id } => ApiError::BarrioChanged { kind, id },
             StoreError::BrokenLink { kind, error } => ApiError::InvalidTree { kind, error },
+            StoreError::OtherWorkshop { kind, id } => ApiError::WorkshopChanged { kind, id },
+            StoreError::UnknownWorkshop { kind, .. } => ApiError::UnknownWorkshop { field: Some(field_of(kind, "workshop_id")) },
+            StoreError::WorkshopBarrio { kind, id, barrio_id } => ApiError::WorkshopBarrio { kind, id, barrio_id },
+            StoreError::UnknownBarrio { kind, barrio_id } => ApiError::UnknownBarrio { barrio_id, field: field_of(kind, "barrio_id") },
+            StoreError::OutsideBarrio(barrio_id) => ApiError::OutsideBarrio(barrio_id),
+            StoreError::SubmissionReused(_) => ApiError::SubmissionReused,
             other => ApiError::Store(other),
         }
     }
+}
+
+/// Where a record of `kind` says `member`: a mark's members are in its Feature's properties.
+pub fn field_of(kind: Kind, member: &'static str) -> &'static str {
+    match (kind, member) {
+        (Kind::Mark, "barrio_id") => "properties.barrio_id",
+        (Kind::Mark, "workshop_id") => "properties.workshop_id",
+        (Kind::Mark, "hlc") => "properties.hlc",
+        (Kind::Mark, "created_at_ms") => "properties.created_at_ms",
+        (Kind::Mark, "updated_at_ms") => "properties.updated_at_ms",
+        (_, member) => member,
+    }
+}
+
+/// Whether a database error is the database being unavailable for a moment (busy, locked,
+/// full, failing to read or write) rather than a bug: the client should try again.
+fn unavailable(e: &StoreError) -> bool {
+    use rusqlite::ErrorCode as C;
+    matches!(e, StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+        if matches!(f.code, C::DatabaseBusy | C::DatabaseLocked | C::SystemIoFailure | C::DiskFull | C::CannotOpen | C::OutOfMemory))
 }
 
 /// A kind of record with its article, as a Spanish sentence names it.
@@ -125,9 +205,20 @@ impl ApiError {
             ApiError::Import(_) | ApiError::InvalidOption { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Disabled(_) => StatusCode::FORBIDDEN,
-            ApiError::Store(StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))) if e.code == rusqlite::ErrorCode::DatabaseBusy => {
-                StatusCode::SERVICE_UNAVAILABLE
+            ApiError::WorkshopChanged { .. } | ApiError::OtherWorkshop { .. } | ApiError::SubmissionReused => StatusCode::CONFLICT,
+            ApiError::WorkshopBarrio { .. } | ApiError::ClockAhead { .. } | ApiError::InvalidWorkshop(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
             }
+            ApiError::UnknownWorkshop { field: None } => StatusCode::NOT_FOUND,
+            ApiError::UnknownWorkshop { field: Some(_) } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::ClientTooOld(_) => StatusCode::UPGRADE_REQUIRED,
+            ApiError::UnsupportedProtocol(_) | ApiError::MalformedBatch(_) | ApiError::MalformedWorkshop(_) => StatusCode::BAD_REQUEST,
+            ApiError::TooManyChanges(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::InvalidCode | ApiError::InvalidQuery { .. } => StatusCode::BAD_REQUEST,
+            ApiError::UnknownCode => StatusCode::NOT_FOUND,
+            ApiError::CodeExpired => StatusCode::GONE,
+            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Store(e) if unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -198,6 +289,110 @@ impl ApiError {
             ApiError::UnreadableBody(_) => {
                 ("unreadable_body", None, "No se pudo leer el cuerpo del envío.".into(), "The request body could not be read.".into())
             }
+            ApiError::WorkshopChanged { kind, id } => (
+                "other_workshop",
+                Some(field_of(*kind, "workshop_id")),
+                format!("{} {id} está guardada en otro taller; un registro nunca cambia de taller.", capitalised(kind_es(*kind))),
+                format!("The {kind} {id} is stored in another workshop; a record never moves workshop."),
+            ),
+            ApiError::OtherWorkshop { kind, id } => (
+                "other_workshop",
+                Some(field_of(*kind, "workshop_id")),
+                format!("{} {id} es de otro taller que el de este envío.", capitalised(kind_es(*kind))),
+                format!("The {kind} {id} belongs to another workshop than this batch."),
+            ),
+            ApiError::WorkshopBarrio { kind, id, barrio_id } => (
+                "other_barrio",
+                Some(field_of(*kind, "barrio_id")),
+                format!("{} {id} no es del barrio de su taller (el barrio {barrio_id}).", capitalised(kind_es(*kind))),
+                format!("The {kind} {id} is not in its workshop's barrio ({barrio_id})."),
+            ),
+            ApiError::UnknownWorkshop { field } => (
+                "unknown_workshop",
+                *field,
+                "El taller no existe en este servidor.".into(),
+                "The workshop does not exist on this server.".into(),
+            ),
+            ApiError::ClockAhead { field } => (
+                "clock_ahead",
+                Some(*field),
+                "La fecha u hora del dispositivo está adelantada más de un día: corríjala en los ajustes del dispositivo y vuelva a guardar el cambio."
+                    .into(),
+                "The device's date or time is more than a day ahead: correct it in the device settings and save the change again.".into(),
+            ),
+            ApiError::ClientTooOld(protocol) => (
+                "client_too_old",
+                Some("protocol"),
+                "Esta versión de la aplicación ya no puede enviar al servidor. Actualícela: abra la aplicación con conexión a internet y \
+                 pulse «Actualizar». Sus marcas siguen guardadas en el dispositivo y se enviarán después."
+                    .into(),
+                format!(
+                    "This version of the app (protocol {protocol}) can no longer send to the server; the oldest taken is {OLDEST_PROTOCOL}. \
+                     Update it: open the app online and press \"Actualizar\". Your marks are still kept on the device and will be sent afterwards."
+                ),
+            ),
+            ApiError::UnsupportedProtocol(protocol) => (
+                "unsupported_protocol",
+                Some("protocol"),
+                format!("Este servidor no conoce el protocolo {protocol}: el más reciente que conoce es {PROTOCOL}."),
+                format!("This server does not know protocol {protocol}: the newest it knows is {PROTOCOL}."),
+            ),
+            ApiError::MalformedBatch(why) => (
+                "malformed_batch",
+                None,
+                format!("El envío no es un lote válido: {why}."),
+                format!("The request is not a valid batch: {why}."),
+            ),
+            ApiError::TooManyChanges(n) => (
+                "too_many_changes",
+                Some("changes"),
+                format!("El lote tiene {n} cambios; el máximo es {MAX_BATCH_CHANGES}. Envíelos en varios lotes."),
+                format!("The batch has {n} changes; the limit is {MAX_BATCH_CHANGES}. Send them in several batches."),
+            ),
+            ApiError::SubmissionReused => (
+                "submission_reused",
+                Some("submission_id"),
+                "Otro dispositivo ya usó este número de envío; el lote no se guardó.".into(),
+                "Another device already used this submission id; the batch was not stored.".into(),
+            ),
+            ApiError::MalformedWorkshop(why) => (
+                "malformed",
+                None,
+                format!("Los datos del taller no son válidos: {why}."),
+                format!("The workshop data is not valid: {why}."),
+            ),
+            ApiError::InvalidWorkshop(e) => (e.code(), Some(e.field()), e.es(), e.en()),
+            ApiError::InvalidCode => (
+                "invalid_code",
+                Some("code"),
+                "Ese no es un código de taller: tiene 6 letras y números, como ABC-234.".into(),
+                "That is not a workshop code: it has 6 letters and digits, like ABC-234.".into(),
+            ),
+            ApiError::UnknownCode => (
+                "unknown_code",
+                Some("code"),
+                "No hay ningún taller con ese código. Revíselo con quien facilita el taller.".into(),
+                "No workshop has that code. Check it with the workshop's facilitator.".into(),
+            ),
+            ApiError::CodeExpired => (
+                "code_expired",
+                Some("code"),
+                "El código venció: el taller ya pasó. Pida un código nuevo a quien facilita el taller.".into(),
+                "The code expired: the workshop is over. Ask the facilitator for a new code.".into(),
+            ),
+            ApiError::TooManyAttempts { retry_after_s } => (
+                "too_many_attempts",
+                None,
+                format!("Demasiados intentos con códigos equivocados. Espere {} minutos y vuelva a intentar.", retry_after_s.div_ceil(60)),
+                format!("Too many attempts with wrong codes. Wait {} minutes and try again.", retry_after_s.div_ceil(60)),
+            ),
+            ApiError::InvalidQuery { field, es, en } => ("invalid_query", Some(*field), es.clone(), en.clone()),
+            ApiError::Store(e) if unavailable(e) => (
+                "unavailable",
+                None,
+                "El servidor está ocupado; no se guardó nada. Intente de nuevo en unos segundos.".into(),
+                "The server is busy; nothing was stored. Please try again in a few seconds.".into(),
+            ),
             ApiError::Store(_) => (
                 "internal",
                 None,
@@ -213,6 +408,36 @@ fn capitalised(s: &str) -> String {
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
+impl ApiError {
+    /// The error as the body every API error has (`{"error": …}` holds it).
+    pub fn body(&self) -> ErrorBody {
+        let (code, field, message, message_en) = self.parts();
+        ErrorBody { code: code.into(), message, message_en, field: field.map(String::from) }
+    }
+
+    /// How long a client should wait before trying again, when it should.
+    fn retry_after_s(&self) -> Option<u64> {
+        match self {
+            ApiError::TooManyAttempts { retry_after_s } => Some(*retry_after_s),
+            _ if self.status() == StatusCode::SERVICE_UNAVAILABLE => Some(5),
+            _ => None,
+        }
+    }
+}
+
+/// A change of a batch refused, as its result says it: fields name members of the change,
+/// so they start with `record.`.
+pub fn refusal(e: ApiError) -> ErrorBody {
+    let mut body = e.body();
+    body.field = body.field.map(|f| format!("record.{f}"));
+    body
+}
+
+/// [`refusal`] for what the store refused.
+pub fn change_refusal(e: StoreError) -> ErrorBody {
+    refusal(ApiError::from(e))
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
@@ -221,7 +446,11 @@ impl IntoResponse for ApiError {
         }
         let (code, field, message, message_en) = self.parts();
         let body = json!({ "error": { "code": code, "field": field, "message": message, "message_en": message_en } });
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after_s() {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
@@ -254,6 +483,28 @@ mod tests {
             (broken.status(), broken.parts().0, broken.parts().1),
             (StatusCode::UNPROCESSABLE_ENTITY, "deleted_link", Some("cause_ids"))
         );
+    }
+
+    #[test]
+    fn a_busy_database_is_503_with_retry_after_and_a_bug_500() {
+        let busy = rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY), None);
+        let err = ApiError::Store(StoreError::Sqlite(busy));
+        assert_eq!((err.status(), err.parts().0), (StatusCode::SERVICE_UNAVAILABLE, "unavailable"));
+        let response = err.into_response();
+        assert_eq!(response.headers().get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()), Some("5"));
+        let io = rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_IOERR), None);
+        assert_eq!(ApiError::Store(StoreError::Sqlite(io)).status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(ApiError::Store(StoreError::Corrupt("x".into())).status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn a_refused_change_names_the_member_of_the_change_at_fault() {
+        let id = uuid::Uuid::nil();
+        let body = change_refusal(StoreError::BarrioChanged { kind: Kind::Mark, id });
+        assert_eq!((body.code.as_str(), body.field.as_deref()), ("barrio_changed", Some("record.properties.barrio_id")));
+        let body = change_refusal(StoreError::OtherWorkshop { kind: Kind::Cause, id });
+        assert_eq!((body.code.as_str(), body.field.as_deref()), ("other_workshop", Some("record.workshop_id")));
+        assert!(body.message.starts_with("La causa"));
     }
 
     #[test]

@@ -51,6 +51,8 @@ pub fn router(store: Store, config: &ServerConfig) -> Router {
         leptos_options: leptos_options.clone(),
         store: store.clone(),
         max_body_bytes: config.max_body_bytes,
+        max_sync_bytes: config.max_sync_bytes,
+        join_limiter: Arc::default(),
         max_import_bytes: config.max_import_bytes,
         admin_token: config.admin_token.as_deref().filter(|t| !t.trim().is_empty()).map(|t| Arc::from(t.trim())),
         service_worker: assets::service_worker(&version, &precache).into(),
@@ -62,7 +64,7 @@ pub fn router(store: Store, config: &ServerConfig) -> Router {
     Router::new()
         .merge(http::health_routes())
         .merge(http::pwa_routes())
-        .nest("/api/v1", http::api_routes(config.max_body_bytes, config.max_import_bytes))
+        .nest("/api/v1", http::api_routes(config.max_body_bytes, config.max_sync_bytes, config.max_import_bytes))
         .leptos_routes_with_context(&state, routes, move || provide_context(catalog.clone()), {
             let options = leptos_options.clone();
             move || app::shell(options.clone())
@@ -91,7 +93,9 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     tracing::info!(%addr, db = %config.db.display(), "listening");
     // One plain line on stdout for people and for the test harness, which may ask for port 0.
     println!("Cartobarrio escuchando en http://{addr}");
-    axum::serve(listener, router(store, &config)).with_graceful_shutdown(shutdown_signal()).await?;
+    // The client's address is what join attempts are limited by.
+    let app = router(store, &config).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     Ok(())
 }
 

@@ -9,3 +9,5 @@ pub mod packs;
 pub mod pwa;
 pub mod storage;
 pub mod sync;
+pub mod sync_store;
+pub mod workshops;

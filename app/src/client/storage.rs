@@ -18,16 +18,21 @@ const DB_NAME: &str = "cartobarrio";
 /// - 3: adds `packs` (key `barrio_id`), the barrio packs kept for offline use
 /// - 4: adds `causes` and `solutions` (key `id`, index `barrio_id`) and `changes` (key `key`,
 ///   one entry per unsent version of any record); entries of the old `outbox` move there
-const DB_VERSION: u32 = 4;
-const MARKS: &str = "marks";
+/// - 5: adds `receipts` (key `key`: the server's confirmation of each version sent) and
+///   `workshops` (key `id`: workshops joined or prepared on this device, with their pull
+///   cursor); `meta` gains the device's clock and the last successful sync
+const DB_VERSION: u32 = 5;
+pub(super) const MARKS: &str = "marks";
 /// Version 1–3's outbox of mark ids; emptied into `changes` on upgrade, kept so that an
 /// older app still open in another tab finds its store.
 const LEGACY_OUTBOX: &str = "outbox";
-const META: &str = "meta";
+pub(super) const META: &str = "meta";
 const PACKS: &str = "packs";
-const CAUSES: &str = "causes";
-const SOLUTIONS: &str = "solutions";
-const CHANGES: &str = "changes";
+pub(super) const CAUSES: &str = "causes";
+pub(super) const SOLUTIONS: &str = "solutions";
+pub(super) const CHANGES: &str = "changes";
+pub(super) const RECEIPTS: &str = "receipts";
+pub(super) const WORKSHOPS: &str = "workshops";
 
 thread_local! {
     static MIGRATED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -60,10 +65,10 @@ struct LegacyOutboxEntry {
 }
 
 /// An unsent version of a record. It leaves the outbox only when the server has confirmed
-/// that id at that version.
+/// that id at that version and clock.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ChangeEntry {
-    /// `kind:id:version`.
+    /// `kind:id:version:clock` ([`Record::key`]).
     pub key: String,
     /// Sending order: when it was queued (ms) × 1000 + its place in the action.
     pub seq: f64,
@@ -74,11 +79,11 @@ pub struct ChangeEntry {
     pub record: Record,
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, StorageError> {
+pub(super) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, StorageError> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| StorageError::Decode(e.to_string()))
 }
 
-fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, StorageError> {
+pub(super) fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, StorageError> {
     serde_wasm_bindgen::from_value(value).map_err(|e| StorageError::Decode(e.to_string()))
 }
 
@@ -101,6 +106,8 @@ pub async fn open() -> Result<Rexie, StorageError> {
         .add_object_store(ObjectStore::new(CAUSES).key_path("id").add_index(by_barrio()))
         .add_object_store(ObjectStore::new(SOLUTIONS).key_path("id").add_index(by_barrio()))
         .add_object_store(ObjectStore::new(CHANGES).key_path("key"))
+        .add_object_store(ObjectStore::new(RECEIPTS).key_path("key"))
+        .add_object_store(ObjectStore::new(WORKSHOPS).key_path("id"))
         .build()
         .await?;
     if !MIGRATED.with(|m| m.get()) {
@@ -161,26 +168,43 @@ fn check(record: &Record) -> Result<(), StorageError> {
 }
 
 /// Saves new versions of records (what one action changed) and queues each for sending, in
-/// one transaction: all of them or none.
-pub async fn save_records(records: &[Record]) -> Result<(), StorageError> {
+/// one transaction: all of them or none. Each version is stamped with the device's clock, and
+/// a new record joins the workshop the device is drawing this barrio for. Returns the
+/// versions as saved.
+pub async fn save_records(records: &[Record]) -> Result<Vec<Record>, StorageError> {
     for r in records {
         check(r)?;
     }
     let db = open().await?;
-    let tx = db.transaction(&[MARKS, CAUSES, SOLUTIONS, CHANGES], TransactionMode::ReadWrite)?;
-    let now = super::device::now_ms() as f64 * 1000.0;
+    let tx = db.transaction(&[MARKS, CAUSES, SOLUTIONS, CHANGES, META], TransactionMode::ReadWrite)?;
+    let now_ms = super::device::now_ms();
+    let mut clock = super::sync_store::read_clock(&tx).await?;
+    let device = match tx.store(META)?.get(JsValue::from_str("device")).await? {
+        Some(v) => from_js::<DeviceRecord>(v)?.device_id,
+        None => return Err(StorageError::Decode("no device record".into())),
+    };
+    let active = super::sync_store::read_active(&tx).await?;
+    let mut saved = Vec::with_capacity(records.len());
     for (i, record) in records.iter().enumerate() {
-        let (store, value) = match record {
+        let hlc = crate::model::Hlc::tick(clock.as_ref(), now_ms, &device);
+        clock = Some(hlc.clone());
+        let record = record.clone().stamped(hlc, active.of(record.barrio_id()));
+        let (store, value) = match &record {
             Record::Mark(m) => (MARKS, to_js(m)?),
             Record::Cause(c) => (CAUSES, to_js(c)?),
             Record::Solution(s) => (SOLUTIONS, to_js(s)?),
         };
         tx.store(store)?.put(&value, None).await?;
-        let entry = ChangeEntry { key: record.key(), seq: now + i as f64, attempts: 0, rejected: None, record: record.clone() };
+        let entry =
+            ChangeEntry { key: record.key(), seq: now_ms as f64 * 1000.0 + i as f64, attempts: 0, rejected: None, record: record.clone() };
         tx.store(CHANGES)?.put(&to_js(&entry)?, None).await?;
+        saved.push(record);
+    }
+    if let Some(c) = &clock {
+        super::sync_store::write_clock(&tx, c).await?;
     }
     tx.done().await?;
-    Ok(())
+    Ok(saved)
 }
 
 async fn by_barrio<T: for<'de> Deserialize<'de>>(db: &Rexie, store: &str, barrio_id: i64) -> Result<Vec<T>, StorageError> {
@@ -339,4 +363,11 @@ pub async fn set_participant(alias: &str) -> Result<ParticipantRecord, StorageEr
     tx.store(META)?.put(&to_js(&record)?, None).await?;
     tx.done().await?;
     Ok(record)
+}
+
+/// Every mark on the device, all barrios, current versions (tombstones included).
+pub async fn all_marks() -> Result<Vec<Mark>, StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[MARKS], TransactionMode::ReadOnly)?;
+    tx.store(MARKS)?.get_all(None, None).await?.into_iter().map(from_js).collect()
 }

@@ -1,49 +1,56 @@
-//! Sends the outbox to the server: when the app starts, when the network comes back, after
-//! each change, every half minute while anything is waiting, and on demand. A version of a
-//! mark, cause or solution leaves the outbox only when the server answers that it stored that
-//! id at that version.
+//! Syncing with the server (protocol 2, `/api/v1/sync`): the queue goes up in bounded batches,
+//! each version leaving it only when the server's receipt names that id, version and clock;
+//! then the workshops' changes from other devices come down. Runs when the app starts, when
+//! the network returns, after each change, on demand ("Sincronizar"), and again after a
+//! failure with a growing wait (2 s up to 5 min).
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use serde_json::Value;
+use uuid::Uuid;
 
+use super::sync_store::{self, Settled};
 use super::{device, storage};
 use crate::components::status::SyncState;
-use crate::model::Record;
+use crate::model::sync::{change_json, pages, parse_change, MAX_BATCH_CHANGES, PROTOCOL};
+use crate::model::{Batch, BatchReply, ChangeStatus, PullReply};
 
-const RETRY_EVERY: Duration = Duration::from_secs(30);
+/// JSON per batch: well under the server's limit, so a page is never refused for its size.
+const MAX_BATCH_BYTES: usize = 512 * 1024;
+const FIRST_RETRY: Duration = Duration::from_secs(2);
+const LONGEST_RETRY: Duration = Duration::from_secs(300);
 
 /// Wires the app-wide listeners; called once, on the client, when the app starts.
 pub fn start(state: SyncState) {
     Effect::new(move |_| {
         state.online.set(device::is_online());
+        spawn_local(async move {
+            state.last_ok.set(sync_store::last_ok().await.ok().flatten());
+        });
         send_soon(state);
     });
     let online = window_event_listener(leptos::ev::online, move |_| {
         state.online.set(true);
+        state.failures.set_value(0);
         send_soon(state);
     });
     let offline = window_event_listener(leptos::ev::offline, move |_| state.online.set(false));
-    let retry = set_interval_with_handle(
-        move || {
-            if state.online.get_untracked() && state.pending.get_untracked().unwrap_or(0) > 0 {
-                send_soon(state);
-            }
-        },
-        RETRY_EVERY,
-    )
-    .ok();
+    // A tab brought back to the front after hours may have missed the `online` event.
+    let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        if !document().hidden() {
+            send_soon(state);
+        }
+    });
     on_cleanup(move || {
         online.remove();
         offline.remove();
-        if let Some(r) = retry {
-            r.clear();
-        }
+        visible.remove();
     });
 }
 
-/// Re-reads the outbox and updates the counts shown to the user.
+/// Re-reads the queue and updates the counts shown to the user.
 pub async fn refresh(state: SyncState) {
     match storage::outbox().await {
         Ok(entries) => {
@@ -59,91 +66,196 @@ pub async fn refresh(state: SyncState) {
     }
 }
 
-/// Starts sending in the background unless a send is already running.
+/// Starts a sync in the background unless one is already running (then it runs again right
+/// after, so a change made meanwhile is not left waiting).
 pub fn send_soon(state: SyncState) {
     spawn_local(async move {
         refresh(state).await;
-        if state.sending.get_untracked() || !device::is_online() {
+        if state.sending.get_untracked() {
+            state.again.set_value(true);
+            return;
+        }
+        if !device::is_online() {
             return;
         }
         state.sending.set(true);
-        send_all(state).await;
+        loop {
+            state.again.set_value(false);
+            let ok = sync_once(state).await;
+            refresh(state).await;
+            if ok {
+                state.failures.set_value(0);
+                let now = device::now_ms();
+                if sync_store::set_last_ok(now).await.is_ok() {
+                    state.last_ok.set(Some(now));
+                }
+            } else {
+                retry_later(state);
+                break;
+            }
+            if !state.again.get_value() {
+                break;
+            }
+        }
         state.sending.set(false);
-        refresh(state).await;
     });
 }
 
-enum Outcome {
-    Confirmed,
-    Refused(String),
-    TryLater(String),
+/// Schedules the next try after a failure: 2 s, 4 s, 8 s… up to 5 minutes, with jitter so a
+/// room of tablets coming back online do not all knock at once.
+fn retry_later(state: SyncState) {
+    let failures = state.failures.get_value().saturating_add(1);
+    state.failures.set_value(failures);
+    let base = FIRST_RETRY.saturating_mul(1u32 << failures.min(8)).min(LONGEST_RETRY);
+    let jitter = 0.5 + js_sys::Math::random() * 0.5;
+    set_timeout(move || send_soon(state), base.mul_f64(jitter));
 }
 
-async fn send_all(state: SyncState) {
-    let Ok(entries) = storage::outbox().await else {
-        return;
-    };
-    for entry in entries.into_iter().filter(|e| e.rejected.is_none()) {
-        let key = entry.key.clone();
-        let result = match post_record(&entry.record).await {
-            Outcome::Confirmed => storage::confirm_sent(&key).await,
-            Outcome::Refused(reason) => storage::record_attempt(entry, Some(reason)).await,
-            Outcome::TryLater(problem) => {
-                state.last_problem.set(Some(problem));
-                let _ = storage::record_attempt(entry, None).await;
-                return;
-            }
-        };
-        if let Err(e) = result {
-            leptos::logging::error!("updating the outbox failed: {e:?}");
-            return;
+/// One push and pull. False when something is left to try again later.
+async fn sync_once(state: SyncState) -> bool {
+    match push(state).await {
+        Ok(()) => {}
+        Err(problem) => {
+            state.last_problem.set(Some(problem));
+            return false;
         }
-        refresh(state).await;
     }
-    state.last_problem.set(None);
+    match pull(state).await {
+        Ok(()) => {
+            state.last_problem.set(None);
+            true
+        }
+        Err(problem) => {
+            state.last_problem.set(Some(problem));
+            false
+        }
+    }
 }
 
-async fn post_record(record: &Record) -> Outcome {
-    let (url, content_type, body) = match record {
-        Record::Mark(m) => ("/api/v1/marks", "application/geo+json", serde_json::to_string(&m.to_feature())),
-        Record::Cause(c) => ("/api/v1/causes", "application/json", serde_json::to_string(c)),
-        Record::Solution(s) => ("/api/v1/solutions", "application/json", serde_json::to_string(s)),
-    };
-    let body = match body {
-        Ok(b) => b,
-        Err(e) => return Outcome::Refused(e.to_string()),
-    };
-    let request = match gloo_net::http::Request::post(url).header("Content-Type", content_type).body(body) {
-        Ok(r) => r,
-        Err(e) => return Outcome::TryLater(e.to_string()),
-    };
-    let response = match request.send().await {
-        Ok(r) => r,
-        Err(e) => return Outcome::TryLater(format!("sin conexión con el servidor ({e})")),
+/// Sends the queue, oldest first, in pages; one page per workshop at a time.
+async fn push(state: SyncState) -> Result<(), String> {
+    let entries = storage::outbox().await.map_err(|e| e.to_string())?;
+    let entries: Vec<_> = entries.into_iter().filter(|e| e.rejected.is_none()).collect();
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let device_id = storage::device_id().await.map_err(|e| e.to_string())?.parse::<Uuid>().map_err(|e| e.to_string())?;
+    // A batch names one workshop: records from different ones (or none) go apart, each
+    // group keeping its order.
+    let mut groups: Vec<(Option<Uuid>, Vec<_>)> = Vec::new();
+    for entry in entries {
+        let w = entry.record.workshop_id();
+        match groups.iter_mut().find(|(g, _)| *g == w) {
+            Some((_, list)) => list.push(entry),
+            None => groups.push((w, vec![entry])),
+        }
+    }
+    for (workshop_id, group) in groups {
+        let items = group.into_iter().map(|e| {
+            let json = change_json(&e.record);
+            (e, json)
+        });
+        for page in pages(items.collect(), MAX_BATCH_CHANGES, MAX_BATCH_BYTES) {
+            send_page(state, device_id, workshop_id, page).await?;
+            refresh(state).await;
+        }
+    }
+    Ok(())
+}
+
+async fn send_page(
+    state: SyncState,
+    device_id: Uuid,
+    workshop_id: Option<Uuid>,
+    page: Vec<(storage::ChangeEntry, Value)>,
+) -> Result<(), String> {
+    let (entries, changes): (Vec<_>, Vec<_>) = page.into_iter().unzip();
+    let batch = Batch { protocol: PROTOCOL, submission_id: device::new_id(), device_id, workshop_id, changes };
+    let body = serde_json::to_string(&batch).map_err(|e| e.to_string())?;
+    let request = gloo_net::http::Request::post("/api/v1/sync").header("Content-Type", "application/json").body(body);
+    let response = match request {
+        Ok(r) => r.send().await.map_err(|_| "sin conexión con el servidor".to_string())?,
+        Err(e) => return Err(e.to_string()),
     };
     let status = response.status();
-    match status {
-        200 | 201 => match response.json::<serde_json::Value>().await {
-            // The receipt must name this record at this version: anything else is not a
-            // confirmation.
-            Ok(v)
-                if v.get("id").and_then(|i| i.as_str()) == Some(record.id().to_string().as_str())
-                    && v.get("version").and_then(|n| n.as_u64()) == Some(u64::from(record.version())) =>
-            {
-                Outcome::Confirmed
+    let reply: Option<BatchReply> = if status == 200 { response.json().await.ok() } else { None };
+    let error = if status == 200 {
+        None
+    } else {
+        let body: Option<Value> = response.json().await.ok();
+        Some(body.and_then(|v| v.pointer("/error/message").and_then(|m| m.as_str()).map(str::to_string)))
+    };
+    match (status, reply) {
+        (200, Some(reply)) if reply.results.len() == entries.len() => {
+            let settled = entries
+                .into_iter()
+                .zip(reply.results)
+                .map(|(entry, result)| {
+                    if result.confirms(&entry.record) {
+                        Settled::Confirmed(entry, result.status)
+                    } else if result.status == ChangeStatus::Refused {
+                        let reason = result.error.map(|e| e.message).unwrap_or_else(|| "rechazado por el servidor".into());
+                        Settled::Refused(entry, reason)
+                    } else {
+                        Settled::Unanswered(entry)
+                    }
+                })
+                .collect::<Vec<_>>();
+            let unanswered = settled.iter().any(|s| matches!(s, Settled::Unanswered(_)));
+            sync_store::settle(settled).await.map_err(|e| e.to_string())?;
+            if unanswered {
+                return Err("el servidor no confirmó todos los cambios; se reintentará".into());
             }
-            _ => Outcome::TryLater("respuesta del servidor sin confirmación".into()),
-        },
-        408 | 429 => Outcome::TryLater(format!("el servidor respondió {status}")),
-        400..=499 => {
-            let reason = response
-                .json::<serde_json::Value>()
-                .await
-                .ok()
-                .and_then(|v| v.pointer("/error/message").and_then(|m| m.as_str()).map(str::to_string))
-                .unwrap_or_else(|| format!("rechazada ({status})"));
-            Outcome::Refused(reason)
+            Ok(())
         }
-        _ => Outcome::TryLater(format!("el servidor respondió {status}")),
+        (200, _) => Err("respuesta del servidor sin confirmación".into()),
+        (426, _) => {
+            state.too_old.set(true);
+            Err(error.flatten().unwrap_or_else(|| "Esta versión de la aplicación es muy antigua: actualícela.".into()))
+        }
+        // The workshop is gone from the server: every change of it is refused, and stays here.
+        (404, _) => {
+            let reason = error.flatten().unwrap_or_else(|| "el taller no existe en el servidor".into());
+            let settled = entries.into_iter().map(|e| Settled::Refused(e, reason.clone())).collect();
+            sync_store::settle(settled).await.map_err(|e| e.to_string())?;
+            Ok(())
+        }
+        (status, _) => Err(error.flatten().unwrap_or_else(|| format!("el servidor respondió {status}"))),
+    }
+}
+
+/// Brings down, page by page, what other devices sent for each workshop on this device.
+async fn pull(state: SyncState) -> Result<(), String> {
+    for w in sync_store::workshops().await.map_err(|e| e.to_string())? {
+        pull_workshop(state, w.id, w.cursor).await?;
+    }
+    Ok(())
+}
+
+/// Brings down one workshop's changes after `cursor`, page by page, each page kept in one
+/// transaction with the cursor, so a page is never half kept nor fetched twice for nothing.
+pub async fn pull_workshop(state: SyncState, workshop_id: Uuid, mut cursor: i64) -> Result<(), String> {
+    loop {
+        let url = format!("/api/v1/workshops/{workshop_id}/changes?after={cursor}");
+        let response = gloo_net::http::Request::get(&url).send().await.map_err(|_| "sin conexión con el servidor".to_string())?;
+        if response.status() == 404 {
+            return Ok(());
+        }
+        if !response.ok() {
+            return Err(format!("el servidor respondió {}", response.status()));
+        }
+        let page: PullReply = response.json().await.map_err(|e| e.to_string())?;
+        let records = page.changes.into_iter().filter_map(|c| parse_change(c).ok()).collect();
+        let changed = sync_store::apply_pulled(workshop_id, records, page.cursor).await.map_err(|e| e.to_string())?;
+        if !changed.is_empty() {
+            state.remote_changes.update(|(n, barrios)| {
+                *n += 1;
+                *barrios = changed;
+            });
+        }
+        if !page.more || page.cursor <= cursor {
+            return Ok(());
+        }
+        cursor = page.cursor;
     }
 }

@@ -7,6 +7,7 @@ pub mod packs;
 pub mod palette;
 pub mod participant;
 pub mod pwa;
+pub mod qr;
 pub mod status;
 pub mod tools;
 pub mod tree_panel;

@@ -16,6 +16,16 @@ pub struct SyncState {
     /// `Some(false)` when this browser cannot store data (e.g. private mode).
     pub storage_ok: RwSignal<Option<bool>>,
     pub last_problem: RwSignal<Option<String>>,
+    /// When the last sync finished with nothing left unanswered (ms).
+    pub last_ok: RwSignal<Option<i64>>,
+    /// The server said this app is older than any protocol it still takes.
+    pub too_old: RwSignal<bool>,
+    /// Failed tries in a row, for the growing wait between retries.
+    pub failures: StoredValue<u32>,
+    /// A sync was asked for while one was running.
+    pub again: StoredValue<bool>,
+    /// How many pulls brought changes, and the barrios the last one touched.
+    pub remote_changes: RwSignal<(u64, Vec<i64>)>,
 }
 
 pub fn provide_sync_state() {
@@ -26,6 +36,11 @@ pub fn provide_sync_state() {
         sending: RwSignal::new(false),
         storage_ok: RwSignal::new(None),
         last_problem: RwSignal::new(None),
+        last_ok: RwSignal::new(None),
+        too_old: RwSignal::new(false),
+        failures: StoredValue::new(0),
+        again: StoredValue::new(false),
+        remote_changes: RwSignal::new((0, Vec::new())),
     };
     provide_context(state);
     #[cfg(feature = "hydrate")]
@@ -58,36 +73,31 @@ pub fn ConnectionStatus() -> impl IntoView {
         }
         .into_any(),
     };
-    let send_now = move |_| {
-        #[cfg(feature = "hydrate")]
-        crate::client::sync::send_soon(state);
-    };
     view! {
         <div class="status" role="status" aria-live="polite">
             <span class="chip online" class:offline=move || !state.online.get() data-testid="online-status">
                 <span class="dot" aria-hidden="true"></span>
                 {online_label}
             </span>
-            <button
-                type="button"
+            <a
+                href="/envios"
                 class="chip pending"
                 class:has-pending=move || { state.pending.get().unwrap_or(0) > 0 }
                 class:storage-error=move || state.storage_ok.get() == Some(false)
                 data-testid="pending-count"
                 data-pending=move || state.pending.get().map(|n| n.to_string()).unwrap_or_default()
-                title="Enviar ahora"
-                disabled=move || state.sending.get()
-                on:click=send_now
+                title="Ver el envío y sincronizar"
+                class:sending=move || state.sending.get()
             >
                 <svg class="chip-icon" viewBox="0 0 24 24" aria-hidden="true">
                     <path d="M4 12l16-8-6 16-3-6z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/>
                 </svg>
                 {pending_label}
-            </button>
+            </a>
             <Show when=move || { state.rejected.get() > 0 }>
-                <span class="chip rejected" data-testid="rejected-count">
-                    {move || format!("{} rechazadas por el servidor", state.rejected.get())}
-                </span>
+                <a href="/envios" class="chip rejected" data-testid="rejected-count">
+                    {move || format!("{} rechazadas", state.rejected.get())}
+                </a>
             </Show>
         </div>
     }

@@ -48,6 +48,10 @@ pub fn BarrioListPage() -> impl IntoView {
                     on:input=move |ev| query.set(event_target_value(&ev))
                 />
             </label>
+            <div class="workshop-actions">
+                <a class="button primary" href="/unirse" data-testid="join-link">"Unirme a un taller"</a>
+                <a class="button small" href="/talleres">"Preparar un taller"</a>
+            </div>
             <Suspense fallback=|| view! { <p class="loading">"Cargando barrios…"</p> }>
                 {move || Suspend::new(async move {
                     match barrios.await {

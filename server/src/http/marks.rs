@@ -12,11 +12,7 @@ use axum::Json;
 
 use super::{body::json_body, stored, AppState};
 use crate::error::ApiError;
-use crate::store::{Kind, Store};
-
-/// How far outside its barrio's bounding box a mark may lie, in degrees (about 1 km): people
-/// mark the street just across the boundary, not a place in another city.
-const BARRIO_MARGIN_DEG: f64 = 0.01;
+use crate::store::{Kind, Store, BARRIO_MARGIN_DEG};
 
 pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Response, ApiError> {
     let body = json_body(&headers, body, state.max_body_bytes)?;

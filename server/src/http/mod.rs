@@ -9,12 +9,17 @@ mod marks;
 mod packs;
 pub mod pwa;
 mod stored;
+mod sync;
 mod tree;
 mod versions;
+pub mod workshops;
 
 use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::handler::Handler;
+use axum::http::header;
 use axum::middleware;
-use axum::routing::{get, post};
+use axum::response::IntoResponse;
+use axum::routing::{get, post, MethodRouter};
 use std::sync::Arc;
 
 use axum::Router;
@@ -22,12 +27,20 @@ use leptos::config::LeptosOptions;
 
 use crate::store::Store;
 
+/// The API's description (OpenAPI 3.1), written by hand beside the routes it describes; a
+/// test checks that the two name the same routes.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
 /// Everything a handler may need, cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: Store,
     pub max_body_bytes: usize,
+    /// Largest batch accepted by `POST /api/v1/sync`.
+    pub max_sync_bytes: usize,
+    /// Failed join attempts per client address.
+    pub join_limiter: Arc<workshops::JoinLimiter>,
     /// Largest upload accepted by the admin import.
     pub max_import_bytes: usize,
     /// Token for the admin endpoints until accounts exist; `None` switches them off.
@@ -52,28 +65,92 @@ impl FromRef<AppState> for Store {
     }
 }
 
+/// Milliseconds since the epoch, by the server's clock.
+pub(crate) fn now_ms() -> i64 {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Routes with their methods, kept as they are added: the router is built from them, and the
+/// OpenAPI document is checked against the list.
+struct Api {
+    router: Router<AppState>,
+    routes: Vec<(&'static str, &'static str)>,
+}
+
+impl Api {
+    fn new() -> Api {
+        Api { router: Router::new(), routes: Vec::new() }
+    }
+
+    fn add(mut self, method: &'static str, path: &'static str, route: MethodRouter<AppState>) -> Api {
+        self.routes.push((method, path));
+        self.router = self.router.route(path, route);
+        self
+    }
+
+    fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Api {
+        self.add("get", path, get(handler))
+    }
+
+    fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Api {
+        self.add("post", path, post(handler))
+    }
+
+    /// Bodies over `limit` bytes are refused (413) before any handler of these routes runs.
+    fn within(mut self, limit: usize) -> Api {
+        self.router = self.router.layer(DefaultBodyLimit::max(limit)).layer(middleware::from_fn_with_state(limit, limit::buffered_within));
+        self
+    }
+
+    fn merge(mut self, other: Api) -> Api {
+        self.routes.extend(other.routes);
+        self.router = self.router.merge(other.router);
+        self
+    }
+}
+
+fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) -> Api {
+    // City-wide layers are megabytes: the import has its own, larger limit.
+    let admin = Api::new().post("/admin/import", admin::import).within(max_import_bytes);
+    // A batch holds up to 250 changes: larger than one record, smaller than an import.
+    let sync = Api::new().post("/sync", sync::receive).within(max_sync_bytes);
+    let public = Api::new()
+        .get("/openapi.json", openapi)
+        .get("/barrios", barrios::list)
+        .get("/packs", packs::list)
+        .get("/barrios/{id}/pack", packs::one)
+        .get("/barrios/{id}", barrios::one)
+        .get("/barrios/{id}/marks", marks::list_for_barrio)
+        .get("/barrios/{id}/tree", tree::for_barrio)
+        // Protocol 1: one record per request, still taken from devices not yet updated.
+        .post("/marks", marks::create)
+        .post("/causes", tree::create_cause)
+        .post("/solutions", tree::create_solution)
+        .get("/records/{kind}/{id}/versions", versions::list)
+        .post("/workshops", workshops::create)
+        .get("/workshops", workshops::list)
+        .get("/workshops/{id}", workshops::one)
+        .get("/workshops/{id}/changes", sync::changes)
+        .get("/join/{code}", workshops::join)
+        .within(max_body_bytes);
+    public.merge(sync).merge(admin)
+}
+
 /// The versioned JSON API. Old clients keep the URL they were built with, so paths here are
 /// fixed and never hashed.
-pub fn api_routes(max_body_bytes: usize, max_import_bytes: usize) -> Router<AppState> {
-    // City-wide layers are megabytes: the import has its own, larger limit.
-    let admin = Router::new()
-        .route("/admin/import", post(admin::import))
-        .layer(DefaultBodyLimit::max(max_import_bytes))
-        .layer(middleware::from_fn_with_state(max_import_bytes, limit::buffered_within));
-    let public = Router::new()
-        .route("/barrios", get(barrios::list))
-        .route("/packs", get(packs::list))
-        .route("/barrios/{id}/pack", get(packs::one))
-        .route("/barrios/{id}", get(barrios::one))
-        .route("/barrios/{id}/marks", get(marks::list_for_barrio))
-        .route("/barrios/{id}/tree", get(tree::for_barrio))
-        .route("/marks", post(marks::create))
-        .route("/causes", post(tree::create_cause))
-        .route("/solutions", post(tree::create_solution))
-        .route("/records/{kind}/{id}/versions", get(versions::list))
-        .layer(DefaultBodyLimit::max(max_body_bytes))
-        .layer(middleware::from_fn_with_state(max_body_bytes, limit::buffered_within));
-    public.merge(admin)
+pub fn api_routes(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) -> Router<AppState> {
+    api(max_body_bytes, max_sync_bytes, max_import_bytes).router
+}
+
+/// Every route of the API as `(method, path under /api/v1)`, lower-case methods and paths
+/// written as OpenAPI writes them (`/barrios/{id}`).
+pub fn api_route_table() -> Vec<(&'static str, &'static str)> {
+    api(1, 1, 1).routes
+}
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
 }
 
 pub fn health_routes() -> Router<AppState> {

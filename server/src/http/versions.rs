@@ -1,5 +1,6 @@
 //! A record's history: `GET /api/v1/records/{kind}/{id}/versions` returns every version the
-//! server received of one mark, cause or solution, oldest first.
+//! server received of one mark, cause or solution, ordered by clock (the last one is current;
+//! two devices' versions with the same number are both there, each with its `hlc`).
 
 use app::model::Record;
 use axum::extract::{Path, State};

@@ -1,8 +1,9 @@
 //! The history: every version ever received of every mark, cause and solution, append-only,
-//! kept as the JSON of the shared model's struct.
+//! kept as the JSON of the shared model's struct. A version is identified by its clock (two
+//! devices may both make "version 2" of a record); `seq` numbers versions in arrival order.
 
 use app::model::Record;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
 
 use super::{Store, StoreError};
@@ -43,7 +44,7 @@ impl Kind {
     }
 
     /// The table holding the current version of each record of this kind. Every one of them
-    /// has `id`, `barrio_id` and `version` columns.
+    /// has `id`, `barrio_id`, `version`, `workshop_id` and `hlc` (the clock's text) columns.
     pub(super) fn current_table(self) -> &'static str {
         match self {
             Kind::Mark => "marks",
@@ -83,35 +84,50 @@ pub(super) fn parse_record(kind: Kind, id: &str, json: &str) -> Result<Record, S
     parsed.map_err(|e| corrupt(format!("{kind} {id}: {e}")))
 }
 
-/// The stored version `version` of a record, if that version was ever received.
-pub(super) fn stored_version(tx: &Transaction<'_>, kind: Kind, id: Uuid, version: u32) -> Result<Option<Record>, StoreError> {
+/// Where a version came from: the device and batch of protocol 2, none for protocol 1.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub device_id: Option<Uuid>,
+    pub submission_id: Option<Uuid>,
+}
+
+/// The stored version of a record made at clock `hlc` (its text form), if it was received.
+pub(super) fn stored_by_clock(c: &Connection, kind: Kind, id: Uuid, hlc: &str) -> Result<Option<Record>, StoreError> {
     let id = id.to_string();
-    let json: Option<String> = tx
-        .query_row(
-            "SELECT record FROM record_versions WHERE kind = ?1 AND id = ?2 AND version = ?3",
-            params![kind.as_str(), id, version],
-            |r| r.get(0),
-        )
+    let json: Option<String> = c
+        .prepare_cached("SELECT record FROM record_versions WHERE kind = ?1 AND id = ?2 AND hlc = ?3")?
+        .query_row(params![kind.as_str(), id, hlc], |r| r.get(0))
         .optional()?;
     json.map(|j| parse_record(kind, &id, &j)).transpose()
 }
 
 /// Appends a version to the history; the caller has checked it is not there yet.
-pub(super) fn append(tx: &Transaction<'_>, record: &Record) -> Result<(), StoreError> {
-    tx.execute(
-        "INSERT INTO record_versions (kind, id, version, barrio_id, record) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![Kind::of(record).as_str(), record.id().to_string(), record.version(), record.barrio_id(), record_json(record)?],
-    )?;
+pub(super) fn append(c: &Connection, record: &Record, origin: Origin) -> Result<(), StoreError> {
+    c.prepare_cached(
+        "INSERT INTO record_versions (kind, id, version, hlc, barrio_id, workshop_id, device_id, submission_id, record)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        Kind::of(record).as_str(),
+        record.id().to_string(),
+        record.version(),
+        record.clock().to_string(),
+        record.barrio_id(),
+        record.workshop_id().map(|w| w.to_string()),
+        origin.device_id.map(|d| d.to_string()),
+        origin.submission_id.map(|s| s.to_string()),
+        record_json(record)?
+    ])?;
     Ok(())
 }
 
 impl Store {
-    /// Every version received of one record, by version number (oldest first); empty when
-    /// the record is unknown.
+    /// Every version received of one record, by clock (oldest first, so the last one is the
+    /// current one); empty when the record is unknown.
     pub async fn record_versions(&self, kind: Kind, id: Uuid) -> Result<Vec<Record>, StoreError> {
         self.call(move |c| {
             let id = id.to_string();
-            let mut stmt = c.prepare("SELECT record FROM record_versions WHERE kind = ?1 AND id = ?2 ORDER BY version")?;
+            let mut stmt = c.prepare("SELECT record FROM record_versions WHERE kind = ?1 AND id = ?2 ORDER BY hlc, seq")?;
             let rows = stmt.query_map(params![kind.as_str(), id], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
             rows.iter().map(|json| parse_record(kind, &id, json)).collect()
         })

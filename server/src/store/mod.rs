@@ -6,9 +6,11 @@ mod history;
 mod marks;
 mod packs;
 mod receive;
+mod sync;
 #[cfg(test)]
 mod test_support;
 mod tree;
+mod workshops;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -21,6 +23,7 @@ pub use barrios::NewBarrio;
 pub use history::Kind;
 pub use packs::AppliedImport;
 pub use receive::Outcome;
+pub use sync::{BatchMeta, ChangesPage, Prepared, BARRIO_MARGIN_DEG};
 pub use tree::BarrioTree;
 
 #[derive(Debug, Error)]
@@ -39,8 +42,39 @@ pub enum StoreError {
     BarrioChanged { kind: Kind, id: uuid::Uuid },
     #[error("{kind} links to a record it may not: {error}")]
     BrokenLink { kind: Kind, error: app::model::TreeError },
+    #[error("{kind} {id} is stored in another workshop")]
+    OtherWorkshop { kind: Kind, id: uuid::Uuid },
+    #[error("{kind} names unknown workshop {workshop_id}")]
+    UnknownWorkshop { kind: Kind, workshop_id: uuid::Uuid },
+    /// A record of a workshop whose barrio is another (`barrio_id`, the workshop's).
+    #[error("{kind} {id} is not in the barrio of its workshop ({barrio_id})")]
+    WorkshopBarrio { kind: Kind, id: uuid::Uuid, barrio_id: i64 },
+    #[error("{kind} names unknown barrio {barrio_id}")]
+    UnknownBarrio { kind: Kind, barrio_id: i64 },
+    #[error("mark far outside barrio {0}")]
+    OutsideBarrio(i64),
+    #[error("submission {0} was sent before by another device")]
+    SubmissionReused(uuid::Uuid),
     #[error("the database worker stopped: {0}")]
     Worker(String),
+}
+
+impl StoreError {
+    /// Whether the error refuses one record for what it says (the sender's to fix), rather
+    /// than the server failing.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            StoreError::VersionConflict { .. }
+                | StoreError::BarrioChanged { .. }
+                | StoreError::BrokenLink { .. }
+                | StoreError::OtherWorkshop { .. }
+                | StoreError::UnknownWorkshop { .. }
+                | StoreError::WorkshopBarrio { .. }
+                | StoreError::UnknownBarrio { .. }
+                | StoreError::OutsideBarrio(_)
+        )
+    }
 }
 
 fn migrations() -> Migrations<'static> {
@@ -49,6 +83,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0002_barrio_packs.sql")),
         M::up(include_str!("../../migrations/0003_mark_alias.sql")),
         M::up(include_str!("../../migrations/0004_versions_and_tree.sql")),
+        M::up(include_str!("../../migrations/0005_sync_and_workshops.sql")),
     ])
 }
 

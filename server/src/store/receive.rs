@@ -1,23 +1,32 @@
-//! Storing one received version of a mark, cause or solution, in one transaction: what the
-//! version does (new record, newer version, re-send, late arrival or conflict), the links it
-//! must keep, the history row, and the current row.
+//! Storing one received version of a mark, cause or solution: what the version does (new
+//! record, the version that now wins, a re-send, a version for the history only, or a
+//! conflict), the links it must keep, the history row, and the current row.
+//!
+//! A version is identified by its clock, not its number: two devices editing the same record
+//! offline both make "version 2", with different clocks, and both are kept. The current
+//! version is the one with the latest clock ([`Record::wins_over`]), whatever order versions
+//! arrive in, so the server and every device end up showing the same one.
 
-use app::model::Record;
-use rusqlite::{OptionalExtension, Transaction};
+use std::cmp::Ordering;
 
-use super::history::{self, Kind};
-use super::{marks, tree, Store, StoreError};
+use app::model::{Hlc, Record};
+use rusqlite::{Connection, OptionalExtension};
+use uuid::Uuid;
+
+use super::history::{self, Kind, Origin};
+use super::{marks, tree, workshops, Store, StoreError};
 
 /// What storing a version did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     /// A record never seen before; this version is its current one.
     Created,
-    /// A newer version than the current one, which it replaces.
+    /// A version with a later clock than the current one, which it replaces.
     Updated,
     /// This very version was stored before (a device sending again after a lost answer).
     AlreadyStored,
-    /// An older version than the current one, arriving late: kept in the history only.
+    /// A version with an earlier clock than the current one (a late arrival, or the losing
+    /// side of two offline edits): kept in the history only.
     History,
 }
 
@@ -33,60 +42,94 @@ impl Outcome {
     }
 }
 
-/// Decides what a received version does, before anything is written.
-fn decide(tx: &Transaction<'_>, record: &Record) -> Result<Outcome, StoreError> {
+/// The current version of a record as its table holds it: what a new version is checked
+/// and ordered against.
+struct Current {
+    barrio_id: i64,
+    workshop_id: Option<String>,
+    hlc: String,
+}
+
+fn current(c: &Connection, kind: Kind, id: Uuid) -> Result<Option<Current>, StoreError> {
+    Ok(c.prepare_cached(&format!("SELECT barrio_id, workshop_id, hlc FROM {} WHERE id = ?1", kind.current_table()))?
+        .query_row([id.to_string()], |r| Ok(Current { barrio_id: r.get(0)?, workshop_id: r.get(1)?, hlc: r.get(2)? }))
+        .optional()?)
+}
+
+/// Decides what a received version does, before anything is written. `clock` is the
+/// version's clock as text.
+fn decide(c: &Connection, record: &Record, clock: &str) -> Result<Outcome, StoreError> {
     let (kind, id, version) = (Kind::of(record), record.id(), record.version());
     // Records are compared parsed, so a re-send formatted differently is still the same.
-    if let Some(stored) = history::stored_version(tx, kind, id, version)? {
+    if let Some(stored) = history::stored_by_clock(c, kind, id, clock)? {
         return if stored == *record { Ok(Outcome::AlreadyStored) } else { Err(StoreError::VersionConflict { kind, id, version }) };
     }
-    let current: Option<(i64, u32)> = tx
-        .query_row(&format!("SELECT barrio_id, version FROM {} WHERE id = ?1", kind.current_table()), [id.to_string()], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
-    Ok(match current {
-        None => Outcome::Created,
-        // A record belongs for good to the barrio it was drawn for: a move is a device's bug
-        // or a forged request, and would carry one barrio's history into another's.
-        Some((barrio_id, _)) if barrio_id != record.barrio_id() => return Err(StoreError::BarrioChanged { kind, id }),
-        Some((_, current)) if version > current => Outcome::Updated,
-        Some((_, current)) if version < current => Outcome::History,
+    let Some(current) = current(c, kind, id)? else {
+        return Ok(Outcome::Created);
+    };
+    // A record belongs for good to the barrio and the workshop it was drawn for: a move is a
+    // device's bug or a forged request, and would carry one barrio's history into another's.
+    if current.barrio_id != record.barrio_id() {
+        return Err(StoreError::BarrioChanged { kind, id });
+    }
+    if current.workshop_id != record.workshop_id().map(|w| w.to_string()) {
+        return Err(StoreError::OtherWorkshop { kind, id });
+    }
+    let current_clock: Hlc = current.hlc.parse().map_err(|e| StoreError::Corrupt(format!("{kind} {id}: {e}")))?;
+    // The rule of Record::wins_over: the later clock is current.
+    Ok(match record.clock().cmp(&current_clock) {
+        Ordering::Greater => Outcome::Updated,
+        Ordering::Less => Outcome::History,
         // The current version is always in the history, so it was found above.
-        Some(_) => return Err(StoreError::Corrupt(format!("{kind} {id}: current version {version} missing from the history"))),
+        Ordering::Equal => return Err(StoreError::Corrupt(format!("{kind} {id}: current version {clock} missing from the history"))),
     })
 }
 
+/// Stores one version of a record whose barrio exists and whose own rules were checked, on
+/// an open transaction (or savepoint). A version that becomes current must keep its links
+/// to live records, checked against the current marks and causes. On an error the caller
+/// rolls back: this may have written part of it.
+pub(super) fn receive(c: &Connection, record: &Record, origin: Origin) -> Result<Outcome, StoreError> {
+    let clock = record.clock().to_string();
+    let outcome = decide(c, record, &clock)?;
+    match outcome {
+        Outcome::AlreadyStored => {}
+        // A version for the history changes nothing current, so its links are not checked
+        // against today's marks and causes: they may have been deleted since, and refusing it
+        // would lose a past version for good.
+        Outcome::History => history::append(c, record, origin)?,
+        Outcome::Created | Outcome::Updated => {
+            match record {
+                Record::Mark(m) => marks::write_current(c, m, &clock)?,
+                Record::Cause(cause) => {
+                    tree::check_cause_links(c, cause)?;
+                    tree::write_current_cause(c, cause, &clock)?;
+                }
+                Record::Solution(solution) => {
+                    tree::check_solution_links(c, solution)?;
+                    tree::write_current_solution(c, solution, &clock)?;
+                }
+            }
+            history::append(c, record, origin)?;
+        }
+    }
+    Ok(outcome)
+}
+
 impl Store {
-    /// Stores one version of a record whose barrio exists and whose own rules were checked.
-    /// A version that becomes current must keep its links to live records (checked here
-    /// against the current marks and causes, in the same transaction). Returns only after
-    /// the commit; on an error nothing is written.
+    /// Stores one version of a record whose barrio exists and whose own rules were checked
+    /// (protocol 1: one record per request). A record that names a workshop must name one
+    /// of its barrio. Returns only after the commit; on an error nothing is written.
     pub async fn store_record(&self, record: Record) -> Result<Outcome, StoreError> {
         self.call(move |c| {
             let tx = c.transaction()?;
-            let outcome = decide(&tx, &record)?;
-            match outcome {
-                Outcome::AlreadyStored => return Ok(outcome),
-                // A late version only joins the history and changes nothing current, so its
-                // links are not checked against today's marks and causes: they may have been
-                // deleted since, and refusing it would lose a past version for good.
-                Outcome::History => history::append(&tx, &record)?,
-                Outcome::Created | Outcome::Updated => {
-                    history::append(&tx, &record)?;
-                    match &record {
-                        Record::Mark(m) => marks::write_current(&tx, m)?,
-                        Record::Cause(cause) => {
-                            tree::check_cause_links(&tx, cause)?;
-                            tree::write_current_cause(&tx, cause)?;
-                        }
-                        Record::Solution(solution) => {
-                            tree::check_solution_links(&tx, solution)?;
-                            tree::write_current_solution(&tx, solution)?;
-                        }
-                    }
+            if let Some(w) = record.workshop_id() {
+                let workshop = workshops::read(&tx, w)?.ok_or(StoreError::UnknownWorkshop { kind: Kind::of(&record), workshop_id: w })?;
+                if workshop.barrio_id != record.barrio_id() {
+                    return Err(StoreError::WorkshopBarrio { kind: Kind::of(&record), id: record.id(), barrio_id: workshop.barrio_id });
                 }
             }
+            let outcome = receive(&tx, &record, Origin::default())?;
             tx.commit()?;
             Ok(outcome)
         })
@@ -97,7 +140,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::test_support::{barrio, cause, problem, store};
+    use crate::store::test_support::{barrio, cause, problem, store, T};
     use app::model::{Mark, Solution};
     use uuid::Uuid;
 
@@ -186,5 +229,101 @@ mod tests {
         let stray = Solution { id: Uuid::from_u128(21), cause_ids: vec![Uuid::from_u128(99)], ..solution };
         let err = store.store_record(Record::Solution(stray)).await.unwrap_err();
         assert!(matches!(&err, StoreError::BrokenLink { kind: Kind::Solution, error } if error.code() == "missing_link"), "{err}");
+    }
+
+    fn stamped(record: Record, ms: i64, node: &str, workshop: Option<Uuid>) -> Record {
+        record.stamped(app::model::Hlc::tick(None, ms, node), workshop)
+    }
+
+    #[tokio::test]
+    async fn two_offline_edits_of_the_same_version_are_both_kept_and_the_later_clock_wins_in_any_order() {
+        let (_dir, store) = store().await;
+        let b = barrio(&store, "uno").await;
+        let v1 = stamped(Record::Mark(problem(1, b)), T, "a", None);
+        let Record::Mark(base) = v1.clone() else { unreachable!() };
+        let on_a = stamped(Record::Mark(Mark { description: "de a".into(), ..base.next_version(T + 10) }), T + 10, "a", None);
+        let on_b = stamped(Record::Mark(Mark { description: "de b".into(), ..base.next_version(T + 5) }), T + 3_600_000, "b", None);
+        for (order, expected) in [
+            ([&v1, &on_a, &on_b], [Outcome::Created, Outcome::Updated, Outcome::Updated]),
+            ([&v1, &on_b, &on_a], [Outcome::Created, Outcome::Updated, Outcome::History]),
+            ([&on_b, &on_a, &v1], [Outcome::Created, Outcome::History, Outcome::History]),
+        ] {
+            let (_dir, store) = crate::store::test_support::store().await;
+            let b2 = barrio(&store, "uno").await;
+            assert_eq!(b, b2);
+            let mut got = Vec::new();
+            for r in order {
+                got.push(store.store_record(r.clone()).await.unwrap());
+            }
+            assert_eq!(got, expected);
+            let Record::Mark(winner) = on_b.clone() else { unreachable!() };
+            assert_eq!(store.marks_for_barrio(b).await.unwrap(), vec![winner], "the later clock is current, with its clock");
+            assert_eq!(store.record_versions(Kind::Mark, base.id).await.unwrap(), vec![v1.clone(), on_a.clone(), on_b.clone()], "by clock");
+        }
+        // The same clock with other content is refused; the same version again is a re-send.
+        store.store_record(v1.clone()).await.unwrap();
+        let Record::Mark(m) = v1.clone() else { unreachable!() };
+        let forged = Record::Mark(Mark { description: "otra".into(), ..m });
+        assert!(matches!(store.store_record(forged).await, Err(StoreError::VersionConflict { .. })));
+        assert_eq!(store.store_record(v1).await.unwrap(), Outcome::AlreadyStored);
+    }
+
+    #[tokio::test]
+    async fn a_record_never_moves_workshop_and_names_only_a_workshop_of_its_barrio() {
+        let (_dir, store) = store().await;
+        let (b, other) = (barrio(&store, "uno").await, barrio(&store, "dos").await);
+        let w = crate::store::test_support::workshop(&store, b, 1).await;
+        let elsewhere = crate::store::test_support::workshop(&store, other, 2).await;
+        let v1 = stamped(Record::Mark(problem(1, b)), T, "a", Some(w.id));
+        assert_eq!(store.store_record(v1.clone()).await.unwrap(), Outcome::Created);
+        let Record::Mark(m) = v1 else { unreachable!() };
+        let second = crate::store::test_support::workshop(&store, b, 3).await;
+        let moved = stamped(Record::Mark(Mark { workshop_id: Some(second.id), ..m.next_version(T + 1) }), T + 1, "a", None);
+        assert!(matches!(store.store_record(moved).await, Err(StoreError::OtherWorkshop { kind: Kind::Mark, .. })));
+        let left = stamped(Record::Mark(Mark { workshop_id: None, ..m.next_version(T + 1) }), T + 1, "a", None);
+        assert!(matches!(store.store_record(left).await, Err(StoreError::OtherWorkshop { .. })));
+        let wrong_barrio = stamped(Record::Mark(problem(2, b)), T, "a", Some(elsewhere.id));
+        assert!(matches!(store.store_record(wrong_barrio).await, Err(StoreError::WorkshopBarrio { barrio_id, .. }) if barrio_id == other));
+        let unknown = stamped(Record::Mark(problem(3, b)), T, "a", Some(Uuid::from_u128(9)));
+        assert!(matches!(store.store_record(unknown).await, Err(StoreError::UnknownWorkshop { .. })));
+        assert_eq!(store.version_count().await.unwrap(), 1);
+    }
+
+    #[tokio::test]
+    async fn causes_and_solutions_keep_their_clock_and_workshop_when_current() {
+        let (_dir, store) = store().await;
+        let b = barrio(&store, "uno").await;
+        let w = crate::store::test_support::workshop(&store, b, 1).await;
+        store.store_record(stamped(Record::Mark(problem(1, b)), T, "a", Some(w.id))).await.unwrap();
+        let c = stamped(Record::Cause(cause(10, b, &[1])), T + 1, "a", Some(w.id));
+        let s = stamped(
+            Record::Solution(Solution {
+                workshop_id: None,
+                hlc: None,
+                id: Uuid::from_u128(20),
+                barrio_id: b,
+                text: "Arreglar el poste".into(),
+                institution: "essmar".into(),
+                cause_ids: vec![Uuid::from_u128(10)],
+                alias: String::new(),
+                created_at_ms: T,
+                version: 1,
+                updated_at_ms: 0,
+                deleted: false,
+            }),
+            T + 2,
+            "a",
+            Some(w.id),
+        );
+        store.store_record(c.clone()).await.unwrap();
+        store.store_record(s.clone()).await.unwrap();
+        let tree = store.tree_for_barrio(b).await.unwrap();
+        assert_eq!((Record::Cause(tree.causes[0].clone()), Record::Solution(tree.solutions[0].clone())), (c.clone(), s));
+        let Record::Cause(cause_v1) = c else { unreachable!() };
+        assert!(cause_v1.hlc.is_some() && cause_v1.workshop_id == Some(w.id));
+        // A version with an earlier clock than the current one goes to the history, whatever its number.
+        let late = stamped(Record::Cause(app::model::Cause { version: 2, text: "tarde".into(), ..cause_v1.clone() }), T, "b", None);
+        assert_eq!(store.store_record(late).await.unwrap(), Outcome::History);
+        assert_eq!(store.tree_for_barrio(b).await.unwrap().causes, vec![cause_v1]);
     }
 }

@@ -1,6 +1,6 @@
 //! Small builders for the store's unit tests: a fresh database, barrios, problems and causes.
 
-use app::model::{Cause, Mark};
+use app::model::{Cause, Mark, Workshop, WorkshopDraft};
 use uuid::Uuid;
 
 use super::{NewBarrio, Store};
@@ -54,4 +54,16 @@ pub fn cause(n: u128, barrio_id: i64, problems: &[u128]) -> Cause {
         updated_at_ms: 0,
         deleted: false,
     }
+}
+
+/// A workshop of `barrio_id`, numbered `n` (its id and its code follow from `n`).
+pub async fn workshop(store: &Store, barrio_id: i64, n: u8) -> Workshop {
+    let draft = WorkshopDraft {
+        barrio_id,
+        date: "2025-11-24".into(),
+        place: "Salón comunal".into(),
+        cbsc: "CBSC".into(),
+        facilitator: "Ana".into(),
+    };
+    store.create_workshop(draft, T, move || (Uuid::from_u128(1000 + u128::from(n)), [n; 6])).await.expect("store").expect("barrio exists")
 }

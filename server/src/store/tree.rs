@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use app::model::{Cause, Solution};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -25,19 +25,19 @@ fn corrupt(kind: Kind, id: &str, e: impl std::fmt::Display) -> StoreError {
 
 fn current_cause(c: &Connection, id: &Uuid) -> Result<Option<Cause>, StoreError> {
     let id = id.to_string();
-    let json: Option<String> = c.query_row("SELECT record FROM causes WHERE id = ?1", [&id], |r| r.get(0)).optional()?;
+    let json: Option<String> = c.prepare_cached("SELECT record FROM causes WHERE id = ?1")?.query_row([&id], |r| r.get(0)).optional()?;
     json.map(|j| serde_json::from_str(&j).map_err(|e| corrupt(Kind::Cause, &id, e))).transpose()
 }
 
 /// Every problem the cause links to is a live problem mark of its barrio, as the server holds
 /// them now. Tombstones keep their last links as history and are not checked.
-pub(super) fn check_cause_links(tx: &Transaction<'_>, cause: &Cause) -> Result<(), StoreError> {
+pub(super) fn check_cause_links(c: &Connection, cause: &Cause) -> Result<(), StoreError> {
     if cause.deleted {
         return Ok(());
     }
     let mut found = HashMap::new();
     for id in &cause.problem_ids {
-        if let Some(mark) = marks::current_mark(tx, id)? {
+        if let Some(mark) = marks::current_mark(c, id)? {
             found.insert(*id, mark);
         }
     }
@@ -46,13 +46,13 @@ pub(super) fn check_cause_links(tx: &Transaction<'_>, cause: &Cause) -> Result<(
 
 /// Every cause the solution links to is a live cause of its barrio, as the server holds them
 /// now. Tombstones are not checked.
-pub(super) fn check_solution_links(tx: &Transaction<'_>, solution: &Solution) -> Result<(), StoreError> {
+pub(super) fn check_solution_links(c: &Connection, solution: &Solution) -> Result<(), StoreError> {
     if solution.deleted {
         return Ok(());
     }
     let mut found = HashMap::new();
     for id in &solution.cause_ids {
-        if let Some(cause) = current_cause(tx, id)? {
+        if let Some(cause) = current_cause(c, id)? {
             found.insert(*id, cause);
         }
     }
@@ -60,41 +60,51 @@ pub(super) fn check_solution_links(tx: &Transaction<'_>, solution: &Solution) ->
 }
 
 /// A current row of `causes` or `solutions`: the columns queries need, beside the JSON.
-struct CurrentRow {
+struct CurrentRow<'a> {
     kind: Kind,
     id: Uuid,
     barrio_id: i64,
     version: u32,
     deleted: bool,
     created_at_ms: i64,
+    workshop_id: Option<Uuid>,
+    /// The version's clock as text.
+    hlc: &'a str,
     json: String,
 }
 
-/// Makes a version current (the caller has decided it is newer).
-fn write_current(tx: &Transaction<'_>, row: CurrentRow) -> Result<(), StoreError> {
-    // The barrio never changes (checked before), so the upsert leaves it as it was.
-    tx.execute(
-        &format!(
-            "INSERT INTO {} (id, barrio_id, version, deleted, created_at_ms, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT(id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted,
-                created_at_ms = excluded.created_at_ms, record = excluded.record",
-            row.kind.current_table()
-        ),
-        params![row.id.to_string(), row.barrio_id, row.version, row.deleted, row.created_at_ms, row.json],
-    )?;
+/// Makes a version current (the caller has decided it wins).
+fn write_current(c: &Connection, row: CurrentRow<'_>) -> Result<(), StoreError> {
+    // The barrio and the workshop never change (checked before), so the upsert leaves them.
+    c.prepare_cached(&format!(
+        "INSERT INTO {} (id, barrio_id, version, deleted, created_at_ms, workshop_id, hlc, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT(id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted,
+            created_at_ms = excluded.created_at_ms, hlc = excluded.hlc, record = excluded.record",
+        row.kind.current_table()
+    ))?
+    .execute(params![
+        row.id.to_string(),
+        row.barrio_id,
+        row.version,
+        row.deleted,
+        row.created_at_ms,
+        row.workshop_id.map(|w| w.to_string()),
+        row.hlc,
+        row.json
+    ])?;
     Ok(())
 }
 
-pub(super) fn write_current_cause(tx: &Transaction<'_>, c: &Cause) -> Result<(), StoreError> {
-    let json = serde_json::to_string(c).map_err(|e| corrupt(Kind::Cause, &c.id.to_string(), e))?;
-    let (kind, id, barrio_id, version, deleted, created_at_ms) = (Kind::Cause, c.id, c.barrio_id, c.version, c.deleted, c.created_at_ms);
-    write_current(tx, CurrentRow { kind, id, barrio_id, version, deleted, created_at_ms, json })
+pub(super) fn write_current_cause(c: &Connection, cause: &Cause, hlc: &str) -> Result<(), StoreError> {
+    let json = serde_json::to_string(cause).map_err(|e| corrupt(Kind::Cause, &cause.id.to_string(), e))?;
+    let Cause { id, barrio_id, version, deleted, created_at_ms, workshop_id, .. } = *cause;
+    write_current(c, CurrentRow { kind: Kind::Cause, id, barrio_id, version, deleted, created_at_ms, workshop_id, hlc, json })
 }
 
-pub(super) fn write_current_solution(tx: &Transaction<'_>, s: &Solution) -> Result<(), StoreError> {
-    let json = serde_json::to_string(s).map_err(|e| corrupt(Kind::Solution, &s.id.to_string(), e))?;
-    let (kind, id, barrio_id, version, deleted, created_at_ms) = (Kind::Solution, s.id, s.barrio_id, s.version, s.deleted, s.created_at_ms);
-    write_current(tx, CurrentRow { kind, id, barrio_id, version, deleted, created_at_ms, json })
+pub(super) fn write_current_solution(c: &Connection, solution: &Solution, hlc: &str) -> Result<(), StoreError> {
+    let json = serde_json::to_string(solution).map_err(|e| corrupt(Kind::Solution, &solution.id.to_string(), e))?;
+    let Solution { id, barrio_id, version, deleted, created_at_ms, workshop_id, .. } = *solution;
+    write_current(c, CurrentRow { kind: Kind::Solution, id, barrio_id, version, deleted, created_at_ms, workshop_id, hlc, json })
 }
 
 /// The current records of one kind in a barrio, oldest first.

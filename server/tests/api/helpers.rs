@@ -22,6 +22,7 @@ pub fn config(db: PathBuf) -> ServerConfig {
         log_format: LogFormat::Text,
         site_root: PathBuf::from("target/site"),
         max_body_bytes: 64 * 1024,
+        max_sync_bytes: 1024 * 1024,
         max_import_bytes: 8 * 1024 * 1024,
         admin_token: None,
         build_id: String::new(),
@@ -87,7 +88,7 @@ pub async fn serve_with(db_path: &std::path::Path, options: AppOptions) -> Strin
         config.admin_token = options.admin_token;
         let router = server::router(store, &config);
         let _ = ready.send(format!("http://{addr}"));
-        axum::serve(listener, router).await.expect("serve");
+        axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.expect("serve");
     });
     url.await.expect("server started")
 }

@@ -4,6 +4,9 @@
 mod helpers;
 mod history;
 mod marks;
+mod openapi;
 mod packs;
 mod pages;
+mod sync;
 mod tree;
+mod workshops;

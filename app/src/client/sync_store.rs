@@ -1,0 +1,263 @@
+//! What syncing keeps in IndexedDB besides the records: the device's clock, the workshops it
+//! takes part in (with where each one's pull stopped), the server's receipts for every version
+//! sent, and when the last sync succeeded. Each write is one transaction.
+
+use std::collections::BTreeMap;
+
+use rexie::{Transaction, TransactionMode};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use wasm_bindgen::JsValue;
+
+use super::storage::{from_js, open, to_js, ChangeEntry, StorageError, CAUSES, CHANGES, MARKS, META, RECEIPTS, SOLUTIONS, WORKSHOPS};
+use crate::model::{ChangeStatus, Hlc, Record, Workshop};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ClockRecord {
+    key: String,
+    hlc: Hlc,
+}
+
+pub(super) async fn read_clock(tx: &Transaction) -> Result<Option<Hlc>, StorageError> {
+    let value = tx.store(META)?.get(JsValue::from_str("clock")).await?;
+    Ok(value.map(from_js::<ClockRecord>).transpose()?.map(|c| c.hlc))
+}
+
+pub(super) async fn write_clock(tx: &Transaction, hlc: &Hlc) -> Result<(), StorageError> {
+    tx.store(META)?.put(&to_js(&ClockRecord { key: "clock".into(), hlc: hlc.clone() })?, None).await?;
+    Ok(())
+}
+
+/// The workshop this device draws each barrio for (the last one joined or prepared there).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ActiveWorkshops {
+    #[serde(default)]
+    pub key: String,
+    /// Barrio id (as text: IndexedDB keeps it as a JSON object) → workshop id.
+    #[serde(default)]
+    pub by_barrio: BTreeMap<String, Uuid>,
+}
+
+impl ActiveWorkshops {
+    pub fn of(&self, barrio_id: i64) -> Option<Uuid> {
+        self.by_barrio.get(&barrio_id.to_string()).copied()
+    }
+}
+
+pub(super) async fn read_active(tx: &Transaction) -> Result<ActiveWorkshops, StorageError> {
+    let value = tx.store(META)?.get(JsValue::from_str("active-workshops")).await?;
+    Ok(value.map(from_js::<ActiveWorkshops>).transpose()?.unwrap_or_default())
+}
+
+/// A workshop kept on the device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredWorkshop {
+    pub id: Uuid,
+    pub workshop: Workshop,
+    pub barrio_name: String,
+    /// Prepared here (the facilitator's device) rather than joined by code.
+    pub prepared_here: bool,
+    pub joined_at_ms: i64,
+    /// The pull cursor: changes of this workshop up to here are on the device.
+    pub cursor: i64,
+}
+
+/// Keeps a workshop and makes it the one this device draws its barrio for.
+pub async fn save_workshop(w: &StoredWorkshop) -> Result<(), StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[WORKSHOPS, META], TransactionMode::ReadWrite)?;
+    let store = tx.store(WORKSHOPS)?;
+    // Joining again keeps how far the pull had got.
+    let mut w = w.clone();
+    if let Some(old) = store.get(JsValue::from_str(&w.id.to_string())).await? {
+        let old: StoredWorkshop = from_js(old)?;
+        w.cursor = w.cursor.max(old.cursor);
+        w.prepared_here |= old.prepared_here;
+    }
+    store.put(&to_js(&w)?, None).await?;
+    let mut active = read_active(&tx).await?;
+    active.key = "active-workshops".into();
+    active.by_barrio.insert(w.workshop.barrio_id.to_string(), w.id);
+    tx.store(META)?.put(&to_js(&active)?, None).await?;
+    tx.done().await?;
+    Ok(())
+}
+
+/// Every workshop on the device, newest first.
+pub async fn workshops() -> Result<Vec<StoredWorkshop>, StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[WORKSHOPS], TransactionMode::ReadOnly)?;
+    let mut out = tx.store(WORKSHOPS)?.get_all(None, None).await?.into_iter().map(from_js).collect::<Result<Vec<StoredWorkshop>, _>>()?;
+    out.sort_by(|a, b| b.workshop.date.cmp(&a.workshop.date).then(b.joined_at_ms.cmp(&a.joined_at_ms)));
+    Ok(out)
+}
+
+/// The workshop this device draws `barrio_id` for, if any.
+pub async fn active_workshop(barrio_id: i64) -> Result<Option<StoredWorkshop>, StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[WORKSHOPS, META], TransactionMode::ReadOnly)?;
+    let Some(id) = read_active(&tx).await?.of(barrio_id) else { return Ok(None) };
+    tx.store(WORKSHOPS)?.get(JsValue::from_str(&id.to_string())).await?.map(from_js).transpose()
+}
+
+/// The server's confirmation of one version: kept for good, so the device can say which of
+/// its records the server holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// The version's outbox key.
+    pub key: String,
+    pub kind: String,
+    pub id: Uuid,
+    pub version: u32,
+    pub barrio_id: i64,
+    pub status: ChangeStatus,
+    pub confirmed_at_ms: i64,
+}
+
+/// What one batch's answer did to the queue.
+pub enum Settled {
+    /// The server confirmed this version: it leaves the queue, with a receipt.
+    Confirmed(ChangeEntry, ChangeStatus),
+    /// The server refused it, for this reason: it stays, marked, and is not retried alone.
+    Refused(ChangeEntry, String),
+    /// No valid answer for it: it stays queued, one more attempt counted.
+    Unanswered(ChangeEntry),
+}
+
+/// Applies a batch's answer to the queue in one transaction.
+pub async fn settle(settled: Vec<Settled>) -> Result<(), StorageError> {
+    let now = super::device::now_ms();
+    let db = open().await?;
+    let tx = db.transaction(&[CHANGES, RECEIPTS], TransactionMode::ReadWrite)?;
+    let (changes, receipts) = (tx.store(CHANGES)?, tx.store(RECEIPTS)?);
+    for s in settled {
+        match s {
+            Settled::Confirmed(entry, status) => {
+                let r = &entry.record;
+                let receipt = Receipt {
+                    key: entry.key.clone(),
+                    kind: r.kind().into(),
+                    id: r.id(),
+                    version: r.version(),
+                    barrio_id: r.barrio_id(),
+                    status,
+                    confirmed_at_ms: now,
+                };
+                receipts.put(&to_js(&receipt)?, None).await?;
+                changes.delete(JsValue::from_str(&entry.key)).await?;
+            }
+            Settled::Refused(mut entry, reason) => {
+                entry.attempts += 1;
+                entry.rejected = Some(reason);
+                changes.put(&to_js(&entry)?, None).await?;
+            }
+            Settled::Unanswered(mut entry) => {
+                entry.attempts += 1;
+                changes.put(&to_js(&entry)?, None).await?;
+            }
+        }
+    }
+    tx.done().await?;
+    Ok(())
+}
+
+/// Every receipt on the device.
+pub async fn receipts() -> Result<Vec<Receipt>, StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[RECEIPTS], TransactionMode::ReadOnly)?;
+    tx.store(RECEIPTS)?.get_all(None, None).await?.into_iter().map(from_js).collect()
+}
+
+/// Puts a refused version back in the queue, to be tried again (after the person fixed what
+/// the server said, e.g. the device's date).
+pub async fn retry_refused() -> Result<(), StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[CHANGES], TransactionMode::ReadWrite)?;
+    let store = tx.store(CHANGES)?;
+    for value in store.get_all(None, None).await? {
+        let mut entry: ChangeEntry = from_js(value)?;
+        if entry.rejected.take().is_some() {
+            store.put(&to_js(&entry)?, None).await?;
+        }
+    }
+    tx.done().await?;
+    Ok(())
+}
+
+/// Stores versions pulled from the server (other devices' work in the workshop): each becomes
+/// current here when it wins over what the device holds, exactly as on the server. Moves the
+/// workshop's cursor and the device's clock in the same transaction. Returns the barrios whose
+/// drawing changed.
+pub async fn apply_pulled(workshop_id: Uuid, records: Vec<Record>, cursor: i64) -> Result<Vec<i64>, StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[MARKS, CAUSES, SOLUTIONS, WORKSHOPS, META], TransactionMode::ReadWrite)?;
+    let device = match tx.store(META)?.get(JsValue::from_str("device")).await? {
+        Some(v) => from_js::<super::storage::DeviceRecord>(v)?.device_id,
+        None => return Err(StorageError::Decode("no device record".into())),
+    };
+    let mut clock = read_clock(&tx).await?;
+    let mut changed = Vec::new();
+    for record in records {
+        clock = Some(Hlc::observe(clock.as_ref(), &record.clock(), &device));
+        let store_name = match &record {
+            Record::Mark(_) => MARKS,
+            Record::Cause(_) => CAUSES,
+            Record::Solution(_) => SOLUTIONS,
+        };
+        let store = tx.store(store_name)?;
+        let held = match store.get(JsValue::from_str(&record.id().to_string())).await? {
+            None => None,
+            Some(v) => Some(match &record {
+                Record::Mark(_) => Record::Mark(from_js(v)?),
+                Record::Cause(_) => Record::Cause(from_js(v)?),
+                Record::Solution(_) => Record::Solution(from_js(v)?),
+            }),
+        };
+        if held.as_ref().is_some_and(|h| *h == record || !record.wins_over(h)) {
+            continue;
+        }
+        let value = match &record {
+            Record::Mark(m) => to_js(m)?,
+            Record::Cause(c) => to_js(c)?,
+            Record::Solution(s) => to_js(s)?,
+        };
+        store.put(&value, None).await?;
+        if !changed.contains(&record.barrio_id()) {
+            changed.push(record.barrio_id());
+        }
+    }
+    if let Some(c) = &clock {
+        write_clock(&tx, c).await?;
+    }
+    let workshops = tx.store(WORKSHOPS)?;
+    if let Some(v) = workshops.get(JsValue::from_str(&workshop_id.to_string())).await? {
+        let mut w: StoredWorkshop = from_js(v)?;
+        w.cursor = w.cursor.max(cursor);
+        workshops.put(&to_js(&w)?, None).await?;
+    }
+    tx.done().await?;
+    Ok(changed)
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct SyncRecord {
+    #[serde(default)]
+    key: String,
+    last_ok_ms: Option<i64>,
+}
+
+/// When this device last finished a sync with nothing left unanswered.
+pub async fn last_ok() -> Result<Option<i64>, StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[META], TransactionMode::ReadOnly)?;
+    let value = tx.store(META)?.get(JsValue::from_str("sync")).await?;
+    Ok(value.map(from_js::<SyncRecord>).transpose()?.and_then(|s| s.last_ok_ms))
+}
+
+pub async fn set_last_ok(ms: i64) -> Result<(), StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[META], TransactionMode::ReadWrite)?;
+    tx.store(META)?.put(&to_js(&SyncRecord { key: "sync".into(), last_ok_ms: Some(ms) })?, None).await?;
+    tx.done().await?;
+    Ok(())
+}

@@ -1,0 +1,192 @@
+//! `/envios`: the honest state of what this device holds — what the server has confirmed by
+//! receipt, what still waits, what it refused and why — and a button to sync now.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::components::status::use_sync_state;
+
+/// Where one mark on the device stands with the server.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkSync {
+    /// Every version made here has the server's receipt.
+    Confirmed,
+    /// Came from the server (another device of the workshop); nothing of it waits here.
+    FromServer,
+    /// At least one version waits to be sent.
+    Waiting,
+    /// The server refused a version; it stays here with the reason.
+    Refused,
+}
+
+/// A mark's standing from the queue and the receipts: waiting or refused wins over any
+/// receipt, so a later edit not yet sent is never shown as confirmed.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub fn mark_sync(queued: Option<bool>, has_receipt: bool) -> MarkSync {
+    match (queued, has_receipt) {
+        (Some(true), _) => MarkSync::Refused,
+        (Some(false), _) => MarkSync::Waiting,
+        (None, true) => MarkSync::Confirmed,
+        (None, false) => MarkSync::FromServer,
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Overview {
+    total: usize,
+    confirmed: usize,
+    from_server: usize,
+    waiting: Vec<(String, String)>,
+    refused: Vec<(String, String)>,
+}
+
+fn time_es(ms: i64) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+        let ago = (crate::client::device::now_ms() - ms) / 60_000;
+        let when = format!("{:02}:{:02}", d.get_hours(), d.get_minutes());
+        return match ago {
+            i64::MIN..=0 => format!("{when} (hace un momento)"),
+            1..=59 => format!("{when} (hace {ago} min)"),
+            _ => format!("{when}, {:02}/{:02}/{}", d.get_date(), d.get_month() + 1, d.get_full_year()),
+        };
+    }
+    #[allow(unreachable_code)]
+    ms.to_string()
+}
+
+#[component]
+pub fn SyncPage() -> impl IntoView {
+    let state = use_sync_state();
+    let overview = RwSignal::new(None::<Overview>);
+    #[cfg(feature = "hydrate")]
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            use std::collections::{HashMap, HashSet};
+            let (Ok(marks), Ok(queue), Ok(receipts)) = (
+                crate::client::storage::all_marks().await,
+                crate::client::storage::outbox().await,
+                crate::client::sync_store::receipts().await,
+            ) else {
+                return;
+            };
+            let mut queued: HashMap<uuid::Uuid, bool> = HashMap::new();
+            let mut refused = Vec::new();
+            for e in &queue {
+                let r = queued.entry(e.record.id()).or_insert(false);
+                *r |= e.rejected.is_some();
+                if let Some(reason) = &e.rejected {
+                    refused.push((label(&e.record), reason.clone()));
+                }
+            }
+            let receipted: HashSet<uuid::Uuid> = receipts.iter().map(|r| r.id).collect();
+            let mut o = Overview { total: marks.iter().filter(|m| !m.deleted).count(), refused, ..Default::default() };
+            for m in marks.iter().filter(|m| !m.deleted || queued.contains_key(&m.id)) {
+                match mark_sync(queued.get(&m.id).copied(), receipted.contains(&m.id)) {
+                    MarkSync::Confirmed => o.confirmed += 1,
+                    MarkSync::FromServer => o.from_server += 1,
+                    MarkSync::Waiting => o.waiting.push((label(&crate::model::Record::Mark(m.clone())), m.id.to_string())),
+                    MarkSync::Refused => {}
+                }
+            }
+            overview.set(Some(o));
+        });
+    };
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        // Again whenever the queue moves or a pull lands.
+        state.pending.track();
+        state.rejected.track();
+        state.remote_changes.track();
+        load();
+    });
+    let sync_now = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            state.failures.set_value(0);
+            crate::client::sync::send_soon(state);
+        }
+    };
+    let retry_refused = move |_| {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let _ = crate::client::sync_store::retry_refused().await;
+            crate::client::sync::send_soon(state);
+        });
+    };
+    view! {
+        <Title text="Envío de datos"/>
+        <section class="page sync-page">
+            <h1>"Envío de datos"</h1>
+            <Show when=move || state.too_old.get()>
+                <p class="error" role="alert">"Esta versión de la aplicación ya no puede enviar: actualícela (recargue con señal). Lo que marcó sigue guardado en este dispositivo y se enviará después."</p>
+            </Show>
+            <div class="sync-now">
+                <button type="button" class="button primary" data-testid="sync-now" on:click=sync_now
+                    disabled=move || state.sending.get() || !state.online.get()>
+                    {move || if state.sending.get() { "Sincronizando…" } else { "Sincronizar ahora" }}
+                </button>
+                <Show when=move || !state.online.get()>
+                    <p class="barrio-meta">"Sin conexión: se enviará solo cuando vuelva la señal."</p>
+                </Show>
+            </div>
+            <dl class="sync-facts">
+                <dt>"Por enviar"</dt>
+                <dd data-testid="sync-pending">{move || state.pending.get().map(|n| format!("{n} cambios")).unwrap_or_else(|| "…".into())}</dd>
+                <dt>"Última sincronización completa"</dt>
+                <dd data-testid="last-sync">{move || state.last_ok.get().map(time_es).unwrap_or_else(|| "Nunca".into())}</dd>
+                <Show when=move || state.last_problem.get().is_some()>
+                    <dt>"Último problema"</dt>
+                    <dd class="warn-text">{move || state.last_problem.get()}</dd>
+                </Show>
+            </dl>
+            {move || overview.get().map(|o| view! {
+                <h2>"Marcas en este dispositivo"</h2>
+                <ul class="sync-counts" data-testid="mark-receipts" data-confirmed=o.confirmed data-waiting=o.waiting.len()>
+                    <li><strong>{o.confirmed}</strong>" confirmadas por el servidor (con recibo)"</li>
+                    <li><strong>{o.from_server}</strong>" recibidas de otros dispositivos del taller"</li>
+                    <li class:warn-text=!o.waiting.is_empty()><strong>{o.waiting.len()}</strong>" esperan confirmación"</li>
+                </ul>
+                {(!o.waiting.is_empty()).then(|| view! {
+                    <details class="sync-list">
+                        <summary>"Ver las que esperan"</summary>
+                        <ul>{o.waiting.iter().take(200).map(|(what, id)| view! { <li>{what.clone()}<span class="barrio-meta">{format!(" · {}", &id[..8])}</span></li> }).collect_view()}</ul>
+                    </details>
+                })}
+                {(!o.refused.is_empty()).then(|| view! {
+                    <h2>"Rechazadas por el servidor"</h2>
+                    <ul class="refused-list" data-testid="refused-list">
+                        {o.refused.iter().map(|(what, why)| view! { <li><strong>{what.clone()}</strong>": "{why.clone()}</li> }).collect_view()}
+                    </ul>
+                    <button type="button" class="button small" on:click=retry_refused>"Reintentar las rechazadas"</button>
+                })}
+            })}
+        </section>
+    }
+}
+
+/// A record in words: its kind and category.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn label(record: &crate::model::Record) -> String {
+    use crate::model::Record;
+    match record {
+        Record::Mark(m) => crate::model::Category::by_code(&m.category).map(|c| c.label_es.to_string()).unwrap_or_else(|| m.category.clone()),
+        Record::Cause(_) => "Causa".into(),
+        Record::Solution(_) => "Solución".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mark_is_confirmed_only_with_a_receipt_and_nothing_waiting() {
+        assert_eq!(mark_sync(None, true), MarkSync::Confirmed);
+        assert_eq!(mark_sync(Some(false), true), MarkSync::Waiting, "an edit not yet sent is not confirmed");
+        assert_eq!(mark_sync(Some(true), true), MarkSync::Refused);
+        assert_eq!(mark_sync(None, false), MarkSync::FromServer);
+    }
+}

@@ -1,0 +1,321 @@
+//! Workshops (talleres): `/talleres` where a facilitator prepares one and sees those on the
+//! device, `/talleres/:id` with its join code and QR (offline once kept), and `/unirse`
+//! where a participant's device joins by code.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use uuid::Uuid;
+
+use crate::components::qr::QrCode;
+use crate::data;
+use crate::model::workshop::{display_code, normalize_code};
+use crate::model::WorkshopDraft;
+
+/// What the pages show of a workshop kept on the device.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredWorkshopView {
+    pub id: Uuid,
+    pub barrio_id: i64,
+    pub barrio_name: String,
+    pub date: String,
+    pub place: String,
+    pub cbsc: String,
+    pub facilitator: String,
+    pub code: String,
+    pub expires_es: String,
+}
+
+#[cfg(feature = "hydrate")]
+impl From<&crate::client::sync_store::StoredWorkshop> for StoredWorkshopView {
+    fn from(s: &crate::client::sync_store::StoredWorkshop) -> Self {
+        let w = &s.workshop;
+        // The last day the code works, Colombian time.
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64((w.code_expires_at_ms - 1 - 5 * 3_600_000) as f64));
+        let last_day = format!("{:04}-{:02}-{:02}", d.get_utc_full_year(), d.get_utc_month() + 1, d.get_utc_date());
+        StoredWorkshopView {
+            id: s.id,
+            barrio_id: w.barrio_id,
+            barrio_name: s.barrio_name.clone(),
+            date: w.date.clone(),
+            place: w.place.clone(),
+            cbsc: w.cbsc.clone(),
+            facilitator: w.facilitator.clone(),
+            code: w.join_code.clone(),
+            expires_es: date_es(&last_day),
+        }
+    }
+}
+
+/// Today's date (device clock, Colombian time) as `YYYY-MM-DD`, the form's default.
+fn today() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(crate::client::device::now_ms() as f64 - 5.0 * 3_600_000.0));
+        return format!("{:04}-{:02}-{:02}", d.get_utc_full_year(), d.get_utc_month() + 1, d.get_utc_date());
+    }
+    #[allow(unreachable_code)]
+    String::new()
+}
+
+/// A date `YYYY-MM-DD` in words ("28 nov 2026").
+pub fn date_es(date: &str) -> String {
+    const MONTHS: [&str; 12] = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"];
+    let month = date.get(5..7).and_then(|m| m.parse::<usize>().ok()).and_then(|m| MONTHS.get(m.wrapping_sub(1)));
+    match (date.get(8..10), month, date.get(0..4)) {
+        (Some(d), Some(m), Some(y)) => format!("{} {m} {y}", d.trim_start_matches('0')),
+        _ => date.to_string(),
+    }
+}
+
+#[component]
+pub fn WorkshopsPage() -> impl IntoView {
+    let barrios = Resource::new(|| (), |_| data::list_barrios());
+    let on_device = RwSignal::new(Vec::<StoredWorkshopView>::new());
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = crate::client::sync_store::workshops().await {
+                on_device.set(list.iter().map(StoredWorkshopView::from).collect());
+            }
+        });
+    });
+    let barrio = RwSignal::new(String::new());
+    let date = RwSignal::new(today());
+    let place = RwSignal::new(String::new());
+    let cbsc = RwSignal::new(String::new());
+    let facilitator = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let navigate = use_navigate();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(barrio_id) = barrio.get_untracked().parse::<i64>() else {
+            error.set(Some("Elija el barrio del taller.".into()));
+            return;
+        };
+        let barrio_name = barrios
+            .get_untracked()
+            .and_then(|r| r.ok())
+            .and_then(|list| list.into_iter().find(|b| b.id == barrio_id).map(|b| b.name))
+            .unwrap_or_default();
+        let draft = WorkshopDraft {
+            barrio_id,
+            date: date.get_untracked(),
+            place: place.get_untracked(),
+            cbsc: cbsc.get_untracked(),
+            facilitator: facilitator.get_untracked(),
+        };
+        if let Err(e) = draft.clone().checked() {
+            use crate::model::Bilingual;
+            error.set(Some(e.es()));
+            return;
+        }
+        error.set(None);
+        busy.set(true);
+        let navigate = navigate.clone();
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match crate::client::workshops::prepare(draft, barrio_name).await {
+                Ok(w) => navigate(&format!("/talleres/{}", w.id), Default::default()),
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (draft, barrio_name, navigate);
+    };
+    view! {
+        <Title text="Talleres"/>
+        <section class="page workshops">
+            <h1>"Talleres de cartografía"</h1>
+            <p class="lead">"Prepare el taller con señal: el código y el QR quedan en este dispositivo y sirven sin conexión el día del taller."</p>
+            <div class="join-cta">
+                <a class="button small" href="/unirse">"Unirme a un taller con un código"</a>
+            </div>
+            <Show when=move || !on_device.get().is_empty()>
+                <h2>"Talleres en este dispositivo"</h2>
+                <ul class="workshop-list" data-testid="workshop-list">
+                    <For each=move || on_device.get() key=|w| w.id let:w>
+                        <li>
+                            <a class="workshop-link" href=format!("/talleres/{}", w.id)>
+                                <span class="workshop-code">{display_code(&w.code)}</span>
+                                <span class="workshop-what">
+                                    <strong>{w.barrio_name.clone()}</strong>
+                                    <span class="barrio-meta">{format!("{} · {}", date_es(&w.date), w.cbsc)}</span>
+                                </span>
+                            </a>
+                        </li>
+                    </For>
+                </ul>
+            </Show>
+            <h2>"Preparar un taller"</h2>
+            <form class="workshop-form" on:submit=submit data-testid="workshop-form">
+                <label>
+                    <span>"Barrio"</span>
+                    <select name="barrio" required on:change=move |ev| barrio.set(event_target_value(&ev))>
+                        <option value="">"Elija el barrio…"</option>
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                barrios.await.unwrap_or_default().into_iter().map(|b| view! {
+                                    <option value=b.id.to_string()>{b.name}</option>
+                                }).collect_view()
+                            })}
+                        </Suspense>
+                    </select>
+                </label>
+                <label>
+                    <span>"Fecha"</span>
+                    <input type="date" name="date" required prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev))/>
+                </label>
+                <label>
+                    <span>"Lugar"</span>
+                    <input type="text" name="place" maxlength="80" placeholder="Ej.: Salón comunal" prop:value=move || place.get() on:input=move |ev| place.set(event_target_value(&ev))/>
+                </label>
+                <label>
+                    <span>"Comité (CBSC)"</span>
+                    <input type="text" name="cbsc" required maxlength="80" placeholder="Ej.: CBSC Pescaíto" prop:value=move || cbsc.get() on:input=move |ev| cbsc.set(event_target_value(&ev))/>
+                </label>
+                <label>
+                    <span>"Quién facilita"</span>
+                    <input type="text" name="facilitator" required maxlength="80" prop:value=move || facilitator.get() on:input=move |ev| facilitator.set(event_target_value(&ev))/>
+                </label>
+                <Show when=move || error.get().is_some()>
+                    <p class="error" role="alert">{move || error.get()}</p>
+                </Show>
+                <button type="submit" class="button primary" disabled=move || busy.get()>
+                    {move || if busy.get() { "Creando…" } else { "Crear el taller y su código" }}
+                </button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+pub fn WorkshopPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<Uuid>().ok()));
+    let workshop = RwSignal::new(None::<StoredWorkshopView>);
+    let missing = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let Some(id) = id() else {
+            missing.set(true);
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match crate::client::sync_store::workshops().await {
+                Ok(list) => match list.iter().find(|w| w.id == id) {
+                    Some(w) => workshop.set(Some(StoredWorkshopView::from(w))),
+                    None => missing.set(true),
+                },
+                Err(_) => missing.set(true),
+            }
+        });
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+    let link = move || {
+        let origin = {
+            #[cfg(feature = "hydrate")]
+            {
+                web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+            }
+            #[cfg(not(feature = "hydrate"))]
+            String::new()
+        };
+        workshop.get().map(|w| format!("{origin}/unirse/{}", w.code)).unwrap_or_default()
+    };
+    view! {
+        <Title text="Taller"/>
+        <section class="page workshop-card">
+            <a class="button small quiet" href="/talleres">"← Talleres"</a>
+            <Show when=move || missing.get()>
+                <p class="error">"Este taller no está en este dispositivo. Únase con su código."</p>
+            </Show>
+            {move || workshop.get().map(|w| view! {
+                <h1>{w.barrio_name.clone()}</h1>
+                <p class="workshop-meta">
+                    {format!("{} · {}", date_es(&w.date), w.cbsc)}
+                    {(!w.place.is_empty()).then(|| format!(" · {}", w.place))}
+                    <br/>
+                    {format!("Facilita: {}", w.facilitator)}
+                </p>
+                <div class="join-box">
+                    <p class="join-help">"Para unirse: escanee el QR con la cámara, o abra Cartobarrio, toque «Unirme a un taller» y escriba el código."</p>
+                    <p class="join-code" data-testid="join-code" aria-label="Código del taller">{display_code(&w.code)}</p>
+                    <QrCode text=Signal::derive(link) label="Código QR para unirse al taller"/>
+                    <p class="join-link">{link}</p>
+                    <p class="barrio-meta">{format!("El código sirve hasta el {}.", w.expires_es)}</p>
+                </div>
+                <a class="button primary" href=format!("/barrio/{}", w.barrio_id)>"Abrir el mapa del taller"</a>
+            })}
+        </section>
+    }
+}
+
+#[component]
+pub fn JoinPage() -> impl IntoView {
+    let params = use_params_map();
+    let code = RwSignal::new(params.with_untracked(|p| p.get("code")).unwrap_or_default());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let navigate = use_navigate();
+    let join = move || {
+        let Some(normal) = normalize_code(&code.get_untracked()) else {
+            error.set(Some("El código tiene 6 letras o números, como ABC-234. Revíselo.".into()));
+            return;
+        };
+        error.set(None);
+        busy.set(true);
+        let navigate = navigate.clone();
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let state = crate::components::status::use_sync_state();
+            match crate::client::workshops::join(state, &normal).await {
+                Ok(w) => navigate(&format!("/barrio/{}", w.workshop.barrio_id), Default::default()),
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (normal, navigate);
+    };
+    // A link from the QR carries the code: join at once.
+    let join_now = join.clone();
+    Effect::new(move |_| {
+        if !code.get_untracked().is_empty() {
+            join_now();
+        }
+    });
+    view! {
+        <Title text="Unirse a un taller"/>
+        <section class="page join">
+            <h1>"Unirse a un taller"</h1>
+            <p class="lead">"Escriba el código que le dio quien facilita. Se necesita señal solo esta vez: después puede marcar sin conexión."</p>
+            <form class="join-form" on:submit=move |ev| { ev.prevent_default(); join(); }>
+                <label>
+                    <span>"Código del taller"</span>
+                    <input
+                        type="text"
+                        name="code"
+                        class="code-input"
+                        autocomplete="off"
+                        autocapitalize="characters"
+                        spellcheck="false"
+                        maxlength="9"
+                        placeholder="ABC-234"
+                        prop:value=move || code.get()
+                        on:input=move |ev| code.set(event_target_value(&ev))
+                    />
+                </label>
+                <Show when=move || error.get().is_some()>
+                    <p class="error" role="alert" data-testid="join-error">{move || error.get()}</p>
+                </Show>
+                <button type="submit" class="button primary" disabled=move || busy.get()>
+                    {move || if busy.get() { "Descargando el taller…" } else { "Unirme" }}
+                </button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,209 @@
+//! Sync protocol 2: `POST /api/v1/sync` takes a batch of changes from one device and answers
+//! with a result per change after everything stored is committed; `GET
+//! /api/v1/workshops/{id}/changes` gives the versions a workshop's devices sent, page by page.
+
+use std::collections::HashMap;
+
+use app::model::sync::{
+    change_json, parse_change, Batch, ErrorBody, PullReply, MAX_BATCH_CHANGES, MAX_CLOCK_AHEAD_MS, MAX_PULL_CHANGES, OLDEST_PROTOCOL,
+    PROTOCOL,
+};
+use app::model::{Bilingual, Record, Workshop};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::{body::json_body, now_ms, AppState};
+use crate::error::{change_refusal, field_of, refusal, ApiError};
+use crate::store::{BatchMeta, Kind, Prepared, StoreError};
+
+pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Response, ApiError> {
+    let body = json_body(&headers, body, state.max_sync_bytes)?;
+    let batch = read_batch(&body)?;
+    if batch.changes.len() > MAX_BATCH_CHANGES {
+        return Err(ApiError::TooManyChanges(batch.changes.len()));
+    }
+    let workshop = match batch.workshop_id {
+        Some(id) => Some(state.store.workshop(id).await?.ok_or(ApiError::UnknownWorkshop { field: None })?),
+        None => None,
+    };
+    let now = now_ms();
+    let meta = BatchMeta { submission_id: batch.submission_id, device_id: batch.device_id, server_time_ms: now };
+    let changes = batch.changes;
+    let count = changes.len();
+    // Reading geometries is the costly part of a batch: off the async workers.
+    let prepared = tokio::task::spawn_blocking(move || changes.into_iter().map(|c| prepare(c, workshop.as_ref(), now)).collect())
+        .await
+        .map_err(|e| ApiError::Store(StoreError::Worker(e.to_string())))?;
+    let reply = state.store.receive_batch(meta, prepared, change_refusal).await?;
+    // Ids and counts only: what was drawn never reaches the logs.
+    tracing::info!(submission = %meta.submission_id, device = %meta.device_id, changes = count, "batch received");
+    Ok(([(header::CONTENT_TYPE, "application/json")], reply).into_response())
+}
+
+/// The batch, with its protocol checked first: a device too old to send today's shape is
+/// told to update, not that its batch is malformed.
+fn read_batch(body: &[u8]) -> Result<Batch, ApiError> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| ApiError::MalformedBatch(e.to_string()))?;
+    if let Some(protocol) = value.get("protocol").and_then(Value::as_u64) {
+        if protocol < u64::from(OLDEST_PROTOCOL) {
+            return Err(ApiError::ClientTooOld(protocol));
+        }
+        if protocol > u64::from(PROTOCOL) {
+            return Err(ApiError::UnsupportedProtocol(protocol));
+        }
+    }
+    serde_json::from_value(value).map_err(|e| ApiError::MalformedBatch(e.to_string()))
+}
+
+/// A record's creation and edit dates.
+fn dates(record: &Record) -> (i64, i64) {
+    match record {
+        Record::Mark(m) => (m.created_at_ms, m.updated_at_ms),
+        Record::Cause(c) => (c.created_at_ms, c.updated_at_ms),
+        Record::Solution(s) => (s.created_at_ms, s.updated_at_ms),
+    }
+}
+
+/// Reads one change and applies the checks that need no database: its own rules, its
+/// clock and dates against the server's, its workshop against the batch's.
+fn prepare(change: Value, workshop: Option<&Workshop>, now_ms: i64) -> Prepared {
+    let record =
+        parse_change(change).map_err(|e| ErrorBody { code: e.code().into(), message: e.es(), message_en: e.en(), field: e.field() })?;
+    let kind = Kind::of(&record);
+    let latest = now_ms.saturating_add(MAX_CLOCK_AHEAD_MS);
+    let (created, updated) = dates(&record);
+    for (member, ms) in [("hlc", record.hlc().map_or(0, |h| h.ms)), ("created_at_ms", created), ("updated_at_ms", updated)] {
+        if ms > latest {
+            return Err(refusal(ApiError::ClockAhead { field: field_of(kind, member) }));
+        }
+    }
+    if let Some(named) = record.workshop_id() {
+        let (id, kind) = (record.id(), kind);
+        let Some(workshop) = workshop.filter(|w| w.id == named) else {
+            return Err(refusal(ApiError::OtherWorkshop { kind, id }));
+        };
+        if record.barrio_id() != workshop.barrio_id {
+            return Err(refusal(ApiError::WorkshopBarrio { kind, id, barrio_id: workshop.barrio_id }));
+        }
+    }
+    Ok(record)
+}
+
+/// `?after=` and `?limit=` of a pull, checked.
+fn page_query(query: &HashMap<String, String>) -> Result<(i64, usize), ApiError> {
+    let number = |field: &'static str, min: i64| -> Result<Option<i64>, ApiError> {
+        let Some(text) = query.get(field) else { return Ok(None) };
+        match text.trim().parse::<i64>() {
+            Ok(n) if n >= min => Ok(Some(n)),
+            _ => Err(ApiError::InvalidQuery {
+                field,
+                es: format!("«{field}» debe ser un número entero desde {min}."),
+                en: format!("{field:?} must be a whole number from {min}."),
+            }),
+        }
+    };
+    let after = number("after", 0)?.unwrap_or(0);
+    let limit = number("limit", 1)?.map_or(MAX_PULL_CHANGES, |l| usize::try_from(l).unwrap_or(MAX_PULL_CHANGES).min(MAX_PULL_CHANGES));
+    Ok((after, limit))
+}
+
+pub async fn changes(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<PullReply>, ApiError> {
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::InvalidId(id))?;
+    let (after, limit) = page_query(&query)?;
+    // issue 8: only devices that joined the workshop (and staff) may pull its changes.
+    if state.store.workshop(id).await?.is_none() {
+        return Err(ApiError::UnknownWorkshop { field: None });
+    }
+    let page = state.store.workshop_changes(id, after, limit).await?;
+    let cursor = page.changes.last().map_or(after, |(seq, _)| *seq);
+    let changes = page
+        .changes
+        .iter()
+        .map(|(seq, record)| {
+            let mut change = change_json(record);
+            change["seq"] = Value::from(*seq);
+            change
+        })
+        .collect();
+    Ok(Json(PullReply { changes, cursor, more: page.more }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::model::{Hlc, Mark};
+
+    const NOW: i64 = 1_764_000_000_000;
+
+    fn change(mark: Mark) -> Value {
+        change_json(&Record::Mark(mark))
+    }
+
+    fn workshop(barrio_id: i64) -> Workshop {
+        Workshop {
+            id: Uuid::from_u128(77),
+            barrio_id,
+            date: "2025-11-24".into(),
+            place: String::new(),
+            cbsc: "CBSC".into(),
+            facilitator: "Ana".into(),
+            join_code: "ABC234".into(),
+            code_expires_at_ms: NOW + 1,
+            created_at_ms: NOW,
+        }
+    }
+
+    #[test]
+    fn a_batch_too_old_or_too_new_is_told_so_before_its_shape_is_read() {
+        assert!(matches!(read_batch(br#"{"protocol": 0, "marks": []}"#), Err(ApiError::ClientTooOld(0))));
+        assert!(matches!(read_batch(br#"{"protocol": 3}"#), Err(ApiError::UnsupportedProtocol(3))));
+        assert!(matches!(read_batch(br#"{"protocol": 2}"#), Err(ApiError::MalformedBatch(_))));
+        assert!(matches!(read_batch(b"[1"), Err(ApiError::MalformedBatch(_))));
+    }
+
+    #[test]
+    fn a_change_ahead_of_the_server_or_of_another_workshop_is_refused() {
+        let base = Mark::new_point(Uuid::from_u128(1), 5, "rinas", -74.2, 11.24, NOW - 10);
+        let stamp = |m: Mark, ms: i64, w: Option<Uuid>| Record::Mark(m).stamped(Hlc::tick(None, ms, "dev"), w);
+        let ok = stamp(base.clone(), NOW, None);
+        assert_eq!(prepare(change_json(&ok), None, NOW), Ok(ok));
+        let ahead = stamp(base.clone(), NOW + MAX_CLOCK_AHEAD_MS + 1, None);
+        let err = prepare(change_json(&ahead), None, NOW).unwrap_err();
+        assert_eq!((err.code.as_str(), err.field.as_deref()), ("clock_ahead", Some("record.properties.hlc")));
+        let later = Mark { created_at_ms: NOW + MAX_CLOCK_AHEAD_MS + 1, ..base.clone() };
+        assert_eq!(prepare(change(later), None, NOW).unwrap_err().code, "clock_ahead");
+
+        let w = workshop(5);
+        let inside = stamp(base.clone(), NOW, Some(w.id));
+        assert_eq!(prepare(change_json(&inside), Some(&w), NOW), Ok(inside.clone()));
+        assert_eq!(prepare(change_json(&inside), None, NOW).unwrap_err().code, "other_workshop");
+        let other = Workshop { id: Uuid::from_u128(78), ..w.clone() };
+        assert_eq!(prepare(change_json(&inside), Some(&other), NOW).unwrap_err().code, "other_workshop");
+        let elsewhere = Workshop { barrio_id: 6, ..w };
+        let err = prepare(change_json(&inside), Some(&elsewhere), NOW).unwrap_err();
+        assert_eq!((err.code.as_str(), err.field.as_deref()), ("other_barrio", Some("record.properties.barrio_id")));
+        let err = prepare(serde_json::json!({"kind": "mark"}), None, NOW).unwrap_err();
+        assert_eq!(err.code, "malformed_change");
+    }
+
+    #[test]
+    fn a_pull_page_is_bounded() {
+        let q = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<HashMap<_, _>>();
+        assert_eq!(page_query(&q(&[])).unwrap(), (0, MAX_PULL_CHANGES));
+        assert_eq!(page_query(&q(&[("after", "7"), ("limit", "2")])).unwrap(), (7, 2));
+        assert_eq!(page_query(&q(&[("limit", "100000")])).unwrap().1, MAX_PULL_CHANGES);
+        for bad in [("after", "-1"), ("after", "x"), ("limit", "0"), ("limit", "1.5")] {
+            assert!(matches!(page_query(&q(&[bad])), Err(ApiError::InvalidQuery { .. })), "{bad:?}");
+        }
+    }
+}
