@@ -153,9 +153,23 @@ async fn migrate(db: &Rexie) -> Result<(), StorageError> {
 pub async fn device_id() -> Result<String, StorageError> {
     let db = open().await?;
     let tx = db.transaction(&[META], TransactionMode::ReadOnly)?;
+    device_in(&tx).await
+}
+
+/// [`device_id`] within a transaction that includes `meta`.
+pub(super) async fn device_in(tx: &rexie::Transaction) -> Result<String, StorageError> {
     let value = tx.store(META)?.get(JsValue::from_str("device")).await?;
     let record: DeviceRecord = from_js(value.ok_or_else(|| StorageError::Decode("no device record".into()))?)?;
     Ok(record.device_id)
+}
+
+/// The store that holds a record's current version, and the record as IndexedDB keeps it.
+pub(super) fn current_row(record: &Record) -> Result<(&'static str, JsValue), StorageError> {
+    Ok(match record {
+        Record::Mark(m) => (MARKS, to_js(m)?),
+        Record::Cause(c) => (CAUSES, to_js(c)?),
+        Record::Solution(s) => (SOLUTIONS, to_js(s)?),
+    })
 }
 
 fn check(record: &Record) -> Result<(), StorageError> {
@@ -179,21 +193,14 @@ pub async fn save_records(records: &[Record]) -> Result<Vec<Record>, StorageErro
     let tx = db.transaction(&[MARKS, CAUSES, SOLUTIONS, CHANGES, META], TransactionMode::ReadWrite)?;
     let now_ms = super::device::now_ms();
     let mut clock = super::sync_store::read_clock(&tx).await?;
-    let device = match tx.store(META)?.get(JsValue::from_str("device")).await? {
-        Some(v) => from_js::<DeviceRecord>(v)?.device_id,
-        None => return Err(StorageError::Decode("no device record".into())),
-    };
+    let device = device_in(&tx).await?;
     let active = super::sync_store::read_active(&tx).await?;
     let mut saved = Vec::with_capacity(records.len());
     for (i, record) in records.iter().enumerate() {
         let hlc = crate::model::Hlc::tick(clock.as_ref(), now_ms, &device);
         clock = Some(hlc.clone());
         let record = record.clone().stamped(hlc, active.of(record.barrio_id()));
-        let (store, value) = match &record {
-            Record::Mark(m) => (MARKS, to_js(m)?),
-            Record::Cause(c) => (CAUSES, to_js(c)?),
-            Record::Solution(s) => (SOLUTIONS, to_js(s)?),
-        };
+        let (store, value) = current_row(&record)?;
         tx.store(store)?.put(&value, None).await?;
         let entry =
             ChangeEntry { key: record.key(), seq: now_ms as f64 * 1000.0 + i as f64, attempts: 0, rejected: None, record: record.clone() };

@@ -179,12 +179,7 @@ async fn send_page(
     };
     let status = response.status();
     let reply: Option<BatchReply> = if status == 200 { response.json().await.ok() } else { None };
-    let error = if status == 200 {
-        None
-    } else {
-        let body: Option<Value> = response.json().await.ok();
-        Some(body.and_then(|v| v.pointer("/error/message").and_then(|m| m.as_str()).map(str::to_string)))
-    };
+    let error = if status == 200 { None } else { Some(error_message(response).await) };
     match (status, reply) {
         (200, Some(reply)) if reply.results.len() == entries.len() => {
             let settled = entries
@@ -222,6 +217,12 @@ async fn send_page(
         }
         (status, _) => Err(error.flatten().unwrap_or_else(|| format!("el servidor respondió {status}"))),
     }
+}
+
+/// The message of an API error body (`{"error": {"message"}}`), if the response has one.
+pub async fn error_message(response: gloo_net::http::Response) -> Option<String> {
+    let body: Value = response.json().await.ok()?;
+    body.pointer("/error/message").and_then(|m| m.as_str()).map(str::to_string)
 }
 
 /// Brings down, page by page, what other devices sent for each workshop on this device.

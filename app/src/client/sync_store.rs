@@ -191,19 +191,12 @@ pub async fn retry_refused() -> Result<(), StorageError> {
 pub async fn apply_pulled(workshop_id: Uuid, records: Vec<Record>, cursor: i64) -> Result<Vec<i64>, StorageError> {
     let db = open().await?;
     let tx = db.transaction(&[MARKS, CAUSES, SOLUTIONS, WORKSHOPS, META], TransactionMode::ReadWrite)?;
-    let device = match tx.store(META)?.get(JsValue::from_str("device")).await? {
-        Some(v) => from_js::<super::storage::DeviceRecord>(v)?.device_id,
-        None => return Err(StorageError::Decode("no device record".into())),
-    };
+    let device = super::storage::device_in(&tx).await?;
     let mut clock = read_clock(&tx).await?;
     let mut changed = Vec::new();
     for record in records {
         clock = Some(Hlc::observe(clock.as_ref(), &record.clock(), &device));
-        let store_name = match &record {
-            Record::Mark(_) => MARKS,
-            Record::Cause(_) => CAUSES,
-            Record::Solution(_) => SOLUTIONS,
-        };
+        let (store_name, value) = super::storage::current_row(&record)?;
         let store = tx.store(store_name)?;
         let held = match store.get(JsValue::from_str(&record.id().to_string())).await? {
             None => None,
@@ -216,11 +209,6 @@ pub async fn apply_pulled(workshop_id: Uuid, records: Vec<Record>, cursor: i64) 
         if held.as_ref().is_some_and(|h| *h == record || !record.wins_over(h)) {
             continue;
         }
-        let value = match &record {
-            Record::Mark(m) => to_js(m)?,
-            Record::Cause(c) => to_js(c)?,
-            Record::Solution(s) => to_js(s)?,
-        };
         store.put(&value, None).await?;
         if !changed.contains(&record.barrio_id()) {
             changed.push(record.barrio_id());

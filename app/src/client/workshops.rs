@@ -2,8 +2,6 @@
 //! once): each keeps the workshop on the device, with its barrio's map and the marks already
 //! drawn in it, so the rest works offline.
 
-use serde_json::Value;
-
 use super::device::now_ms;
 use super::sync_store::{self, StoredWorkshop};
 use super::{packs, sync};
@@ -13,9 +11,7 @@ use crate::model::{JoinReply, Workshop, WorkshopDraft};
 /// The server's message for a refusal, or a plain one.
 async fn refusal(response: gloo_net::http::Response) -> String {
     let status = response.status();
-    let body: Option<Value> = response.json().await.ok();
-    body.and_then(|v| v.pointer("/error/message").and_then(|m| m.as_str()).map(str::to_string))
-        .unwrap_or_else(|| format!("El servidor respondió {status}."))
+    sync::error_message(response).await.unwrap_or_else(|| format!("El servidor respondió {status}."))
 }
 
 const OFFLINE: &str = "Sin conexión con el servidor. Esto se hace una vez con señal; después el taller funciona sin conexión.";
@@ -28,8 +24,7 @@ pub async fn prepare(draft: WorkshopDraft, barrio_name: String) -> Result<Stored
         return Err(refusal(response).await);
     }
     let workshop: Workshop = response.json().await.map_err(|e| e.to_string())?;
-    let stored =
-        StoredWorkshop { id: workshop.id, workshop, barrio_name, prepared_here: true, joined_at_ms: now_ms(), cursor: 0 };
+    let stored = StoredWorkshop { id: workshop.id, workshop, barrio_name, prepared_here: true, joined_at_ms: now_ms(), cursor: 0 };
     sync_store::save_workshop(&stored).await.map_err(|e| format!("No se pudo guardar en el dispositivo: {e}"))?;
     // The facilitator draws too: the map goes on the device now, while there is signal.
     let _ = packs::download(stored.workshop.barrio_id).await;

@@ -61,14 +61,14 @@ impl Record {
             Record::Solution(s) => s.workshop_id,
         }
     }
-    fn created_at_ms(&self) -> i64 {
+    pub fn created_at_ms(&self) -> i64 {
         match self {
             Record::Mark(m) => m.created_at_ms,
             Record::Cause(c) => c.created_at_ms,
             Record::Solution(s) => s.created_at_ms,
         }
     }
-    fn updated_at_ms(&self) -> i64 {
+    pub fn updated_at_ms(&self) -> i64 {
         match self {
             Record::Mark(m) => m.updated_at_ms,
             Record::Cause(c) => c.updated_at_ms,

@@ -202,13 +202,7 @@ impl Bilingual for MarkError {
     fn en(&self) -> String {
         match self {
             MarkError::Geometry(g) => g.en(),
-            other => {
-                let mut s = other.to_string();
-                if let Some(first) = s.get_mut(0..1) {
-                    first.make_ascii_uppercase();
-                }
-                s + "."
-            }
+            other => super::sentence(other),
         }
     }
 }

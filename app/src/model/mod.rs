@@ -27,6 +27,15 @@ pub use taxonomy::{Category, CategoryGroup, MarkKind, CATEGORIES};
 pub use tree::{Cause, CauseCategory, Institution, Solution, TreeError, CAUSE_CATEGORIES, INSTITUTIONS};
 pub use workshop::{JoinReply, Workshop, WorkshopDraft, WorkshopError};
 
+/// An error's `Display` text as an English sentence: capital first letter, final full stop.
+pub fn sentence(error: &impl std::fmt::Display) -> String {
+    let mut s = error.to_string();
+    if let Some(first) = s.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    s + "."
+}
+
 /// A message for people, in the app's two languages (Spanish first, Colombian usage).
 pub trait Bilingual {
     fn es(&self) -> String;

@@ -185,13 +185,7 @@ impl Bilingual for ChangeError {
         match self {
             ChangeError::Mark(e) => e.en(),
             ChangeError::Tree { error, .. } => error.en(),
-            other => {
-                let mut s = other.to_string();
-                if let Some(first) = s.get_mut(0..1) {
-                    first.make_ascii_uppercase();
-                }
-                s + "."
-            }
+            other => super::sentence(other),
         }
     }
 }

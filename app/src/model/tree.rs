@@ -220,13 +220,7 @@ impl Bilingual for TreeError {
     fn en(&self) -> String {
         match self {
             TreeError::Common(e) => e.en(),
-            other => {
-                let mut s = other.to_string();
-                if let Some(first) = s.get_mut(0..1) {
-                    first.make_ascii_uppercase();
-                }
-                s + "."
-            }
+            other => super::sentence(other),
         }
     }
 }

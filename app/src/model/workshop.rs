@@ -112,11 +112,7 @@ impl Bilingual for WorkshopError {
         }
     }
     fn en(&self) -> String {
-        let mut s = self.to_string();
-        if let Some(first) = s.get_mut(0..1) {
-            first.make_ascii_uppercase();
-        }
-        s + "."
+        super::sentence(self)
     }
 }
 

@@ -172,7 +172,9 @@ pub fn SyncPage() -> impl IntoView {
 fn label(record: &crate::model::Record) -> String {
     use crate::model::Record;
     match record {
-        Record::Mark(m) => crate::model::Category::by_code(&m.category).map(|c| c.label_es.to_string()).unwrap_or_else(|| m.category.clone()),
+        Record::Mark(m) => {
+            crate::model::Category::by_code(&m.category).map(|c| c.label_es.to_string()).unwrap_or_else(|| m.category.clone())
+        }
         Record::Cause(_) => "Causa".into(),
         Record::Solution(_) => "Solución".into(),
     }

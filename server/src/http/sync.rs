@@ -8,7 +8,7 @@ use app::model::sync::{
     change_json, parse_change, Batch, ErrorBody, PullReply, MAX_BATCH_CHANGES, MAX_CLOCK_AHEAD_MS, MAX_PULL_CHANGES, OLDEST_PROTOCOL,
     PROTOCOL,
 };
-use app::model::{Bilingual, Record, Workshop};
+use app::model::{Bilingual, Workshop};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
@@ -62,14 +62,6 @@ fn read_batch(body: &[u8]) -> Result<Batch, ApiError> {
 }
 
 /// A record's creation and edit dates.
-fn dates(record: &Record) -> (i64, i64) {
-    match record {
-        Record::Mark(m) => (m.created_at_ms, m.updated_at_ms),
-        Record::Cause(c) => (c.created_at_ms, c.updated_at_ms),
-        Record::Solution(s) => (s.created_at_ms, s.updated_at_ms),
-    }
-}
-
 /// Reads one change and applies the checks that need no database: its own rules, its
 /// clock and dates against the server's, its workshop against the batch's.
 fn prepare(change: Value, workshop: Option<&Workshop>, now_ms: i64) -> Prepared {
@@ -77,7 +69,7 @@ fn prepare(change: Value, workshop: Option<&Workshop>, now_ms: i64) -> Prepared 
         parse_change(change).map_err(|e| ErrorBody { code: e.code().into(), message: e.es(), message_en: e.en(), field: e.field() })?;
     let kind = Kind::of(&record);
     let latest = now_ms.saturating_add(MAX_CLOCK_AHEAD_MS);
-    let (created, updated) = dates(&record);
+    let (created, updated) = (record.created_at_ms(), record.updated_at_ms());
     for (member, ms) in [("hlc", record.hlc().map_or(0, |h| h.ms)), ("created_at_ms", created), ("updated_at_ms", updated)] {
         if ms > latest {
             return Err(refusal(ApiError::ClockAhead { field: field_of(kind, member) }));
@@ -141,7 +133,7 @@ pub async fn changes(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::model::{Hlc, Mark};
+    use app::model::{Hlc, Mark, Record};
 
     const NOW: i64 = 1_764_000_000_000;
 
