@@ -234,7 +234,7 @@ test('a database made by the first version of the app is upgraded with its marks
         };
       };
     }));
-    assert.equal(info.version, 5);
+    assert.equal(info.version, 6);
     assert.deepEqual(info.stores, ['causes', 'changes', 'marks', 'meta', 'outbox', 'packs', 'receipts', 'solutions', 'workshops']);
     assert.match(info.device, /^[0-9a-f-]{36}$/);
   } finally {

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
-import { launch, waitForApp, collectPageErrors, artifacts } from '../support/browser.mjs';
+import { launch, waitForApp, collectPageErrors, artifacts, waitForServiceWorker } from '../support/browser.mjs';
 
 let server, browser;
 before(async () => {
@@ -53,6 +53,19 @@ test('a facilitator prepares a workshop; two devices join by code and link, draw
   assert.match(await fPage.textContent('.join-link'), new RegExp(`/unirse/${code}$`));
   await fPage.setViewportSize({ width: 1024, height: 768 });
   await fPage.screenshot({ path: `${artifacts}/workshop-code-tablet.png`, fullPage: true });
+  // In the room there is no signal: the workshop's page, code and QR still open.
+  await waitForServiceWorker(fPage);
+  const workshopUrl = fPage.url();
+  await facilitator.setOffline(true);
+  for (const path of [workshopUrl, `${server.url}/talleres`, `${server.url}/unirse`, `${server.url}/envios`]) {
+    await fPage.goto(path);
+    await waitForApp(fPage);
+  }
+  await fPage.goto(workshopUrl);
+  await waitForApp(fPage);
+  assert.equal((await fPage.textContent('[data-testid=join-code]')).trim(), shown);
+  await fPage.waitForSelector('[data-testid=join-qr] svg');
+  await facilitator.setOffline(false);
 
   // Device A types the code (lower case, as people do); device B opens the QR's link.
   const a = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true });

@@ -316,9 +316,9 @@ impl ApiError {
             ApiError::ClockAhead { field } => (
                 "clock_ahead",
                 Some(*field),
-                "La fecha u hora del dispositivo está adelantada más de un día: corríjala en los ajustes del dispositivo y vuelva a guardar el cambio."
+                "La fecha u hora del dispositivo está adelantada más de un día: corríjala en los ajustes del dispositivo y toque «Reintentar las rechazadas» en Envío de datos."
                     .into(),
-                "The device's date or time is more than a day ahead: correct it in the device settings and save the change again.".into(),
+                "The device's date or time is more than a day ahead: correct it in the device settings, then tap «Reintentar las rechazadas» on the Envío de datos page.".into(),
             ),
             ApiError::ClientTooOld(protocol) => (
                 "client_too_old",

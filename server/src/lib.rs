@@ -39,10 +39,19 @@ pub fn router(store: Store, config: &ServerConfig) -> Router {
         .hash_files(manifest.is_some())
         .build();
     let version = assets::deployment_version(manifest.as_ref(), &config.build_id);
-    let mut precache: Vec<String> =
-        ["/", "/manifest.webmanifest", "/sw-register.js", "/icons/icon.svg", "/icons/icon-192.png", "/icons/icon-512.png"]
-            .map(String::from)
-            .to_vec();
+    let mut precache: Vec<String> = [
+        "/",
+        "/talleres",
+        "/unirse",
+        "/envios",
+        "/manifest.webmanifest",
+        "/sw-register.js",
+        "/icons/icon.svg",
+        "/icons/icon-192.png",
+        "/icons/icon-512.png",
+    ]
+    .map(String::from)
+    .to_vec();
     match &manifest {
         Some(m) => precache.extend(m.pkg_files("cartobarrio")),
         None => precache.extend(["/pkg/cartobarrio.js", "/pkg/cartobarrio.wasm", "/pkg/cartobarrio.css"].map(String::from)),

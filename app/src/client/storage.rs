@@ -21,7 +21,9 @@ const DB_NAME: &str = "cartobarrio";
 /// - 5: adds `receipts` (key `key`: the server's confirmation of each version sent) and
 ///   `workshops` (key `id`: workshops joined or prepared on this device, with their pull
 ///   cursor); `meta` gains the device's clock and the last successful sync
-const DB_VERSION: u32 = 5;
+/// - 6: `changes` gains the index `rejected`, holding only the versions the server refused
+///   (IndexedDB leaves out entries whose `rejected` is null), so both counts need no reading
+const DB_VERSION: u32 = 6;
 pub(super) const MARKS: &str = "marks";
 /// Version 1–3's outbox of mark ids; emptied into `changes` on upgrade, kept so that an
 /// older app still open in another tab finds its store.
@@ -33,6 +35,7 @@ pub(super) const SOLUTIONS: &str = "solutions";
 pub(super) const CHANGES: &str = "changes";
 pub(super) const RECEIPTS: &str = "receipts";
 pub(super) const WORKSHOPS: &str = "workshops";
+const REFUSED_INDEX: &str = "rejected";
 
 thread_local! {
     static MIGRATED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -105,7 +108,7 @@ pub async fn open() -> Result<Rexie, StorageError> {
         .add_object_store(ObjectStore::new(PACKS).key_path("barrio_id"))
         .add_object_store(ObjectStore::new(CAUSES).key_path("id").add_index(by_barrio()))
         .add_object_store(ObjectStore::new(SOLUTIONS).key_path("id").add_index(by_barrio()))
-        .add_object_store(ObjectStore::new(CHANGES).key_path("key"))
+        .add_object_store(ObjectStore::new(CHANGES).key_path("key").add_index(Index::new(REFUSED_INDEX, "rejected")))
         .add_object_store(ObjectStore::new(RECEIPTS).key_path("key"))
         .add_object_store(ObjectStore::new(WORKSHOPS).key_path("id"))
         .build()
@@ -243,24 +246,15 @@ pub async fn outbox() -> Result<Vec<ChangeEntry>, StorageError> {
     Ok(out)
 }
 
-/// The server confirmed this version by id and version number: it leaves the outbox.
-pub async fn confirm_sent(key: &str) -> Result<(), StorageError> {
+/// How many versions wait to be sent, and how many of those the server refused: counted by
+/// IndexedDB itself, so showing the count costs the same with 7 or 7,000 waiting.
+pub async fn outbox_counts() -> Result<(u32, u32), StorageError> {
     let db = open().await?;
-    let tx = db.transaction(&[CHANGES], TransactionMode::ReadWrite)?;
-    tx.store(CHANGES)?.delete(JsValue::from_str(key)).await?;
-    tx.done().await?;
-    Ok(())
-}
-
-/// Records a failed attempt, and the server's reason if it refused the version.
-pub async fn record_attempt(mut entry: ChangeEntry, rejected: Option<String>) -> Result<(), StorageError> {
-    entry.attempts += 1;
-    entry.rejected = rejected;
-    let db = open().await?;
-    let tx = db.transaction(&[CHANGES], TransactionMode::ReadWrite)?;
-    tx.store(CHANGES)?.put(&to_js(&entry)?, None).await?;
-    tx.done().await?;
-    Ok(())
+    let tx = db.transaction(&[CHANGES], TransactionMode::ReadOnly)?;
+    let store = tx.store(CHANGES)?;
+    let all = store.count(None).await?;
+    let refused = store.index(REFUSED_INDEX)?.count(None).await?;
+    Ok((all.saturating_sub(refused), refused))
 }
 
 /// A barrio pack kept on the device. The pack stays as the JSON the server sent: parsing it

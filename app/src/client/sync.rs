@@ -52,12 +52,11 @@ pub fn start(state: SyncState) {
 
 /// Re-reads the queue and updates the counts shown to the user.
 pub async fn refresh(state: SyncState) {
-    match storage::outbox().await {
-        Ok(entries) => {
-            let rejected = entries.iter().filter(|e| e.rejected.is_some()).count() as u32;
+    match storage::outbox_counts().await {
+        Ok((pending, rejected)) => {
             state.storage_ok.set(Some(true));
             state.rejected.set(rejected);
-            state.pending.set(Some(entries.len() as u32 - rejected));
+            state.pending.set(Some(pending));
         }
         Err(e) => {
             leptos::logging::error!("reading the outbox failed: {e:?}");
@@ -182,6 +181,7 @@ async fn send_page(
     let error = if status == 200 { None } else { Some(error_message(response).await) };
     match (status, reply) {
         (200, Some(reply)) if reply.results.len() == entries.len() => {
+            state.too_old.set(false);
             let settled = entries
                 .into_iter()
                 .zip(reply.results)

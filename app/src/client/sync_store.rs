@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
-use super::storage::{from_js, open, to_js, ChangeEntry, StorageError, CAUSES, CHANGES, MARKS, META, RECEIPTS, SOLUTIONS, WORKSHOPS};
+use super::storage::{self, from_js, open, to_js, ChangeEntry, StorageError, CAUSES, CHANGES, MARKS, META, RECEIPTS, SOLUTIONS, WORKSHOPS};
 use crate::model::{ChangeStatus, Hlc, Record, Workshop};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -127,9 +127,9 @@ pub enum Settled {
 /// Applies a batch's answer to the queue in one transaction.
 pub async fn settle(settled: Vec<Settled>) -> Result<(), StorageError> {
     let now = super::device::now_ms();
-    let db = open().await?;
-    let tx = db.transaction(&[CHANGES, RECEIPTS], TransactionMode::ReadWrite)?;
-    let (changes, receipts) = (tx.store(CHANGES)?, tx.store(RECEIPTS)?);
+    let mut receipts = Vec::new();
+    let mut confirmed = Vec::new();
+    let mut kept = Vec::new();
     for s in settled {
         match s {
             Settled::Confirmed(entry, status) => {
@@ -143,20 +143,28 @@ pub async fn settle(settled: Vec<Settled>) -> Result<(), StorageError> {
                     status,
                     confirmed_at_ms: now,
                 };
-                receipts.put(&to_js(&receipt)?, None).await?;
-                changes.delete(JsValue::from_str(&entry.key)).await?;
+                receipts.push((to_js(&receipt)?, None));
+                confirmed.push(JsValue::from_str(&entry.key));
             }
             Settled::Refused(mut entry, reason) => {
                 entry.attempts += 1;
                 entry.rejected = Some(reason);
-                changes.put(&to_js(&entry)?, None).await?;
+                kept.push((to_js(&entry)?, None));
             }
             Settled::Unanswered(mut entry) => {
                 entry.attempts += 1;
-                changes.put(&to_js(&entry)?, None).await?;
+                kept.push((to_js(&entry)?, None));
             }
         }
     }
+    let db = open().await?;
+    let tx = db.transaction(&[CHANGES, RECEIPTS], TransactionMode::ReadWrite)?;
+    let (changes, receipts_store) = (tx.store(CHANGES)?, tx.store(RECEIPTS)?);
+    // All requests go out at once and the transaction commits them together: a page of 250
+    // costs one round through the browser's event loop, not 500.
+    receipts_store.put_all(receipts.into_iter()).await?;
+    changes.put_all(kept.into_iter()).await?;
+    futures::future::try_join_all(confirmed.into_iter().map(|key| changes.delete(key))).await?;
     tx.done().await?;
     Ok(())
 }
@@ -168,20 +176,48 @@ pub async fn receipts() -> Result<Vec<Receipt>, StorageError> {
     tx.store(RECEIPTS)?.get_all(None, None).await?.into_iter().map(from_js).collect()
 }
 
-/// Puts a refused version back in the queue, to be tried again (after the person fixed what
-/// the server said, e.g. the device's date).
-pub async fn retry_refused() -> Result<(), StorageError> {
+/// Puts the refused versions back in the queue, to be tried again after the person fixed
+/// what the server said. A device whose date was wrong stamped its versions ahead: those get
+/// new clocks from the (now right) time, and the current copy of the record moves with them,
+/// all in one transaction. Returns how many versions were redated.
+pub async fn retry_refused() -> Result<usize, StorageError> {
+    let queue = storage::outbox().await?;
     let db = open().await?;
-    let tx = db.transaction(&[CHANGES], TransactionMode::ReadWrite)?;
+    let tx = db.transaction(&[CHANGES, META, MARKS, CAUSES, SOLUTIONS], TransactionMode::ReadWrite)?;
     let store = tx.store(CHANGES)?;
-    for value in store.get_all(None, None).await? {
-        let mut entry: ChangeEntry = from_js(value)?;
-        if entry.rejected.take().is_some() {
-            store.put(&to_js(&entry)?, None).await?;
+    let node = storage::device_in(&tx).await?;
+    let clock = read_clock(&tx).await?;
+    let records: Vec<Record> = queue.iter().map(|e| e.record.clone()).collect();
+    let (redated, new_clock) = crate::model::sync::redated(&records, clock.as_ref(), super::device::now_ms(), &node);
+    let mut moved = 0;
+    for (mut entry, new) in queue.into_iter().zip(redated) {
+        match new {
+            Some(record) => {
+                let (current, row) = storage::current_row(&record)?;
+                let current = tx.store(current)?;
+                // Only when the copy shown is this very version: a later one stays.
+                let shown = current.get(JsValue::from_str(&record.id().to_string())).await?;
+                let shown_hlc = shown.and_then(|v| js_sys::Reflect::get(&v, &JsValue::from_str("hlc")).ok()).and_then(|h| h.as_string());
+                if shown_hlc == entry.record.hlc().map(|h| h.to_string()) {
+                    current.put(&row, None).await?;
+                }
+                store.delete(JsValue::from_str(&entry.key)).await?;
+                let entry = ChangeEntry { key: record.key(), rejected: None, record, ..entry };
+                store.put(&to_js(&entry)?, None).await?;
+                moved += 1;
+            }
+            None if entry.rejected.take().is_some() => {
+                store.put(&to_js(&entry)?, None).await?;
+            }
+            None => {}
         }
     }
+    match &new_clock {
+        Some(c) => write_clock(&tx, c).await?,
+        None => tx.store(META)?.delete(JsValue::from_str("clock")).await?,
+    }
     tx.done().await?;
-    Ok(())
+    Ok(moved)
 }
 
 /// Stores versions pulled from the server (other devices' work in the workshop): each becomes

@@ -65,6 +65,8 @@ pub fn ConnectionStatus() -> impl IntoView {
     let pending_label = move || match (state.storage_ok.get(), state.pending.get()) {
         (Some(false), _) => "No se puede guardar en este navegador".into_any(),
         (_, None) => "Revisando…".into_any(),
+        // Refused versions are not sent: "Todo enviado" would hide them.
+        (_, Some(0)) if state.rejected.get() > 0 => view! { "0"<span class="chip-long">" cambios"</span>" por enviar" }.into_any(),
         (_, Some(0)) => "Todo enviado".into_any(),
         (_, Some(n)) => view! {
             {n.to_string()}
@@ -94,11 +96,39 @@ pub fn ConnectionStatus() -> impl IntoView {
                 </svg>
                 {pending_label}
             </a>
+            <Show when=move || state.too_old.get()>
+                <a href="/envios" class="chip rejected" data-testid="too-old" aria-label="Actualice la app: esta versión ya no puede enviar" title="Esta versión ya no puede enviar">
+                    <svg class="chip-icon" viewBox="0 0 24 24" aria-hidden="true">
+                        <path d="M20 12a8 8 0 1 1-2.3-5.7 M20 4v5h-5" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/>
+                    </svg>
+                    <span class="chip-long">"Actualice la app"</span>
+                </a>
+            </Show>
             <Show when=move || { state.rejected.get() > 0 }>
-                <a href="/envios" class="chip rejected" data-testid="rejected-count">
-                    {move || format!("{} rechazadas", state.rejected.get())}
+                <a
+                    href="/envios"
+                    class="chip rejected"
+                    data-testid="rejected-count"
+                    data-rejected=move || state.rejected.get()
+                    title=move || rejected_label(state.rejected.get())
+                    aria-label=move || rejected_label(state.rejected.get())
+                >
+                    <svg class="chip-icon" viewBox="0 0 24 24" aria-hidden="true">
+                        <path d="M12 3l10 18H2z M12 10v5 M12 17.5v.5" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/>
+                    </svg>
+                    {move || state.rejected.get().to_string()}
+                    // On a phone only the number shows; screen readers get the label.
+                    <span class="chip-long">{move || if state.rejected.get() == 1 { " rechazada" } else { " rechazadas" }}</span>
                 </a>
             </Show>
         </div>
+    }
+}
+
+fn rejected_label(n: u32) -> String {
+    if n == 1 {
+        "1 cambio rechazado por el servidor".into()
+    } else {
+        format!("{n} cambios rechazados por el servidor")
     }
 }

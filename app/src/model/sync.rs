@@ -151,6 +151,10 @@ pub enum ChangeError {
     /// `of_cause`: whether the record was a cause (else a solution).
     #[error("{error}")]
     Tree { of_cause: bool, error: TreeError },
+    /// A clock with no device: only versions from before clocks carry one, derived by the
+    /// server, and a device must not pose as one of those.
+    #[error("the version's clock names no device")]
+    ClockWithoutDevice { of_mark: bool },
 }
 
 impl ChangeError {
@@ -160,6 +164,7 @@ impl ChangeError {
             ChangeError::UnknownKind(_) => "unknown_kind",
             ChangeError::Mark(e) => e.code(),
             ChangeError::Tree { error, .. } => error.code(),
+            ChangeError::ClockWithoutDevice { .. } => "invalid_clock",
         }
     }
     pub fn field(&self) -> Option<String> {
@@ -168,6 +173,8 @@ impl ChangeError {
             ChangeError::UnknownKind(_) => Some("kind".into()),
             ChangeError::Mark(e) => e.field().map(|f| format!("record.{f}")),
             ChangeError::Tree { of_cause, error } => error.field(*of_cause).map(|f| format!("record.{f}")),
+            ChangeError::ClockWithoutDevice { of_mark: true } => Some("record.properties.hlc".into()),
+            ChangeError::ClockWithoutDevice { of_mark: false } => Some("record.hlc".into()),
         }
     }
 }
@@ -179,6 +186,7 @@ impl Bilingual for ChangeError {
             ChangeError::UnknownKind(k) => format!("No existe el tipo de registro «{}».", k.chars().take(40).collect::<String>()),
             ChangeError::Mark(e) => e.es(),
             ChangeError::Tree { error, .. } => error.es(),
+            ChangeError::ClockWithoutDevice { .. } => "El reloj de la versión no dice de qué dispositivo es.".into(),
         }
     }
     fn en(&self) -> String {
@@ -209,12 +217,16 @@ pub fn parse_change(change: Value) -> Result<Record, ChangeError> {
     let (Some(Value::String(kind)), Some(record)) = (object.remove("kind"), object.remove("record")) else {
         return Err(ChangeError::Malformed);
     };
-    Ok(match kind.as_str() {
+    let record = match kind.as_str() {
         "mark" => Record::Mark(Mark::from_feature_value(record)?),
         "cause" => Record::Cause(cause_from_value(record).map_err(|error| ChangeError::Tree { of_cause: true, error })?),
         "solution" => Record::Solution(solution_from_value(record).map_err(|error| ChangeError::Tree { of_cause: false, error })?),
         _ => return Err(ChangeError::UnknownKind(kind)),
-    })
+    };
+    if record.hlc().is_some_and(|h| h.node.is_empty()) {
+        return Err(ChangeError::ClockWithoutDevice { of_mark: matches!(record, Record::Mark(_)) });
+    }
+    Ok(record)
 }
 
 /// Splits a queue into batches of at most `max_changes` changes and about `max_bytes` of
@@ -238,10 +250,80 @@ pub fn pages<T>(items: Vec<(T, Value)>, max_changes: usize, max_bytes: usize) ->
     out
 }
 
+/// How far ahead of the device's own time a version's clock may be before it counts as
+/// dated by a wrong date. The clock is never behind the time, so more than this is no drift.
+pub const CLOCK_SLACK_MS: i64 = 10 * 60_000;
+
+/// The queue after the device's date was corrected: each version stamped or dated more than
+/// [`CLOCK_SLACK_MS`] ahead of `now_ms` (the server refuses those a day ahead, and they would
+/// win every conflict until that date) gets a new clock from `now_ms`, in queue order, so
+/// versions of one record keep their order; its creation and edit dates ahead of `now_ms`
+/// become `now_ms` (the true time is not known: the device's date was wrong). `None` for a
+/// version left as it was. Returns the device's clock afterwards: reset too, when it was the
+/// one ahead.
+pub fn redated(queue: &[Record], clock: Option<&Hlc>, now_ms: i64, node: &str) -> (Vec<Option<Record>>, Option<Hlc>) {
+    let limit = now_ms.saturating_add(CLOCK_SLACK_MS);
+    let mut clock = clock.filter(|c| c.ms <= limit).cloned();
+    let out = queue
+        .iter()
+        .map(|record| {
+            let stale = record.hlc().is_some_and(|h| h.ms > limit) || record.created_at_ms() > limit || record.updated_at_ms() > limit;
+            stale.then(|| {
+                let hlc = Hlc::tick(clock.as_ref(), now_ms, node);
+                clock = Some(hlc.clone());
+                let mut record = record.clone().stamped(hlc, None);
+                let (created, updated) = match &mut record {
+                    Record::Mark(m) => (&mut m.created_at_ms, &mut m.updated_at_ms),
+                    Record::Cause(c) => (&mut c.created_at_ms, &mut c.updated_at_ms),
+                    Record::Solution(s) => (&mut s.created_at_ms, &mut s.updated_at_ms),
+                };
+                *created = (*created).min(now_ms);
+                *updated = (*updated).min(now_ms);
+                record
+            })
+        })
+        .collect();
+    (out, clock)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::Cause;
+
+    #[test]
+    fn versions_dated_by_a_wrong_date_get_new_clocks_in_order() {
+        let day = 24 * 3_600_000;
+        let wrong = Hlc::tick(None, T + 3 * day, "dev");
+        let Record::Mark(mut first) = mark(1) else { unreachable!() };
+        first.created_at_ms = T + 3 * day;
+        let v1 = Record::Mark(first.clone()).stamped(wrong.clone(), None);
+        let v2 = Record::Mark(first.next_version(T + 3 * day)).stamped(Hlc::tick(Some(&wrong), T + 3 * day, "dev"), None);
+        let fine = mark(2);
+        let device_clock = v2.hlc().cloned();
+        let (out, clock) = redated(&[v1.clone(), fine.clone(), v2.clone()], device_clock.as_ref(), T + 60_000, "dev");
+        assert!(out[1].is_none(), "a version dated right is left alone");
+        let (n1, n2) = (out[0].clone().expect("redated"), out[2].clone().expect("redated"));
+        assert_eq!((n1.id(), n1.version(), n2.version()), (v1.id(), 1, 2));
+        assert!(n1.clock() < n2.clock(), "the second version still wins");
+        assert!(n2.hlc().is_some_and(|h| h.ms == T + 60_000), "dated now: {:?}", n2.hlc());
+        assert_eq!(
+            (n1.created_at_ms(), n2.created_at_ms(), n2.updated_at_ms()),
+            (T + 60_000, T + 60_000, T + 60_000),
+            "no date ahead is left"
+        );
+        // A version dated ahead with a right clock (made before the clock was kept) too.
+        let Record::Mark(mut late) = mark(3) else { unreachable!() };
+        late.created_at_ms = T + 3 * day;
+        assert!(redated(&[Record::Mark(late)], None, T, "dev").0[0].is_some());
+        assert_eq!(clock.as_ref(), n2.hlc(), "the device's clock continues from the last one");
+        assert_ne!(n1.key(), v1.key(), "a new clock is a new outbox entry");
+        // A clock only a few seconds ahead is the clock's normal lead, not a wrong date.
+        let (out, clock) = redated(std::slice::from_ref(&fine), fine.hlc(), T - 5_000, "dev");
+        assert_eq!((out, clock.as_ref()), (vec![None], fine.hlc()));
+        // Nothing queued, the date corrected: the device's clock alone is reset.
+        assert_eq!(redated(&[], Some(&wrong), T, "dev").1, None);
+    }
 
     const T: i64 = 1_764_000_000_000;
 
@@ -281,6 +363,10 @@ mod tests {
         let err = parse_change(bad).unwrap_err();
         assert_eq!((err.code(), err.field().as_deref()), ("invalid_geometry", Some("record.geometry")));
         assert!(!err.es().is_empty() && !err.en().is_empty());
+        let mut anonymous = change_json(&mark(1));
+        anonymous["record"]["properties"]["hlc"] = json!("1764000000000-00000-");
+        let err = parse_change(anonymous).unwrap_err();
+        assert_eq!((err.code(), err.field().as_deref()), ("invalid_clock", Some("record.properties.hlc")));
     }
 
     #[test]

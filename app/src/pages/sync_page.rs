@@ -112,8 +112,13 @@ pub fn SyncPage() -> impl IntoView {
     let retry_refused = move |_| {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            let _ = crate::client::sync_store::retry_refused().await;
-            crate::client::sync::send_soon(state);
+            match crate::client::sync_store::retry_refused().await {
+                Ok(_) => crate::client::sync::send_soon(state),
+                Err(e) => {
+                    leptos::logging::error!("retrying the refused changes failed: {e}");
+                    state.last_problem.set(Some(format!("No se pudieron reintentar: {e}")));
+                }
+            }
         });
     };
     view! {
@@ -134,10 +139,11 @@ pub fn SyncPage() -> impl IntoView {
             </div>
             <dl class="sync-facts">
                 <dt>"Por enviar"</dt>
-                <dd data-testid="sync-pending">{move || state.pending.get().map(|n| format!("{n} cambios")).unwrap_or_else(|| "…".into())}</dd>
+                <dd data-testid="sync-pending">{move || state.pending.get().map(|n| if n == 1 { "1 cambio".to_string() } else { format!("{n} cambios") }).unwrap_or_else(|| "…".into())}</dd>
                 <dt>"Última sincronización completa"</dt>
                 <dd data-testid="last-sync">{move || state.last_ok.get().map(time_es).unwrap_or_else(|| "Nunca".into())}</dd>
-                <Show when=move || state.last_problem.get().is_some()>
+                // Too old is said above, in the alert; the server's words would repeat it.
+                <Show when=move || state.last_problem.get().is_some() && !state.too_old.get()>
                     <dt>"Último problema"</dt>
                     <dd class="warn-text">{move || state.last_problem.get()}</dd>
                 </Show>
@@ -148,6 +154,9 @@ pub fn SyncPage() -> impl IntoView {
                     <li><strong>{o.confirmed}</strong>" confirmadas por el servidor (con recibo)"</li>
                     <li><strong>{o.from_server}</strong>" recibidas de otros dispositivos del taller"</li>
                     <li class:warn-text=!o.waiting.is_empty()><strong>{o.waiting.len()}</strong>" esperan confirmación"</li>
+                    {(!o.refused.is_empty()).then(|| view! {
+                        <li class="warn-text"><strong>{o.refused.len()}</strong>" rechazadas por el servidor (abajo)"</li>
+                    })}
                 </ul>
                 {(!o.waiting.is_empty()).then(|| view! {
                     <details class="sync-list">
@@ -160,7 +169,7 @@ pub fn SyncPage() -> impl IntoView {
                     <ul class="refused-list" data-testid="refused-list">
                         {o.refused.iter().map(|(what, why)| view! { <li><strong>{what.clone()}</strong>": "{why.clone()}</li> }).collect_view()}
                     </ul>
-                    <button type="button" class="button small" on:click=retry_refused>"Reintentar las rechazadas"</button>
+                    <button type="button" class="button small" data-testid="retry-refused" on:click=retry_refused>"Reintentar las rechazadas"</button>
                 })}
             })}
         </section>

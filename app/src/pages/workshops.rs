@@ -206,7 +206,10 @@ pub fn WorkshopPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match crate::client::sync_store::workshops().await {
                 Ok(list) => match list.iter().find(|w| w.id == id) {
-                    Some(w) => workshop.set(Some(StoredWorkshopView::from(w))),
+                    Some(w) => {
+                        workshop.set(Some(StoredWorkshopView::from(w)));
+                        crate::client::device::keep_page_offline(&format!("/talleres/{id}")).await;
+                    }
                     None => missing.set(true),
                 },
                 Err(_) => missing.set(true),

@@ -102,7 +102,11 @@ impl Store {
         }
         let mut conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // FULL, not NORMAL: a device deletes a mark once the sync reply confirms it, so a
+        // commit must survive a power cut or a crash of the machine, not only of this process.
+        // With WAL and NORMAL the last commits before such a crash may roll back, after their
+        // reply went out; FULL syncs the WAL at each commit (one fsync per batch).
+        conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut conn)?;
