@@ -61,7 +61,6 @@ fn read_batch(body: &[u8]) -> Result<Batch, ApiError> {
     serde_json::from_value(value).map_err(|e| ApiError::MalformedBatch(e.to_string()))
 }
 
-/// A record's creation and edit dates.
 /// Reads one change and applies the checks that need no database: its own rules, its
 /// clock and dates against the server's, its workshop against the batch's.
 fn prepare(change: Value, workshop: Option<&Workshop>, now_ms: i64) -> Prepared {
