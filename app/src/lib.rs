@@ -20,7 +20,9 @@ use leptos_router::{path, StaticSegment};
 use crate::components::icons::IconSprite;
 use crate::components::pwa::{provide_device_state, UpdateBanner};
 use crate::components::status::{provide_sync_state, ConnectionStatus};
-use crate::pages::{BarrioListPage, BarrioMapPage, JoinPage, NotFoundPage, SyncPage, WorkshopPage, WorkshopsPage};
+use crate::pages::{
+    BarrioListPage, BarrioMapPage, DiagnosticoPage, JoinPage, NotFoundPage, StaffPage, SyncPage, WorkshopPage, WorkshopsPage,
+};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -78,6 +80,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/unirse") view=JoinPage/>
                     <Route path=path!("/unirse/:code") view=JoinPage/>
                     <Route path=path!("/envios") view=SyncPage/>
+                    <Route path=path!("/equipo") view=StaffPage/>
+                    <Route path=path!("/diagnostico/:id") view=DiagnosticoPage/>
                 </Routes>
             </main>
         </Router>

@@ -1,31 +1,23 @@
 // What a device does when the server will not take its changes: a date set days ahead gets
 // its versions refused with the reason, and once the date is right «Reintentar» sends them
 // with new clocks; a server that finds the app too old says so, and nothing waiting is lost.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../support/server.mjs';
-import { launch, waitForApp, collectPageErrors, artifacts, tapMap } from '../support/browser.mjs';
+import { serverAndBrowser } from '../support/suite.mjs';
+import { waitForApp, collectPageErrors, artifacts, tapMap } from '../support/browser.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = serverAndBrowser();
 
 const phone = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const DAY = 24 * 3600 * 1000;
 
 async function barrioByCode(code) {
-  const list = await (await fetch(`${server.url}/api/v1/barrios`)).json();
+  const list = await (await fetch(`${suite.server.url}/api/v1/barrios`)).json();
   return list.find((b) => b.code === code);
 }
 
 async function serverMark(barrioId, id) {
-  const marks = (await (await fetch(`${server.url}/api/v1/barrios/${barrioId}/marks`)).json()).features;
+  const marks = (await (await fetch(`${suite.server.url}/api/v1/barrios/${barrioId}/marks`)).json()).features;
   return marks.find((f) => f.id === id);
 }
 
@@ -39,7 +31,7 @@ async function drawPoint(page, category) {
 
 test('a device dated days ahead has its change refused with the reason; once the date is right, «Reintentar» sends it', async () => {
   const barrio = await barrioByCode('bastidas');
-  const context = await browser.newContext(phone);
+  const context = await suite.browser.newContext(phone);
   // The device's date: three days ahead until the person corrects it (kept across reloads).
   await context.addInitScript((day) => {
     const realNow = Date.now.bind(Date);
@@ -50,7 +42,7 @@ test('a device dated days ahead has its change refused with the reason; once the
   }, DAY);
   const page = await context.newPage();
   const errors = collectPageErrors(page);
-  await page.goto(`${server.url}/barrio/${barrio.id}`);
+  await page.goto(`${suite.server.url}/barrio/${barrio.id}`);
   await waitForApp(page);
   await page.waitForSelector('svg.map path.barrio-boundary');
   const id = await drawPoint(page, 'alumbrado_deficiente');
@@ -80,7 +72,7 @@ test('a device dated days ahead has its change refused with the reason; once the
   assert.ok(Math.abs(ms - Date.now()) < 10 * 60 * 1000, `stored with a clock of today, not ${new Date(ms).toISOString()}`);
   assert.ok(stored.properties.created_at_ms <= Date.now(), 'and no date ahead');
   // The map shows the version the server holds.
-  await page.goto(`${server.url}/barrio/${barrio.id}`);
+  await page.goto(`${suite.server.url}/barrio/${barrio.id}`);
   await waitForApp(page);
   await page.waitForSelector(`g.mark[data-mark-id="${id}"]`);
   assert.deepEqual(errors, []);
@@ -90,7 +82,7 @@ test('a device dated days ahead has its change refused with the reason; once the
 test('a server that finds the app too old says so on the device, and the waiting change is kept and sent after updating', async () => {
   const barrio = await barrioByCode('bastidas');
   // What this server answers a device of a protocol it no longer takes.
-  const old = await fetch(`${server.url}/api/v1/sync`, {
+  const old = await fetch(`${suite.server.url}/api/v1/sync`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ protocol: 0, submission_id: crypto.randomUUID(), device_id: crypto.randomUUID(), changes: [] }),
@@ -99,12 +91,12 @@ test('a server that finds the app too old says so on the device, and the waiting
   const refusal = await old.text();
   assert.match(refusal, /client_too_old/);
 
-  const context = await browser.newContext(phone);
+  const context = await suite.browser.newContext(phone);
   const page = await context.newPage();
   const errors = collectPageErrors(page);
   // Until "updated", every batch of this device gets that answer.
   await page.route('**/api/v1/sync', (route) => route.fulfill({ status: 426, contentType: 'application/json', body: refusal }));
-  await page.goto(`${server.url}/barrio/${barrio.id}`);
+  await page.goto(`${suite.server.url}/barrio/${barrio.id}`);
   await waitForApp(page);
   await page.waitForSelector('svg.map path.barrio-boundary');
   const id = await drawPoint(page, 'punto_basura');

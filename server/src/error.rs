@@ -96,6 +96,12 @@ pub enum ApiError {
     /// 400 for a workshop body that is not JSON of the draft's shape.
     #[error("malformed workshop: {0}")]
     MalformedWorkshop(String),
+    /// 400 for a body that is not JSON of the expected shape.
+    #[error("malformed request body: {0}")]
+    MalformedBody(String),
+    /// 422: a review decision or a diagnóstico request that breaks a rule.
+    #[error(transparent)]
+    InvalidReview(#[from] app::model::review::ReviewError),
     /// 422: a workshop draft that breaks a rule.
     #[error(transparent)]
     InvalidWorkshop(#[from] WorkshopError),
@@ -212,7 +218,11 @@ impl ApiError {
             ApiError::UnknownWorkshop { field: None } => StatusCode::NOT_FOUND,
             ApiError::UnknownWorkshop { field: Some(_) } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::ClientTooOld(_) => StatusCode::UPGRADE_REQUIRED,
-            ApiError::UnsupportedProtocol(_) | ApiError::MalformedBatch(_) | ApiError::MalformedWorkshop(_) => StatusCode::BAD_REQUEST,
+            ApiError::UnsupportedProtocol(_)
+            | ApiError::MalformedBatch(_)
+            | ApiError::MalformedWorkshop(_)
+            | ApiError::MalformedBody(_) => StatusCode::BAD_REQUEST,
+            ApiError::InvalidReview(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyChanges(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::InvalidCode | ApiError::InvalidQuery { .. } => StatusCode::BAD_REQUEST,
             ApiError::UnknownCode => StatusCode::NOT_FOUND,
@@ -362,6 +372,13 @@ impl ApiError {
                 format!("The workshop data is not valid: {why}."),
             ),
             ApiError::InvalidWorkshop(e) => (e.code(), Some(e.field()), e.es(), e.en()),
+            ApiError::MalformedBody(why) => (
+                "malformed",
+                None,
+                format!("Los datos enviados no son válidos: {why}."),
+                format!("The data sent is not valid: {why}."),
+            ),
+            ApiError::InvalidReview(e) => (e.code(), Some(e.field()), e.es(), e.en()),
             ApiError::InvalidCode => (
                 "invalid_code",
                 Some("code"),

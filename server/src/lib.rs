@@ -7,8 +7,10 @@ pub mod assets;
 mod catalog;
 pub mod config;
 pub mod error;
+pub mod export;
 pub mod http;
 pub mod import;
+pub mod merge;
 pub mod seed;
 pub mod store;
 

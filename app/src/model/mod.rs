@@ -4,10 +4,13 @@
 pub mod attributes;
 pub mod barrio;
 pub mod clock;
+pub mod comparison;
+pub mod diagnostico;
 pub mod drawing;
 pub mod geometry;
 pub mod mark;
 pub mod pack;
+pub mod review;
 pub mod stage;
 pub mod sync;
 pub mod taxonomy;
@@ -17,6 +20,10 @@ pub mod workshop;
 pub use attributes::{Affected, Attributes, Days, Frequency, Since, TimeOfDay};
 pub use barrio::{Barrio, BarrioSummary};
 pub use clock::Hlc;
+pub use diagnostico::{
+    hotspot_id, AffectedProfile, DaysProfile, Diagnostico, FrequencyProfile, GeometryKind, Hotspot, InstitutionGroup, MergeParams,
+    RankedCause, RankedSolution, SinceProfile, TimeProfile, Totals,
+};
 pub use drawing::{Drawing, Record, Step};
 pub use geometry::GeometryError;
 pub use mark::{Mark, MarkError};

@@ -9,7 +9,7 @@ use crate::data;
 use crate::model::BarrioSummary;
 
 /// Lower case without accents, so "olimpica" finds "Villa Olímpica".
-fn fold(s: &str) -> String {
+pub(crate) fn fold(s: &str) -> String {
     s.to_lowercase()
         .chars()
         .map(|c| match c {

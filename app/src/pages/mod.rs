@@ -2,12 +2,14 @@
 
 mod barrio_list;
 mod barrio_map;
+mod diagnostico;
 mod not_found;
 mod sync_page;
 mod workshops;
 
 pub use barrio_list::BarrioListPage;
 pub use barrio_map::BarrioMapPage;
+pub use diagnostico::{DiagnosticoPage, StaffPage};
 pub use not_found::NotFoundPage;
 pub use sync_page::SyncPage;
 pub use workshops::{JoinPage, WorkshopPage, WorkshopsPage};

@@ -3,6 +3,7 @@
 mod admin;
 mod barrios;
 mod body;
+mod diagnosticos;
 mod health;
 mod limit;
 mod marks;
@@ -133,6 +134,14 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .get("/workshops/{id}", workshops::one)
         .get("/workshops/{id}/changes", sync::changes)
         .get("/join/{code}", workshops::join)
+        .post("/barrios/{id}/diagnosticos", diagnosticos::generate)
+        .get("/barrios/{id}/diagnosticos", diagnosticos::list)
+        .get("/barrios/{id}/diagnosticos/{number}", diagnosticos::one)
+        .get("/barrios/{id}/diagnosticos/{number}/compare/{other}", diagnosticos::comparison)
+        .get("/barrios/{id}/diagnosticos/{number}/hotspots.geojson", diagnosticos::hotspots_geojson)
+        .get("/barrios/{id}/diagnosticos/{number}/hotspots.csv", diagnosticos::hotspots_csv)
+        .post("/marks/{id}/reviews", diagnosticos::review_mark)
+        .get("/barrios/{id}/reviews", diagnosticos::reviews)
         .within(max_body_bytes);
     public.merge(sync).merge(admin)
 }

@@ -73,6 +73,13 @@ fn stamped_clock(text: &str, created_at_ms: i64, updated_at_ms: i64, version: u3
     Ok((hlc != Hlc::legacy(created_at_ms, updated_at_ms, version)).then_some(hlc))
 }
 
+/// The current version of every mark of a barrio, tombstones included, oldest first.
+pub(super) fn of_barrio(c: &Connection, barrio_id: i64) -> Result<Vec<Mark>, StoreError> {
+    let mut stmt = c.prepare_cached(&format!("{SELECT_MARK} WHERE barrio_id = ?1 ORDER BY created_at_ms, id"))?;
+    let rows = stmt.query_map([barrio_id], raw_mark)?.collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter().map(parse_mark).collect()
+}
+
 /// The current version of one mark, read on an open connection or transaction.
 pub(super) fn current_mark(c: &Connection, id: &Uuid) -> Result<Option<Mark>, StoreError> {
     c.prepare_cached(&format!("{SELECT_MARK} WHERE id = ?1"))?.query_row([id.to_string()], raw_mark).optional()?.map(parse_mark).transpose()
@@ -117,12 +124,7 @@ impl Store {
     /// The current version of every mark of a barrio, tombstones included (flagged
     /// `deleted`), oldest first.
     pub async fn marks_for_barrio(&self, barrio_id: i64) -> Result<Vec<Mark>, StoreError> {
-        self.call(move |c| {
-            let mut stmt = c.prepare(&format!("{SELECT_MARK} WHERE barrio_id = ?1 ORDER BY created_at_ms, id"))?;
-            let rows = stmt.query_map([barrio_id], raw_mark)?.collect::<Result<Vec<_>, _>>()?;
-            rows.into_iter().map(parse_mark).collect()
-        })
-        .await
+        self.call(move |c| of_barrio(c, barrio_id)).await
     }
 
     pub async fn mark_count(&self) -> Result<i64, StoreError> {

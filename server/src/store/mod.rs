@@ -2,6 +2,7 @@
 //! open) behind a narrow async interface, so handlers never see SQL.
 
 mod barrios;
+mod diagnosticos;
 mod history;
 mod marks;
 mod packs;
@@ -84,6 +85,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0003_mark_alias.sql")),
         M::up(include_str!("../../migrations/0004_versions_and_tree.sql")),
         M::up(include_str!("../../migrations/0005_sync_and_workshops.sql")),
+        M::up(include_str!("../../migrations/0006_diagnosticos.sql")),
     ])
 }
 

@@ -108,7 +108,7 @@ pub(super) fn write_current_solution(c: &Connection, solution: &Solution, hlc: &
 }
 
 /// The current records of one kind in a barrio, oldest first.
-fn current_of_barrio<T: serde::de::DeserializeOwned>(c: &Connection, kind: Kind, barrio_id: i64) -> Result<Vec<T>, StoreError> {
+pub(super) fn current_of_barrio<T: serde::de::DeserializeOwned>(c: &Connection, kind: Kind, barrio_id: i64) -> Result<Vec<T>, StoreError> {
     let mut stmt =
         c.prepare(&format!("SELECT id, record FROM {} WHERE barrio_id = ?1 ORDER BY created_at_ms, id", kind.current_table()))?;
     let rows = stmt.query_map([barrio_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?.collect::<Result<Vec<_>, _>>()?;

@@ -1,0 +1,106 @@
+//! Diagnósticos of a barrio: generate the next numbered snapshot of the merge, list them, read
+//! one, compare two; and staff decisions on single marks (reject with a reason, restore).
+//! Issue 8 puts all of these behind the staff role.
+
+use app::model::comparison::{compare, Comparison};
+use app::model::review::{DiagnosticoSummary, GenerateRequest, MarkReview, ReviewDraft, StoredDiagnostico};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use uuid::Uuid;
+
+use super::{body::json_body, now_ms, AppState};
+use crate::error::ApiError;
+
+fn read<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: Result<Bytes, BytesRejection>, limit: usize) -> Result<T, ApiError> {
+    let body = json_body(headers, body, limit)?;
+    serde_json::from_slice(&body).map_err(|e| ApiError::MalformedBody(e.to_string()))
+}
+
+pub async fn generate(
+    State(state): State<AppState>,
+    Path(barrio_id): Path<i64>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<StoredDiagnostico>), ApiError> {
+    let request: GenerateRequest = read(&headers, body, state.max_body_bytes)?;
+    let request = request.checked()?;
+    let params = request.params;
+    let stored = state
+        .store
+        .generate_diagnostico(barrio_id, request.created_by, now_ms(), move |marks, causes, solutions| {
+            crate::merge::merge(barrio_id, marks, causes, solutions, &params)
+        })
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    tracing::info!(barrio_id, number = stored.number, hotspots = stored.diagnostico.hotspots.len(), "diagnóstico generated");
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
+pub async fn list(State(state): State<AppState>, Path(barrio_id): Path<i64>) -> Result<Json<Vec<DiagnosticoSummary>>, ApiError> {
+    Ok(Json(state.store.diagnosticos(barrio_id).await?.ok_or(ApiError::NotFound)?))
+}
+
+pub async fn one(State(state): State<AppState>, Path((barrio_id, number)): Path<(i64, u32)>) -> Result<Json<StoredDiagnostico>, ApiError> {
+    Ok(Json(state.store.diagnostico(barrio_id, number).await?.ok_or(ApiError::NotFound)?))
+}
+
+/// What changed from diagnóstico `number` to `other` (usually a later one).
+pub async fn comparison(
+    State(state): State<AppState>,
+    Path((barrio_id, number, other)): Path<(i64, u32, u32)>,
+) -> Result<Json<Comparison>, ApiError> {
+    let before = state.store.diagnostico(barrio_id, number).await?.ok_or(ApiError::NotFound)?;
+    let after = state.store.diagnostico(barrio_id, other).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(compare(&before.diagnostico, &after.diagnostico)))
+}
+
+pub async fn review_mark(
+    State(state): State<AppState>,
+    Path(mark_id): Path<Uuid>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<MarkReview>), ApiError> {
+    let draft: ReviewDraft = read(&headers, body, state.max_body_bytes)?;
+    let review = state.store.review_mark(mark_id, draft.checked()?, now_ms()).await?.ok_or(ApiError::NotFound)?;
+    tracing::info!(mark = %mark_id, action = review.action.code(), reviewer = %review.reviewer, "mark reviewed");
+    Ok((StatusCode::CREATED, Json(review)))
+}
+
+pub async fn reviews(State(state): State<AppState>, Path(barrio_id): Path<i64>) -> Result<Json<Vec<MarkReview>>, ApiError> {
+    Ok(Json(state.store.mark_reviews(barrio_id).await?))
+}
+
+/// A file to download, named after the barrio and the diagnóstico's number.
+fn download(content_type: &'static str, name: String, body: Vec<u8>) -> impl IntoResponse {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], body)
+}
+
+/// The stored diagnóstico and its barrio's code and name, for an export.
+async fn for_export(state: &AppState, barrio_id: i64, number: u32) -> Result<(StoredDiagnostico, String, String), ApiError> {
+    let stored = state.store.diagnostico(barrio_id, number).await?.ok_or(ApiError::NotFound)?;
+    let barrio = state.store.barrio(barrio_id).await?.ok_or(ApiError::NotFound)?;
+    Ok((stored, barrio.summary.code, barrio.summary.name))
+}
+
+pub async fn hotspots_geojson(
+    State(state): State<AppState>,
+    Path((barrio_id, number)): Path<(i64, u32)>,
+) -> Result<impl IntoResponse, ApiError> {
+    let (stored, code, name) = for_export(&state, barrio_id, number).await?;
+    let body = crate::export::hotspots_geojson(&stored, &name).into_bytes();
+    Ok(download("application/geo+json", format!("diagnostico-{code}-v{number}.geojson"), body))
+}
+
+pub async fn hotspots_csv(
+    State(state): State<AppState>,
+    Path((barrio_id, number)): Path<(i64, u32)>,
+) -> Result<impl IntoResponse, ApiError> {
+    let (stored, code, _) = for_export(&state, barrio_id, number).await?;
+    let body = crate::export::hotspots_csv(&stored).map_err(|e| ApiError::Store(crate::store::StoreError::Corrupt(e.to_string())))?;
+    Ok(download("text/csv; charset=utf-8", format!("diagnostico-{code}-v{number}.csv"), body))
+}

@@ -1,0 +1,330 @@
+//! Routes and zones: similarity, clustering by union-find over every pair (so the result does
+//! not depend on the order of the input), and the medoid that represents a cluster.
+//!
+//! Routes and zones are few beside points (a workshop draws dozens, not thousands), so every
+//! pair of a category is compared, after a cheap test that rules most pairs out: the routes'
+//! ends, the zones' bounding boxes.
+
+use app::model::diagnostico::MAX_ROUTE_POINTS;
+use geo::{Area, BooleanOps, BoundingRect, Coord, LineString, Polygon, Rect};
+
+use super::points::{Frame, UnionFind};
+
+/// A route in the frame's metres, resampled at equal steps along its length.
+#[derive(Debug, Clone)]
+pub(crate) struct Route {
+    pts: Vec<[f64; 2]>,
+}
+
+impl Route {
+    /// Projects `positions` (lon, lat, ...) and resamples them every `step` metres, at most
+    /// [`MAX_ROUTE_POINTS`] points (longer routes get a longer step). A route of length zero
+    /// becomes its one position, twice.
+    pub(crate) fn new(positions: &[Vec<f64>], frame: &Frame, step: f64) -> Route {
+        let v: Vec<[f64; 2]> = positions.iter().map(|p| frame.to_m(p[0], p[1])).collect();
+        let mut cumulative = Vec::with_capacity(v.len());
+        let mut total = 0.0;
+        cumulative.push(0.0);
+        for w in v.windows(2) {
+            total += d2(w[0], w[1]).sqrt();
+            cumulative.push(total);
+        }
+        let segments = ((total / step).ceil() as usize).clamp(1, MAX_ROUTE_POINTS - 1);
+        let mut pts = Vec::with_capacity(segments + 1);
+        let mut k = 0;
+        for j in 0..=segments {
+            if j == segments {
+                pts.push(v[v.len() - 1]);
+                break;
+            }
+            let t = total * j as f64 / segments as f64;
+            while k + 2 < v.len() && cumulative[k + 1] < t {
+                k += 1;
+            }
+            let len = cumulative[k + 1] - cumulative[k];
+            let f = if len > 0.0 { ((t - cumulative[k]) / len).clamp(0.0, 1.0) } else { 0.0 };
+            let (a, b) = (v[k], v[k + 1]);
+            pts.push([a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f]);
+        }
+        Route { pts }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn points(&self) -> &[[f64; 2]] {
+        &self.pts
+    }
+}
+
+#[inline]
+fn d2(a: [f64; 2], b: [f64; 2]) -> f64 {
+    let (dx, dy) = (a[0] - b[0], a[1] - b[1]);
+    dx * dx + dy * dy
+}
+
+/// The discrete Fréchet distance between `a` and `b` walked the same way, or infinity as soon
+/// as it is sure to exceed `cutoff` (metres).
+fn frechet_one_way(a: &[[f64; 2]], b: &[[f64; 2]], cutoff: f64) -> f64 {
+    let cut2 = cutoff * cutoff;
+    let m = b.len();
+    let mut prev = vec![f64::INFINITY; m];
+    let mut row = vec![f64::INFINITY; m];
+    for (i, pa) in a.iter().enumerate() {
+        let mut best = f64::INFINITY;
+        for j in 0..m {
+            let reach = match (i, j) {
+                (0, 0) => 0.0,
+                (0, _) => row[j - 1],
+                (_, 0) => prev[0],
+                _ => prev[j].min(prev[j - 1]).min(row[j - 1]),
+            };
+            let v = reach.max(d2(*pa, b[j]));
+            row[j] = v;
+            best = best.min(v);
+        }
+        if best > cut2 {
+            return f64::INFINITY;
+        }
+        std::mem::swap(&mut prev, &mut row);
+    }
+    prev[m - 1].sqrt()
+}
+
+/// The discrete Fréchet distance between two routes in the better of the two directions (a
+/// street drawn from either end is the same street), or infinity when over `cutoff`.
+pub(crate) fn route_distance(a: &Route, b: &Route, cutoff: f64) -> f64 {
+    let (a, b) = (&a.pts, &b.pts);
+    let (a0, an, b0, bm) = (a[0], a[a.len() - 1], b[0], b[b.len() - 1]);
+    let c2 = cutoff * cutoff;
+    // Both walks start together and end together, so the ends must be close.
+    let forward = if d2(a0, b0) <= c2 && d2(an, bm) <= c2 { frechet_one_way(a, b, cutoff) } else { f64::INFINITY };
+    let reversed: Vec<[f64; 2]>;
+    let backward = if d2(a0, bm) <= c2 && d2(an, b0) <= c2 {
+        reversed = b.iter().rev().copied().collect();
+        frechet_one_way(a, &reversed, cutoff.min(forward))
+    } else {
+        f64::INFINITY
+    };
+    forward.min(backward)
+}
+
+/// Links routes at most `threshold` apart and labels the sets by their first route.
+pub(crate) fn cluster_routes(routes: &[Route], threshold: f64, labels: &mut Vec<u32>) -> u32 {
+    let mut uf = UnionFind::default();
+    uf.reset(routes.len());
+    for i in 0..routes.len() {
+        for j in i + 1..routes.len() {
+            if uf.find(i as u32) != uf.find(j as u32) && route_distance(&routes[i], &routes[j], threshold) <= threshold {
+                uf.union(i as u32, j as u32);
+            }
+        }
+    }
+    uf.labels(labels)
+}
+
+/// The member of `members` (indices into `routes`, in id order) with the smallest sum of
+/// distances to the others; the first on a tie.
+pub(crate) fn medoid_route(routes: &[Route], members: &[u32]) -> u32 {
+    if members.len() <= 2 {
+        return members[0];
+    }
+    let k = members.len();
+    let mut sums = vec![0.0; k];
+    for i in 0..k {
+        for j in i + 1..k {
+            let d = route_distance(&routes[members[i] as usize], &routes[members[j] as usize], f64::INFINITY);
+            sums[i] += d;
+            sums[j] += d;
+        }
+    }
+    best_of(members, &sums, |a, b| a < b)
+}
+
+fn best_of(members: &[u32], scores: &[f64], better: impl Fn(f64, f64) -> bool) -> u32 {
+    let mut best = 0;
+    for i in 1..members.len() {
+        if better(scores[i], scores[best]) {
+            best = i;
+        }
+    }
+    members[best]
+}
+
+/// A zone in the frame's metres, with its area and bounding box.
+#[derive(Debug, Clone)]
+pub(crate) struct Zone {
+    poly: Polygon<f64>,
+    area: f64,
+    bbox: Option<Rect<f64>>,
+}
+
+impl Zone {
+    pub(crate) fn new(rings: &[Vec<Vec<f64>>], frame: &Frame) -> Zone {
+        let ring = |r: &Vec<Vec<f64>>| -> LineString<f64> {
+            r.iter()
+                .map(|p| {
+                    let [x, y] = frame.to_m(p[0], p[1]);
+                    Coord { x, y }
+                })
+                .collect()
+        };
+        let poly = Polygon::new(ring(&rings[0]), rings[1..].iter().map(ring).collect());
+        let area = poly.unsigned_area();
+        let bbox = poly.bounding_rect();
+        Zone { poly, area, bbox }
+    }
+}
+
+/// The overlap of two zones: (intersection over union, intersection over the smaller area).
+/// Zero for zones that do not overlap or have no area.
+pub(crate) fn zone_overlap(a: &Zone, b: &Zone) -> (f64, f64) {
+    let (Some(ra), Some(rb)) = (a.bbox, b.bbox) else { return (0.0, 0.0) };
+    let apart = ra.max().x < rb.min().x || rb.max().x < ra.min().x || ra.max().y < rb.min().y || rb.max().y < ra.min().y;
+    if apart || a.area <= 0.0 || b.area <= 0.0 {
+        return (0.0, 0.0);
+    }
+    let inter = a.poly.intersection(&b.poly).unsigned_area();
+    if inter <= 0.0 {
+        return (0.0, 0.0);
+    }
+    // For valid zones the union is a + b - inter; the max and the clamps only keep zones that
+    // validation would have refused (a bow tie's ring area is not its area) within 0..1.
+    let union = (a.area + b.area - inter).max(inter);
+    ((inter / union).clamp(0.0, 1.0), (inter / a.area.min(b.area)).clamp(0.0, 1.0))
+}
+
+/// Links overlapping zones (see [`app::model::MergeParams`]) and labels the sets by their
+/// first zone. Returns the intersection over union of every overlapping pair `(i, j, iou)`
+/// with `i < j`, for the medoids.
+pub(crate) fn cluster_zones(zones: &[Zone], iou_min: f64, cover_min: f64, labels: &mut Vec<u32>) -> (u32, Vec<(u32, u32, f64)>) {
+    let mut uf = UnionFind::default();
+    uf.reset(zones.len());
+    let mut overlaps = Vec::new();
+    for i in 0..zones.len() {
+        for j in i + 1..zones.len() {
+            let (iou, cover) = zone_overlap(&zones[i], &zones[j]);
+            if iou > 0.0 {
+                overlaps.push((i as u32, j as u32, iou));
+                if iou >= iou_min || cover >= cover_min {
+                    uf.union(i as u32, j as u32);
+                }
+            }
+        }
+    }
+    (uf.labels(labels), overlaps)
+}
+
+/// The member of `members` (indices into the zones, in id order) with the largest sum of
+/// intersection over union with the other members; the first on a tie.
+pub(crate) fn medoid_zone(members: &[u32], overlaps: &[(u32, u32, f64)], position: &dyn Fn(u32) -> Option<usize>) -> u32 {
+    if members.len() <= 2 {
+        return members[0];
+    }
+    let mut sums = vec![0.0; members.len()];
+    for &(i, j, iou) in overlaps {
+        if let (Some(pi), Some(pj)) = (position(i), position(j)) {
+            sums[pi] += iou;
+            sums[pj] += iou;
+        }
+    }
+    best_of(members, &sums, |a, b| a > b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn frame() -> Frame {
+        Frame::new(-74.2, 11.24)
+    }
+
+    /// A route through `pts`, given in metres from the frame's origin.
+    fn route_m(pts: &[[f64; 2]]) -> Vec<Vec<f64>> {
+        pts.iter().map(|p| frame().to_lonlat(*p).to_vec()).collect()
+    }
+
+    fn square_m(x: f64, y: f64, side: f64) -> Vec<Vec<Vec<f64>>> {
+        vec![route_m(&[[x, y], [x + side, y], [x + side, y + side], [x, y + side], [x, y]])]
+    }
+
+    #[test]
+    fn resampling_keeps_the_ends_and_the_step() {
+        let r = Route::new(&route_m(&[[0.0, 0.0], [100.0, 0.0], [100.0, 50.0]]), &frame(), 10.0);
+        let p = r.points();
+        assert_eq!(p.len(), 16);
+        assert!(d2(p[0], [0.0, 0.0]) < 1e-9 && d2(p[15], [100.0, 50.0]) < 1e-9);
+        assert!(p.windows(2).all(|w| (d2(w[0], w[1]).sqrt() - 10.0).abs() < 1e-6 || w[0][0] > 95.0));
+        // A long route keeps at most MAX_ROUTE_POINTS.
+        let long = Route::new(&route_m(&[[0.0, 0.0], [5000.0, 0.0]]), &frame(), 10.0);
+        assert_eq!(long.points().len(), MAX_ROUTE_POINTS);
+        // A route of length zero.
+        assert_eq!(Route::new(&route_m(&[[3.0, 4.0], [3.0, 4.0]]), &frame(), 10.0).points().len(), 2);
+    }
+
+    #[test]
+    fn parallel_streets_are_as_far_as_their_gap_in_either_direction() {
+        let a = Route::new(&route_m(&[[0.0, 0.0], [400.0, 0.0]]), &frame(), 10.0);
+        let b = Route::new(&route_m(&[[400.0, 40.0], [0.0, 40.0]]), &frame(), 10.0);
+        let d = route_distance(&a, &b, 1000.0);
+        assert!((d - 40.0).abs() < 1e-6, "{d}");
+        assert_eq!(route_distance(&a, &b, 30.0), f64::INFINITY);
+        // Half a street is not the street.
+        let half = Route::new(&route_m(&[[0.0, 0.0], [200.0, 0.0]]), &frame(), 10.0);
+        assert!(route_distance(&a, &half, 1000.0) >= 199.0);
+    }
+
+    #[test]
+    fn similar_routes_chain_into_one_cluster() {
+        let routes: Vec<Route> =
+            [0.0, 50.0, 100.0, 1000.0].iter().map(|y| Route::new(&route_m(&[[0.0, *y], [300.0, *y]]), &frame(), 10.0)).collect();
+        let mut labels = Vec::new();
+        assert_eq!(cluster_routes(&routes, 60.0, &mut labels), 2);
+        assert_eq!(labels, vec![0, 0, 0, 1]);
+        assert_eq!(medoid_route(&routes, &[0, 1, 2]), 1);
+    }
+
+    #[test]
+    fn zones_merge_on_overlap_or_when_one_holds_the_other() {
+        let big = Zone::new(&square_m(0.0, 0.0, 100.0), &frame());
+        let shifted = Zone::new(&square_m(30.0, 0.0, 100.0), &frame());
+        let small_inside = Zone::new(&square_m(10.0, 10.0, 20.0), &frame());
+        let touching = Zone::new(&square_m(100.0, 0.0, 100.0), &frame());
+        let far = Zone::new(&square_m(1000.0, 0.0, 100.0), &frame());
+        let (iou, _) = zone_overlap(&big, &shifted);
+        assert!((iou - 70.0 / 130.0).abs() < 1e-6, "{iou}");
+        let (iou, cover) = zone_overlap(&big, &small_inside);
+        assert!(iou < 0.3 && (cover - 1.0).abs() < 1e-6);
+        assert_eq!(zone_overlap(&big, &touching).0, 0.0);
+        assert_eq!(zone_overlap(&big, &far), (0.0, 0.0));
+        let zones = [big, shifted, small_inside, touching, far];
+        let mut labels = Vec::new();
+        let (n, overlaps) = cluster_zones(&zones, 0.3, 0.5, &mut labels);
+        assert_eq!(n, 3);
+        assert_eq!(labels, vec![0, 0, 0, 1, 2]);
+        // The big square overlaps both others the most.
+        let members = [0u32, 1, 2];
+        assert_eq!(medoid_zone(&members, &overlaps, &|z| members.iter().position(|m| *m == z)), 0);
+    }
+
+    proptest! {
+        // Zones arrive validated, but the overlap must not fail even on shapes validation
+        // would refuse (bow ties, repeated or collinear corners).
+        #[test]
+        fn overlaps_are_shares_between_0_and_1(
+            a in proptest::collection::vec((0.0..200.0f64, 0.0..200.0f64), 3..7),
+            b in proptest::collection::vec((0.0..200.0f64, 0.0..200.0f64), 3..7),
+        ) {
+            let zone = |pts: &[(f64, f64)]| {
+                let mut ring: Vec<[f64; 2]> = pts.iter().map(|(x, y)| [*x, *y]).collect();
+                ring.push(ring[0]);
+                Zone::new(&[route_m(&ring)], &frame())
+            };
+            let (za, zb) = (zone(&a), zone(&b));
+            let (iou, cover) = zone_overlap(&za, &zb);
+            prop_assert!((0.0..=1.0).contains(&iou) && (0.0..=1.0).contains(&cover));
+            prop_assert!(iou <= cover + 1e-9);
+            let (same, _) = zone_overlap(&za, &za);
+            prop_assert!((0.0..=1.0).contains(&same));
+        }
+    }
+}
