@@ -47,8 +47,7 @@ async function sendMarks(barrioId, workshopId, marks) {
 }
 
 test('two workshops make one diagnóstico; staff see the hotspot, reject a mark, and the next version drops it', async () => {
-  const { body: barrios } = await api('/barrios');
-  const barrio = barrios.find((b) => b.code === 'pescaito');
+  const barrio = await suite.barrioByCode('pescaito');
   const [lon, lat] = await centreOf(barrio.id);
   const workshop = async (date) => (await api('/workshops', { barrio_id: barrio.id, date, place: 'Salón comunal', cbsc: 'CBSC Pescaíto', facilitator: 'Ana' })).body.id;
   const [w1, w2] = [await workshop('2026-11-21'), await workshop('2026-11-28')];

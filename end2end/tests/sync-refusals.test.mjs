@@ -11,11 +11,6 @@ const suite = serverAndBrowser();
 const phone = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const DAY = 24 * 3600 * 1000;
 
-async function barrioByCode(code) {
-  const list = await (await fetch(`${suite.server.url}/api/v1/barrios`)).json();
-  return list.find((b) => b.code === code);
-}
-
 async function serverMark(barrioId, id) {
   const marks = (await (await fetch(`${suite.server.url}/api/v1/barrios/${barrioId}/marks`)).json()).features;
   return marks.find((f) => f.id === id);
@@ -30,7 +25,7 @@ async function drawPoint(page, category) {
 }
 
 test('a device dated days ahead has its change refused with the reason; once the date is right, «Reintentar» sends it', async () => {
-  const barrio = await barrioByCode('bastidas');
+  const barrio = await suite.barrioByCode('bastidas');
   const context = await suite.browser.newContext(phone);
   // The device's date: three days ahead until the person corrects it (kept across reloads).
   await context.addInitScript((day) => {
@@ -80,7 +75,7 @@ test('a device dated days ahead has its change refused with the reason; once the
 });
 
 test('a server that finds the app too old says so on the device, and the waiting change is kept and sent after updating', async () => {
-  const barrio = await barrioByCode('bastidas');
+  const barrio = await suite.barrioByCode('bastidas');
   // What this server answers a device of a protocol it no longer takes.
   const old = await fetch(`${suite.server.url}/api/v1/sync`, {
     method: 'POST',

@@ -2,26 +2,14 @@
 // two participant devices join, draw offline, come back online, and both end up with every
 // mark of the workshop. And one device with 7,000 unsent marks syncs them all quickly, its
 // pending count reaching zero only when every receipt is in.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../support/server.mjs';
-import { launch, waitForApp, collectPageErrors, artifacts, waitForServiceWorker } from '../support/browser.mjs';
+import { serverAndBrowser } from '../support/suite.mjs';
+import { waitForApp, collectPageErrors, artifacts, waitForServiceWorker } from '../support/browser.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = serverAndBrowser();
 
-async function barrioByCode(code) {
-  const list = await (await fetch(`${server.url}/api/v1/barrios`)).json();
-  return list.find((b) => b.code === code);
-}
-
+/** Taps the map `dx`, `dy` pixels off its centre. */
 async function tapMap(page, dx = 0, dy = 0) {
   const box = await page.locator('svg.map').boundingBox();
   await page.mouse.click(box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
@@ -29,7 +17,7 @@ async function tapMap(page, dx = 0, dy = 0) {
 
 /** The facilitator's device prepares a workshop; returns its join code as shown. */
 async function prepareWorkshop(page, barrio) {
-  await page.goto(server.url + '/talleres');
+  await page.goto(suite.server.url + '/talleres');
   await waitForApp(page);
   await page.waitForSelector(`select[name=barrio] option[value="${barrio.id}"]`, { state: 'attached' });
   await page.selectOption('select[name=barrio]', String(barrio.id));
@@ -43,8 +31,8 @@ async function prepareWorkshop(page, barrio) {
 }
 
 test('a facilitator prepares a workshop; two devices join by code and link, draw offline, and both end with every mark', async () => {
-  const barrio = await barrioByCode('pescaito');
-  const facilitator = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const barrio = await suite.barrioByCode('pescaito');
+  const facilitator = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const fPage = await facilitator.newPage();
   const errors = collectPageErrors(fPage);
   const shown = await prepareWorkshop(fPage, barrio);
@@ -57,7 +45,7 @@ test('a facilitator prepares a workshop; two devices join by code and link, draw
   await waitForServiceWorker(fPage);
   const workshopUrl = fPage.url();
   await facilitator.setOffline(true);
-  for (const path of [workshopUrl, `${server.url}/talleres`, `${server.url}/unirse`, `${server.url}/envios`]) {
+  for (const path of [workshopUrl, `${suite.server.url}/talleres`, `${suite.server.url}/unirse`, `${suite.server.url}/envios`]) {
     await fPage.goto(path);
     await waitForApp(fPage);
   }
@@ -68,12 +56,12 @@ test('a facilitator prepares a workshop; two devices join by code and link, draw
   await facilitator.setOffline(false);
 
   // Device A types the code (lower case, as people do); device B opens the QR's link.
-  const a = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true });
-  const b = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true });
+  const a = await suite.browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true });
+  const b = await suite.browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true });
   const pa = await a.newPage();
   const pb = await b.newPage();
   errors.push(...collectPageErrors(pa), ...collectPageErrors(pb));
-  await pa.goto(server.url + '/');
+  await pa.goto(suite.server.url + '/');
   await waitForApp(pa);
   await pa.click('[data-testid=join-link]');
   await pa.waitForURL(/\/unirse$/);
@@ -81,7 +69,7 @@ test('a facilitator prepares a workshop; two devices join by code and link, draw
   await pa.fill('input[name=code]', shown.toLowerCase());
   await pa.click('.join-form button[type=submit]');
   await pa.waitForURL(new RegExp(`/barrio/${barrio.id}$`));
-  await pb.goto(`${server.url}/unirse/${code}`);
+  await pb.goto(`${suite.server.url}/unirse/${code}`);
   await pb.waitForURL(new RegExp(`/barrio/${barrio.id}$`), { timeout: 30_000 });
   for (const p of [pa, pb]) await p.waitForSelector('svg.map path.barrio-boundary');
 
@@ -104,7 +92,7 @@ test('a facilitator prepares a workshop; two devices join by code and link, draw
   await pb.waitForSelector('[data-testid=pending-count][data-pending="0"]', { timeout: 30_000 });
   // A synced first, so it learns of B's mark on its next sync: ask for one, as a person would.
   for (const p of [pa, pb]) {
-    await p.goto(server.url + '/envios');
+    await p.goto(suite.server.url + '/envios');
     await p.waitForSelector('[data-testid=sync-now]:not([disabled])');
     await p.click('[data-testid=sync-now]');
     await p.waitForSelector('[data-testid=mark-receipts][data-confirmed="1"][data-waiting="0"]', { timeout: 30_000 });
@@ -113,11 +101,11 @@ test('a facilitator prepares a workshop; two devices join by code and link, draw
   }
   await pa.screenshot({ path: `${artifacts}/sync-page-phone.png`, fullPage: true });
   for (const p of [pa, pb]) {
-    await p.goto(`${server.url}/barrio/${barrio.id}`);
+    await p.goto(`${suite.server.url}/barrio/${barrio.id}`);
     await p.waitForSelector(`g.mark[data-mark-id="${idA}"]`);
     await p.waitForSelector(`g.mark[data-mark-id="${idB}"]`);
   }
-  const marks = (await (await fetch(`${server.url}/api/v1/barrios/${barrio.id}/marks`)).json()).features;
+  const marks = (await (await fetch(`${suite.server.url}/api/v1/barrios/${barrio.id}/marks`)).json()).features;
   const workshopIds = new Set(marks.filter((f) => [idA, idB].includes(f.id)).map((f) => f.properties.workshop_id));
   assert.equal(workshopIds.size, 1, 'both marks belong to the workshop');
   assert.ok([...workshopIds][0]);
@@ -126,11 +114,11 @@ test('a facilitator prepares a workshop; two devices join by code and link, draw
 });
 
 test('7,000 unsent marks on one device all reach the server in under 10 s; pending reaches 0 only with every receipt', async () => {
-  const barrio = await barrioByCode('bastidas');
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const barrio = await suite.barrioByCode('bastidas');
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const errors = collectPageErrors(page);
-  await page.goto(`${server.url}/barrio/${barrio.id}`);
+  await page.goto(`${suite.server.url}/barrio/${barrio.id}`);
   await waitForApp(page);
   await page.waitForSelector('svg.map path.barrio-boundary');
   // One real mark drawn offline is the template for the rest, so the queue holds exactly
@@ -189,7 +177,7 @@ test('7,000 unsent marks on one device all reach the server in under 10 s; pendi
   for (const [pending, receipts] of samples) assert.ok(pending + receipts >= total, `pending ${pending} + receipts ${receipts} < ${total}`);
   assert.equal(samples.at(-1)[1], total, 'a receipt for every mark');
   assert.ok(seconds < 10, `took ${seconds} s`);
-  const onServer = (await (await fetch(`${server.url}/api/v1/barrios/${barrio.id}/marks`)).json()).features;
+  const onServer = (await (await fetch(`${suite.server.url}/api/v1/barrios/${barrio.id}/marks`)).json()).features;
   assert.equal(onServer.length, total);
   assert.deepEqual(errors, []);
   await context.close();

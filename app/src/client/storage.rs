@@ -240,6 +240,11 @@ pub async fn drawing_for_barrio(barrio_id: i64) -> Result<Drawing, StorageError>
 pub async fn outbox() -> Result<Vec<ChangeEntry>, StorageError> {
     let db = open().await?;
     let tx = db.transaction(&[CHANGES], TransactionMode::ReadOnly)?;
+    outbox_in(&tx).await
+}
+
+/// [`outbox`] within a transaction that includes `changes`.
+pub(super) async fn outbox_in(tx: &rexie::Transaction) -> Result<Vec<ChangeEntry>, StorageError> {
     let values = tx.store(CHANGES)?.get_all(None, None).await?;
     let mut out = values.into_iter().map(from_js::<ChangeEntry>).collect::<Result<Vec<_>, _>>()?;
     out.sort_by(|a, b| a.seq.total_cmp(&b.seq).then_with(|| a.key.cmp(&b.key)));

@@ -181,9 +181,10 @@ pub async fn receipts() -> Result<Vec<Receipt>, StorageError> {
 /// new clocks from the (now right) time, and the current copy of the record moves with them,
 /// all in one transaction. Returns how many versions were redated.
 pub async fn retry_refused() -> Result<usize, StorageError> {
-    let queue = storage::outbox().await?;
     let db = open().await?;
     let tx = db.transaction(&[CHANGES, META, MARKS, CAUSES, SOLUTIONS], TransactionMode::ReadWrite)?;
+    // Read in the same transaction: a version confirmed meanwhile must not come back.
+    let queue = storage::outbox_in(&tx).await?;
     let store = tx.store(CHANGES)?;
     let node = storage::device_in(&tx).await?;
     let clock = read_clock(&tx).await?;

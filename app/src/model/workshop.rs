@@ -167,6 +167,23 @@ pub fn day_number(date: &str) -> Option<i64> {
     Some(era * 146_097 + doe - 719_468)
 }
 
+/// The date (`YYYY-MM-DD`) and the time (`HH:MM`) in Colombia (UTC−5, no daylight saving) at
+/// `ms` since the epoch: the inverse of [`day_number`], after Hinnant's civil-from-days.
+pub fn colombia_date_time(ms: i64) -> (String, String) {
+    let local = ms + COLOMBIA_OFFSET_MS;
+    let (days, rest) = (local.div_euclid(DAY_MS), local.rem_euclid(DAY_MS));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (format!("{y:04}-{m:02}-{d:02}"), format!("{:02}:{:02}", rest / 3_600_000, rest % 3_600_000 / 60_000))
+}
+
 /// A join code from random bytes (one character per byte; the slight bias of `% 31` does not
 /// matter for a code that is also rate-limited and expires).
 pub fn code_from_random(bytes: [u8; CODE_LEN]) -> String {
@@ -224,6 +241,19 @@ mod tests {
         // 2026-11-28 is day 20_785; the code works through 2026-12-05 in Colombia, which ends
         // at 05:00 UTC on 2026-12-06.
         assert_eq!(draft().code_expires_at_ms(), Some((20_785 + 8) * DAY_MS + 5 * 3_600_000));
+    }
+
+    #[test]
+    fn a_moment_reads_as_the_date_and_time_of_santa_marta() {
+        // 2026-11-25 15:30 UTC is 10:30 in Colombia; 03:00 UTC is still the day before there.
+        assert_eq!(colombia_date_time(1_795_620_600_000), ("2026-11-25".into(), "10:30".into()));
+        assert_eq!(colombia_date_time(1_795_575_600_000), ("2026-11-24".into(), "22:00".into()));
+        for date in ["2020-01-01", "2024-02-29", "2026-12-31", "2100-12-31"] {
+            let noon = day_number(date).expect("a date") * DAY_MS + 17 * 3_600_000;
+            assert_eq!(colombia_date_time(noon), (date.to_string(), "12:00".to_string()), "the inverse of day_number");
+        }
+        // The last moment a code works is on its last day.
+        assert_eq!(colombia_date_time(draft().code_expires_at_ms().expect("expiry") - 1).0, "2026-12-05");
     }
 
     #[test]

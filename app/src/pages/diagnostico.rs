@@ -16,20 +16,9 @@ use crate::model::{Category, Mark};
 
 /// A moment as a date and time of Santa Marta (UTC−5), e.g. "25/11/2026 10:30".
 pub fn when_es(ms: i64) -> String {
-    const DAY: i64 = 86_400_000;
-    let local = ms - 5 * 3_600_000;
-    let (days, rest) = (local.div_euclid(DAY), local.rem_euclid(DAY));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's derivation).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{d:02}/{m:02}/{y} {:02}:{:02}", rest / 3_600_000, rest % 3_600_000 / 60_000)
+    let (date, time) = crate::model::workshop::colombia_date_time(ms);
+    let (y, m, d) = (date.get(0..4).unwrap_or(""), date.get(5..7).unwrap_or(""), date.get(8..10).unwrap_or(""));
+    format!("{d}/{m}/{y} {time}")
 }
 
 fn plural(n: u32, one: &'static str, many: &'static str) -> &'static str {

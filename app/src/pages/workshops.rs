@@ -31,8 +31,7 @@ impl From<&crate::client::sync_store::StoredWorkshop> for StoredWorkshopView {
     fn from(s: &crate::client::sync_store::StoredWorkshop) -> Self {
         let w = &s.workshop;
         // The last day the code works, Colombian time.
-        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64((w.code_expires_at_ms - 1 - 5 * 3_600_000) as f64));
-        let last_day = format!("{:04}-{:02}-{:02}", d.get_utc_full_year(), d.get_utc_month() + 1, d.get_utc_date());
+        let (last_day, _) = crate::model::workshop::colombia_date_time(w.code_expires_at_ms - 1);
         StoredWorkshopView {
             id: s.id,
             barrio_id: w.barrio_id,
@@ -51,8 +50,7 @@ impl From<&crate::client::sync_store::StoredWorkshop> for StoredWorkshopView {
 fn today() -> String {
     #[cfg(feature = "hydrate")]
     {
-        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(crate::client::device::now_ms() as f64 - 5.0 * 3_600_000.0));
-        return format!("{:04}-{:02}-{:02}", d.get_utc_full_year(), d.get_utc_month() + 1, d.get_utc_date());
+        return crate::model::workshop::colombia_date_time(crate::client::device::now_ms()).0;
     }
     #[allow(unreachable_code)]
     String::new()

@@ -5,16 +5,17 @@ use app::model::diagnostico::{GeometryKind, Hotspot};
 use app::model::review::StoredDiagnostico;
 use app::model::Category;
 use serde_json::{json, Map, Value};
-use time::macros::{format_description, offset};
-use time::OffsetDateTime;
 
 /// A date and time as Santa Marta reads it (UTC−5, no daylight saving), e.g.
 /// `2026-11-25 10:30`; empty when out of range.
 pub fn colombia_time(ms: i64) -> String {
-    let Ok(t) = OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000) else {
-        return String::new();
-    };
-    t.to_offset(offset!(-5)).format(format_description!("[year]-[month]-[day] [hour]:[minute]")).unwrap_or_default()
+    let (date, time) = app::model::workshop::colombia_date_time(ms);
+    // A year past 9999 is no date a spreadsheet reads.
+    if date.len() == 10 {
+        format!("{date} {time}")
+    } else {
+        String::new()
+    }
 }
 
 fn label_es(code: &str) -> &str {

@@ -209,20 +209,7 @@ mod tests {
         let b = barrio(&store, "uno").await;
         store.store_record(Record::Mark(problem(1, b))).await.unwrap();
         store.store_record(Record::Cause(cause(10, b, &[1]))).await.unwrap();
-        let solution = Solution {
-            workshop_id: None,
-            hlc: None,
-            id: Uuid::from_u128(20),
-            barrio_id: b,
-            text: "Arreglar el poste".into(),
-            institution: "essmar".into(),
-            cause_ids: vec![Uuid::from_u128(10)],
-            alias: String::new(),
-            created_at_ms: crate::store::test_support::T,
-            version: 1,
-            updated_at_ms: 0,
-            deleted: false,
-        };
+        let solution = crate::store::test_support::solution(20, b, &[10]);
         assert_eq!(store.store_record(Record::Solution(solution.clone())).await.unwrap(), Outcome::Created);
         let tree = store.tree_for_barrio(b).await.unwrap();
         assert_eq!((tree.causes.len(), tree.solutions), (1, vec![solution.clone()]));
@@ -296,25 +283,7 @@ mod tests {
         let w = crate::store::test_support::workshop(&store, b, 1).await;
         store.store_record(stamped(Record::Mark(problem(1, b)), T, "a", Some(w.id))).await.unwrap();
         let c = stamped(Record::Cause(cause(10, b, &[1])), T + 1, "a", Some(w.id));
-        let s = stamped(
-            Record::Solution(Solution {
-                workshop_id: None,
-                hlc: None,
-                id: Uuid::from_u128(20),
-                barrio_id: b,
-                text: "Arreglar el poste".into(),
-                institution: "essmar".into(),
-                cause_ids: vec![Uuid::from_u128(10)],
-                alias: String::new(),
-                created_at_ms: T,
-                version: 1,
-                updated_at_ms: 0,
-                deleted: false,
-            }),
-            T + 2,
-            "a",
-            Some(w.id),
-        );
+        let s = stamped(Record::Solution(crate::store::test_support::solution(20, b, &[10])), T + 2, "a", Some(w.id));
         store.store_record(c.clone()).await.unwrap();
         store.store_record(s.clone()).await.unwrap();
         let tree = store.tree_for_barrio(b).await.unwrap();

@@ -1,6 +1,7 @@
-//! Small builders for the store's unit tests: a fresh database, barrios, problems and causes.
+//! Small builders for the store's unit tests: a fresh database, barrios, problems, causes and
+//! solutions.
 
-use app::model::{Cause, Mark, Workshop, WorkshopDraft};
+use app::model::{Cause, Mark, Solution, Workshop, WorkshopDraft};
 use uuid::Uuid;
 
 use super::{NewBarrio, Store};
@@ -48,6 +49,24 @@ pub fn cause(n: u128, barrio_id: i64, problems: &[u128]) -> Cause {
         category: "falta_iluminacion".into(),
         text: "El poste está dañado".into(),
         problem_ids: problems.iter().map(|p| Uuid::from_u128(*p)).collect(),
+        alias: String::new(),
+        created_at_ms: T,
+        version: 1,
+        updated_at_ms: 0,
+        deleted: false,
+    }
+}
+
+/// A solution (for ESSMAR) of the causes numbered `causes`, version 1.
+pub fn solution(n: u128, barrio_id: i64, causes: &[u128]) -> Solution {
+    Solution {
+        workshop_id: None,
+        hlc: None,
+        id: Uuid::from_u128(n),
+        barrio_id,
+        text: "Arreglar el poste".into(),
+        institution: "essmar".into(),
+        cause_ids: causes.iter().map(|c| Uuid::from_u128(*c)).collect(),
         alias: String::new(),
         created_at_ms: T,
         version: 1,
