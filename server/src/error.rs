@@ -102,6 +102,9 @@ pub enum ApiError {
     /// 422: a review decision or a diagnóstico request that breaks a rule.
     #[error(transparent)]
     InvalidReview(#[from] app::model::review::ReviewError),
+    /// 422: a correction of hotspots or a note that breaks a rule or names what is not there.
+    #[error(transparent)]
+    InvalidAdjustment(#[from] app::model::adjustment::AdjustmentError),
     /// 422: a workshop draft that breaks a rule.
     #[error(transparent)]
     InvalidWorkshop(#[from] WorkshopError),
@@ -139,6 +142,7 @@ impl From<StoreError> for ApiError {
             StoreError::UnknownBarrio { kind, barrio_id } => ApiError::UnknownBarrio { barrio_id, field: field_of(kind, "barrio_id") },
             StoreError::OutsideBarrio(barrio_id) => ApiError::OutsideBarrio(barrio_id),
             StoreError::SubmissionReused(_) => ApiError::SubmissionReused,
+            StoreError::Correction(e) => ApiError::InvalidAdjustment(e),
             other => ApiError::Store(other),
         }
     }
@@ -222,7 +226,7 @@ impl ApiError {
             | ApiError::MalformedBatch(_)
             | ApiError::MalformedWorkshop(_)
             | ApiError::MalformedBody(_) => StatusCode::BAD_REQUEST,
-            ApiError::InvalidReview(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::InvalidReview(_) | ApiError::InvalidAdjustment(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyChanges(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::InvalidCode | ApiError::InvalidQuery { .. } => StatusCode::BAD_REQUEST,
             ApiError::UnknownCode => StatusCode::NOT_FOUND,
@@ -379,6 +383,7 @@ impl ApiError {
                 format!("The data sent is not valid: {why}."),
             ),
             ApiError::InvalidReview(e) => (e.code(), Some(e.field()), e.es(), e.en()),
+            ApiError::InvalidAdjustment(e) => (e.code(), Some(e.field()), e.es(), e.en()),
             ApiError::InvalidCode => (
                 "invalid_code",
                 Some("code"),

@@ -194,6 +194,11 @@ pub struct Hotspot {
     pub affected: AffectedProfile,
     /// Every source mark, sorted.
     pub source_ids: Vec<Uuid>,
+    /// The staff corrections ([`crate::model::adjustment::Adjustment::seq`]) that changed how
+    /// this hotspot's marks are grouped, in the order they were made; empty for a hotspot as
+    /// the engine found it (and then left out of the JSON, so older snapshots read the same).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<i64>,
 }
 
 /// All the causes of one category, with what they are tied to.
@@ -274,6 +279,10 @@ pub struct Diagnostico {
     /// then institution code.
     pub solutions_by_institution: Vec<InstitutionGroup>,
     pub totals: Totals,
+    /// The staff corrections in force that the merge was given (their `seq`, in order), as
+    /// much a part of how it was made as `params`. Left out of the JSON when there were none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<i64>,
 }
 
 /// The id of a hotspot made of `sorted_source_ids` (sorted ascending; the caller sorts): a
@@ -436,10 +445,12 @@ mod tests {
                 since: SinceProfile { sin_dato: 1, ..Default::default() },
                 affected: AffectedProfile { sin_dato: 1, ..Default::default() },
                 source_ids: vec![Uuid::from_u128(1)],
+                adjustments: vec![],
             }],
             causes: vec![],
             solutions_by_institution: vec![],
             totals: Totals { marks: 1, participants: 1, hotspots: 1, ..Default::default() },
+            adjustments: vec![],
         };
         let json = serde_json::to_string(&d).unwrap();
         assert_eq!(serde_json::from_str::<Diagnostico>(&json).unwrap(), d);

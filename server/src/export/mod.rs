@@ -163,6 +163,7 @@ mod tests {
                 causes: vec![],
                 solutions_by_institution: vec![],
                 totals: Totals::default(),
+                adjustments: vec![],
             },
         }
     }
@@ -188,6 +189,7 @@ mod tests {
             since: Default::default(),
             affected: Default::default(),
             source_ids,
+            adjustments: vec![],
         }
     }
 

@@ -15,7 +15,11 @@ use uuid::Uuid;
 use super::{body::json_body, now_ms, AppState};
 use crate::error::ApiError;
 
-fn read<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: Result<Bytes, BytesRejection>, limit: usize) -> Result<T, ApiError> {
+pub(super) fn read<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    limit: usize,
+) -> Result<T, ApiError> {
     let body = json_body(headers, body, limit)?;
     serde_json::from_slice(&body).map_err(|e| ApiError::MalformedBody(e.to_string()))
 }
@@ -31,8 +35,8 @@ pub async fn generate(
     let params = request.params;
     let stored = state
         .store
-        .generate_diagnostico(barrio_id, request.created_by, now_ms(), move |marks, causes, solutions| {
-            crate::merge::merge(barrio_id, marks, causes, solutions, &params)
+        .generate_diagnostico(barrio_id, request.created_by, now_ms(), move |marks, causes, solutions, adjustments| {
+            crate::merge::merge_adjusted(barrio_id, marks, causes, solutions, &params, adjustments)
         })
         .await?
         .ok_or(ApiError::NotFound)?;

@@ -3,6 +3,7 @@
 mod admin;
 mod barrios;
 mod body;
+mod corrections;
 mod diagnosticos;
 mod health;
 mod limit;
@@ -142,6 +143,11 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .get("/barrios/{id}/diagnosticos/{number}/hotspots.csv", diagnosticos::hotspots_csv)
         .post("/marks/{id}/reviews", diagnosticos::review_mark)
         .get("/barrios/{id}/reviews", diagnosticos::reviews)
+        .post("/barrios/{id}/adjustments", corrections::create)
+        .get("/barrios/{id}/adjustments", corrections::list)
+        .post("/barrios/{id}/adjustments/{seq}/cancel", corrections::cancel)
+        .post("/barrios/{id}/notes", corrections::add_note)
+        .get("/barrios/{id}/notes", corrections::notes)
         .within(max_body_bytes);
     public.merge(sync).merge(admin)
 }
