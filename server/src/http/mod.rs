@@ -140,6 +140,9 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .get("/barrios/{id}/diagnosticos/{number}/compare/{other}", diagnosticos::comparison)
         .get("/barrios/{id}/diagnosticos/{number}/hotspots.geojson", diagnosticos::hotspots_geojson)
         .get("/barrios/{id}/diagnosticos/{number}/hotspots.csv", diagnosticos::hotspots_csv)
+        .get("/barrios/{id}/diagnosticos/{number}/diagnostico.gpkg", diagnosticos::gpkg)
+        .get("/barrios/{id}/diagnosticos/{number}/marks.geojson", diagnosticos::marks_geojson)
+        .get("/barrios/{id}/diagnosticos/{number}/marks.csv", diagnosticos::marks_csv)
         .post("/marks/{id}/reviews", diagnosticos::review_mark)
         .get("/barrios/{id}/reviews", diagnosticos::reviews)
         .within(max_body_bytes);

@@ -2,6 +2,7 @@
 //! temporary folder, seeded as on first start.
 
 mod diagnosticos;
+mod diagnosticos_exports;
 mod helpers;
 mod history;
 mod marks;
