@@ -127,6 +127,9 @@ pub enum ApiError {
     /// generic message.
     #[error(transparent)]
     Store(StoreError),
+    /// 500: an export file could not be written; logged, shown only as a generic message.
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
 }
 
 impl From<StoreError> for ApiError {
@@ -234,6 +237,7 @@ impl ApiError {
             ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Store(e) if unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Export(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -420,6 +424,12 @@ impl ApiError {
                 None,
                 "Error interno del servidor; no se guardó nada. Intente de nuevo.".into(),
                 "Internal server error; nothing was stored. Please try again.".into(),
+            ),
+            ApiError::Export(_) => (
+                "internal",
+                None,
+                "Error interno del servidor: no se pudo preparar el archivo. Intente de nuevo.".into(),
+                "Internal server error: the file could not be made. Please try again.".into(),
             ),
         }
     }

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use super::{body::json_body, now_ms, AppState};
 use crate::error::ApiError;
+use crate::export::SourceMark;
 
 pub(super) fn read<T: serde::de::DeserializeOwned>(
     headers: &HeaderMap,
@@ -105,6 +106,44 @@ pub async fn hotspots_csv(
     Path((barrio_id, number)): Path<(i64, u32)>,
 ) -> Result<impl IntoResponse, ApiError> {
     let (stored, code, _) = for_export(&state, barrio_id, number).await?;
-    let body = crate::export::hotspots_csv(&stored).map_err(|e| ApiError::Store(crate::store::StoreError::Corrupt(e.to_string())))?;
+    let body = crate::export::hotspots_csv(&stored)?;
     Ok(download("text/csv; charset=utf-8", format!("diagnostico-{code}-v{number}.csv"), body))
+}
+
+/// [`for_export`] with the diagnóstico's source marks, each in the version it was made from.
+async fn with_marks(
+    state: &AppState,
+    barrio_id: i64,
+    number: u32,
+) -> Result<(StoredDiagnostico, String, String, Vec<SourceMark>), ApiError> {
+    let (stored, code, name) = for_export(state, barrio_id, number).await?;
+    let ids = stored.diagnostico.hotspots.iter().flat_map(|h| h.source_ids.iter().copied()).collect();
+    let versions = state.store.marks_as_of(ids, stored.created_at_ms).await?;
+    let marks = crate::export::source_marks(&stored, versions);
+    Ok((stored, code, name, marks))
+}
+
+/// Hotspots and source marks in one GeoPackage, a layer per geometry kind, for QGIS or ArcGIS.
+pub async fn gpkg(State(state): State<AppState>, Path((barrio_id, number)): Path<(i64, u32)>) -> Result<impl IntoResponse, ApiError> {
+    let (stored, code, name, marks) = with_marks(&state, barrio_id, number).await?;
+    // Writing a database takes a while for a large barrio: off the async threads.
+    let body = tokio::task::spawn_blocking(move || crate::export::diagnostico_gpkg(&stored, &marks, &name))
+        .await
+        .map_err(|e| ApiError::Store(crate::store::StoreError::Worker(e.to_string())))??;
+    Ok(download("application/geopackage+sqlite3", format!("diagnostico-{code}-v{number}.gpkg"), body))
+}
+
+pub async fn marks_geojson(
+    State(state): State<AppState>,
+    Path((barrio_id, number)): Path<(i64, u32)>,
+) -> Result<impl IntoResponse, ApiError> {
+    let (stored, code, name, marks) = with_marks(&state, barrio_id, number).await?;
+    let body = crate::export::marks_geojson(&stored, &marks, &name).into_bytes();
+    Ok(download("application/geo+json", format!("diagnostico-{code}-v{number}-marcas.geojson"), body))
+}
+
+pub async fn marks_csv(State(state): State<AppState>, Path((barrio_id, number)): Path<(i64, u32)>) -> Result<impl IntoResponse, ApiError> {
+    let (_, code, _, marks) = with_marks(&state, barrio_id, number).await?;
+    let body = crate::export::marks_csv(&marks)?;
+    Ok(download("text/csv; charset=utf-8", format!("diagnostico-{code}-v{number}-marcas.csv"), body))
 }

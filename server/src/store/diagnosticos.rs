@@ -7,7 +7,7 @@ use app::model::{Cause, Diagnostico, Mark, Solution, Totals};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use uuid::Uuid;
 
-use super::history::Kind;
+use super::history::{self, Kind};
 use super::{corrections, marks, tree, Store, StoreError};
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
@@ -48,9 +48,10 @@ fn parse_review(
 
 impl Store {
     /// Generates the barrio's next diagnóstico with `engine` from its current marks, causes and
-    /// solutions — rejected marks left out — and the staff's corrections in force, and stores it under the next number. Reading,
-    /// merging and storing are one write transaction: two staff generating at once get two
-    /// numbers, each snapshot made from exactly the data it read. `None`: no such barrio.
+    /// solutions — rejected marks left out — and the staff's corrections in force, and stores
+    /// it under the next number. Reading, merging and storing are one write transaction: two
+    /// staff generating at once get two numbers, each snapshot made from exactly the data it
+    /// read. `None`: no such barrio.
     pub async fn generate_diagnostico(
         &self,
         barrio_id: i64,
@@ -63,6 +64,11 @@ impl Store {
             if !barrio_exists(&tx, barrio_id)? {
                 return Ok(None);
             }
+            // Dated under the write lock, and committed only once the clock has moved on: every
+            // version read here was received by `now_ms`, every later one after it, so the
+            // exports find the versions this diagnóstico was made from (Store::marks_as_of).
+            let lock_ms = history::clock_ms(&tx)?;
+            let now_ms = now_ms.max(lock_ms);
             let rejected = rejected_marks(&tx, barrio_id)?;
             let marks: Vec<Mark> = marks::of_barrio(&tx, barrio_id)?.into_iter().filter(|m| !rejected.contains(&m.id)).collect();
             let causes: Vec<Cause> = tree::current_of_barrio(&tx, Kind::Cause, barrio_id)?;
@@ -78,6 +84,7 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![barrio_id, number, now_ms, created_by, diagnostico.engine_version, snapshot, totals],
             )?;
+            history::wait_past(&tx, lock_ms)?;
             tx.commit()?;
             Ok(Some(StoredDiagnostico { barrio_id, number, created_at_ms: now_ms, created_by, diagnostico }))
         })

@@ -3,6 +3,7 @@
 
 mod corrections;
 mod diagnosticos;
+mod diagnosticos_exports;
 mod helpers;
 mod history;
 mod marks;
