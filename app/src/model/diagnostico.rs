@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::attributes::{Affected, Days, Frequency, Since, TimeOfDay};
+use super::clock::Hlc;
 
 /// The version of the merge rules. It changes whenever the same input would give a different
 /// diagnóstico (clustering rules, the hotspot id, rounding), so stored snapshots say which
@@ -321,6 +322,27 @@ pub fn hotspot_id(sorted_source_ids: &[Uuid]) -> Uuid {
     uuid::Builder::from_custom_bytes(bytes).into_uuid()
 }
 
+/// Who a record counts as among a barrio's participants (the module's notes): its alias; with
+/// none, the device named by its clock; with neither, one anonymous participant per workshop
+/// (`None`: made outside any workshop). Equal keys are the same participant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Participant<'a> {
+    Alias(&'a str),
+    Device(&'a str),
+    Anonymous(Option<Uuid>),
+}
+
+/// The participant behind a record with this alias, clock and workshop.
+pub fn participant<'a>(alias: &'a str, hlc: Option<&'a Hlc>, workshop_id: Option<Uuid>) -> Participant<'a> {
+    if !alias.is_empty() {
+        Participant::Alias(alias)
+    } else if let Some(node) = hlc.map(|h| h.node.as_str()).filter(|n| !n.is_empty()) {
+        Participant::Device(node)
+    } else {
+        Participant::Anonymous(workshop_id)
+    }
+}
+
 /// `v` rounded to [`COORDINATE_DECIMALS`] decimals, as output coordinates are.
 pub fn round_coordinate(v: f64) -> f64 {
     let r = (v * 1e7).round() / 1e7;
@@ -398,6 +420,16 @@ mod tests {
         assert_eq!(t.get(TimeOfDay::Morning), 0);
         assert_eq!(t.answers(), 3);
         assert_eq!(serde_json::to_string(&t).unwrap(), r#"{"manana":0,"tarde":0,"noche":2,"madrugada":1,"sin_dato":1}"#);
+    }
+
+    #[test]
+    fn a_participant_is_an_alias_else_a_device_else_a_workshop() {
+        let clock = |node: &str| Hlc { ms: 1, counter: 0, node: node.into() };
+        let (phone, w) = (clock("tel-1"), Some(Uuid::from_u128(7)));
+        assert_eq!(participant("Rosa", Some(&phone), w), Participant::Alias("Rosa"));
+        assert_eq!(participant("", Some(&phone), w), Participant::Device("tel-1"));
+        assert_eq!(participant("", Some(&clock("")), w), Participant::Anonymous(w), "a legacy clock names no device");
+        assert_eq!(participant("", None, None), Participant::Anonymous(None));
     }
 
     #[test]

@@ -7,32 +7,9 @@ use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
 
 use super::attributes::TimeOfDay;
-use super::clock::Hlc;
-use super::diagnostico::{AffectedProfile, DaysProfile, FrequencyProfile, Hotspot, SinceProfile, TimeProfile};
+use super::diagnostico::{participant, AffectedProfile, DaysProfile, FrequencyProfile, Hotspot, SinceProfile, TimeProfile};
 use super::mark::Mark;
 use super::workshop::colombia_date_time;
-
-/// Who a participant is, by the rule of [`crate::model::diagnostico`]: an alias across the
-/// barrio; without one, the device that made the record; without either, one anonymous
-/// participant per workshop. The merge engine counts by the same rule (tested against it).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Participant {
-    Alias(String),
-    Device(String),
-    Anonymous(Option<Uuid>),
-}
-
-impl Participant {
-    pub fn of(alias: &str, hlc: Option<&Hlc>, workshop: Option<Uuid>) -> Participant {
-        if !alias.is_empty() {
-            Participant::Alias(alias.to_string())
-        } else if let Some(node) = hlc.map(|h| h.node.as_str()).filter(|n| !n.is_empty()) {
-            Participant::Device(node.to_string())
-        } else {
-            Participant::Anonymous(workshop)
-        }
-    }
-}
 
 /// The filters; `Default` lets everything through.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -102,7 +79,7 @@ pub fn recount(hotspot: &Hotspot, marks: &[&Mark]) -> Hotspot {
     let mut workshops = BTreeSet::new();
     for m in marks {
         let a = &m.attributes;
-        people.insert(Participant::of(&m.alias, m.hlc.as_ref(), m.workshop_id));
+        people.insert(participant(&m.alias, m.hlc.as_ref(), m.workshop_id));
         workshops.extend(m.workshop_id);
         if a.times.is_empty() {
             times.sin_dato += 1;
@@ -221,13 +198,5 @@ mod tests {
         assert!(none.apply(&hotspots, &marks).is_empty(), "a hotspot with no mark left is not shown");
         let other = HotspotFilter { category: Some("rinas".into()), ..Default::default() };
         assert!(other.apply(&hotspots, &marks).is_empty());
-    }
-
-    #[test]
-    fn participants_are_aliases_then_devices_then_workshops() {
-        let hlc: Hlc = "1764000000000-00000-device-a".parse().expect("a clock");
-        assert_eq!(Participant::of("Rosa", Some(&hlc), None), Participant::Alias("Rosa".into()));
-        assert_eq!(Participant::of("", Some(&hlc), None), Participant::Device("device-a".into()));
-        assert_eq!(Participant::of("", None, Some(Uuid::nil())), Participant::Anonymous(Some(Uuid::nil())));
     }
 }

@@ -14,6 +14,7 @@ pub mod mark;
 pub mod pack;
 pub mod review;
 pub mod stage;
+pub mod status;
 pub mod sync;
 pub mod taxonomy;
 pub mod tree;

@@ -1,7 +1,7 @@
-//! `/equipo` and `/diagnostico/:id`: the staff's view of a barrio's consolidated diagnóstico —
-//! generate a new version, filter and open its hotspots, correct them (reject a mark, join,
-//! separate, annotate), compare with the previous version, and download it. Data comes from
-//! the API once the page runs in the browser (staff work online).
+//! `/diagnostico/:id`: the staff's view of a barrio's consolidated diagnóstico — generate a
+//! new version, filter and open its hotspots, correct them (reject a mark, join, separate,
+//! annotate), compare with the previous version, and download it. Data comes from the API
+//! once the page runs in the browser (staff work online).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -28,42 +28,6 @@ fn change_es(change: Change) -> &'static str {
         Change::Shrank => "Bajó",
         Change::Same => "Igual",
         Change::Disappeared => "Ya no está",
-    }
-}
-
-/// The staff's entry: every barrio, to open its diagnóstico.
-#[component]
-pub fn StaffPage() -> impl IntoView {
-    let barrios = Resource::new(|| (), |_| data::list_barrios());
-    let query = RwSignal::new(String::new());
-    view! {
-        <Title text="Equipo · Diagnósticos"/>
-        <section class="page staff">
-            <h1>"Diagnósticos por barrio"</h1>
-            <p class="barrio-meta">"Para el equipo de la Secretaría: consolide las marcas de cada barrio, revíselas y descargue el diagnóstico temprano."</p>
-            <label class="field">
-                <span>"Buscar barrio"</span>
-                <input type="search" name="staff-search" prop:value=query on:input=move |ev| query.set(event_target_value(&ev))/>
-            </label>
-            <Suspense fallback=|| view! { <p>"Cargando barrios…"</p> }>
-                {move || barrios.get().map(|r| match r {
-                    Ok(list) => {
-                        let q = super::barrio_list::fold(&query.get());
-                        view! {
-                            <ul class="staff-barrios">
-                                {list.into_iter()
-                                    .filter(|b| q.is_empty() || super::barrio_list::fold(&b.name).contains(&q))
-                                    .map(|b| view! {
-                                        <li><a class="staff-barrio" href=format!("/diagnostico/{}", b.id) data-code=b.code.clone()>{b.name.clone()}</a></li>
-                                    })
-                                    .collect_view()}
-                            </ul>
-                        }.into_any()
-                    }
-                    Err(e) => view! { <p class="error">{e}</p> }.into_any(),
-                })}
-            </Suspense>
-        </section>
     }
 }
 

@@ -4,12 +4,14 @@ mod barrio_list;
 mod barrio_map;
 mod diagnostico;
 mod not_found;
+mod staff;
 mod sync_page;
 mod workshops;
 
 pub use barrio_list::BarrioListPage;
 pub use barrio_map::BarrioMapPage;
-pub use diagnostico::{DiagnosticoPage, StaffPage};
+pub use diagnostico::DiagnosticoPage;
 pub use not_found::NotFoundPage;
+pub use staff::StaffPage;
 pub use sync_page::SyncPage;
 pub use workshops::{JoinPage, WorkshopPage, WorkshopsPage};

@@ -4,6 +4,7 @@
 
 use app::model::comparison::{compare, Comparison};
 use app::model::review::{DiagnosticoSummary, GenerateRequest, MarkReview, ReviewDraft, StoredDiagnostico};
+use app::model::status::BarrioStatus;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
@@ -47,6 +48,11 @@ pub async fn generate(
 
 pub async fn list(State(state): State<AppState>, Path(barrio_id): Path<i64>) -> Result<Json<Vec<DiagnosticoSummary>>, ApiError> {
     Ok(Json(state.store.diagnosticos(barrio_id).await?.ok_or(ApiError::NotFound)?))
+}
+
+/// Every barrio with its counts and diagnóstico status, barrios needing work first.
+pub async fn status(State(state): State<AppState>) -> Result<Json<Vec<BarrioStatus>>, ApiError> {
+    Ok(Json(state.store.barrio_statuses().await?))
 }
 
 pub async fn one(State(state): State<AppState>, Path((barrio_id, number)): Path<(i64, u32)>) -> Result<Json<StoredDiagnostico>, ApiError> {

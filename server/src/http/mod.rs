@@ -135,6 +135,7 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .get("/workshops/{id}", workshops::one)
         .get("/workshops/{id}/changes", sync::changes)
         .get("/join/{code}", workshops::join)
+        .get("/diagnosticos/status", diagnosticos::status)
         .post("/barrios/{id}/diagnosticos", diagnosticos::generate)
         .get("/barrios/{id}/diagnosticos", diagnosticos::list)
         .get("/barrios/{id}/diagnosticos/{number}", diagnosticos::one)

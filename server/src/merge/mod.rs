@@ -73,8 +73,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use app::model::adjustment::Adjustment;
 use app::model::diagnostico::{
-    hotspot_id, round_coordinate, AffectedProfile, DaysProfile, Diagnostico, FrequencyProfile, GeometryKind, Hotspot, MergeParams,
-    SinceProfile, TimeProfile, Totals, ENGINE_VERSION,
+    hotspot_id, participant, round_coordinate, AffectedProfile, DaysProfile, Diagnostico, FrequencyProfile, GeometryKind, Hotspot,
+    MergeParams, Participant, SinceProfile, TimeProfile, Totals, ENGINE_VERSION,
 };
 use app::model::{Affected, Attributes, Category, Cause, Days, Frequency, Hlc, Mark, MarkKind, Since, Solution, TimeOfDay};
 use geojson::Value;
@@ -307,17 +307,17 @@ impl People {
             *count += 1;
             *count - 1
         }
-        if !alias.is_empty() {
-            number(&mut self.aliases, alias, &mut self.count)
-        } else if let Some(node) = hlc.map(|h| h.node.as_str()).filter(|n| !n.is_empty()) {
-            number(&mut self.devices, node, &mut self.count)
-        } else {
-            let next = self.count;
-            let id = *self.anonymous.entry(workshop).or_insert(next);
-            if id == next {
-                self.count += 1;
+        match participant(alias, hlc, workshop) {
+            Participant::Alias(alias) => number(&mut self.aliases, alias, &mut self.count),
+            Participant::Device(node) => number(&mut self.devices, node, &mut self.count),
+            Participant::Anonymous(workshop) => {
+                let next = self.count;
+                let id = *self.anonymous.entry(workshop).or_insert(next);
+                if id == next {
+                    self.count += 1;
+                }
+                id
             }
-            id
         }
     }
 }

@@ -8,6 +8,7 @@ mod history;
 mod marks;
 mod packs;
 mod receive;
+mod status;
 mod sync;
 #[cfg(test)]
 mod test_support;

@@ -28,9 +28,13 @@ async fn joins_and_separations_shape_the_next_version_and_can_be_undone() {
         (json!("join"), json!("Ana"), Value::Null)
     );
     let join_seq = joined["seq"].as_i64().expect("seq");
+    // The barrio now waits for a new version on /equipo, as after a review.
+    let status = |list: Value| list.as_array().and_then(|l| l.iter().find(|b| b["barrio_id"] == barrio).cloned()).expect("barrio");
+    assert_eq!(status(app.get_json("/diagnosticos/status").await.1)["status"], "desactualizado");
     // The stored version is untouched; the next one has one theft hotspot of four.
     assert_eq!(app.get_json(&format!("/barrios/{barrio}/diagnosticos/1")).await.1, first);
     let (_, second) = generate(&app, barrio, json!({"created_by": "Ana"})).await;
+    assert_eq!(status(app.get_json("/diagnosticos/status").await.1)["status"], "al_dia");
     assert_eq!(counts(&second), vec![("alumbrado_deficiente".to_string(), 1), ("hurto_personas".into(), 4)]);
     assert_eq!(second["diagnostico"]["adjustments"], json!([join_seq]));
     assert_eq!(second["diagnostico"]["hotspots"][1]["adjustments"], json!([join_seq]));

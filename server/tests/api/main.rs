@@ -10,6 +10,7 @@ mod marks;
 mod openapi;
 mod packs;
 mod pages;
+mod status;
 mod sync;
 mod tree;
 mod workshops;
