@@ -10,6 +10,7 @@ pub mod drawing;
 pub mod geometry;
 pub mod mark;
 pub mod pack;
+pub mod report;
 pub mod review;
 pub mod stage;
 pub mod sync;

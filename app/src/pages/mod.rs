@@ -4,6 +4,8 @@ mod barrio_list;
 mod barrio_map;
 mod diagnostico;
 mod not_found;
+mod report;
+mod report_sections;
 mod sync_page;
 mod workshops;
 
@@ -11,5 +13,6 @@ pub use barrio_list::BarrioListPage;
 pub use barrio_map::BarrioMapPage;
 pub use diagnostico::{DiagnosticoPage, StaffPage};
 pub use not_found::NotFoundPage;
+pub use report::ReportPage;
 pub use sync_page::SyncPage;
 pub use workshops::{JoinPage, WorkshopPage, WorkshopsPage};
