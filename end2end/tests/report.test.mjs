@@ -109,7 +109,7 @@ test('the report of a diagnóstico reads as a signed document, prints on A4 and 
   const generated = await api(`/barrios/${barrio.id}/diagnosticos`, { created_by: 'Marta Gómez (Secretaría)' });
   assert.equal(generated.status, 201, JSON.stringify(generated.body));
   const { number, diagnostico } = generated.body;
-  assert.equal(diagnostico.hotspots.length, 7, 'six problems and a park');
+  assert.equal(diagnostico.hotspots.length, 6, 'five problems and a park');
   const reportPath = `/diagnostico/${barrio.id}/informe/${number}`;
 
   // The server sends only the empty shell: nothing anybody said is in cacheable HTML.
