@@ -192,3 +192,146 @@ mod tests {
         assert_eq!(trim_number(12.5), "12,5");
     }
 }
+
+#[cfg(all(test, feature = "ssr"))]
+mod rendering {
+    //! The document rendered on its own, as the browser will render it once the data came:
+    //! it names the barrio, ranks what it should, and never prints an alias.
+    use super::*;
+    use crate::model::diagnostico::{
+        hotspot_id, AffectedProfile, DaysProfile, FrequencyProfile, GeometryKind, Hotspot, InstitutionGroup, RankedCause, RankedSolution,
+        SinceProfile, TimeProfile, Totals,
+    };
+    use crate::model::{BarrioSummary, Diagnostico, MergeParams};
+    use uuid::Uuid;
+
+    const ALIAS: &str = "AliasSecreto9";
+
+    fn hotspot(n: u128, category: &str, count: u32, sensitive: bool, geometry: geojson::Value) -> Hotspot {
+        let kind = match geometry {
+            geojson::Value::LineString(_) => GeometryKind::Route,
+            geojson::Value::Polygon(_) => GeometryKind::Zone,
+            _ => GeometryKind::Point,
+        };
+        let sources: Vec<Uuid> = (0..count).map(|i| Uuid::from_u128(n * 100 + u128::from(i))).collect();
+        Hotspot {
+            id: hotspot_id(&sources),
+            barrio_id: 7,
+            category: category.into(),
+            sensitive,
+            geometry_kind: kind,
+            geometry: geojson::Geometry::new(geometry),
+            count,
+            participants: count,
+            workshops: 2,
+            first_reported_ms: 1_795_316_400_000,
+            last_reported_ms: 1_795_316_400_000 + 7 * 86_400_000,
+            times: TimeProfile { noche: count, ..Default::default() },
+            days: DaysProfile::default(),
+            frequency: FrequencyProfile::default(),
+            since: SinceProfile::default(),
+            affected: AffectedProfile::default(),
+            source_ids: sources,
+        }
+    }
+
+    fn fixture() -> ReportData {
+        let ring = vec![vec![-74.215, 11.235], vec![-74.205, 11.235], vec![-74.205, 11.245], vec![-74.215, 11.245], vec![-74.215, 11.235]];
+        let barrio = Barrio {
+            summary: BarrioSummary { id: 7, code: "ejemplo".into(), name: "El Ejemplo".into(), comuna: Some("2".into()), area_ha: 80.0 },
+            boundary: geojson::Geometry::new(geojson::Value::Polygon(vec![ring])),
+            source: String::new(),
+        };
+        let hotspots = vec![
+            hotspot(1, "hurto_personas", 9, false, geojson::Value::Point(vec![-74.21, 11.24])),
+            hotspot(2, "expendio_sustancias", 1, true, geojson::Value::Point(vec![-74.208, 11.238])),
+            hotspot(3, "callejon_oscuro", 3, false, geojson::Value::LineString(vec![vec![-74.213, 11.243], vec![-74.207, 11.243]])),
+            hotspot(
+                4,
+                "punto_basura",
+                2,
+                false,
+                geojson::Value::Polygon(vec![vec![
+                    vec![-74.214, 11.236],
+                    vec![-74.211, 11.236],
+                    vec![-74.211, 11.238],
+                    vec![-74.214, 11.238],
+                    vec![-74.214, 11.236],
+                ]]),
+            ),
+            hotspot(5, "parque", 1, false, geojson::Value::Point(vec![-74.206, 11.236])),
+        ];
+        let cause = Cause {
+            id: Uuid::from_u128(900),
+            barrio_id: 7,
+            category: "falta_iluminacion".into(),
+            text: "El poste de la esquina lleva meses dañado".into(),
+            problem_ids: hotspots[0].source_ids.clone(),
+            alias: ALIAS.into(),
+            created_at_ms: 1_795_316_400_000,
+            version: 1,
+            updated_at_ms: 0,
+            deleted: false,
+            workshop_id: None,
+            hlc: None,
+        };
+        let solution = RankedSolution {
+            id: Uuid::from_u128(901),
+            text: "Reparar el alumbrado".into(),
+            cause_ids: vec![cause.id],
+            problems: 9,
+            participants: 10,
+        };
+        let diagnostico = Diagnostico {
+            barrio_id: 7,
+            engine_version: 1,
+            params: MergeParams::default(),
+            causes: vec![RankedCause {
+                category: cause.category.clone(),
+                cause_ids: vec![cause.id],
+                problem_ids: cause.problem_ids.clone(),
+                problems: 9,
+                participants: 10,
+            }],
+            solutions_by_institution: vec![InstitutionGroup {
+                institution: "essmar".into(),
+                problems: 9,
+                participants: 10,
+                solutions: vec![solution],
+            }],
+            totals: Totals { marks: 16, participants: 12, workshops: 2, hotspots: 5, causes: 1, solutions: 1, skipped_marks: 0 },
+            hotspots,
+        };
+        let stored = StoredDiagnostico {
+            barrio_id: 7,
+            number: 3,
+            created_at_ms: 1_795_400_000_000,
+            created_by: "Marta (Secretaría)".into(),
+            diagnostico,
+        };
+        ReportData { barrio, stored, causes: vec![cause], layers: None }
+    }
+
+    #[test]
+    fn the_document_names_the_barrio_ranks_the_problems_and_no_alias() {
+        let owner = Owner::new();
+        let html = owner.with(|| view! { <ReportDocument data=fixture()/> }.to_html());
+        assert!(html.contains("Diagnóstico temprano — Barrio El Ejemplo"), "{html}");
+        assert!(html.contains("MM-GSC-P-003"));
+        assert!(html.contains("«El poste de la esquina lleva meses dañado»"));
+        assert!(!html.contains(ALIAS), "an alias in the report");
+        assert_eq!(html.matches("data-hotspot-id").count(), 5 + 5, "five on the map, and a row each in the tables");
+        let first = html.find("data-category=\"hurto_personas\" data-count=\"9\"").expect("ranked row");
+        let second = html.find("data-category=\"callejon_oscuro\" data-count=\"3\"").expect("ranked row");
+        assert!(first < second);
+        // A page to look at: `CARTOBARRIO_REPORT_PREVIEW=file.html cargo test -p app --features ssr rendering`.
+        if let Ok(path) = std::env::var("CARTOBARRIO_REPORT_PREVIEW") {
+            let sprite = view! { <crate::components::icons::IconSprite/> }.to_html();
+            let css = concat!(env!("CARGO_MANIFEST_DIR"), "/../style/main.css");
+            let page = format!(
+                r#"<!DOCTYPE html><html lang="es-CO"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="stylesheet" href="file://{css}"></head><body>{sprite}<main><div class="report-page">{html}</div></main></body></html>"#
+            );
+            std::fs::write(path, page).expect("preview written");
+        }
+    }
+}
