@@ -82,7 +82,7 @@ fn hotspot_table(rows: Vec<Hotspot>, testid: &'static str) -> AnyView {
                             <tr data-hotspot-id=h.id.to_string() data-category=h.category.clone() data-count=h.count
                                 data-participants=h.participants data-workshops=h.workshops>
                                 <td class="num">{i + 1}</td>
-                                <td class="cat">
+                                <td class="report-cat">
                                     <span class="cat-cell">
                                         <LegendMarker group color code=h.category.clone()/>
                                         <span>{label}</span>
