@@ -61,4 +61,18 @@ if [ "$NEED_BROWSER" = "1" ] && ! command -v pdftoppm >/dev/null 2>&1; then
     exit 1
   fi
 fi
+
+# GDAL's ogrinfo: the GeoPackage export's test reads the file with a reader we did not write.
+if [ "$NEED_BROWSER" = "1" ] && ! command -v ogrinfo >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ]; then
+    say "installing Debian's gdal-bin (ogrinfo) for the GeoPackage export test"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq gdal-bin >/dev/null
+  else
+    echo "ogrinfo (GDAL) is missing. Install it as root with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y gdal-bin" >&2
+    exit 1
+  fi
+fi
 say "toolchain ready"

@@ -102,6 +102,9 @@ pub enum ApiError {
     /// 422: a review decision or a diagnóstico request that breaks a rule.
     #[error(transparent)]
     InvalidReview(#[from] app::model::review::ReviewError),
+    /// 422: a correction of hotspots or a note that breaks a rule or names what is not there.
+    #[error(transparent)]
+    InvalidAdjustment(#[from] app::model::adjustment::AdjustmentError),
     /// 422: a workshop draft that breaks a rule.
     #[error(transparent)]
     InvalidWorkshop(#[from] WorkshopError),
@@ -124,6 +127,9 @@ pub enum ApiError {
     /// generic message.
     #[error(transparent)]
     Store(StoreError),
+    /// 500: an export file could not be written; logged, shown only as a generic message.
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
 }
 
 impl From<StoreError> for ApiError {
@@ -139,6 +145,7 @@ impl From<StoreError> for ApiError {
             StoreError::UnknownBarrio { kind, barrio_id } => ApiError::UnknownBarrio { barrio_id, field: field_of(kind, "barrio_id") },
             StoreError::OutsideBarrio(barrio_id) => ApiError::OutsideBarrio(barrio_id),
             StoreError::SubmissionReused(_) => ApiError::SubmissionReused,
+            StoreError::Correction(e) => ApiError::InvalidAdjustment(e),
             other => ApiError::Store(other),
         }
     }
@@ -222,7 +229,7 @@ impl ApiError {
             | ApiError::MalformedBatch(_)
             | ApiError::MalformedWorkshop(_)
             | ApiError::MalformedBody(_) => StatusCode::BAD_REQUEST,
-            ApiError::InvalidReview(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::InvalidReview(_) | ApiError::InvalidAdjustment(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyChanges(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::InvalidCode | ApiError::InvalidQuery { .. } => StatusCode::BAD_REQUEST,
             ApiError::UnknownCode => StatusCode::NOT_FOUND,
@@ -230,6 +237,7 @@ impl ApiError {
             ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Store(e) if unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Export(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -379,6 +387,7 @@ impl ApiError {
                 format!("The data sent is not valid: {why}."),
             ),
             ApiError::InvalidReview(e) => (e.code(), Some(e.field()), e.es(), e.en()),
+            ApiError::InvalidAdjustment(e) => (e.code(), Some(e.field()), e.es(), e.en()),
             ApiError::InvalidCode => (
                 "invalid_code",
                 Some("code"),
@@ -415,6 +424,12 @@ impl ApiError {
                 None,
                 "Error interno del servidor; no se guardó nada. Intente de nuevo.".into(),
                 "Internal server error; nothing was stored. Please try again.".into(),
+            ),
+            ApiError::Export(_) => (
+                "internal",
+                None,
+                "Error interno del servidor: no se pudo preparar el archivo. Intente de nuevo.".into(),
+                "Internal server error: the file could not be made. Please try again.".into(),
             ),
         }
     }

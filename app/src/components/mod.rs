@@ -1,5 +1,8 @@
 //! Small pieces of UI shared by the pages.
 
+pub mod corrections;
+pub mod hotspot_filters;
+pub mod hotspot_review;
 pub mod icons;
 pub mod item_list;
 pub mod mark_sheet;

@@ -392,6 +392,7 @@ mod tests {
             since: SinceProfile::default(),
             affected: AffectedProfile::default(),
             source_ids: vec![],
+            adjustments: vec![],
         }
     }
 

@@ -147,6 +147,7 @@ mod tests {
             since: Default::default(),
             affected: Default::default(),
             source_ids,
+            adjustments: vec![],
         }
     }
 
@@ -160,6 +161,7 @@ mod tests {
             causes: vec![],
             solutions_by_institution: vec![],
             totals: Totals { marks, ..Default::default() },
+            adjustments: vec![],
         }
     }
 

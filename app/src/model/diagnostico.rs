@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::attributes::{Affected, Days, Frequency, Since, TimeOfDay};
+use super::clock::Hlc;
 
 /// The version of the merge rules. It changes whenever the same input would give a different
 /// diagnóstico (clustering rules, the hotspot id, rounding), so stored snapshots say which
@@ -194,6 +195,11 @@ pub struct Hotspot {
     pub affected: AffectedProfile,
     /// Every source mark, sorted.
     pub source_ids: Vec<Uuid>,
+    /// The staff corrections ([`crate::model::adjustment::Adjustment::seq`]) that changed how
+    /// this hotspot's marks are grouped, in the order they were made; empty for a hotspot as
+    /// the engine found it (and then left out of the JSON, so older snapshots read the same).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<i64>,
 }
 
 /// All the causes of one category, with what they are tied to.
@@ -274,6 +280,10 @@ pub struct Diagnostico {
     /// then institution code.
     pub solutions_by_institution: Vec<InstitutionGroup>,
     pub totals: Totals,
+    /// The staff corrections in force that the merge was given (their `seq`, in order), as
+    /// much a part of how it was made as `params`. Left out of the JSON when there were none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<i64>,
 }
 
 /// The id of a hotspot made of `sorted_source_ids` (sorted ascending; the caller sorts): a
@@ -310,6 +320,27 @@ pub fn hotspot_id(sorted_source_ids: &[Uuid]) -> Uuid {
     bytes[..8].copy_from_slice(&fold(x ^ K[2], y ^ K[3]).to_be_bytes());
     bytes[8..].copy_from_slice(&fold(y ^ K[0], x ^ K[5]).to_be_bytes());
     uuid::Builder::from_custom_bytes(bytes).into_uuid()
+}
+
+/// Who a record counts as among a barrio's participants (the module's notes): its alias; with
+/// none, the device named by its clock; with neither, one anonymous participant per workshop
+/// (`None`: made outside any workshop). Equal keys are the same participant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Participant<'a> {
+    Alias(&'a str),
+    Device(&'a str),
+    Anonymous(Option<Uuid>),
+}
+
+/// The participant behind a record with this alias, clock and workshop.
+pub fn participant<'a>(alias: &'a str, hlc: Option<&'a Hlc>, workshop_id: Option<Uuid>) -> Participant<'a> {
+    if !alias.is_empty() {
+        Participant::Alias(alias)
+    } else if let Some(node) = hlc.map(|h| h.node.as_str()).filter(|n| !n.is_empty()) {
+        Participant::Device(node)
+    } else {
+        Participant::Anonymous(workshop_id)
+    }
 }
 
 /// `v` rounded to [`COORDINATE_DECIMALS`] decimals, as output coordinates are.
@@ -392,6 +423,16 @@ mod tests {
     }
 
     #[test]
+    fn a_participant_is_an_alias_else_a_device_else_a_workshop() {
+        let clock = |node: &str| Hlc { ms: 1, counter: 0, node: node.into() };
+        let (phone, w) = (clock("tel-1"), Some(Uuid::from_u128(7)));
+        assert_eq!(participant("Rosa", Some(&phone), w), Participant::Alias("Rosa"));
+        assert_eq!(participant("", Some(&phone), w), Participant::Device("tel-1"));
+        assert_eq!(participant("", Some(&clock("")), w), Participant::Anonymous(w), "a legacy clock names no device");
+        assert_eq!(participant("", None, None), Participant::Anonymous(None));
+    }
+
+    #[test]
     fn the_hotspot_id_is_pinned() {
         // Changing the hash changes every stored hotspot id: bump ENGINE_VERSION if you must.
         let ids: Vec<Uuid> = (1..=3).map(Uuid::from_u128).collect();
@@ -436,10 +477,12 @@ mod tests {
                 since: SinceProfile { sin_dato: 1, ..Default::default() },
                 affected: AffectedProfile { sin_dato: 1, ..Default::default() },
                 source_ids: vec![Uuid::from_u128(1)],
+                adjustments: vec![],
             }],
             causes: vec![],
             solutions_by_institution: vec![],
             totals: Totals { marks: 1, participants: 1, hotspots: 1, ..Default::default() },
+            adjustments: vec![],
         };
         let json = serde_json::to_string(&d).unwrap();
         assert_eq!(serde_json::from_str::<Diagnostico>(&json).unwrap(), d);

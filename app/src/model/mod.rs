@@ -1,6 +1,7 @@
 //! The data model shared by the browser app and the server: barrios, categories, marks and
 //! the problem tree, with the validation both sides apply. Pure: no I/O, no browser types.
 
+pub mod adjustment;
 pub mod attributes;
 pub mod barrio;
 pub mod clock;
@@ -8,11 +9,13 @@ pub mod comparison;
 pub mod diagnostico;
 pub mod drawing;
 pub mod geometry;
+pub mod hotspot_filter;
 pub mod mark;
 pub mod pack;
 pub mod report;
 pub mod review;
 pub mod stage;
+pub mod status;
 pub mod sync;
 pub mod taxonomy;
 pub mod tree;

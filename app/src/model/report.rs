@@ -166,6 +166,7 @@ mod tests {
             since: SinceProfile::default(),
             affected: AffectedProfile::default(),
             source_ids: vec![],
+            adjustments: vec![],
         }
     }
 
@@ -178,6 +179,7 @@ mod tests {
             causes: vec![],
             solutions_by_institution: vec![],
             totals: Totals::default(),
+            adjustments: vec![],
         }
     }
 

@@ -122,7 +122,7 @@ impl super::Bilingual for ReviewError {
 }
 
 /// A reviewer's name, trimmed, or why it cannot be kept.
-fn checked_reviewer(name: &str) -> Result<String, ReviewError> {
+pub(crate) fn checked_reviewer(name: &str) -> Result<String, ReviewError> {
     let name = name.trim();
     let chars = name.chars().count();
     if name.is_empty() {

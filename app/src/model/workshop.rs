@@ -184,6 +184,20 @@ pub fn colombia_date_time(ms: i64) -> (String, String) {
     (format!("{y:04}-{m:02}-{d:02}"), format!("{:02}:{:02}", rest / 3_600_000, rest % 3_600_000 / 60_000))
 }
 
+/// A day written `YYYY-MM-DD` as Colombians read it, `DD/MM/YYYY`.
+pub fn date_es(day: &str) -> String {
+    match (day.get(0..4), day.get(5..7), day.get(8..10)) {
+        (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
+        _ => day.to_string(),
+    }
+}
+
+/// A moment as a date and time of Santa Marta (UTC−5), e.g. "25/11/2026 10:30".
+pub fn when_es(ms: i64) -> String {
+    let (date, time) = colombia_date_time(ms);
+    format!("{} {time}", date_es(&date))
+}
+
 /// A join code from random bytes (one character per byte; the slight bias of `% 31` does not
 /// matter for a code that is also rate-limited and expires).
 pub fn code_from_random(bytes: [u8; CODE_LEN]) -> String {

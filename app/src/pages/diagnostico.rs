@@ -1,41 +1,25 @@
-//! `/equipo` and `/diagnostico/:id`: the staff's view of a barrio's consolidated diagnóstico —
-//! generate a new version, see its hotspots with their counts and source marks, reject a mark
-//! with a reason, compare with the previous version, and download GeoJSON or CSV. Data comes
-//! from the API once the page runs in the browser (staff work online).
+//! `/diagnostico/:id`: the staff's view of a barrio's consolidated diagnóstico — generate a
+//! new version, filter and open its hotspots, correct them (reject a mark, join, separate,
+//! annotate), compare with the previous version, and download it. Data comes from the API
+//! once the page runs in the browser (staff work online).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::components::icons::CategoryIcon;
+use std::collections::{BTreeSet, HashMap};
+
+use crate::components::corrections::CorrectionsPanel;
+use crate::components::hotspot_filters::HotspotFilters;
+use crate::components::hotspot_review::{HotspotList, ReviewState, StaffAction};
 use crate::data;
+use crate::model::adjustment::{Adjustment, HotspotNote};
 use crate::model::comparison::{Change, Comparison};
-use crate::model::diagnostico::{GeometryKind, Hotspot};
-use crate::model::review::{DiagnosticoSummary, MarkReview, ReviewAction, StoredDiagnostico};
-use crate::model::{Category, Mark};
+use crate::model::hotspot_filter::HotspotFilter;
+use crate::model::review::{DiagnosticoSummary, MarkReview, StoredDiagnostico};
+use crate::model::{Category, Mark, Workshop};
 
-/// A moment as a date and time of Santa Marta (UTC−5), e.g. "25/11/2026 10:30".
-pub fn when_es(ms: i64) -> String {
-    let (date, time) = crate::model::workshop::colombia_date_time(ms);
-    let (y, m, d) = (date.get(0..4).unwrap_or(""), date.get(5..7).unwrap_or(""), date.get(8..10).unwrap_or(""));
-    format!("{d}/{m}/{y} {time}")
-}
-
-fn plural(n: u32, one: &'static str, many: &'static str) -> &'static str {
-    if n == 1 {
-        one
-    } else {
-        many
-    }
-}
-
-fn kind_es(kind: GeometryKind) -> &'static str {
-    match kind {
-        GeometryKind::Point => "Punto",
-        GeometryKind::Route => "Ruta",
-        GeometryKind::Zone => "Zona",
-    }
-}
+pub use crate::model::workshop::when_es;
 
 fn change_es(change: Change) -> &'static str {
     match change {
@@ -44,42 +28,6 @@ fn change_es(change: Change) -> &'static str {
         Change::Shrank => "Bajó",
         Change::Same => "Igual",
         Change::Disappeared => "Ya no está",
-    }
-}
-
-/// The staff's entry: every barrio, to open its diagnóstico.
-#[component]
-pub fn StaffPage() -> impl IntoView {
-    let barrios = Resource::new(|| (), |_| data::list_barrios());
-    let query = RwSignal::new(String::new());
-    view! {
-        <Title text="Equipo · Diagnósticos"/>
-        <section class="page staff">
-            <h1>"Diagnósticos por barrio"</h1>
-            <p class="barrio-meta">"Para el equipo de la Secretaría: consolide las marcas de cada barrio, revíselas y descargue el diagnóstico temprano."</p>
-            <label class="field">
-                <span>"Buscar barrio"</span>
-                <input type="search" name="staff-search" prop:value=query on:input=move |ev| query.set(event_target_value(&ev))/>
-            </label>
-            <Suspense fallback=|| view! { <p>"Cargando barrios…"</p> }>
-                {move || barrios.get().map(|r| match r {
-                    Ok(list) => {
-                        let q = super::barrio_list::fold(&query.get());
-                        view! {
-                            <ul class="staff-barrios">
-                                {list.into_iter()
-                                    .filter(|b| q.is_empty() || super::barrio_list::fold(&b.name).contains(&q))
-                                    .map(|b| view! {
-                                        <li><a class="staff-barrio" href=format!("/diagnostico/{}", b.id) data-code=b.code.clone()>{b.name.clone()}</a></li>
-                                    })
-                                    .collect_view()}
-                            </ul>
-                        }.into_any()
-                    }
-                    Err(e) => view! { <p class="error">{e}</p> }.into_any(),
-                })}
-            </Suspense>
-        </section>
     }
 }
 
@@ -98,10 +46,22 @@ pub fn DiagnosticoPage() -> impl IntoView {
     let comparison = RwSignal::new(None::<Comparison>);
     let marks = RwSignal::new(Vec::<Mark>::new());
     let reviews = RwSignal::new(Vec::<MarkReview>::new());
+    let adjustments = RwSignal::new(Vec::<Adjustment>::new());
+    let notes = RwSignal::new(Vec::<HotspotNote>::new());
+    let workshops = RwSignal::new(Vec::<Workshop>::new());
+    let filter = RwSignal::new(HotspotFilter::default());
+    let selected = RwSignal::new(None::<uuid::Uuid>);
+    let chosen = RwSignal::new(BTreeSet::<uuid::Uuid>::new());
     let reviewer = RwSignal::new(String::new());
     let radius = RwSignal::new("50".to_string());
     let error = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+
+    let hotspots = Memo::new(move |_| current.with(|c| c.as_ref().map(|c| c.diagnostico.hotspots.clone()).unwrap_or_default()));
+    let marks_by_id = Memo::new(move |_| marks.with(|list| list.iter().map(|m| (m.id, m.clone())).collect::<HashMap<_, _>>()));
+    let shown = Signal::derive(move || filter.with(|f| marks_by_id.with(|m| hotspots.with(|h| f.apply(h, m)))));
+    let applied = Signal::derive(move || current.with(|c| c.as_ref().map(|c| c.diagnostico.adjustments.clone()).unwrap_or_default()));
 
     #[cfg(feature = "hydrate")]
     let load = move |id: i64, number: Option<u32>| {
@@ -113,6 +73,10 @@ pub fn DiagnosticoPage() -> impl IntoView {
                     comparison.set(loaded.comparison);
                     marks.set(loaded.marks);
                     reviews.set(loaded.reviews);
+                    adjustments.set(loaded.adjustments);
+                    notes.set(loaded.notes);
+                    workshops.set(loaded.workshops);
+                    chosen.set(BTreeSet::new());
                     error.set(None);
                 }
                 Err(e) => error.set(Some(e)),
@@ -123,6 +87,13 @@ pub fn DiagnosticoPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(id) = barrio_id() {
             load(id, None);
+        }
+    });
+    // A hotspot chosen on the map is brought into view in the list.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(id) = selected.get() {
+            crate::client::dom::scroll_into_view(&format!("hotspot-{id}"));
         }
     });
 
@@ -141,7 +112,10 @@ pub fn DiagnosticoPage() -> impl IntoView {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
             match staff_api::generate(id, &name, radius_m).await {
-                Ok(number) => load(id, Some(number)),
+                Ok(number) => {
+                    notice.set(None);
+                    load(id, Some(number));
+                }
                 Err(e) => error.set(Some(e)),
             }
             busy.set(false);
@@ -157,25 +131,39 @@ pub fn DiagnosticoPage() -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let _ = number;
     };
-    let review = Callback::new(move |(mark_id, action, reason): (uuid::Uuid, ReviewAction, String)| {
+    let act = Callback::new(move |action: StaffAction| {
         let name = reviewer.get_untracked();
         if name.trim().is_empty() {
-            error.set(Some("Escriba su nombre arriba: queda registrado quién revisó cada marca.".into()));
+            error.set(Some("Escriba su nombre arriba: queda registrado quién hace cada cambio.".into()));
             return;
         }
+        let Some(barrio) = barrio_id() else { return };
+        let number = current.with_untracked(|c| c.as_ref().map(|c| c.number));
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            match staff_api::review(mark_id, action, &reason, &name).await {
-                Ok(r) => {
-                    reviews.update(|list| list.push(r));
-                    error.set(None);
+            let done = staff_api::act(barrio, number, action, &name).await;
+            match done {
+                Ok(staff_api::Done::Review(r)) => reviews.update(|list| list.push(r)),
+                Ok(staff_api::Done::Adjustment(a)) => {
+                    adjustments.update(|list| match list.iter_mut().find(|x| x.seq == a.seq) {
+                        Some(x) => *x = a,
+                        None => list.push(a),
+                    });
+                    chosen.set(BTreeSet::new());
+                    notice.set(Some("Corrección guardada: se aplica al generar la próxima versión.".into()));
                 }
-                Err(e) => error.set(Some(e)),
+                Ok(staff_api::Done::Note(n)) => notes.update(|list| list.push(n)),
+                Err(e) => {
+                    error.set(Some(e));
+                    return;
+                }
             }
+            error.set(None);
         });
         #[cfg(not(feature = "hydrate"))]
-        let _ = (mark_id, action, reason);
+        let _ = (barrio, number, action);
     });
+    provide_context(ReviewState { hotspots, marks: marks_by_id, reviews, adjustments, notes, selected, chosen, act });
 
     let title = move || barrio.get().and_then(|r| r.ok()).flatten().map(|b| b.summary.name).unwrap_or_default();
     view! {
@@ -198,6 +186,9 @@ pub fn DiagnosticoPage() -> impl IntoView {
             </form>
             <Show when=move || error.get().is_some()>
                 <p class="error" role="alert">{move || error.get()}</p>
+            </Show>
+            <Show when=move || notice.get().is_some()>
+                <p class="notice ok" role="status">{move || notice.get()}</p>
             </Show>
             <Show when=move || versions.with(Vec::is_empty) && error.get().is_none()>
                 <p class="barrio-meta">"Este barrio aún no tiene diagnóstico: genere la primera versión con las marcas recibidas."</p>
@@ -233,99 +224,29 @@ pub fn DiagnosticoPage() -> impl IntoView {
                         <a class="button small" href=format!("/api/v1/barrios/{id}/diagnosticos/{n}/hotspots.geojson") download>"Descargar GeoJSON (QGIS)"</a>
                         <a class="button small" href=format!("/diagnostico/{id}/informe/{n}") data-testid="report-link">"Informe para imprimir"</a>
                     </p>
-                    <HotspotTable hotspots=stored.diagnostico.hotspots.clone() marks=marks reviews=reviews review=review/>
                 }
             })}
+            <Show when=move || current.with(Option::is_some)>
+                <div class="diagnostico-body">
+                    <div class="diagnostico-side">
+                        <HotspotFilters filter=filter hotspots=hotspots workshops=workshops/>
+                        <p class="barrio-meta" data-testid="shown">{move || {
+                            let (n, marks) = shown.with(|s| (s.len(), s.iter().map(|h| h.count).sum::<u32>()));
+                            let total = hotspots.with(Vec::len);
+                            if filter.with(HotspotFilter::is_empty) {
+                                format!("{total} puntos críticos. Toque uno para ver sus marcas; marque «Unir» en dos o más para unirlos.")
+                            } else {
+                                format!("Mostrando {n} de {total} puntos críticos ({marks} marcas pasan los filtros).")
+                            }
+                        }}</p>
+                        <h3>"Puntos críticos"</h3>
+                        <HotspotList hotspots=shown/>
+                        <CorrectionsPanel applied=applied/>
+                    </div>
+                </div>
+            </Show>
             {move || comparison.get().map(|c| view! { <ComparisonView comparison=c/> })}
         </section>
-    }
-}
-
-#[component]
-fn HotspotTable(
-    hotspots: Vec<Hotspot>,
-    marks: RwSignal<Vec<Mark>>,
-    reviews: RwSignal<Vec<MarkReview>>,
-    review: Callback<(uuid::Uuid, ReviewAction, String)>,
-) -> impl IntoView {
-    view! {
-        <h3>"Puntos críticos"</h3>
-        <ol class="hotspots" data-testid="hotspots">
-            {hotspots.into_iter().map(|h| {
-                let category = Category::by_code(&h.category);
-                let (code, color, label) = category.map(|c| (c.code, c.color, c.label_es)).unwrap_or(("", "#555", "Otra"));
-                let sources = h.source_ids.clone();
-                view! {
-                    <li class="hotspot" data-category=h.category.clone() data-count=h.count data-participants=h.participants data-workshops=h.workshops>
-                        <details>
-                            <summary>
-                                <CategoryIcon code=code color=color/>
-                                <span class="hotspot-title">
-                                    <strong>{label}</strong>
-                                    {h.sensitive.then(|| view! { <span class="lock" title="Sensible: no publicar el lugar exacto">" 🔒"</span> })}
-                                    <span class="barrio-meta">{format!(" · {}", kind_es(h.geometry_kind))}</span>
-                                </span>
-                                <span class="hotspot-counts">
-                                    <span><strong>{h.count}</strong>{plural(h.count, " marca", " marcas")}</span>
-                                    <span><strong>{h.participants}</strong>{plural(h.participants, " persona", " personas")}</span>
-                                    <span><strong>{h.workshops}</strong>{plural(h.workshops, " taller", " talleres")}</span>
-                                </span>
-                            </summary>
-                            <p class="barrio-meta">{format!("Reportado entre {} y {}", when_es(h.first_reported_ms), when_es(h.last_reported_ms))}</p>
-                            <ul class="sources">
-                                {sources.into_iter().map(|id| view! { <SourceMark id=id marks=marks reviews=reviews review=review/> }).collect_view()}
-                            </ul>
-                        </details>
-                    </li>
-                }
-            }).collect_view()}
-        </ol>
-    }
-}
-
-/// One mark behind a hotspot, with the staff's decision on it.
-#[component]
-fn SourceMark(
-    id: uuid::Uuid,
-    marks: RwSignal<Vec<Mark>>,
-    reviews: RwSignal<Vec<MarkReview>>,
-    review: Callback<(uuid::Uuid, ReviewAction, String)>,
-) -> impl IntoView {
-    let mark = move || marks.with(|list| list.iter().find(|m| m.id == id).cloned());
-    let decision = move || reviews.with(|list| list.iter().rev().find(|r| r.mark_id == id).cloned());
-    let rejecting = RwSignal::new(false);
-    let reason = RwSignal::new(String::new());
-    view! {
-        <li class="source" data-mark-id=id.to_string() data-rejected=move || if decision().is_some_and(|r| r.action == ReviewAction::Reject) { "true" } else { "false" }>
-            <div class="source-text">
-                {move || mark().map(|m| {
-                    let who = if m.alias.is_empty() { "sin alias".to_string() } else { m.alias.clone() };
-                    let said = if m.description.is_empty() { String::new() } else { format!(" — «{}»", m.description) };
-                    format!("{} · {}{}", when_es(m.created_at_ms), who, said)
-                })}
-                {move || decision().filter(|r| r.action == ReviewAction::Reject).map(|r| view! {
-                    <span class="warn-text">{format!(" Rechazada por {}: {} (sale de la próxima versión)", r.reviewer, r.reason)}</span>
-                })}
-            </div>
-            {move || if decision().is_some_and(|r| r.action == ReviewAction::Reject) {
-                view! {
-                    <button type="button" class="button small" on:click=move |_| review.run((id, ReviewAction::Restore, String::new()))>"Restablecer"</button>
-                }.into_any()
-            } else if rejecting.get() {
-                view! {
-                    <form class="reject-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
-                        ev.prevent_default();
-                        review.run((id, ReviewAction::Reject, reason.get_untracked()));
-                        rejecting.set(false);
-                    }>
-                        <input name="reason" placeholder="Motivo (p. ej. marca repetida)" required prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))/>
-                        <button type="submit" class="button small danger">"Confirmar rechazo"</button>
-                    </form>
-                }.into_any()
-            } else {
-                view! { <button type="button" class="button small quiet" on:click=move |_| rejecting.set(true)>"Rechazar…"</button> }.into_any()
-            }}
-        </li>
     }
 }
 
@@ -360,6 +281,16 @@ mod staff_api {
         pub comparison: Option<Comparison>,
         pub marks: Vec<Mark>,
         pub reviews: Vec<MarkReview>,
+        pub adjustments: Vec<Adjustment>,
+        pub notes: Vec<HotspotNote>,
+        pub workshops: Vec<Workshop>,
+    }
+
+    /// What an action stored.
+    pub enum Done {
+        Review(MarkReview),
+        Adjustment(Adjustment),
+        Note(HotspotNote),
     }
 
     async fn get<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, String> {
@@ -398,7 +329,10 @@ mod staff_api {
             .map(|features| features.iter().filter_map(|f| Mark::from_feature_value(f.clone()).ok()).collect())
             .unwrap_or_default();
         let reviews = get(&format!("/api/v1/barrios/{barrio_id}/reviews")).await?;
-        Ok(Loaded { versions, current, comparison, marks, reviews })
+        let adjustments = get(&format!("/api/v1/barrios/{barrio_id}/adjustments")).await?;
+        let notes = get(&format!("/api/v1/barrios/{barrio_id}/notes")).await?;
+        let workshops = get(&format!("/api/v1/workshops?barrio_id={barrio_id}")).await?;
+        Ok(Loaded { versions, current, comparison, marks, reviews, adjustments, notes, workshops })
     }
 
     pub async fn generate(barrio_id: i64, name: &str, radius_m: f64) -> Result<u32, String> {
@@ -407,8 +341,34 @@ mod staff_api {
         Ok(stored.number)
     }
 
-    pub async fn review(mark_id: uuid::Uuid, action: ReviewAction, reason: &str, name: &str) -> Result<MarkReview, String> {
-        let body = serde_json::json!({ "action": action, "reason": reason, "reviewer": name });
-        post(&format!("/api/v1/marks/{mark_id}/reviews"), &body).await
+    /// Sends a staff action on barrio `barrio`'s diagnóstico number `number` as `name`.
+    pub async fn act(barrio: i64, number: Option<u32>, action: StaffAction, name: &str) -> Result<Done, String> {
+        use crate::model::adjustment::AdjustmentAction;
+        let correct = |action: AdjustmentAction, marks: Vec<uuid::Uuid>, reason: String| serde_json::json!({ "action": action, "mark_ids": marks, "reason": reason, "reviewer": name });
+        match action {
+            StaffAction::Review { mark, action, reason } => {
+                let body = serde_json::json!({ "action": action, "reason": reason, "reviewer": name });
+                post(&format!("/api/v1/marks/{mark}/reviews"), &body).await.map(Done::Review)
+            }
+            StaffAction::Join { marks, reason } => {
+                post(&format!("/api/v1/barrios/{barrio}/adjustments"), &correct(AdjustmentAction::Join, marks, reason))
+                    .await
+                    .map(Done::Adjustment)
+            }
+            StaffAction::Separate { marks, reason } => {
+                post(&format!("/api/v1/barrios/{barrio}/adjustments"), &correct(AdjustmentAction::Separate, marks, reason))
+                    .await
+                    .map(Done::Adjustment)
+            }
+            StaffAction::Cancel { seq } => {
+                let body = serde_json::json!({ "reviewer": name });
+                post(&format!("/api/v1/barrios/{barrio}/adjustments/{seq}/cancel"), &body).await.map(Done::Adjustment)
+            }
+            StaffAction::Note { hotspot, text } => {
+                let Some(number) = number else { return Err("Genere primero una versión.".into()) };
+                let body = serde_json::json!({ "diagnostico": number, "hotspot_id": hotspot, "text": text, "author": name });
+                post(&format!("/api/v1/barrios/{barrio}/notes"), &body).await.map(Done::Note)
+            }
+        }
     }
 }

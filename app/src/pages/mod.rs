@@ -6,13 +6,15 @@ mod diagnostico;
 mod not_found;
 mod report;
 mod report_sections;
+mod staff;
 mod sync_page;
 mod workshops;
 
 pub use barrio_list::BarrioListPage;
 pub use barrio_map::BarrioMapPage;
-pub use diagnostico::{DiagnosticoPage, StaffPage};
+pub use diagnostico::DiagnosticoPage;
 pub use not_found::NotFoundPage;
 pub use report::ReportPage;
+pub use staff::StaffPage;
 pub use sync_page::SyncPage;
 pub use workshops::{JoinPage, WorkshopPage, WorkshopsPage};

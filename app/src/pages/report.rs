@@ -232,6 +232,7 @@ mod rendering {
             since: SinceProfile::default(),
             affected: AffectedProfile::default(),
             source_ids: sources,
+            adjustments: vec![],
         }
     }
 
@@ -300,6 +301,7 @@ mod rendering {
                 solutions: vec![solution],
             }],
             totals: Totals { marks: 16, participants: 12, workshops: 2, hotspots: 5, causes: 1, solutions: 1, skipped_marks: 0 },
+            adjustments: vec![],
             hotspots,
         };
         let stored = StoredDiagnostico {

@@ -1,10 +1,35 @@
-//! Exports of a stored diagnóstico for the tools staff use: its hotspots as GeoJSON (RFC 7946,
-//! WGS84 lon/lat, for QGIS or ArcGIS) and as CSV for spreadsheets. Pure: data in, bytes out.
+//! Exports of a stored diagnóstico for the tools staff use: its hotspots and its source marks
+//! as GeoJSON (RFC 7946, WGS84 lon/lat), as CSV for spreadsheets, and all of them in one
+//! GeoPackage for QGIS or ArcGIS. Pure: data in, bytes out.
+
+pub mod gpkg;
+mod marks;
 
 use app::model::diagnostico::{GeometryKind, Hotspot};
 use app::model::review::StoredDiagnostico;
 use app::model::Category;
 use serde_json::{json, Map, Value};
+use thiserror::Error;
+
+pub use marks::{marks_csv, marks_geojson, source_marks, SourceMark};
+
+/// Why an export could not be written (a bug or a resource limit, never the client's fault).
+#[derive(Debug, Error)]
+pub enum ExportError {
+    #[error("CSV export: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("GeoPackage export: {0}")]
+    Gpkg(#[from] gpkg::GpkgError),
+}
+
+/// What a column holds, for the formats that declare it (GeoPackage); CSV and GeoJSON
+/// write the values as they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    Text,
+    Integer,
+    Boolean,
+}
 
 /// A date and time as Santa Marta reads it (UTC−5, no daylight saving), e.g.
 /// `2026-11-25 10:30`; empty when out of range.
@@ -22,6 +47,16 @@ fn label_es(code: &str) -> &str {
     Category::by_code(code).map(|c| c.label_es).unwrap_or(code)
 }
 
+/// The kind a geometry is drawn as; `None` for a type marks never have.
+fn kind_of(geometry: &geojson::Geometry) -> Option<GeometryKind> {
+    match geometry.value {
+        geojson::Value::Point(_) => Some(GeometryKind::Point),
+        geojson::Value::LineString(_) => Some(GeometryKind::Route),
+        geojson::Value::Polygon(_) => Some(GeometryKind::Zone),
+        _ => None,
+    }
+}
+
 fn kind_es(kind: GeometryKind) -> &'static str {
     match kind {
         GeometryKind::Point => "punto",
@@ -31,21 +66,21 @@ fn kind_es(kind: GeometryKind) -> &'static str {
 }
 
 /// The columns every export gives a hotspot, in order.
-const COLUMNS: [&str; 14] = [
-    "hotspot_id",
-    "categoria",
-    "categoria_es",
-    "tipo",
-    "sensible",
-    "marcas",
-    "participantes",
-    "talleres",
-    "primer_reporte",
-    "ultimo_reporte",
-    "manana",
-    "tarde",
-    "noche",
-    "madrugada",
+const COLUMNS: [(&str, ColumnType); 14] = [
+    ("hotspot_id", ColumnType::Text),
+    ("categoria", ColumnType::Text),
+    ("categoria_es", ColumnType::Text),
+    ("tipo", ColumnType::Text),
+    ("sensible", ColumnType::Boolean),
+    ("marcas", ColumnType::Integer),
+    ("participantes", ColumnType::Integer),
+    ("talleres", ColumnType::Integer),
+    ("primer_reporte", ColumnType::Text),
+    ("ultimo_reporte", ColumnType::Text),
+    ("manana", ColumnType::Integer),
+    ("tarde", ColumnType::Integer),
+    ("noche", ColumnType::Integer),
+    ("madrugada", ColumnType::Integer),
 ];
 
 /// A hotspot's values for [`COLUMNS`].
@@ -68,8 +103,26 @@ fn values(h: &Hotspot) -> [Value; 14] {
     ]
 }
 
+/// Values named by their columns, as GeoJSON properties.
+fn named(columns: &[(&str, ColumnType)], values: impl IntoIterator<Item = Value>) -> Map<String, Value> {
+    columns.iter().map(|(name, _)| name.to_string()).zip(values).collect()
+}
+
 fn properties(h: &Hotspot) -> Map<String, Value> {
-    COLUMNS.iter().map(|c| c.to_string()).zip(values(h)).collect()
+    named(&COLUMNS, values(h))
+}
+
+/// A FeatureCollection of `features` that says which diagnóstico it comes from.
+fn collection(stored: &StoredDiagnostico, barrio_name: &str, features: Vec<Value>) -> String {
+    let collection = json!({
+        "type": "FeatureCollection",
+        // Foreign members (RFC 7946 §6.1): which diagnóstico this is.
+        "barrio": { "id": stored.barrio_id, "nombre": barrio_name },
+        "diagnostico": stored.number,
+        "generado": colombia_time(stored.created_at_ms),
+        "features": features,
+    });
+    collection.to_string()
 }
 
 /// The hotspots as a GeoJSON FeatureCollection: one Feature per hotspot with its
@@ -85,23 +138,15 @@ pub fn hotspots_geojson(stored: &StoredDiagnostico, barrio_name: &str) -> String
             json!({ "type": "Feature", "id": h.id, "geometry": h.geometry, "properties": p })
         })
         .collect();
-    let collection = json!({
-        "type": "FeatureCollection",
-        // Foreign members (RFC 7946 §6.1): which diagnóstico this is.
-        "barrio": { "id": stored.barrio_id, "nombre": barrio_name },
-        "diagnostico": stored.number,
-        "generado": colombia_time(stored.created_at_ms),
-        "features": features,
-    });
-    collection.to_string()
+    collection(stored, barrio_name, features)
 }
 
-/// A representative point of a hotspot for a spreadsheet: the point itself, or the middle
+/// A representative point of a geometry for a spreadsheet: the point itself, or the middle
 /// vertex of a route or zone (close to it and always on it, unlike a centroid).
-fn anchor(h: &Hotspot) -> Option<(f64, f64)> {
+fn anchor(geometry: &geojson::Geometry) -> Option<(f64, f64)> {
     use geojson::Value as G;
     let pos = |p: &Vec<f64>| Some((*p.first()?, *p.get(1)?));
-    match &h.geometry.value {
+    match &geometry.value {
         G::Point(p) => pos(p),
         G::LineString(line) => line.get(line.len() / 2).and_then(pos),
         G::Polygon(rings) => rings.first().and_then(|r| r.get(r.len() / 2)).and_then(pos),
@@ -119,22 +164,27 @@ fn cell(text: &str) -> String {
     }
 }
 
-/// The hotspots as CSV: UTF-8 with a byte-order mark (so Excel shows the accents), comma
-/// separated, one row per hotspot, with a point's longitude and latitude.
-pub fn hotspots_csv(stored: &StoredDiagnostico) -> Result<Vec<u8>, csv::Error> {
+/// Rows as CSV: UTF-8 with a byte-order mark (so Excel shows the accents), comma separated,
+/// text defused against CSV injection, each row ending with its geometry's anchor longitude
+/// and latitude.
+fn csv_of<'a>(
+    columns: &[(&str, ColumnType)],
+    rows: impl IntoIterator<Item = (Vec<Value>, &'a geojson::Geometry)>,
+) -> Result<Vec<u8>, csv::Error> {
     let mut out = Vec::from(b"\xEF\xBB\xBF".as_slice());
     {
         let mut w = csv::Writer::from_writer(&mut out);
-        w.write_record(COLUMNS.iter().chain(["longitud", "latitud"].iter()))?;
-        for h in &stored.diagnostico.hotspots {
-            let mut row: Vec<String> = values(h)
+        w.write_record(columns.iter().map(|(name, _)| *name).chain(["longitud", "latitud"]))?;
+        for (values, geometry) in rows {
+            let mut row: Vec<String> = values
                 .into_iter()
                 .map(|v| match v {
                     Value::String(s) => cell(&s),
+                    Value::Null => String::new(),
                     other => other.to_string(),
                 })
                 .collect();
-            let (lon, lat) = anchor(h).map(|(x, y)| (x.to_string(), y.to_string())).unwrap_or_default();
+            let (lon, lat) = anchor(geometry).map(|(x, y)| (x.to_string(), y.to_string())).unwrap_or_default();
             row.extend([lon, lat]);
             w.write_record(&row)?;
         }
@@ -143,13 +193,88 @@ pub fn hotspots_csv(stored: &StoredDiagnostico) -> Result<Vec<u8>, csv::Error> {
     Ok(out)
 }
 
+/// The hotspots as CSV ([`csv_of`]), one row per hotspot.
+pub fn hotspots_csv(stored: &StoredDiagnostico) -> Result<Vec<u8>, ExportError> {
+    Ok(csv_of(&COLUMNS, stored.diagnostico.hotspots.iter().map(|h| (values(h).to_vec(), &h.geometry)))?)
+}
+
+/// The two GeoPackage layers of one geometry kind: `(table, title)` of the hotspots' layer
+/// and of the source marks' layer.
+struct KindLayers {
+    kind: GeometryKind,
+    geometry_type: gpkg::GeometryType,
+    hotspots: (&'static str, &'static str),
+    marks: (&'static str, &'static str),
+}
+
+/// A layer per geometry kind, because QGIS handles mixed layers badly.
+const GPKG_LAYERS: [KindLayers; 3] = [
+    KindLayers {
+        kind: GeometryKind::Point,
+        geometry_type: gpkg::GeometryType::Point,
+        hotspots: ("puntos_criticos", "Puntos críticos"),
+        marks: ("marcas_puntos", "Marcas (puntos)"),
+    },
+    KindLayers {
+        kind: GeometryKind::Route,
+        geometry_type: gpkg::GeometryType::LineString,
+        hotspots: ("rutas_criticas", "Rutas críticas"),
+        marks: ("marcas_rutas", "Marcas (rutas)"),
+    },
+    KindLayers {
+        kind: GeometryKind::Zone,
+        geometry_type: gpkg::GeometryType::Polygon,
+        hotspots: ("zonas_criticas", "Zonas críticas"),
+        marks: ("marcas_zonas", "Marcas (zonas)"),
+    },
+];
+
+/// A geometry as the writer takes it; `None` when it cannot be one (the merge never makes such).
+fn gpkg_geometry(g: &geojson::Geometry) -> Option<geo::Geometry<f64>> {
+    geo::Geometry::<f64>::try_from(g.value.clone()).ok()
+}
+
+/// The diagnóstico as a GeoPackage: its hotspots and its source marks ([`source_marks`]), a
+/// layer per geometry kind each, with the columns of the CSV exports. Every layer is there
+/// even when empty, so a QGIS project made on one version opens every other.
+pub fn diagnostico_gpkg(stored: &StoredDiagnostico, marks: &[SourceMark], barrio_name: &str) -> Result<Vec<u8>, ExportError> {
+    let title = |what: &str| format!("{what} — diagnóstico {} de {barrio_name}", stored.number);
+    // Hotspot layers first, then the marks': the order GIS tools list them in.
+    let (mut layers, mut mark_layers) = (Vec::new(), Vec::new());
+    for KindLayers { kind, geometry_type, hotspots: (hotspot_table, hotspot_title), marks: (mark_table, mark_title) } in GPKG_LAYERS {
+        let hotspots = stored.diagnostico.hotspots.iter().filter(|h| kind_of(&h.geometry) == Some(kind));
+        let features = hotspots.filter_map(|h| Some(gpkg::Feature { geometry: gpkg_geometry(&h.geometry)?, values: values(h).to_vec() }));
+        layers.push(gpkg::Layer {
+            table: hotspot_table,
+            identifier: title(hotspot_title),
+            description: "Puntos críticos del diagnóstico: las marcas sobre el mismo lugar, con cuántas son y cuándo pasa.".into(),
+            geometry_type,
+            columns: &COLUMNS,
+            features: features.collect(),
+        });
+        let kind_marks = marks.iter().filter(|s| kind_of(&s.mark.geometry) == Some(kind));
+        let features = kind_marks
+            .filter_map(|s| Some(gpkg::Feature { geometry: gpkg_geometry(&s.mark.geometry)?, values: marks::mark_values(s).to_vec() }));
+        mark_layers.push(gpkg::Layer {
+            table: mark_table,
+            identifier: title(mark_title),
+            description: "Las marcas de los participantes, tal como estaban al generar el diagnóstico, con el punto crítico al que pertenecen (hotspot_id).".into(),
+            geometry_type,
+            columns: &marks::MARK_COLUMNS,
+            features: features.collect(),
+        });
+    }
+    layers.append(&mut mark_layers);
+    Ok(gpkg::write(&layers, stored.created_at_ms)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use app::model::diagnostico::{hotspot_id, Diagnostico, MergeParams, Totals, ENGINE_VERSION};
     use uuid::Uuid;
 
-    fn stored(hotspots: Vec<Hotspot>) -> StoredDiagnostico {
+    pub(super) fn stored(hotspots: Vec<Hotspot>) -> StoredDiagnostico {
         StoredDiagnostico {
             barrio_id: 7,
             number: 2,
@@ -163,11 +288,12 @@ mod tests {
                 causes: vec![],
                 solutions_by_institution: vec![],
                 totals: Totals::default(),
+                adjustments: vec![],
             },
         }
     }
 
-    fn hotspot(category: &str, geometry: geojson::Value) -> Hotspot {
+    pub(super) fn hotspot(category: &str, geometry: geojson::Value) -> Hotspot {
         let source_ids = vec![Uuid::from_u128(1), Uuid::from_u128(2)];
         let times = app::model::TimeProfile { noche: 2, ..Default::default() };
         Hotspot {
@@ -188,6 +314,7 @@ mod tests {
             since: Default::default(),
             affected: Default::default(),
             source_ids,
+            adjustments: vec![],
         }
     }
 
@@ -220,6 +347,38 @@ mod tests {
         assert_eq!(cell("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
         assert_eq!(cell("-1+1"), "'-1+1");
         assert_eq!(cell("Hurto"), "Hurto");
+    }
+
+    #[test]
+    fn the_geopackage_puts_hotspots_and_marks_in_a_layer_per_geometry_kind() {
+        let mut route = hotspot("alumbrado_deficiente", geojson::Value::LineString(vec![vec![-74.2, 11.24], vec![-74.19, 11.24]]));
+        route.geometry_kind = GeometryKind::Route;
+        route.source_ids = vec![Uuid::from_u128(3)];
+        let stored = stored(vec![hotspot("rinas", geojson::Value::Point(vec![-74.2, 11.24])), route]);
+        let versions = vec![
+            marks::tests::mark(1, geojson::Value::Point(vec![-74.2, 11.24])),
+            marks::tests::mark(2, geojson::Value::Point(vec![-74.2001, 11.24])),
+            marks::tests::mark(3, geojson::Value::LineString(vec![vec![-74.2, 11.24], vec![-74.19, 11.24]])),
+        ];
+        let bytes = diagnostico_gpkg(&stored, &source_marks(&stored, versions), "Pescaíto").expect("gpkg");
+        let mut c = rusqlite::Connection::open_in_memory().expect("open");
+        c.deserialize_read_exact(rusqlite::MAIN_DB, bytes.as_slice(), bytes.len(), true).expect("a database");
+        let count = |table: &str| c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get::<_, i64>(0)).expect(table);
+        let counts: Vec<i64> =
+            ["puntos_criticos", "rutas_criticas", "zonas_criticas", "marcas_puntos", "marcas_rutas", "marcas_zonas"].map(count).to_vec();
+        assert_eq!(counts, vec![1, 1, 0, 2, 1, 0]);
+        let (identifier, category): (String, String) = c
+            .query_row(
+                "SELECT identifier, (SELECT categoria_es FROM rutas_criticas) FROM gpkg_contents WHERE table_name = 'rutas_criticas'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("row");
+        assert_eq!(identifier, "Rutas críticas — diagnóstico 2 de Pescaíto");
+        assert_eq!(category, "Alumbrado deficiente");
+        let columns = |table: &str| c.prepare(&format!("SELECT * FROM {table}")).expect(table).column_count();
+        assert_eq!(columns("puntos_criticos"), 2 + COLUMNS.len(), "fid, geom and the CSV's columns");
+        assert_eq!(columns("marcas_zonas"), 2 + marks::MARK_COLUMNS.len());
     }
 
     #[test]

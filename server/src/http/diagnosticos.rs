@@ -4,6 +4,7 @@
 
 use app::model::comparison::{compare, Comparison};
 use app::model::review::{DiagnosticoSummary, GenerateRequest, MarkReview, ReviewDraft, StoredDiagnostico};
+use app::model::status::BarrioStatus;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
@@ -14,8 +15,13 @@ use uuid::Uuid;
 
 use super::{body::json_body, now_ms, AppState};
 use crate::error::ApiError;
+use crate::export::SourceMark;
 
-fn read<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: Result<Bytes, BytesRejection>, limit: usize) -> Result<T, ApiError> {
+pub(super) fn read<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    limit: usize,
+) -> Result<T, ApiError> {
     let body = json_body(headers, body, limit)?;
     serde_json::from_slice(&body).map_err(|e| ApiError::MalformedBody(e.to_string()))
 }
@@ -31,8 +37,8 @@ pub async fn generate(
     let params = request.params;
     let stored = state
         .store
-        .generate_diagnostico(barrio_id, request.created_by, now_ms(), move |marks, causes, solutions| {
-            crate::merge::merge(barrio_id, marks, causes, solutions, &params)
+        .generate_diagnostico(barrio_id, request.created_by, now_ms(), move |marks, causes, solutions, adjustments| {
+            crate::merge::merge_adjusted(barrio_id, marks, causes, solutions, &params, adjustments)
         })
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -42,6 +48,11 @@ pub async fn generate(
 
 pub async fn list(State(state): State<AppState>, Path(barrio_id): Path<i64>) -> Result<Json<Vec<DiagnosticoSummary>>, ApiError> {
     Ok(Json(state.store.diagnosticos(barrio_id).await?.ok_or(ApiError::NotFound)?))
+}
+
+/// Every barrio with its counts and diagnóstico status, barrios needing work first.
+pub async fn status(State(state): State<AppState>) -> Result<Json<Vec<BarrioStatus>>, ApiError> {
+    Ok(Json(state.store.barrio_statuses().await?))
 }
 
 pub async fn one(State(state): State<AppState>, Path((barrio_id, number)): Path<(i64, u32)>) -> Result<Json<StoredDiagnostico>, ApiError> {
@@ -101,6 +112,44 @@ pub async fn hotspots_csv(
     Path((barrio_id, number)): Path<(i64, u32)>,
 ) -> Result<impl IntoResponse, ApiError> {
     let (stored, code, _) = for_export(&state, barrio_id, number).await?;
-    let body = crate::export::hotspots_csv(&stored).map_err(|e| ApiError::Store(crate::store::StoreError::Corrupt(e.to_string())))?;
+    let body = crate::export::hotspots_csv(&stored)?;
     Ok(download("text/csv; charset=utf-8", format!("diagnostico-{code}-v{number}.csv"), body))
+}
+
+/// [`for_export`] with the diagnóstico's source marks, each in the version it was made from.
+async fn with_marks(
+    state: &AppState,
+    barrio_id: i64,
+    number: u32,
+) -> Result<(StoredDiagnostico, String, String, Vec<SourceMark>), ApiError> {
+    let (stored, code, name) = for_export(state, barrio_id, number).await?;
+    let ids = stored.diagnostico.hotspots.iter().flat_map(|h| h.source_ids.iter().copied()).collect();
+    let versions = state.store.marks_as_of(ids, stored.created_at_ms).await?;
+    let marks = crate::export::source_marks(&stored, versions);
+    Ok((stored, code, name, marks))
+}
+
+/// Hotspots and source marks in one GeoPackage, a layer per geometry kind, for QGIS or ArcGIS.
+pub async fn gpkg(State(state): State<AppState>, Path((barrio_id, number)): Path<(i64, u32)>) -> Result<impl IntoResponse, ApiError> {
+    let (stored, code, name, marks) = with_marks(&state, barrio_id, number).await?;
+    // Writing a database takes a while for a large barrio: off the async threads.
+    let body = tokio::task::spawn_blocking(move || crate::export::diagnostico_gpkg(&stored, &marks, &name))
+        .await
+        .map_err(|e| ApiError::Store(crate::store::StoreError::Worker(e.to_string())))??;
+    Ok(download("application/geopackage+sqlite3", format!("diagnostico-{code}-v{number}.gpkg"), body))
+}
+
+pub async fn marks_geojson(
+    State(state): State<AppState>,
+    Path((barrio_id, number)): Path<(i64, u32)>,
+) -> Result<impl IntoResponse, ApiError> {
+    let (stored, code, name, marks) = with_marks(&state, barrio_id, number).await?;
+    let body = crate::export::marks_geojson(&stored, &marks, &name).into_bytes();
+    Ok(download("application/geo+json", format!("diagnostico-{code}-v{number}-marcas.geojson"), body))
+}
+
+pub async fn marks_csv(State(state): State<AppState>, Path((barrio_id, number)): Path<(i64, u32)>) -> Result<impl IntoResponse, ApiError> {
+    let (_, code, _, marks) = with_marks(&state, barrio_id, number).await?;
+    let body = crate::export::marks_csv(&marks)?;
+    Ok(download("text/csv; charset=utf-8", format!("diagnostico-{code}-v{number}-marcas.csv"), body))
 }

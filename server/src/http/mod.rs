@@ -3,6 +3,7 @@
 mod admin;
 mod barrios;
 mod body;
+mod corrections;
 mod diagnosticos;
 mod health;
 mod limit;
@@ -134,14 +135,23 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .get("/workshops/{id}", workshops::one)
         .get("/workshops/{id}/changes", sync::changes)
         .get("/join/{code}", workshops::join)
+        .get("/diagnosticos/status", diagnosticos::status)
         .post("/barrios/{id}/diagnosticos", diagnosticos::generate)
         .get("/barrios/{id}/diagnosticos", diagnosticos::list)
         .get("/barrios/{id}/diagnosticos/{number}", diagnosticos::one)
         .get("/barrios/{id}/diagnosticos/{number}/compare/{other}", diagnosticos::comparison)
         .get("/barrios/{id}/diagnosticos/{number}/hotspots.geojson", diagnosticos::hotspots_geojson)
         .get("/barrios/{id}/diagnosticos/{number}/hotspots.csv", diagnosticos::hotspots_csv)
+        .get("/barrios/{id}/diagnosticos/{number}/diagnostico.gpkg", diagnosticos::gpkg)
+        .get("/barrios/{id}/diagnosticos/{number}/marks.geojson", diagnosticos::marks_geojson)
+        .get("/barrios/{id}/diagnosticos/{number}/marks.csv", diagnosticos::marks_csv)
         .post("/marks/{id}/reviews", diagnosticos::review_mark)
         .get("/barrios/{id}/reviews", diagnosticos::reviews)
+        .post("/barrios/{id}/adjustments", corrections::create)
+        .get("/barrios/{id}/adjustments", corrections::list)
+        .post("/barrios/{id}/adjustments/{seq}/cancel", corrections::cancel)
+        .post("/barrios/{id}/notes", corrections::add_note)
+        .get("/barrios/{id}/notes", corrections::notes)
         .within(max_body_bytes);
     public.merge(sync).merge(admin)
 }

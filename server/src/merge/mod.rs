@@ -60,6 +60,7 @@
 //! 72 MiB (`cargo run --release -p cartobarrio --example merge_memory -- 1m`).
 
 mod points;
+mod regroup;
 mod shapes;
 pub mod synthetic;
 mod tree;
@@ -70,9 +71,10 @@ mod tests;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use app::model::adjustment::Adjustment;
 use app::model::diagnostico::{
-    hotspot_id, round_coordinate, AffectedProfile, DaysProfile, Diagnostico, FrequencyProfile, GeometryKind, Hotspot, MergeParams,
-    SinceProfile, TimeProfile, Totals, ENGINE_VERSION,
+    hotspot_id, participant, round_coordinate, AffectedProfile, DaysProfile, Diagnostico, FrequencyProfile, GeometryKind, Hotspot,
+    MergeParams, Participant, SinceProfile, TimeProfile, Totals, ENGINE_VERSION,
 };
 use app::model::{Affected, Attributes, Category, Cause, Days, Frequency, Hlc, Mark, MarkKind, Since, Solution, TimeOfDay};
 use geojson::Value;
@@ -86,6 +88,23 @@ pub use points::{cluster_points_grid, cluster_points_rstar};
 /// The diagnóstico of barrio `barrio_id` from its records; records of other barrios in the
 /// slices are ignored. A barrio with nothing live gets an empty diagnóstico.
 pub fn merge(barrio_id: i64, marks: &[Mark], causes: &[Cause], solutions: &[Solution], params: &MergeParams) -> Diagnostico {
+    merge_adjusted(barrio_id, marks, causes, solutions, params, &[])
+}
+
+/// [`merge`] with the staff's corrections: `adjustments` are applied in `seq` order to the
+/// clusters the rules found (see [`regroup::regroup`]); cancelled ones are skipped. Each
+/// hotspot a correction changed lists its `seq`, and the diagnóstico lists every correction
+/// it was given.
+pub fn merge_adjusted(
+    barrio_id: i64,
+    marks: &[Mark],
+    causes: &[Cause],
+    solutions: &[Solution],
+    params: &MergeParams,
+    adjustments: &[Adjustment],
+) -> Diagnostico {
+    let mut adjustments: Vec<Adjustment> = adjustments.iter().filter(|a| a.in_force() && a.barrio_id == barrio_id).cloned().collect();
+    adjustments.sort_by_key(|a| a.seq);
     let params = params.sanitized();
     let mut s = Scratch::default();
     let mut categories = Interner::default();
@@ -94,7 +113,7 @@ pub fn merge(barrio_id: i64, marks: &[Mark], causes: &[Cause], solutions: &[Solu
     let table = CategoryTable::new(categories);
     let causes: Vec<&Cause> = causes.iter().filter(|c| c.barrio_id == barrio_id).collect();
     let solutions: Vec<&Solution> = solutions.iter().filter(|s| s.barrio_id == barrio_id).collect();
-    diagnose(barrio_id, marks, &recs, &table, causes, solutions, &params, &mut s)
+    diagnose(barrio_id, marks, &recs, &table, causes, solutions, &params, &adjustments, &mut s)
 }
 
 /// The diagnósticos of every barrio that has any record in the input (even if all of them
@@ -157,7 +176,7 @@ pub fn merge_all(marks: &[Mark], causes: &[Cause], solutions: &[Solution], param
     let mut out = Vec::with_capacity(order.len());
     for (p, ((barrio_id, _), (c, sol))) in order.iter().zip(barrio_causes.into_iter().zip(barrio_solutions)).enumerate() {
         let range = start[p] as usize..start[p + 1] as usize;
-        out.push(diagnose(*barrio_id, marks, &recs[range], &table, c, sol, &params, &mut s));
+        out.push(diagnose(*barrio_id, marks, &recs[range], &table, c, sol, &params, &[], &mut s));
     }
     out
 }
@@ -288,17 +307,17 @@ impl People {
             *count += 1;
             *count - 1
         }
-        if !alias.is_empty() {
-            number(&mut self.aliases, alias, &mut self.count)
-        } else if let Some(node) = hlc.map(|h| h.node.as_str()).filter(|n| !n.is_empty()) {
-            number(&mut self.devices, node, &mut self.count)
-        } else {
-            let next = self.count;
-            let id = *self.anonymous.entry(workshop).or_insert(next);
-            if id == next {
-                self.count += 1;
+        match participant(alias, hlc, workshop) {
+            Participant::Alias(alias) => number(&mut self.aliases, alias, &mut self.count),
+            Participant::Device(node) => number(&mut self.devices, node, &mut self.count),
+            Participant::Anonymous(workshop) => {
+                let next = self.count;
+                let id = *self.anonymous.entry(workshop).or_insert(next);
+                if id == next {
+                    self.count += 1;
+                }
+                id
             }
-            id
         }
     }
 }
@@ -415,6 +434,8 @@ struct Scratch {
     members: Vec<u32>,
     member_start: Vec<u32>,
     points: points::PointScratch,
+    /// Per cluster of the current group, the corrections that changed it.
+    touched: Vec<Vec<i64>>,
     seen_people: Distinct,
     seen_workshops: Distinct,
 }
@@ -528,6 +549,7 @@ fn diagnose(
     causes: Vec<&Cause>,
     solutions: Vec<&Solution>,
     params: &MergeParams,
+    adjustments: &[Adjustment],
     s: &mut Scratch,
 ) -> Diagnostico {
     // 1. The current version of each mark, in id order, tombstones out.
@@ -612,6 +634,7 @@ fn diagnose(
         }
         if !s.selected.is_empty() {
             let n = points::cluster(&s.xy, params.point_radius_m, &mut s.points, &mut s.labels);
+            let n = regroup::regroup(&mut s.labels, n, |i| s.recs[s.selected[i] as usize].id, adjustments, &mut s.touched);
             group(&s.labels, n, &mut s.member_start, &mut s.members);
             for h in 0..n as usize {
                 let members = &s.members[s.member_start[h] as usize..s.member_start[h + 1] as usize];
@@ -632,6 +655,7 @@ fn diagnose(
                     nworkshops,
                     &mut s.seen_people,
                     &mut s.seen_workshops,
+                    &s.touched[h],
                 ));
             }
         }
@@ -649,6 +673,7 @@ fn diagnose(
                 })
                 .collect();
             let n = shapes::cluster_routes(&routes, params.route_distance_m, &mut s.labels);
+            let n = regroup::regroup(&mut s.labels, n, |i| s.recs[s.selected[i] as usize].id, adjustments, &mut s.touched);
             group(&s.labels, n, &mut s.member_start, &mut s.members);
             for h in 0..n as usize {
                 let members = &s.members[s.member_start[h] as usize..s.member_start[h + 1] as usize];
@@ -666,6 +691,7 @@ fn diagnose(
                     nworkshops,
                     &mut s.seen_people,
                     &mut s.seen_workshops,
+                    &s.touched[h],
                 ));
             }
         }
@@ -683,6 +709,7 @@ fn diagnose(
                 })
                 .collect();
             let (n, overlaps) = shapes::cluster_zones(&zones, params.zone_iou, params.zone_cover, &mut s.labels);
+            let n = regroup::regroup(&mut s.labels, n, |i| s.recs[s.selected[i] as usize].id, adjustments, &mut s.touched);
             group(&s.labels, n, &mut s.member_start, &mut s.members);
             for h in 0..n as usize {
                 let members = &s.members[s.member_start[h] as usize..s.member_start[h + 1] as usize];
@@ -700,6 +727,7 @@ fn diagnose(
                     nworkshops,
                     &mut s.seen_people,
                     &mut s.seen_workshops,
+                    &s.touched[h],
                 ));
             }
         }
@@ -762,6 +790,7 @@ fn diagnose(
         causes: tree.causes,
         solutions_by_institution: tree.institutions,
         totals,
+        adjustments: adjustments.iter().map(|a| a.seq).collect(),
     }
 }
 
@@ -804,6 +833,7 @@ impl NewHotspot<'_> {
         nworkshops: usize,
         people: &mut Distinct,
         workshops_seen: &mut Distinct,
+        adjustments: &[i64],
     ) -> Hotspot {
         people.begin(npeople);
         workshops_seen.begin(nworkshops);
@@ -863,6 +893,7 @@ impl NewHotspot<'_> {
             since,
             affected,
             source_ids,
+            adjustments: adjustments.to_vec(),
         }
     }
 }

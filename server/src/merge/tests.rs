@@ -6,7 +6,9 @@ use proptest::prelude::*;
 use uuid::Uuid;
 
 use super::synthetic::Mulberry32;
-use super::{merge, merge_all, Frame};
+use app::model::adjustment::{Adjustment, AdjustmentAction, Cancellation};
+
+use super::{merge, merge_adjusted, merge_all, Frame};
 
 const T: i64 = 1_764_000_000_000;
 const LON: f64 = -74.2;
@@ -439,6 +441,82 @@ fn shuffled<T: Clone>(v: &[T], seed: u32) -> Vec<T> {
     out
 }
 
+fn correction(seq: i64, action: AdjustmentAction, ids: &[u128]) -> Adjustment {
+    let mut mark_ids: Vec<Uuid> = ids.iter().map(|n| Uuid::from_u128(*n)).collect();
+    mark_ids.sort_unstable();
+    mark_ids.dedup();
+    Adjustment { seq, barrio_id: 1, action, mark_ids, reason: String::new(), reviewer: "Ana".into(), at_ms: T, cancelled: None }
+}
+
+fn corrected(marks: &[Mark], adjustments: &[Adjustment]) -> Diagnostico {
+    merge_adjusted(1, marks, &[], &[], &MergeParams::default(), adjustments)
+}
+
+#[test]
+fn staff_join_two_hotspots_the_rules_kept_apart() {
+    let marks = [at(1, "rinas", 0.0, 0.0).by("Ana"), at(2, "rinas", 300.0, 0.0).by("Beto"), at(3, "rinas", 900.0, 0.0)];
+    assert_eq!(counts(&diag(&marks)), vec![1, 1, 1]);
+    let d = corrected(&marks, &[correction(7, AdjustmentAction::Join, &[1, 2])]);
+    assert_eq!(counts(&d), vec![2, 1]);
+    let joined = &d.hotspots[0];
+    assert_eq!(joined.source_ids, vec![Uuid::from_u128(1), Uuid::from_u128(2)]);
+    assert_eq!((joined.participants, joined.adjustments.clone()), (2, vec![7]));
+    assert!(d.hotspots[1].adjustments.is_empty(), "the untouched hotspot says so");
+    // The centroid of the joined marks.
+    let [lon, lat] = frame().to_lonlat([150.0, 0.0]);
+    let round = |v: f64| (v * 1e7).round() / 1e7;
+    assert_eq!(joined.geometry.value, geojson::Value::Point(vec![round(lon), round(lat)]));
+    assert_eq!((d.adjustments.clone(), d.totals.hotspots), (vec![7], 2));
+}
+
+#[test]
+fn staff_separate_marks_the_rules_put_together() {
+    let marks = [at(1, "rinas", 0.0, 0.0), at(2, "rinas", 20.0, 0.0), at(3, "rinas", 40.0, 0.0)];
+    let d = corrected(&marks, &[correction(2, AdjustmentAction::Separate, &[3])]);
+    assert_eq!(counts(&d), vec![2, 1]);
+    assert_eq!(d.hotspots[1].source_ids, vec![Uuid::from_u128(3)]);
+    assert!(d.hotspots.iter().all(|h| h.adjustments == vec![2]), "both parts of the split say who split them");
+}
+
+#[test]
+fn corrections_never_cross_categories_or_kinds_and_cancelled_ones_are_skipped() {
+    let marks = [at(1, "rinas", 0.0, 0.0), at(2, "hurto_personas", 5.0, 0.0), square(3, "rinas", 0.0, 0.0, 40.0)];
+    let before = diag(&marks);
+    let across = corrected(&marks, &[correction(1, AdjustmentAction::Join, &[1, 2, 3])]);
+    assert_eq!(across.hotspots, before.hotspots, "a join across categories or kinds changes nothing");
+    let mut undone = correction(1, AdjustmentAction::Separate, &[1]);
+    let two = [at(1, "rinas", 0.0, 0.0), at(2, "rinas", 10.0, 0.0)];
+    undone.cancelled = Some(Cancellation { reviewer: "Ana".into(), reason: String::new(), at_ms: T });
+    assert_eq!(corrected(&two, &[undone]), diag(&two), "a cancelled correction is as if never made");
+    let other_barrio = Adjustment { barrio_id: 2, ..correction(1, AdjustmentAction::Separate, &[1]) };
+    assert_eq!(corrected(&two, &[other_barrio]), diag(&two));
+}
+
+#[test]
+fn a_correction_naming_a_deleted_mark_still_does_what_it_can() {
+    let marks = [at(1, "rinas", 0.0, 0.0), at(2, "rinas", 300.0, 0.0), Mark { deleted: true, ..at(3, "rinas", 600.0, 0.0) }];
+    let d = corrected(&marks, &[correction(1, AdjustmentAction::Join, &[1, 2, 3])]);
+    assert_eq!(counts(&d), vec![2]);
+}
+
+/// Corrections drawn from generated numbers over the ids 1..=150 that `arb_marks` uses.
+fn arb_corrections() -> impl Strategy<Value = Vec<Adjustment>> {
+    let one = (any::<bool>(), proptest::collection::vec(1u128..=150, 1..12), any::<bool>());
+    proptest::collection::vec(one, 0..8).prop_map(|v| {
+        v.into_iter()
+            .enumerate()
+            .map(|(i, (join, ids, cancelled))| {
+                let action = if join { AdjustmentAction::Join } else { AdjustmentAction::Separate };
+                let mut a = correction(i as i64 + 1, action, &ids);
+                if cancelled && i % 3 == 0 {
+                    a.cancelled = Some(Cancellation { reviewer: "Beto".into(), reason: String::new(), at_ms: T });
+                }
+                a
+            })
+            .collect()
+    })
+}
+
 fn tree_for(marks: &[Mark]) -> (Vec<Cause>, Vec<Solution>) {
     let causes: Vec<Cause> = marks
         .iter()
@@ -508,6 +586,46 @@ proptest! {
             let one = serde_json::to_string(&merge(b, &marks, &causes, &solutions, &params)).unwrap();
             let other = serde_json::to_string(&merge(b, &shuffled(&marks, seed ^ 3), &shuffled(&causes, seed), &solutions, &params)).unwrap();
             prop_assert_eq!(one, other);
+        }
+    }
+
+    #[test]
+    fn corrections_keep_every_live_mark_in_exactly_one_hotspot(marks in arb_marks(), corrections in arb_corrections(), seed in any::<u32>()) {
+        let marks: Vec<Mark> = marks.into_iter().map(|m| Mark { barrio_id: 1, ..m }).collect();
+        let d = corrected(&marks, &corrections);
+        check_partition(&marks, std::slice::from_ref(&d));
+        for h in &d.hotspots {
+            prop_assert_eq!(h.id, app::model::hotspot_id(&h.source_ids));
+            prop_assert!(h.adjustments.windows(2).all(|w| w[0] < w[1]));
+        }
+        let in_force: Vec<i64> = corrections.iter().filter(|a| a.in_force()).map(|a| a.seq).collect();
+        prop_assert_eq!(&d.adjustments, &in_force);
+        // Stable under re-running, and the same bytes whatever the order of marks and corrections.
+        let json = serde_json::to_string(&d).unwrap();
+        prop_assert_eq!(&json, &serde_json::to_string(&corrected(&marks, &corrections)).unwrap());
+        let reordered = corrected(&shuffled(&marks, seed), &shuffled(&corrections, seed ^ 5));
+        prop_assert_eq!(&json, &serde_json::to_string(&reordered).unwrap());
+        if in_force.is_empty() {
+            prop_assert_eq!(&d, &diag(&marks));
+        }
+    }
+
+    #[test]
+    fn the_staff_filters_count_like_the_engine(marks in arb_marks()) {
+        // Recounting a hotspot over all its marks (what a filter that lets everything
+        // through does) gives back exactly what the engine made: one rule for participants,
+        // workshops, dates and profiles on both sides.
+        let d = merge(1, &marks, &[], &[], &MergeParams::default());
+        let mut current: std::collections::HashMap<Uuid, &Mark> = std::collections::HashMap::new();
+        for m in &marks {
+            let c = |m: &Mark| m.hlc.clone().unwrap_or_else(|| Hlc::legacy(m.created_at_ms, m.updated_at_ms, m.version));
+            if current.get(&m.id).is_none_or(|old| c(m) > c(old)) {
+                current.insert(m.id, m);
+            }
+        }
+        for h in &d.hotspots {
+            let sources: Vec<&Mark> = h.source_ids.iter().map(|id| current[id]).collect();
+            prop_assert_eq!(&app::model::hotspot_filter::recount(h, &sources), h);
         }
     }
 }

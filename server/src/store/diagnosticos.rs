@@ -1,13 +1,14 @@
 //! Diagnósticos and mark reviews: a barrio's numbered, immutable merge snapshots, and staff
 //! decisions on single marks (the latest decision on a mark is in force).
 
+use app::model::adjustment::Adjustment;
 use app::model::review::{DiagnosticoSummary, MarkReview, ReviewAction, ReviewDraft, StoredDiagnostico};
 use app::model::{Cause, Diagnostico, Mark, Solution, Totals};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use uuid::Uuid;
 
-use super::history::Kind;
-use super::{marks, tree, Store, StoreError};
+use super::history::{self, Kind};
+use super::{corrections, marks, tree, Store, StoreError};
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
@@ -47,26 +48,33 @@ fn parse_review(
 
 impl Store {
     /// Generates the barrio's next diagnóstico with `engine` from its current marks, causes and
-    /// solutions — rejected marks left out — and stores it under the next number. Reading,
-    /// merging and storing are one write transaction: two staff generating at once get two
-    /// numbers, each snapshot made from exactly the data it read. `None`: no such barrio.
+    /// solutions — rejected marks left out — and the staff's corrections in force, and stores
+    /// it under the next number. Reading, merging and storing are one write transaction: two
+    /// staff generating at once get two numbers, each snapshot made from exactly the data it
+    /// read. `None`: no such barrio.
     pub async fn generate_diagnostico(
         &self,
         barrio_id: i64,
         created_by: String,
         now_ms: i64,
-        engine: impl FnOnce(&[Mark], &[Cause], &[Solution]) -> Diagnostico + Send + 'static,
+        engine: impl FnOnce(&[Mark], &[Cause], &[Solution], &[Adjustment]) -> Diagnostico + Send + 'static,
     ) -> Result<Option<StoredDiagnostico>, StoreError> {
         self.call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             if !barrio_exists(&tx, barrio_id)? {
                 return Ok(None);
             }
+            // Dated under the write lock, and committed only once the clock has moved on: every
+            // version read here was received by `now_ms`, every later one after it, so the
+            // exports find the versions this diagnóstico was made from (Store::marks_as_of).
+            let lock_ms = history::clock_ms(&tx)?;
+            let now_ms = now_ms.max(lock_ms);
             let rejected = rejected_marks(&tx, barrio_id)?;
             let marks: Vec<Mark> = marks::of_barrio(&tx, barrio_id)?.into_iter().filter(|m| !rejected.contains(&m.id)).collect();
             let causes: Vec<Cause> = tree::current_of_barrio(&tx, Kind::Cause, barrio_id)?;
             let solutions: Vec<Solution> = tree::current_of_barrio(&tx, Kind::Solution, barrio_id)?;
-            let diagnostico = engine(&marks, &causes, &solutions);
+            let adjustments: Vec<Adjustment> = corrections::of_barrio(&tx, barrio_id)?.into_iter().filter(Adjustment::in_force).collect();
+            let diagnostico = engine(&marks, &causes, &solutions, &adjustments);
             let number: u32 =
                 tx.query_row("SELECT coalesce(max(number), 0) + 1 FROM diagnosticos WHERE barrio_id = ?1", [barrio_id], |r| r.get(0))?;
             let snapshot = serde_json::to_string(&diagnostico).map_err(|e| corrupt("diagnóstico", e))?;
@@ -76,6 +84,7 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![barrio_id, number, now_ms, created_by, diagnostico.engine_version, snapshot, totals],
             )?;
+            history::wait_past(&tx, lock_ms)?;
             tx.commit()?;
             Ok(Some(StoredDiagnostico { barrio_id, number, created_at_ms: now_ms, created_by, diagnostico }))
         })

@@ -2,7 +2,7 @@
 //! kept as the JSON of the shared model's struct. A version is identified by its clock (two
 //! devices may both make "version 2" of a record); `seq` numbers versions in arrival order.
 
-use app::model::Record;
+use app::model::{Mark, Record};
 use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
 
@@ -121,7 +121,72 @@ pub(super) fn append(c: &Connection, record: &Record, origin: Origin) -> Result<
     Ok(())
 }
 
+/// SQL for a `received_at` text (or `'now'`) as milliseconds since the epoch. `julianday`
+/// keeps SQLite's own millisecond clock, and rounding undoes the float's last bit.
+macro_rules! ms_of {
+    ($time:literal) => {
+        concat!("CAST(round((julianday(", $time, ") - 2440587.5) * 86400000.0) AS INTEGER)")
+    };
+}
+
+/// The database's clock, in ms: the clock `received_at` is stamped with.
+pub(super) fn clock_ms(c: &Connection) -> Result<i64, StoreError> {
+    Ok(c.query_row(concat!("SELECT ", ms_of!("'now'")), [], |r| r.get(0))?)
+}
+
+/// Waits until the database's clock has left millisecond `ms`, so that whatever is received
+/// after the caller commits is stamped later than `ms` (the clock counts whole milliseconds).
+/// At most a few milliseconds, even if the clock was set back meanwhile: the caller holds the
+/// write lock.
+pub(super) fn wait_past(c: &Connection, ms: i64) -> Result<(), StoreError> {
+    for _ in 0..50 {
+        if clock_ms(c)? != ms {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_micros(200));
+    }
+    Ok(())
+}
+
+/// The version of mark `id` that was current at `at_ms` by the server's clock: of the
+/// versions received by then, the one with the latest clock (the rule that picks the current
+/// one). When none was received by then (a diagnóstico generated before it was dated under
+/// the write lock may have read a version received a moment after its `at_ms`), the first
+/// version received after it, the closest to what was read.
+fn mark_as_of(c: &Connection, id: &Uuid, at_ms: i64) -> Result<Option<Mark>, StoreError> {
+    let id = id.to_string();
+    let json: Option<String> = c
+        .prepare_cached(concat!(
+            "SELECT record FROM record_versions WHERE kind = 'mark' AND id = ?1 ORDER BY ",
+            ms_of!("received_at"),
+            " > ?2, CASE WHEN ",
+            ms_of!("received_at"),
+            " > ?2 THEN seq END, hlc DESC LIMIT 1"
+        ))?
+        .query_row(params![id, at_ms], |r| r.get(0))
+        .optional()?;
+    match json.map(|j| parse_record(Kind::Mark, &id, &j)).transpose()? {
+        Some(Record::Mark(m)) => Ok(Some(m)),
+        Some(_) => Err(corrupt(format!("mark {id}: stored as another kind"))),
+        None => Ok(None),
+    }
+}
+
 impl Store {
+    /// The version of each of the marks `ids` that was current at `at_ms` (ms, server clock),
+    /// as [`mark_as_of`] picks it; unknown ids are left out. For a diagnóstico, `at_ms` is its
+    /// `created_at_ms`, taken under the write lock that read its marks: the versions it was
+    /// made from.
+    pub async fn marks_as_of(&self, ids: Vec<Uuid>, at_ms: i64) -> Result<Vec<Mark>, StoreError> {
+        self.call(move |c| {
+            let tx = c.transaction()?;
+            let marks: Result<Vec<Mark>, StoreError> = ids.iter().filter_map(|id| mark_as_of(&tx, id, at_ms).transpose()).collect();
+            tx.commit()?;
+            marks
+        })
+        .await
+    }
+
     /// Every version received of one record, by clock (oldest first, so the last one is the
     /// current one); empty when the record is unknown.
     pub async fn record_versions(&self, kind: Kind, id: Uuid) -> Result<Vec<Record>, StoreError> {
@@ -151,5 +216,27 @@ mod tests {
         }
         assert_eq!(Kind::parse("Mark"), None);
         assert_eq!(Kind::parse("marks"), None);
+    }
+
+    #[tokio::test]
+    async fn a_mark_is_read_in_the_version_a_diagnostico_was_made_from() {
+        use crate::store::test_support::{barrio, problem, store, T};
+        let (_dir, store) = store().await;
+        let b = barrio(&store, "uno").await;
+        let v1 = problem(1, b);
+        let v2 = v1.next_version(T + 10);
+        let v3 = Mark { description: "movida".into(), ..v2.next_version(T + 20) };
+        store.store_record(Record::Mark(v1.clone())).await.unwrap();
+        let engine = move |m: &[Mark], c: &[app::model::Cause], s: &[app::model::Solution], a: &[app::model::adjustment::Adjustment]| {
+            crate::merge::merge_adjusted(b, m, c, s, &app::model::MergeParams::default(), a)
+        };
+        let made = store.generate_diagnostico(b, "Ana".into(), 0, engine).await.unwrap().expect("barrio");
+        // Edited after the diagnóstico, and an older edit arriving late (history only).
+        store.store_record(Record::Mark(v3.clone())).await.unwrap();
+        store.store_record(Record::Mark(v2)).await.unwrap();
+        let ids = vec![v1.id, Uuid::from_u128(99)];
+        assert_eq!(store.marks_as_of(ids.clone(), made.created_at_ms).await.unwrap(), vec![v1.clone()], "unknown ids left out");
+        assert_eq!(store.marks_as_of(ids.clone(), i64::MAX).await.unwrap(), vec![v3], "the latest clock, not the latest arrival");
+        assert_eq!(store.marks_as_of(ids, 0).await.unwrap(), vec![v1], "before any arrival: the first one");
     }
 }

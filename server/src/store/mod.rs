@@ -2,11 +2,13 @@
 //! open) behind a narrow async interface, so handlers never see SQL.
 
 mod barrios;
+mod corrections;
 mod diagnosticos;
 mod history;
 mod marks;
 mod packs;
 mod receive;
+mod status;
 mod sync;
 #[cfg(test)]
 mod test_support;
@@ -58,6 +60,10 @@ pub enum StoreError {
     SubmissionReused(uuid::Uuid),
     #[error("the database worker stopped: {0}")]
     Worker(String),
+    /// A correction or note of hotspots that names marks, hotspots or corrections that are
+    /// not there, or joins what may not be joined.
+    #[error(transparent)]
+    Correction(#[from] app::model::adjustment::AdjustmentError),
 }
 
 impl StoreError {
@@ -74,6 +80,7 @@ impl StoreError {
                 | StoreError::WorkshopBarrio { .. }
                 | StoreError::UnknownBarrio { .. }
                 | StoreError::OutsideBarrio(_)
+                | StoreError::Correction(_)
         )
     }
 }
@@ -86,6 +93,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0004_versions_and_tree.sql")),
         M::up(include_str!("../../migrations/0005_sync_and_workshops.sql")),
         M::up(include_str!("../../migrations/0006_diagnosticos.sql")),
+        M::up(include_str!("../../migrations/0007_corrections.sql")),
     ])
 }
 

@@ -8,7 +8,7 @@ use crate::helpers::{centre_of, spawn_app, MarkBuilder, TestApp};
 
 /// Three thefts within about 20 m of each other, one 110 m away, and a dark street on the
 /// spot of the first: ids by position.
-const IDS: [&str; 5] = [
+pub const IDS: [&str; 5] = [
     "01937f3a-1b2c-7d4e-8f50-6a7b8c9d0e01",
     "01937f3a-1b2c-7d4e-8f50-6a7b8c9d0e02",
     "01937f3a-1b2c-7d4e-8f50-6a7b8c9d0e03",
@@ -16,7 +16,7 @@ const IDS: [&str; 5] = [
     "01937f3a-1b2c-7d4e-8f50-6a7b8c9d0e05",
 ];
 
-async fn draw(app: &TestApp) -> i64 {
+pub async fn draw(app: &TestApp) -> i64 {
     let barrio = app.barrio_id("pescaito").await;
     let (lon, lat) = centre_of(app, barrio).await;
     let places = [(0.0, 0.0), (0.0001, 0.0), (0.0, 0.0001), (0.001, 0.0), (0.0, 0.0)];
@@ -29,12 +29,12 @@ async fn draw(app: &TestApp) -> i64 {
     barrio
 }
 
-async fn generate(app: &TestApp, barrio: i64, body: Value) -> (u16, Value) {
+pub async fn generate(app: &TestApp, barrio: i64, body: Value) -> (u16, Value) {
     app.post(&format!("/barrios/{barrio}/diagnosticos"), Some("application/json"), body.to_string()).await
 }
 
 /// `(category, count)` of each hotspot, in the diagnóstico's order.
-fn counts(stored: &Value) -> Vec<(String, u64)> {
+pub fn counts(stored: &Value) -> Vec<(String, u64)> {
     stored["diagnostico"]["hotspots"]
         .as_array()
         .expect("hotspots")

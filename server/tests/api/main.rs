@@ -1,13 +1,16 @@
 //! Integration tests: the real router on a free loopback port, over a real SQLite file in a
 //! temporary folder, seeded as on first start.
 
+mod corrections;
 mod diagnosticos;
+mod diagnosticos_exports;
 mod helpers;
 mod history;
 mod marks;
 mod openapi;
 mod packs;
 mod pages;
+mod status;
 mod sync;
 mod tree;
 mod workshops;

@@ -1,0 +1,64 @@
+//! Staff corrections of a barrio's hotspots (join, separate, cancel) and notes on hotspots.
+//! They change no stored diagnóstico: corrections apply from the next version generated.
+//! Issue 8 puts all of these behind the staff role.
+
+use app::model::adjustment::{Adjustment, AdjustmentDraft, CancelDraft, HotspotNote, NoteDraft};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+
+use super::diagnosticos::read;
+use super::{now_ms, AppState};
+use crate::error::ApiError;
+
+pub async fn create(
+    State(state): State<AppState>,
+    Path(barrio_id): Path<i64>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<Adjustment>), ApiError> {
+    let draft: AdjustmentDraft = read(&headers, body, state.max_body_bytes)?;
+    let adjustment = state.store.add_adjustment(barrio_id, draft.checked()?, now_ms()).await?.ok_or(ApiError::NotFound)?;
+    tracing::info!(
+        barrio_id,
+        seq = adjustment.seq,
+        action = adjustment.action.code(),
+        marks = adjustment.mark_ids.len(),
+        "hotspots corrected"
+    );
+    Ok((StatusCode::CREATED, Json(adjustment)))
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    Path((barrio_id, seq)): Path<(i64, i64)>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<Adjustment>), ApiError> {
+    let draft: CancelDraft = read(&headers, body, state.max_body_bytes)?;
+    let adjustment = state.store.cancel_adjustment(barrio_id, seq, draft.checked()?, now_ms()).await?.ok_or(ApiError::NotFound)?;
+    tracing::info!(barrio_id, seq, "hotspot correction cancelled");
+    Ok((StatusCode::CREATED, Json(adjustment)))
+}
+
+pub async fn list(State(state): State<AppState>, Path(barrio_id): Path<i64>) -> Result<Json<Vec<Adjustment>>, ApiError> {
+    Ok(Json(state.store.adjustments(barrio_id).await?))
+}
+
+pub async fn add_note(
+    State(state): State<AppState>,
+    Path(barrio_id): Path<i64>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<HotspotNote>), ApiError> {
+    let draft: NoteDraft = read(&headers, body, state.max_body_bytes)?;
+    let note = state.store.add_note(barrio_id, draft.checked()?, now_ms()).await?.ok_or(ApiError::NotFound)?;
+    tracing::info!(barrio_id, seq = note.seq, diagnostico = note.diagnostico, "hotspot note kept");
+    Ok((StatusCode::CREATED, Json(note)))
+}
+
+pub async fn notes(State(state): State<AppState>, Path(barrio_id): Path<i64>) -> Result<Json<Vec<HotspotNote>>, ApiError> {
+    Ok(Json(state.store.notes(barrio_id).await?))
+}
