@@ -47,6 +47,21 @@ if [ "$NEED_BROWSER" = "1" ] && [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# poppler-utils: the report test checks its PDFs (pdfinfo, pdftotext) and renders them as
+# images (pdftoppm) to be looked at.
+if [ "$NEED_BROWSER" = "1" ] && ! command -v pdftoppm >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ]; then
+    say "installing Debian's poppler-utils for the report test"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq poppler-utils >/dev/null
+  else
+    echo "poppler-utils is missing. Install it as root with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y poppler-utils" >&2
+    exit 1
+  fi
+fi
+
 # GDAL's ogrinfo: the GeoPackage export's test reads the file with a reader we did not write.
 if [ "$NEED_BROWSER" = "1" ] && ! command -v ogrinfo >/dev/null 2>&1; then
   if [ "$(id -u)" = "0" ]; then

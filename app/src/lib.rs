@@ -21,7 +21,7 @@ use crate::components::icons::IconSprite;
 use crate::components::pwa::{provide_device_state, UpdateBanner};
 use crate::components::status::{provide_sync_state, ConnectionStatus};
 use crate::pages::{
-    BarrioListPage, BarrioMapPage, DiagnosticoPage, JoinPage, NotFoundPage, StaffPage, SyncPage, WorkshopPage, WorkshopsPage,
+    BarrioListPage, BarrioMapPage, DiagnosticoPage, JoinPage, NotFoundPage, ReportPage, StaffPage, SyncPage, WorkshopPage, WorkshopsPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/envios") view=SyncPage/>
                     <Route path=path!("/equipo") view=StaffPage/>
                     <Route path=path!("/diagnostico/:id") view=DiagnosticoPage/>
+                    <Route path=path!("/diagnostico/:id/informe/:n") view=ReportPage/>
                 </Routes>
             </main>
         </Router>

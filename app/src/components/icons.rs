@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use crate::map::layers::landmark_icon;
 use crate::model::{LandmarkKind, CATEGORIES};
 
-/// `<symbol>`s for every category, referenced as `#icon-{code}`, and every landmark kind
-/// (`#lm-{code}`). The icon markup is the
+/// `<symbol>`s for every category, referenced as `#icon-{code}`, every landmark kind
+/// (`#lm-{code}`) and the lock of sensitive hotspots (`#icon-lock`). The icon markup is the
 /// project's own static data (taxonomy.rs), never user text.
 fn sprite() -> String {
     CATEGORIES
@@ -19,6 +19,12 @@ fn sprite() -> String {
                 landmark_icon(*k)
             )
         }))
+        // The lock on sensitive hotspots: dark on a white disc, so it reads on any colour and
+        // in black-and-white prints.
+        .chain(std::iter::once(
+            r##"<symbol id="icon-lock" viewBox="0 0 24 24"><circle cx="12" cy="12" r="11" fill="#fff" stroke="#14201c" stroke-width="1.6"/><rect x="7" y="11" width="10" height="7.5" rx="1.5" fill="#14201c"/><path d="M9.2 11V8.6a2.8 2.8 0 0 1 5.6 0V11" fill="none" stroke="#14201c" stroke-width="2"/></symbol>"##
+                .to_string(),
+        ))
         .collect()
 }
 

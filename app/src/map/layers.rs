@@ -156,7 +156,7 @@ impl DrawnLayers {
 }
 
 /// The point halfway along a polyline of length `length`, and the unit direction there.
-fn midpoint(points: &[(f64, f64)], length: f64) -> ((f64, f64), (f64, f64)) {
+pub(crate) fn midpoint(points: &[(f64, f64)], length: f64) -> ((f64, f64), (f64, f64)) {
     let mut left = length / 2.0;
     for w in points.windows(2) {
         let (dx, dy) = (w[1].0 - w[0].0, w[1].1 - w[0].1);

@@ -28,6 +28,22 @@ fn positions(ps: &[Vec<f64>]) -> Vec<(f64, f64)> {
     ps.iter().filter(|p| p.len() >= 2).map(|p| (p[0], p[1])).collect()
 }
 
+/// The marker of a category's group, drawn for a 36 px marker (about 18 units from the
+/// centre): circle, square, diamond, shield or hexagon, so groups differ without colour.
+pub fn marker_shape(group: CategoryGroup, color: &'static str) -> AnyView {
+    match group {
+        CategoryGroup::Crime => view! { <circle r="17" fill=color class="mark-shape"/> }.into_any(),
+        CategoryGroup::Coexistence => {
+            view! { <rect x="-15" y="-15" width="30" height="30" rx="4" fill=color class="mark-shape"/> }.into_any()
+        }
+        CategoryGroup::RiskFactor => view! { <path d="M0 -19L19 0L0 19L-19 0Z" fill=color class="mark-shape"/> }.into_any(),
+        CategoryGroup::Protective => {
+            view! { <path d="M0 -18L15 -12V1C15 9 8 15 0 18C-8 15 -15 9 -15 1V-12Z" fill=color class="mark-shape"/> }.into_any()
+        }
+        CategoryGroup::Actor => view! { <path d="M-9 -16H9L18 0L9 16H-9L-18 0Z" fill=color class="mark-shape"/> }.into_any(),
+    }
+}
+
 #[component]
 pub fn MarkGlyph(mark: Mark, projection: Projection, units_per_px: Signal<f64>, #[prop(into)] selected: Signal<bool>) -> impl IntoView {
     let category = Category::by_code(&mark.category);
@@ -39,17 +55,7 @@ pub fn MarkGlyph(mark: Mark, projection: Projection, units_per_px: Signal<f64>, 
     let href = format!("#icon-{}", mark.category);
     // The drawing is made for a 36 px marker (18 units from the centre), then scaled.
     let transform = move || format!("translate({x:.1} {y:.1}) scale({:.4})", units_per_px.get() * MARKER_PX / 36.0);
-    let shape = match group {
-        CategoryGroup::Crime => view! { <circle r="17" fill=color class="mark-shape"/> }.into_any(),
-        CategoryGroup::Coexistence => {
-            view! { <rect x="-15" y="-15" width="30" height="30" rx="4" fill=color class="mark-shape"/> }.into_any()
-        }
-        CategoryGroup::RiskFactor => view! { <path d="M0 -19L19 0L0 19L-19 0Z" fill=color class="mark-shape"/> }.into_any(),
-        CategoryGroup::Protective => {
-            view! { <path d="M0 -18L15 -12V1C15 9 8 15 0 18C-8 15 -15 9 -15 1V-12Z" fill=color class="mark-shape"/> }.into_any()
-        }
-        CategoryGroup::Actor => view! { <path d="M-9 -16H9L18 0L9 16H-9L-18 0Z" fill=color class="mark-shape"/> }.into_any(),
-    };
+    let shape = marker_shape(group, color);
     // Routes and zones: the line stays 6 px wide on screen; zones are tinted, not covered.
     let (body, kind) = match &mark.geometry.value {
         geojson::Value::LineString(l) => {

@@ -2,6 +2,8 @@
 //! the marks on top. One finger pans, two pinch-zoom, the mouse wheel and the buttons zoom; a
 //! tap (not a drag) reports the longitude/latitude tapped.
 
+pub mod hotspot_legend;
+pub mod hotspots;
 pub mod layers;
 pub mod marks;
 pub mod projection;
@@ -297,7 +299,7 @@ pub fn BarrioMap(
 
 /// Blocks and streets, under the boundary line.
 #[component]
-fn BaseGround(drawn: Arc<DrawnLayers>, units_per_px: Signal<f64>) -> impl IntoView {
+pub(crate) fn BaseGround(drawn: Arc<DrawnLayers>, units_per_px: Signal<f64>) -> impl IntoView {
     // Streets are about 7 m wide on the ground, but never thinner than 4 px on screen.
     let street = move || (units_per_px.get() * 4.0).max(7.0);
     view! {
@@ -313,7 +315,7 @@ fn BaseGround(drawn: Arc<DrawnLayers>, units_per_px: Signal<f64>) -> impl IntoVi
 /// Street names and landmarks, above the boundary line and below the marks. Names show only
 /// where the street is long enough on screen to hold them, always at the same text size.
 #[component]
-fn BaseLabels(drawn: Arc<DrawnLayers>, units_per_px: Signal<f64>) -> impl IntoView {
+pub(crate) fn BaseLabels(drawn: Arc<DrawnLayers>, units_per_px: Signal<f64>) -> impl IntoView {
     let visible = {
         let drawn = drawn.clone();
         Memo::new(move |_| drawn.visible_labels(units_per_px.get()))

@@ -12,6 +12,7 @@ pub mod geometry;
 pub mod hotspot_filter;
 pub mod mark;
 pub mod pack;
+pub mod report;
 pub mod review;
 pub mod stage;
 pub mod status;

@@ -222,6 +222,7 @@ pub fn DiagnosticoPage() -> impl IntoView {
                     <p class="downloads">
                         <a class="button small" href=format!("/api/v1/barrios/{id}/diagnosticos/{n}/hotspots.csv") download>"Descargar CSV (hoja de cálculo)"</a>
                         <a class="button small" href=format!("/api/v1/barrios/{id}/diagnosticos/{n}/hotspots.geojson") download>"Descargar GeoJSON (QGIS)"</a>
+                        <a class="button small" href=format!("/diagnostico/{id}/informe/{n}") data-testid="report-link">"Informe para imprimir"</a>
                     </p>
                 }
             })}
