@@ -8,16 +8,19 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use crate::components::corrections::CorrectionsPanel;
 use crate::components::hotspot_filters::HotspotFilters;
 use crate::components::hotspot_review::{HotspotList, ReviewState, StaffAction};
 use crate::data;
+use crate::map::hotspot_legend::HotspotLegend;
+use crate::map::hotspots::HotspotMap;
 use crate::model::adjustment::{Adjustment, HotspotNote};
 use crate::model::comparison::{Change, Comparison};
 use crate::model::hotspot_filter::HotspotFilter;
 use crate::model::review::{DiagnosticoSummary, MarkReview, StoredDiagnostico};
-use crate::model::{Category, Mark, Workshop};
+use crate::model::{BaseLayers, Category, Mark, Workshop};
 
 pub use crate::model::workshop::when_es;
 
@@ -49,6 +52,7 @@ pub fn DiagnosticoPage() -> impl IntoView {
     let adjustments = RwSignal::new(Vec::<Adjustment>::new());
     let notes = RwSignal::new(Vec::<HotspotNote>::new());
     let workshops = RwSignal::new(Vec::<Workshop>::new());
+    let layers = RwSignal::new(None::<Arc<BaseLayers>>);
     let filter = RwSignal::new(HotspotFilter::default());
     let selected = RwSignal::new(None::<uuid::Uuid>);
     let chosen = RwSignal::new(BTreeSet::<uuid::Uuid>::new());
@@ -87,6 +91,7 @@ pub fn DiagnosticoPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(id) = barrio_id() {
             load(id, None);
+            leptos::task::spawn_local(async move { layers.set(staff_api::layers(id).await) });
         }
     });
     // A hotspot chosen on the map is brought into view in the list.
@@ -227,7 +232,13 @@ pub fn DiagnosticoPage() -> impl IntoView {
                 }
             })}
             <Show when=move || current.with(Option::is_some)>
-                <div class="diagnostico-body">
+                <div class="diagnostico-body with-map">
+                    {move || barrio.get().and_then(|r| r.ok()).flatten().map(|b| view! {
+                        <div class="diagnostico-map" data-testid="hotspot-map">
+                            <HotspotMap barrio=b hotspots=shown selected=selected interactive=true layers=Signal::derive(move || layers.get())/>
+                            <HotspotLegend hotspots=shown/>
+                        </div>
+                    })}
                     <div class="diagnostico-side">
                         <HotspotFilters filter=filter hotspots=hotspots workshops=workshops/>
                         <p class="barrio-meta" data-testid="shown">{move || {
@@ -333,6 +344,12 @@ mod staff_api {
         let notes = get(&format!("/api/v1/barrios/{barrio_id}/notes")).await?;
         let workshops = get(&format!("/api/v1/workshops?barrio_id={barrio_id}")).await?;
         Ok(Loaded { versions, current, comparison, marks, reviews, adjustments, notes, workshops })
+    }
+
+    /// The barrio's blocks and streets, drawn faintly under the hotspots; the map stands
+    /// without them.
+    pub async fn layers(barrio_id: i64) -> Option<Arc<BaseLayers>> {
+        get::<crate::model::BarrioPack>(&format!("/api/v1/barrios/{barrio_id}/pack")).await.ok().map(|p| Arc::new(p.layers))
     }
 
     pub async fn generate(barrio_id: i64, name: &str, radius_m: f64) -> Result<u32, String> {
