@@ -34,45 +34,27 @@ if [ ! -x "$ROOT/end2end/node_modules/.bin/wasm-opt" ] || [ ! -d "$ROOT/end2end/
   (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi
 
-if [ "$NEED_BROWSER" = "1" ] && [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" = "0" ]; then
-    say "installing Debian's chromium for the browser tests"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq chromium >/dev/null
-  else
-    echo "Chromium is missing. Install it as root with:" >&2
-    echo "  sudo apt-get update && sudo apt-get install -y chromium" >&2
-    exit 1
-  fi
-fi
-
-# poppler-utils: the report test checks its PDFs (pdfinfo, pdftotext) and renders them as
-# images (pdftoppm) to be looked at.
-if [ "$NEED_BROWSER" = "1" ] && ! command -v pdftoppm >/dev/null 2>&1; then
-  if [ "$(id -u)" = "0" ]; then
-    say "installing Debian's poppler-utils for the report test"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq poppler-utils >/dev/null
-  else
-    echo "poppler-utils is missing. Install it as root with:" >&2
-    echo "  sudo apt-get update && sudo apt-get install -y poppler-utils" >&2
-    exit 1
-  fi
-fi
-
-# GDAL's ogrinfo: the GeoPackage export's test reads the file with a reader we did not write.
-if [ "$NEED_BROWSER" = "1" ] && ! command -v ogrinfo >/dev/null 2>&1; then
-  if [ "$(id -u)" = "0" ]; then
-    say "installing Debian's gdal-bin (ogrinfo) for the GeoPackage export test"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq gdal-bin >/dev/null
-  else
-    echo "ogrinfo (GDAL) is missing. Install it as root with:" >&2
-    echo "  sudo apt-get update && sudo apt-get install -y gdal-bin" >&2
-    exit 1
+# Debian packages the tests need, each found by the command it brings: chromium for the browser
+# tests; poppler-utils (pdfinfo, pdftotext, pdftoppm) for the report test, which checks its
+# PDFs and renders them as images to be looked at; gdal-bin (ogrinfo) for the GeoPackage
+# export test, which reads the file with a reader we did not write. One `apt-get update`
+# for all that are missing.
+if [ "$NEED_BROWSER" = "1" ]; then
+  missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+  command -v ogrinfo >/dev/null 2>&1 || missing+=(gdal-bin)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" = "0" ]; then
+      say "installing Debian's ${missing[*]} for the tests"
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq
+      apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+      echo "Missing for the tests: ${missing[*]}. Install them as root with:" >&2
+      echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+      exit 1
+    fi
   fi
 fi
 say "toolchain ready"

@@ -5,37 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser } from '../support/suite.mjs';
+import { staffApi } from '../support/staff-api.mjs';
 import { waitForApp, collectPageErrors, artifacts } from '../support/browser.mjs';
 
 const suite = serverAndBrowser();
-
-async function api(path, body) {
-  const res = await fetch(`${suite.server.url}/api/v1${path}`, body === undefined ? {} : {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
-
-/** One device's batch of point marks `[category, lon, lat, alias, times]` for a workshop. */
-async function sendMarks(barrioId, workshopId, marks) {
-  const device = crypto.randomUUID();
-  const now = Date.now();
-  const changes = marks.map(([category, lon, lat, alias, times], i) => ({
-    kind: 'mark',
-    record: {
-      type: 'Feature',
-      id: crypto.randomUUID(),
-      geometry: { type: 'Point', coordinates: [lon, lat] },
-      properties: {
-        barrio_id: barrioId, category, description: '', created_at_ms: now - 1000 * (i + 1), alias, times,
-        version: 1, workshop_id: workshopId, hlc: `${String(now).padStart(13, '0')}-${String(i).padStart(5, '0')}-${device}`,
-      },
-    },
-  }));
-  const { status, body } = await api('/sync', { protocol: 2, submission_id: crypto.randomUUID(), device_id: device, workshop_id: workshopId, changes });
-  assert.equal(status, 200, JSON.stringify(body));
-  return changes.map((c) => c.record.id);
-}
+const { api, centreOf, sendMarks, workshop } = staffApi(suite);
 
 const hurto = (page) => page.locator('.hotspot[data-category=hurto_personas]');
 const counts = async (page) => (await hurto(page).evaluateAll((all) => all.map((h) => Number(h.dataset.count)))).sort();
@@ -47,16 +21,12 @@ async function generateVersion(page, number) {
 
 test('staff filter, join, separate, annotate and undo, each in the next version', async () => {
   const barrio = await suite.barrioByCode('pescaito');
-  const { body: b } = await api(`/barrios/${barrio.id}`);
-  const ring = b.boundary.type === 'Polygon' ? b.boundary.coordinates[0] : b.boundary.coordinates[0][0];
-  const lon = (Math.min(...ring.map((p) => p[0])) + Math.max(...ring.map((p) => p[0]))) / 2;
-  const lat = (Math.min(...ring.map((p) => p[1])) + Math.max(...ring.map((p) => p[1]))) / 2;
-  const workshop = async (date, place) => (await api('/workshops', { barrio_id: barrio.id, date, place, cbsc: 'CBSC', facilitator: 'Ana' })).body.id;
-  const w1 = await workshop('2026-11-21', 'Salón comunal');
-  const w2 = await workshop('2026-11-28', 'Parque');
+  const [lon, lat] = await centreOf(barrio.id);
+  const w1 = await workshop(barrio.id, '2026-11-21', 'Salón comunal');
+  const w2 = await workshop(barrio.id, '2026-11-28', 'Parque');
   // Two thefts 11 m apart at night and in the morning; a third 330 m away, at night.
-  const [rosa] = await sendMarks(barrio.id, w1, [['hurto_personas', lon, lat, 'Rosa', ['noche']], ['hurto_personas', lon + 0.0001, lat, 'Pedro', ['manana']]]);
-  const [luz] = await sendMarks(barrio.id, w2, [['hurto_personas', lon + 0.003, lat, 'Luz', ['noche']]]);
+  const [rosa] = await sendMarks(barrio.id, w1, [['hurto_personas', [lon, lat], 'Rosa', ['noche']], ['hurto_personas', [lon + 0.0001, lat], 'Pedro', ['manana']]]);
+  const [luz] = await sendMarks(barrio.id, w2, [['hurto_personas', [lon + 0.003, lat], 'Luz', ['noche']]]);
 
   const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();

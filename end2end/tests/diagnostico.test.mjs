@@ -4,56 +4,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser } from '../support/suite.mjs';
+import { staffApi } from '../support/staff-api.mjs';
 import { waitForApp, collectPageErrors, artifacts } from '../support/browser.mjs';
 
 const suite = serverAndBrowser();
-
-async function api(path, body) {
-  const res = await fetch(`${suite.server.url}/api/v1${path}`, body === undefined ? {} : {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
-
-async function centreOf(barrioId) {
-  const { body } = await api(`/barrios/${barrioId}`);
-  const ring = body.boundary.type === 'Polygon' ? body.boundary.coordinates[0] : body.boundary.coordinates[0][0];
-  const xs = ring.map((p) => p[0]);
-  const ys = ring.map((p) => p[1]);
-  return [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
-}
-
-/** One device's batch of point marks for a workshop, as the app sends it (protocol 2). */
-async function sendMarks(barrioId, workshopId, marks) {
-  const device = crypto.randomUUID();
-  const now = Date.now();
-  const changes = marks.map(([category, lon, lat, alias], i) => ({
-    kind: 'mark',
-    record: {
-      type: 'Feature',
-      id: crypto.randomUUID(),
-      geometry: { type: 'Point', coordinates: [lon, lat] },
-      properties: {
-        barrio_id: barrioId, category, description: '', created_at_ms: now - 1000 * (i + 1), alias,
-        times: ['noche'], version: 1, workshop_id: workshopId,
-        hlc: `${String(now).padStart(13, '0')}-${String(i).padStart(5, '0')}-${device}`,
-      },
-    },
-  }));
-  const { status, body } = await api('/sync', { protocol: 2, submission_id: crypto.randomUUID(), device_id: device, workshop_id: workshopId, changes });
-  assert.equal(status, 200, JSON.stringify(body));
-  assert.ok(body.results.every((r) => r.status === 'created'), JSON.stringify(body.results));
-  return changes.map((c) => c.record.id);
-}
+const { centreOf, sendMarks, workshop } = staffApi(suite);
 
 test('two workshops make one diagnóstico; staff see the hotspot, reject a mark, and the next version drops it', async () => {
   const barrio = await suite.barrioByCode('pescaito');
   const [lon, lat] = await centreOf(barrio.id);
-  const workshop = async (date) => (await api('/workshops', { barrio_id: barrio.id, date, place: 'Salón comunal', cbsc: 'CBSC Pescaíto', facilitator: 'Ana' })).body.id;
-  const [w1, w2] = [await workshop('2026-11-21'), await workshop('2026-11-28')];
+  const [w1, w2] = [await workshop(barrio.id, '2026-11-21'), await workshop(barrio.id, '2026-11-28')];
   // About 11 m apart: one hotspot of three thefts, told by three people in two workshops.
-  const first = await sendMarks(barrio.id, w1, [['hurto_personas', lon, lat, 'Rosa'], ['hurto_personas', lon + 0.0001, lat, 'Pedro']]);
-  await sendMarks(barrio.id, w2, [['hurto_personas', lon, lat + 0.0001, 'Luz'], ['alumbrado_deficiente', lon + 0.002, lat, 'Luz']]);
+  const first = await sendMarks(barrio.id, w1, [['hurto_personas', [lon, lat], 'Rosa'], ['hurto_personas', [lon + 0.0001, lat], 'Pedro']]);
+  await sendMarks(barrio.id, w2, [['hurto_personas', [lon, lat + 0.0001], 'Luz'], ['alumbrado_deficiente', [lon + 0.002, lat], 'Luz']]);
 
   const context = await suite.browser.newContext({ viewport: { width: 1024, height: 768 } });
   const page = await context.newPage();

@@ -8,54 +8,18 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { serverAndBrowser } from '../support/suite.mjs';
+import { staffApi } from '../support/staff-api.mjs';
 import { waitForApp, collectPageErrors, artifacts } from '../support/browser.mjs';
 
 const suite = serverAndBrowser();
+const { api, centreOf, sendMarks, workshop } = staffApi(suite);
 const ALIASES = ['VecinaRosa7', 'PedroMoto', 'LuzDeLa5', 'ChepeX'];
-
-async function api(path, body) {
-  const res = await fetch(`${suite.server.url}/api/v1${path}`, body === undefined ? {} : {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
-
-async function centreOf(barrioId) {
-  const { body } = await api(`/barrios/${barrioId}`);
-  const ring = body.boundary.type === 'Polygon' ? body.boundary.coordinates[0] : body.boundary.coordinates[0][0];
-  const xs = ring.map((p) => p[0]);
-  const ys = ring.map((p) => p[1]);
-  return [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
-}
 
 const point = (lon, lat) => ({ type: 'Point', coordinates: [lon, lat] });
 const line = (...ps) => ({ type: 'LineString', coordinates: ps });
 const square = (lon, lat, d) => ({
   type: 'Polygon', coordinates: [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]],
 });
-
-/** One device's batch for a workshop (protocol 2): `[category, geometry, alias, times]` each. */
-async function sendMarks(barrioId, workshopId, marks) {
-  const device = crypto.randomUUID();
-  const now = Date.now();
-  const changes = marks.map(([category, geometry, alias, times], i) => ({
-    kind: 'mark',
-    record: {
-      type: 'Feature',
-      id: crypto.randomUUID(),
-      geometry,
-      properties: {
-        barrio_id: barrioId, category, description: '', created_at_ms: now - 60_000 * (marks.length - i), alias,
-        times, version: 1, workshop_id: workshopId,
-        hlc: `${String(now).padStart(13, '0')}-${String(i).padStart(5, '0')}-${device}`,
-      },
-    },
-  }));
-  const { status, body } = await api('/sync', { protocol: 2, submission_id: crypto.randomUUID(), device_id: device, workshop_id: workshopId, changes });
-  assert.equal(status, 200, JSON.stringify(body));
-  assert.ok(body.results.every((r) => r.status === 'created'), JSON.stringify(body.results));
-  return changes.map((c) => c.record.id);
-}
 
 async function postTree(kind, record) {
   const now = Date.now();
@@ -74,8 +38,7 @@ function pdfPages(file) {
 test('the report of a diagnóstico reads as a signed document, prints on A4 and Letter, and names no participant', async () => {
   const barrio = await suite.barrioByCode('pescaito');
   const [lon, lat] = await centreOf(barrio.id);
-  const workshop = async (date) => (await api('/workshops', { barrio_id: barrio.id, date, place: 'Salón comunal', cbsc: 'CBSC Pescaíto', facilitator: 'Ana' })).body.id;
-  const [w1, w2] = [await workshop('2026-11-21'), await workshop('2026-11-28')];
+  const [w1, w2] = [await workshop(barrio.id, '2026-11-21'), await workshop(barrio.id, '2026-11-28')];
   const [rosa, pedro, luz, chepe] = ALIASES;
   // Thefts: three marks ~11 m apart by three people in two workshops. Fights: two, told in
   // both workshops. A dark alley walked twice as a route in the first; a rubbish zone; a
