@@ -113,7 +113,8 @@ pub fn cause_texts(ranked: &RankedCause, causes: &[Cause]) -> Vec<String> {
 }
 
 /// The categories of the problems (mark ids) a cause explains, with how many marks of each:
-/// "Hurto a personas (3)", in the order first met.
+/// "Hurto a personas (3)", the most marks first (then by label: mark ids are random, so the
+/// order they come in means nothing).
 pub fn problem_labels(problem_ids: &[Uuid], hotspots: &[Hotspot]) -> Vec<String> {
     let mut counts: Vec<(&str, u32)> = Vec::new();
     for id in problem_ids {
@@ -124,6 +125,7 @@ pub fn problem_labels(problem_ids: &[Uuid], hotspots: &[Hotspot]) -> Vec<String>
             None => counts.push((label, 1)),
         }
     }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     counts.into_iter().map(|(l, n)| format!("{l} ({n})")).collect()
 }
 
