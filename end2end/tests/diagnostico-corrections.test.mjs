@@ -36,6 +36,8 @@ test('staff filter, join, separate, annotate and undo, each in the next version'
   await page.fill('input[name=reviewer]', 'Marta (Secretaría)');
   await generateVersion(page, 1);
   assert.deepEqual(await counts(page), [1, 2]);
+  // Opened by its address, the page still names its barrio once hydrated.
+  assert.equal(await page.textContent('h1'), `Diagnóstico temprano — ${barrio.name}`);
 
   // Filters: the second workshop alone shows Luz's theft; mornings alone, Pedro's.
   await page.selectOption('select[name=filter-workshop]', w2);

@@ -67,7 +67,7 @@ pub fn HotspotFilters(
                     }).collect_view()}
                 </select>
             </label>
-            <div class="field">
+            <div class="field times">
                 <span>"Hora del día"</span>
                 <div class="chip-row" role="group" aria-label="Hora del día">
                     <button type="button" class="choice" class:on=move || filter.with(|f| f.time.is_none())

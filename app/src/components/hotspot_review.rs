@@ -188,7 +188,10 @@ fn HotspotItem(hotspot: Hotspot) -> impl IntoView {
                         {h.sensitive.then(|| view! { <span class="lock" title="Sensible: no publicar el lugar exacto">" 🔒"</span> })}
                         <span class="barrio-meta">{format!(" · {}", kind_es(h.geometry_kind))}</span>
                         {corrections.map(|text| view! { <span class="tag manual">{text}</span> })}
-                        {move || (note_count() > 0).then(|| view! { <span class="tag">{format!("📝 {}", note_count())}</span> })}
+                        {move || {
+                            let n = note_count() as u32;
+                            (n > 0).then(|| view! { <span class="tag note-tag">{format!("{n} {}", plural(n, "nota", "notas"))}</span> })
+                        }}
                     </span>
                     <span class="hotspot-counts">
                         <span><strong>{h.count}</strong>{plural(h.count, " marca", " marcas")}</span>

@@ -170,7 +170,9 @@ pub fn DiagnosticoPage() -> impl IntoView {
     });
     provide_context(ReviewState { hotspots, marks: marks_by_id, reviews, adjustments, notes, selected, chosen, act });
 
-    let title = move || barrio.get().and_then(|r| r.ok()).flatten().map(|b| b.summary.name).unwrap_or_default();
+    // Never empty: an empty text has no node in the server's HTML for hydration to find, and
+    // the name would then never appear on a page opened by its address.
+    let title = move || barrio.get().and_then(|r| r.ok()).flatten().map(|b| b.summary.name).unwrap_or_else(|| "…".into());
     view! {
         <Title text=move || format!("Diagnóstico temprano · {}", title())/>
         <section class="page staff diagnostico-page">
