@@ -80,7 +80,7 @@ test('staff filter, join, separate, annotate and undo, each in the next version'
   assert.deepEqual(await counts(page), [1, 2]);
   // The note follows Rosa's mark to the hotspot that still holds it.
   const withRosa = page.locator(`.hotspot:has(.source[data-mark-id="${rosa}"])`);
-  assert.match(await withRosa.locator('summary').textContent(), /📝 1/);
+  assert.match(await withRosa.locator('summary').textContent(), /1 nota/);
 
   // Undo the separation: back to one hotspot of three in the next version; version 1 stays as made.
   await page.click('.correction[data-action=separate] button:has-text("Deshacer")');

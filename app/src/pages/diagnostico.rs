@@ -170,9 +170,16 @@ pub fn DiagnosticoPage() -> impl IntoView {
     });
     provide_context(ReviewState { hotspots, marks: marks_by_id, reviews, adjustments, notes, selected, chosen, act });
 
-    // Never empty: an empty text has no node in the server's HTML for hydration to find, and
-    // the name would then never appear on a page opened by its address.
-    let title = move || barrio.get().and_then(|r| r.ok()).flatten().map(|b| b.summary.name).unwrap_or_else(|| "…".into());
+    // The name comes through a signal set once the barrio has loaded: a text read straight
+    // from the resource while hydrating never updated on a page opened by its address. Never
+    // empty, so the server's HTML has a text node for hydration to find.
+    let name = RwSignal::new("…".to_string());
+    Effect::new(move |_| {
+        if let Some(b) = barrio.get().and_then(|r| r.ok()).flatten() {
+            name.set(b.summary.name);
+        }
+    });
+    let title = move || name.get();
     view! {
         <Title text=move || format!("Diagnóstico temprano · {}", title())/>
         <section class="page staff diagnostico-page">
