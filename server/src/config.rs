@@ -42,6 +42,17 @@ pub enum Command {
     /// Import barrios and/or city-wide base layers (streets, blocks, landmarks) from GeoJSON
     /// files, printing a report of every feature repaired or skipped.
     Import(Box<ImportArgs>),
+    /// Create an admin account (the first one, or another), in the database of `--db`. The
+    /// password is read from CARTOBARRIO_NEW_PASSWORD if set, else from the first line of
+    /// standard input, so it never appears in the process list or the shell's history.
+    CreateAdmin {
+        /// The user name to sign in with (letters, digits, dots, dashes, underscores).
+        #[arg(long)]
+        username: String,
+        /// The name shown in the app and the audit log.
+        #[arg(long)]
+        display_name: Option<String>,
+    },
 }
 
 /// `cartobarrio import`: barrios and/or city-wide base layers from GeoJSON files into the
@@ -137,11 +148,6 @@ pub struct ServerConfig {
     /// Largest upload accepted by `POST /api/v1/admin/import`, in bytes.
     #[arg(long, env = "CARTOBARRIO_MAX_IMPORT", default_value_t = 64 * 1024 * 1024, global = true)]
     pub max_import_bytes: usize,
-    /// Token that unlocks the admin import endpoint (`Authorization: Bearer …`) until accounts
-    /// exist; without it the endpoint answers 403. Prefer the environment variable to the flag,
-    /// so the token stays out of the process list.
-    #[arg(long, env = "CARTOBARRIO_ADMIN_TOKEN", hide_env_values = true, global = true)]
-    pub admin_token: Option<String>,
 }
 
 #[cfg(test)]
@@ -188,6 +194,14 @@ mod tests {
         assert_eq!(args.name_property, "NOMBRE");
         assert_eq!(args.code_property.as_deref(), Some("COD"));
         assert!(args.dry_run && !args.no_demo);
+    }
+
+    #[test]
+    fn create_admin_takes_a_user_name() {
+        let cli = Cli::try_parse_from(["cartobarrio", "create-admin", "--username", "ana", "--db", "/tmp/x.db"]).unwrap();
+        let Some(Command::CreateAdmin { username, display_name }) = cli.command else { panic!("not create-admin") };
+        assert_eq!((username.as_str(), display_name), ("ana", None));
+        assert_eq!(cli.server.db, PathBuf::from("/tmp/x.db"));
     }
 
     #[test]

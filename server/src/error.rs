@@ -56,12 +56,31 @@ pub enum ApiError {
     /// 422: an option of a request that is out of range.
     #[error("invalid option {field}: {en}")]
     InvalidOption { field: &'static str, es: String, en: String },
-    /// 401: no or wrong credentials.
+    /// 401: no session or device token, or one that is not (or no longer) valid.
     #[error("unauthorized")]
     Unauthorized,
-    /// 403: the feature is switched off on this server.
-    #[error("disabled: {0}")]
-    Disabled(&'static str),
+    /// 403: signed in, but this account or device may not do this here.
+    #[error("forbidden")]
+    Forbidden,
+    /// 403: a cookie-authenticated write without its session's anti-forgery token, or from
+    /// a page of another site.
+    #[error("csrf token missing or wrong")]
+    CsrfRejected,
+    /// 401: wrong user name or password (which of the two is not said).
+    #[error("bad credentials")]
+    BadCredentials,
+    /// 403: the workshop this device token is for was closed.
+    #[error("workshop closed")]
+    WorkshopClosed,
+    /// 403 (a change's refusal): a participant's device changing what another device made.
+    #[error("{kind} {id} is another device's")]
+    NotYours { kind: Kind, id: uuid::Uuid },
+    /// 409: another account has this user name.
+    #[error("username taken")]
+    UsernameTaken,
+    /// 422: an account draft or a password that breaks a rule.
+    #[error(transparent)]
+    InvalidAccount(#[from] app::model::account::AccountError),
     /// 409: the record is stored in another workshop (records never move workshop).
     #[error("{kind} {id} changed workshop")]
     WorkshopChanged { kind: Kind, id: uuid::Uuid },
@@ -145,6 +164,7 @@ impl From<StoreError> for ApiError {
             StoreError::UnknownBarrio { kind, barrio_id } => ApiError::UnknownBarrio { barrio_id, field: field_of(kind, "barrio_id") },
             StoreError::OutsideBarrio(barrio_id) => ApiError::OutsideBarrio(barrio_id),
             StoreError::SubmissionReused(_) => ApiError::SubmissionReused,
+            StoreError::NotYours { kind, id } => ApiError::NotYours { kind, id },
             StoreError::Correction(e) => ApiError::InvalidAdjustment(e),
             other => ApiError::Store(other),
         }
@@ -216,8 +236,11 @@ impl ApiError {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::UnreadableBody(_) => StatusCode::BAD_REQUEST,
             ApiError::Import(_) | ApiError::InvalidOption { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
-            ApiError::Disabled(_) => StatusCode::FORBIDDEN,
+            ApiError::Unauthorized | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden | ApiError::CsrfRejected | ApiError::WorkshopClosed => StatusCode::FORBIDDEN,
+            ApiError::UsernameTaken => StatusCode::CONFLICT,
+            ApiError::NotYours { .. } => StatusCode::FORBIDDEN,
+            ApiError::InvalidAccount(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::WorkshopChanged { .. } | ApiError::OtherWorkshop { .. } | ApiError::SubmissionReused => StatusCode::CONFLICT,
             ApiError::WorkshopBarrio { .. } | ApiError::ClockAhead { .. } | ApiError::InvalidWorkshop(_) => {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -295,14 +318,45 @@ impl ApiError {
             ApiError::Unauthorized => (
                 "unauthorized",
                 None,
-                "Falta la clave de administración o no es correcta.".into(),
-                "The administration token is missing or wrong.".into(),
+                "Inicie sesión (o únase a un taller con su código) para hacer esto.".into(),
+                "Sign in (or join a workshop with its code) to do this.".into(),
             ),
-            ApiError::Disabled(what) => (
-                "disabled",
+            ApiError::Forbidden => (
+                "forbidden",
                 None,
-                format!("{what} está desactivado en este servidor: defina CARTOBARRIO_ADMIN_TOKEN para activarlo."),
-                format!("{what} is switched off on this server: set CARTOBARRIO_ADMIN_TOKEN to enable it."),
+                "Su cuenta no tiene permiso para esto, o no en este barrio o taller.".into(),
+                "Your account may not do this, or not in this barrio or workshop.".into(),
+            ),
+            ApiError::CsrfRejected => (
+                "csrf",
+                None,
+                "La página no envió su clave de sesión: recárguela e intente de nuevo.".into(),
+                "The page did not send its session token: reload it and try again.".into(),
+            ),
+            ApiError::BadCredentials => (
+                "bad_credentials",
+                None,
+                "El usuario o la contraseña no son correctos.".into(),
+                "The user name or password is wrong.".into(),
+            ),
+            ApiError::WorkshopClosed => (
+                "workshop_closed",
+                None,
+                "El taller ya se cerró: este dispositivo no puede enviar ni recibir más marcas de él.".into(),
+                "The workshop was closed: this device can no longer send or receive its marks.".into(),
+            ),
+            ApiError::UsernameTaken => (
+                "username_taken",
+                Some("username"),
+                "Ya hay una cuenta con ese usuario.".into(),
+                "Another account has that user name.".into(),
+            ),
+            ApiError::InvalidAccount(e) => (e.code(), Some(e.field()), e.es(), e.en()),
+            ApiError::NotYours { kind, id } => (
+                "not_yours",
+                Some("id"),
+                format!("{} {id} se hizo en otro dispositivo: desde este solo se cambian las propias.", capitalised(kind_es(*kind))),
+                format!("The {kind} {id} was made on another device: this one may change only its own."),
             ),
             ApiError::UnreadableBody(_) => {
                 ("unreadable_body", None, "No se pudo leer el cuerpo del envío.".into(), "The request body could not be read.".into())
@@ -409,8 +463,8 @@ impl ApiError {
             ApiError::TooManyAttempts { retry_after_s } => (
                 "too_many_attempts",
                 None,
-                format!("Demasiados intentos con códigos equivocados. Espere {} minutos y vuelva a intentar.", retry_after_s.div_ceil(60)),
-                format!("Too many attempts with wrong codes. Wait {} minutes and try again.", retry_after_s.div_ceil(60)),
+                format!("Demasiados intentos fallidos. Espere {} minutos y vuelva a intentar.", retry_after_s.div_ceil(60)),
+                format!("Too many failed attempts. Wait {} minutes and try again.", retry_after_s.div_ceil(60)),
             ),
             ApiError::InvalidQuery { field, es, en } => ("invalid_query", Some(*field), es.clone(), en.clone()),
             ApiError::Store(e) if unavailable(e) => (

@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod assets;
+pub mod auth;
 mod catalog;
 pub mod config;
 pub mod error;
@@ -64,26 +65,33 @@ pub fn router(store: Store, config: &ServerConfig) -> Router {
         max_body_bytes: config.max_body_bytes,
         max_sync_bytes: config.max_sync_bytes,
         join_limiter: Arc::default(),
+        login_limiter: Arc::default(),
+        login_user_limiter: Arc::default(),
         max_import_bytes: config.max_import_bytes,
-        admin_token: config.admin_token.as_deref().filter(|t| !t.trim().is_empty()).map(|t| Arc::from(t.trim())),
         service_worker: assets::service_worker(&version, &precache).into(),
         version: version.into(),
         hashed_assets: manifest.is_some(),
     };
     let catalog: SharedCatalog = Arc::new(catalog::StoreCatalog(store));
     let routes = generate_route_list(app::App);
+    // Every page: the store's catalogue for rendering, and a policy naming the page's nonce.
+    let page_context = move || {
+        provide_context(catalog.clone());
+        http::security::page_policy();
+    };
     Router::new()
         .merge(http::health_routes())
         .merge(http::pwa_routes())
         .nest("/api/v1", http::api_routes(config.max_body_bytes, config.max_sync_bytes, config.max_import_bytes))
-        .leptos_routes_with_context(&state, routes, move || provide_context(catalog.clone()), {
+        .leptos_routes_with_context(&state, routes, page_context.clone(), {
             let options = leptos_options.clone();
             move || app::shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, app::shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), http::pwa::cache_headers))
         // Compressed, the wasm bundle is about 40 % of its size: it matters on a phone's data plan.
         .layer(tower_http::compression::CompressionLayer::new())
+        .layer(axum::middleware::from_fn(http::security::headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -133,6 +141,31 @@ pub fn init_tracing(filter: &str, format: LogFormat) {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().try_init(),
     };
+}
+
+/// `cartobarrio create-admin`: an admin account in the database (made and seeded if new).
+pub async fn create_admin(config: &ServerConfig, username: &str, display_name: Option<&str>, password: String) -> anyhow::Result<app::model::account::User> {
+    use app::model::account::{Role, UserDraft};
+    let store = Store::open(&config.db).with_context(|| format!("opening the database {}", config.db.display()))?;
+    seed::seed_if_empty(&store).await.context("seeding the demo barrios")?;
+    let draft = UserDraft {
+        username: username.into(),
+        display_name: display_name.unwrap_or(username).into(),
+        role: Role::Admin,
+        barrios: Vec::new(),
+        password: Some(password),
+        disabled: false,
+    }
+    .checked(true)
+    .map_err(|e| anyhow::anyhow!(app::model::Bilingual::es(&e)))?;
+    let hash = auth::password::hash(draft.password.clone().unwrap_or_default()).await.map_err(|e| anyhow::anyhow!(e))?;
+    let now = http::now_ms();
+    let user = store
+        .create_user(draft, hash, now)
+        .await?
+        .map_err(|_| anyhow::anyhow!("Ya hay una cuenta con el usuario {username}."))?;
+    store.audit(None, "user_create", user.username.clone(), "administración, desde la línea de comandos".into(), now).await?;
+    Ok(user)
 }
 
 /// `cartobarrio derive-seed`: dissolves a barrio file and writes the seed and its report.

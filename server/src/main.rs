@@ -14,6 +14,20 @@ async fn main() -> anyhow::Result<()> {
             print!("{}", server::describe_import(&summary));
             Ok(())
         }
+        Some(Command::CreateAdmin { username, display_name }) => {
+            let password = match std::env::var("CARTOBARRIO_NEW_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprintln!("Contraseña para {username} (una línea; al menos 10 caracteres):");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            let user = server::create_admin(&cli.server, &username, display_name.as_deref(), password).await?;
+            println!("Cuenta de administración creada: {} (id {})", user.username, user.id);
+            Ok(())
+        }
         Some(Command::DeriveSeed { input, output, report, name_property, comuna_property }) => {
             let options = server::import::DissolveOptions { name_property, comuna_property, ..Default::default() };
             let r = server::derive_seed(&input, &output, report.as_deref(), &options)?;

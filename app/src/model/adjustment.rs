@@ -53,7 +53,8 @@ pub struct AdjustmentDraft {
     /// Why (optional): what the next reviewer reads.
     #[serde(default)]
     pub reason: String,
-    /// Who decided. Until accounts exist (issue 8) the reviewer names themself.
+    /// Who decided: the server writes the signed-in account's name here, whatever was sent.
+    #[serde(default)]
     pub reviewer: String,
 }
 
@@ -63,6 +64,8 @@ pub struct AdjustmentDraft {
 pub struct CancelDraft {
     #[serde(default)]
     pub reason: String,
+    /// Written by the server: the signed-in account's name.
+    #[serde(default)]
     pub reviewer: String,
 }
 
@@ -104,6 +107,8 @@ pub struct NoteDraft {
     pub diagnostico: u32,
     pub hotspot_id: Uuid,
     pub text: String,
+    /// Written by the server: the signed-in account's name.
+    #[serde(default)]
     pub author: String,
 }
 

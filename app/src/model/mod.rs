@@ -1,6 +1,7 @@
 //! The data model shared by the browser app and the server: barrios, categories, marks and
 //! the problem tree, with the validation both sides apply. Pure: no I/O, no browser types.
 
+pub mod account;
 pub mod adjustment;
 pub mod attributes;
 pub mod barrio;
@@ -36,7 +37,7 @@ pub use stage::Stage;
 pub use sync::{Batch, BatchReply, ChangeError, ChangeResult, ChangeStatus, ErrorBody, PullReply};
 pub use taxonomy::{Category, CategoryGroup, MarkKind, CATEGORIES};
 pub use tree::{Cause, CauseCategory, Institution, Solution, TreeError, CAUSE_CATEGORIES, INSTITUTIONS};
-pub use workshop::{JoinReply, Workshop, WorkshopDraft, WorkshopError};
+pub use workshop::{JoinReply, JoinRequest, Workshop, WorkshopDraft, WorkshopError, WorkshopSettings};
 
 /// An error's `Display` text as an English sentence: capital first letter, final full stop.
 pub fn sentence(error: &impl std::fmt::Display) -> String {

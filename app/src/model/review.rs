@@ -66,7 +66,8 @@ pub struct ReviewDraft {
     /// Why: required to reject (it is what the next reviewer reads), optional to restore.
     #[serde(default)]
     pub reason: String,
-    /// Who decided. Until accounts exist (issue 8) the reviewer names themself.
+    /// Who decided: the server writes the signed-in account's name here, whatever was sent.
+    #[serde(default)]
     pub reviewer: String,
 }
 
@@ -153,7 +154,8 @@ impl ReviewDraft {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GenerateRequest {
-    /// Who generates it. Until accounts exist (issue 8) staff name themselves.
+    /// Who generates it: the server writes the signed-in account's name here.
+    #[serde(default)]
     pub created_by: String,
     /// The merge's thresholds; the defaults when left out.
     #[serde(default)]

@@ -50,6 +50,13 @@ pub struct Workshop {
     /// Until when (ms since the epoch) the code lets devices join.
     pub code_expires_at_ms: i64,
     pub created_at_ms: i64,
+    /// When a facilitator closed it: its devices' tokens stop working then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at_ms: Option<i64>,
+    /// Whether participants' devices get the other participants' marks of sensitive
+    /// categories (the facilitator decides; off by default).
+    #[serde(default)]
+    pub share_sensitive: bool,
 }
 
 /// What joining by code gives a device: the workshop and its barrio, from which it fetches
@@ -58,6 +65,23 @@ pub struct Workshop {
 pub struct JoinReply {
     pub workshop: Workshop,
     pub barrio: BarrioSummary,
+    /// The device's token for this workshop (`Authorization: Bearer`), valid until it closes.
+    #[serde(default)]
+    pub token: String,
+}
+
+/// `POST /api/v1/join/{code}`: the device asking to join, whose token it will be.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JoinRequest {
+    pub device_id: Uuid,
+}
+
+/// `POST /api/v1/workshops/{id}/settings`: what a facilitator may change in a running workshop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkshopSettings {
+    pub share_sensitive: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Error)]

@@ -1,16 +1,16 @@
 //! `POST /api/v1/admin/import`: barrios and city-wide base layers uploaded as GeoJSON, with
-//! the same per-feature report as the `import` command. Until accounts exist (issue 8) it
-//! is guarded by a token the operator sets; without one it is off.
+//! the same per-feature report as the `import` command; for admins only.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::Value as Json_;
 
-use super::AppState;
+use super::{now_ms, AppState};
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::import::dissolve::DissolveOptions;
 use crate::import::layers::{LayerFiles, LayerOptions};
@@ -89,28 +89,12 @@ impl RequestOptions {
     }
 }
 
-/// Compares in constant time, so the token cannot be guessed a byte at a time from timings.
-fn same_token(given: &[u8], expected: &[u8]) -> bool {
-    given.len() == expected.len() && given.iter().zip(expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
-}
-
-fn check_admin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    let Some(expected) = state.admin_token.as_deref() else {
-        return Err(ApiError::Disabled("La importación por la web"));
-    };
-    let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-    match given {
-        Some(token) if same_token(token.trim().as_bytes(), expected.as_bytes()) => Ok(()),
-        _ => Err(ApiError::Unauthorized),
-    }
-}
-
 pub async fn import(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<ImportSummary>), ApiError> {
-    check_admin(&state, &headers)?;
+    let admin = caller.admin()?.clone();
     let body = body.map_err(|r| ApiError::from_body_rejection(r, state.max_import_bytes))?;
     let request: ImportRequest = serde_json::from_slice(&body).map_err(|e| ApiError::UnreadableBody(e.to_string()))?;
     let (options, dry_run) = request.options.into_import_options()?;
@@ -135,18 +119,7 @@ pub async fn import(
     }
     state.store.apply_import(plan).await?;
     tracing::info!(added = summary.barrios_added, updated = summary.barrios_updated, packs = summary.packs, "import applied");
+    let detail = format!("{} barrios nuevos, {} actualizados, {} paquetes", summary.barrios_added, summary.barrios_updated, summary.packs);
+    state.store.audit(Some(&admin), "import", String::new(), detail, now_ms()).await?;
     Ok((StatusCode::CREATED, Json(summary)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_compare_whole() {
-        assert!(same_token(b"abc", b"abc"));
-        assert!(!same_token(b"abd", b"abc"));
-        assert!(!same_token(b"ab", b"abc"));
-        assert!(!same_token(b"", b"abc"));
-    }
 }

@@ -1,6 +1,7 @@
 //! Diagnósticos of a barrio: generate the next numbered snapshot of the merge, list them, read
 //! one, compare two; and staff decisions on single marks (reject with a reason, restore).
-//! Issue 8 puts all of these behind the staff role.
+//! All are staff work; changes and exports (which carry aliases and exact places) are written
+//! in the audit log.
 
 use app::model::comparison::{compare, Comparison};
 use app::model::review::{DiagnosticoSummary, GenerateRequest, MarkReview, ReviewDraft, StoredDiagnostico};
@@ -14,6 +15,7 @@ use axum::Json;
 use uuid::Uuid;
 
 use super::{body::json_body, now_ms, AppState};
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::export::SourceMark;
 
@@ -28,11 +30,14 @@ pub(super) fn read<T: serde::de::DeserializeOwned>(
 
 pub async fn generate(
     State(state): State<AppState>,
+    caller: Caller,
     Path(barrio_id): Path<i64>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<StoredDiagnostico>), ApiError> {
-    let request: GenerateRequest = read(&headers, body, state.max_body_bytes)?;
+    let user = caller.staff()?;
+    let mut request: GenerateRequest = read(&headers, body, state.max_body_bytes)?;
+    request.created_by = user.display_name.clone();
     let request = request.checked()?;
     let params = request.params;
     let stored = state
@@ -43,27 +48,33 @@ pub async fn generate(
         .await?
         .ok_or(ApiError::NotFound)?;
     tracing::info!(barrio_id, number = stored.number, hotspots = stored.diagnostico.hotspots.len(), "diagnóstico generated");
+    state.store.audit(Some(user), "diagnostico_generate", format!("barrio {barrio_id} versión {}", stored.number), String::new(), now_ms()).await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
-pub async fn list(State(state): State<AppState>, Path(barrio_id): Path<i64>) -> Result<Json<Vec<DiagnosticoSummary>>, ApiError> {
+pub async fn list(State(state): State<AppState>, caller: Caller, Path(barrio_id): Path<i64>) -> Result<Json<Vec<DiagnosticoSummary>>, ApiError> {
+    caller.staff()?;
     Ok(Json(state.store.diagnosticos(barrio_id).await?.ok_or(ApiError::NotFound)?))
 }
 
 /// Every barrio with its counts and diagnóstico status, barrios needing work first.
-pub async fn status(State(state): State<AppState>) -> Result<Json<Vec<BarrioStatus>>, ApiError> {
+pub async fn status(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<BarrioStatus>>, ApiError> {
+    caller.staff()?;
     Ok(Json(state.store.barrio_statuses().await?))
 }
 
-pub async fn one(State(state): State<AppState>, Path((barrio_id, number)): Path<(i64, u32)>) -> Result<Json<StoredDiagnostico>, ApiError> {
+pub async fn one(State(state): State<AppState>, caller: Caller, Path((barrio_id, number)): Path<(i64, u32)>) -> Result<Json<StoredDiagnostico>, ApiError> {
+    caller.staff()?;
     Ok(Json(state.store.diagnostico(barrio_id, number).await?.ok_or(ApiError::NotFound)?))
 }
 
 /// What changed from diagnóstico `number` to `other` (usually a later one).
 pub async fn comparison(
     State(state): State<AppState>,
+    caller: Caller,
     Path((barrio_id, number, other)): Path<(i64, u32, u32)>,
 ) -> Result<Json<Comparison>, ApiError> {
+    caller.staff()?;
     let before = state.store.diagnostico(barrio_id, number).await?.ok_or(ApiError::NotFound)?;
     let after = state.store.diagnostico(barrio_id, other).await?.ok_or(ApiError::NotFound)?;
     Ok(Json(compare(&before.diagnostico, &after.diagnostico)))
@@ -71,18 +82,29 @@ pub async fn comparison(
 
 pub async fn review_mark(
     State(state): State<AppState>,
+    caller: Caller,
     Path(mark_id): Path<Uuid>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<MarkReview>), ApiError> {
-    let draft: ReviewDraft = read(&headers, body, state.max_body_bytes)?;
+    let user = caller.staff()?;
+    let mut draft: ReviewDraft = read(&headers, body, state.max_body_bytes)?;
+    draft.reviewer = user.display_name.clone();
     let review = state.store.review_mark(mark_id, draft.checked()?, now_ms()).await?.ok_or(ApiError::NotFound)?;
-    tracing::info!(mark = %mark_id, action = review.action.code(), reviewer = %review.reviewer, "mark reviewed");
+    tracing::info!(mark = %mark_id, action = review.action.code(), user = user.id, "mark reviewed");
+    state.store.audit(Some(user), "mark_review", format!("marca {mark_id}"), review.action.code().to_string(), now_ms()).await?;
     Ok((StatusCode::CREATED, Json(review)))
 }
 
-pub async fn reviews(State(state): State<AppState>, Path(barrio_id): Path<i64>) -> Result<Json<Vec<MarkReview>>, ApiError> {
+pub async fn reviews(State(state): State<AppState>, caller: Caller, Path(barrio_id): Path<i64>) -> Result<Json<Vec<MarkReview>>, ApiError> {
+    caller.staff()?;
     Ok(Json(state.store.mark_reviews(barrio_id).await?))
+}
+
+/// Writes an export in the audit log: the files carry aliases and exact places.
+async fn exported(state: &AppState, user: &app::model::account::User, barrio_id: i64, number: u32, what: &str) -> Result<(), ApiError> {
+    state.store.audit(Some(user), "export", format!("barrio {barrio_id} versión {number}"), what.to_string(), now_ms()).await?;
+    Ok(())
 }
 
 /// A file to download, named after the barrio and the diagnóstico's number.
@@ -100,18 +122,24 @@ async fn for_export(state: &AppState, barrio_id: i64, number: u32) -> Result<(St
 
 pub async fn hotspots_geojson(
     State(state): State<AppState>,
+    caller: Caller,
     Path((barrio_id, number)): Path<(i64, u32)>,
 ) -> Result<impl IntoResponse, ApiError> {
+    let user = caller.staff()?;
     let (stored, code, name) = for_export(&state, barrio_id, number).await?;
+    exported(&state, user, barrio_id, number, "puntos críticos GeoJSON").await?;
     let body = crate::export::hotspots_geojson(&stored, &name).into_bytes();
     Ok(download("application/geo+json", format!("diagnostico-{code}-v{number}.geojson"), body))
 }
 
 pub async fn hotspots_csv(
     State(state): State<AppState>,
+    caller: Caller,
     Path((barrio_id, number)): Path<(i64, u32)>,
 ) -> Result<impl IntoResponse, ApiError> {
+    let user = caller.staff()?;
     let (stored, code, _) = for_export(&state, barrio_id, number).await?;
+    exported(&state, user, barrio_id, number, "puntos críticos CSV").await?;
     let body = crate::export::hotspots_csv(&stored)?;
     Ok(download("text/csv; charset=utf-8", format!("diagnostico-{code}-v{number}.csv"), body))
 }
@@ -130,8 +158,10 @@ async fn with_marks(
 }
 
 /// Hotspots and source marks in one GeoPackage, a layer per geometry kind, for QGIS or ArcGIS.
-pub async fn gpkg(State(state): State<AppState>, Path((barrio_id, number)): Path<(i64, u32)>) -> Result<impl IntoResponse, ApiError> {
+pub async fn gpkg(State(state): State<AppState>, caller: Caller, Path((barrio_id, number)): Path<(i64, u32)>) -> Result<impl IntoResponse, ApiError> {
+    let user = caller.staff()?;
     let (stored, code, name, marks) = with_marks(&state, barrio_id, number).await?;
+    exported(&state, user, barrio_id, number, "GeoPackage").await?;
     // Writing a database takes a while for a large barrio: off the async threads.
     let body = tokio::task::spawn_blocking(move || crate::export::diagnostico_gpkg(&stored, &marks, &name))
         .await
@@ -141,15 +171,20 @@ pub async fn gpkg(State(state): State<AppState>, Path((barrio_id, number)): Path
 
 pub async fn marks_geojson(
     State(state): State<AppState>,
+    caller: Caller,
     Path((barrio_id, number)): Path<(i64, u32)>,
 ) -> Result<impl IntoResponse, ApiError> {
+    let user = caller.staff()?;
     let (stored, code, name, marks) = with_marks(&state, barrio_id, number).await?;
+    exported(&state, user, barrio_id, number, "marcas GeoJSON").await?;
     let body = crate::export::marks_geojson(&stored, &marks, &name).into_bytes();
     Ok(download("application/geo+json", format!("diagnostico-{code}-v{number}-marcas.geojson"), body))
 }
 
-pub async fn marks_csv(State(state): State<AppState>, Path((barrio_id, number)): Path<(i64, u32)>) -> Result<impl IntoResponse, ApiError> {
+pub async fn marks_csv(State(state): State<AppState>, caller: Caller, Path((barrio_id, number)): Path<(i64, u32)>) -> Result<impl IntoResponse, ApiError> {
+    let user = caller.staff()?;
     let (_, code, _, marks) = with_marks(&state, barrio_id, number).await?;
+    exported(&state, user, barrio_id, number, "marcas CSV").await?;
     let body = crate::export::marks_csv(&marks)?;
     Ok(download("text/csv; charset=utf-8", format!("diagnostico-{code}-v{number}-marcas.csv"), body))
 }

@@ -1,6 +1,8 @@
 //! HTTP routes: the JSON API under `/api/v1`, the health check, and the server-rendered app.
 
+mod accounts;
 mod admin;
+mod auth;
 mod barrios;
 mod body;
 mod corrections;
@@ -10,6 +12,7 @@ mod limit;
 mod marks;
 mod packs;
 pub mod pwa;
+pub mod security;
 mod stored;
 mod sync;
 mod tree;
@@ -22,7 +25,10 @@ use axum::http::header;
 use axum::middleware;
 use axum::response::IntoResponse;
 use axum::routing::{get, post, MethodRouter};
+use std::net::IpAddr;
 use std::sync::Arc;
+
+use crate::auth::limiter::AttemptLimiter;
 
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -42,11 +48,12 @@ pub struct AppState {
     /// Largest batch accepted by `POST /api/v1/sync`.
     pub max_sync_bytes: usize,
     /// Failed join attempts per client address.
-    pub join_limiter: Arc<workshops::JoinLimiter>,
+    pub join_limiter: Arc<AttemptLimiter<IpAddr>>,
+    /// Failed sign-ins per client address and per user name.
+    pub login_limiter: Arc<AttemptLimiter<IpAddr>>,
+    pub login_user_limiter: Arc<AttemptLimiter<String>>,
     /// Largest upload accepted by the admin import.
     pub max_import_bytes: usize,
-    /// Token for the admin endpoints until accounts exist; `None` switches them off.
-    pub admin_token: Option<Arc<str>>,
     /// Identifies this deployment (asset hashes plus build id).
     pub version: Arc<str>,
     /// The generated service worker for this deployment.
@@ -68,7 +75,7 @@ impl FromRef<AppState> for Store {
 }
 
 /// Milliseconds since the epoch, by the server's clock.
-pub(crate) fn now_ms() -> i64 {
+pub fn now_ms() -> i64 {
     let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
 }
@@ -119,6 +126,14 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
     let sync = Api::new().post("/sync", sync::receive).within(max_sync_bytes);
     let public = Api::new()
         .get("/openapi.json", openapi)
+        .post("/auth/login", auth::login)
+        .get("/auth/session", auth::session)
+        .post("/auth/logout", auth::logout)
+        .post("/auth/password", auth::change_password)
+        .get("/admin/users", accounts::list)
+        .post("/admin/users", accounts::create)
+        .post("/admin/users/{id}", accounts::update)
+        .get("/admin/audit", accounts::audit)
         .get("/barrios", barrios::list)
         .get("/packs", packs::list)
         .get("/barrios/{id}/pack", packs::one)
@@ -134,7 +149,10 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .get("/workshops", workshops::list)
         .get("/workshops/{id}", workshops::one)
         .get("/workshops/{id}/changes", sync::changes)
-        .get("/join/{code}", workshops::join)
+        .post("/workshops/{id}/devices", workshops::device)
+        .post("/workshops/{id}/close", workshops::close)
+        .post("/workshops/{id}/settings", workshops::settings)
+        .post("/join/{code}", workshops::join)
         .get("/diagnosticos/status", diagnosticos::status)
         .post("/barrios/{id}/diagnosticos", diagnosticos::generate)
         .get("/barrios/{id}/diagnosticos", diagnosticos::list)

@@ -8,7 +8,7 @@ use app::model::sync::{
     change_json, parse_change, Batch, ErrorBody, PullReply, MAX_BATCH_CHANGES, MAX_CLOCK_AHEAD_MS, MAX_PULL_CHANGES, OLDEST_PROTOCOL,
     PROTOCOL,
 };
-use app::model::{Bilingual, Workshop};
+use app::model::{Bilingual, Category, Record, Workshop};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
@@ -19,10 +19,19 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::{body::json_body, now_ms, AppState};
+use crate::auth::Caller;
 use crate::error::{change_refusal, field_of, refusal, ApiError};
 use crate::store::{BatchMeta, Kind, Prepared, StoreError};
 
-pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Response, ApiError> {
+pub async fn receive(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    if matches!(caller, Caller::Anonymous) {
+        return Err(ApiError::Unauthorized);
+    }
     let body = json_body(&headers, body, state.max_sync_bytes)?;
     let batch = read_batch(&body)?;
     if batch.changes.len() > MAX_BATCH_CHANGES {
@@ -32,13 +41,42 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Re
         Some(id) => Some(state.store.workshop(id).await?.ok_or(ApiError::UnknownWorkshop { field: None })?),
         None => None,
     };
+    // Who may send what: a device its own workshop's batches, under its own id; an account
+    // the batches of the barrios it works in (checked per change when no workshop is named).
+    let mut barrios: Option<Vec<i64>> = None;
+    match (&caller, &workshop) {
+        (Caller::Device(grant), Some(w)) if grant.workshop.id == w.id && grant.device_id == batch.device_id => {}
+        (Caller::Device(_), _) => return Err(ApiError::Forbidden),
+        (_, Some(w)) => {
+            caller.works_in(w.barrio_id)?;
+        }
+        (Caller::Account(s), None) if !s.user.role.is_staff() => barrios = Some(s.user.barrios.clone()),
+        (_, None) => {
+            caller.account()?;
+        }
+    }
+    if workshop.as_ref().is_some_and(|w| w.closed_at_ms.is_some()) {
+        return Err(ApiError::WorkshopClosed);
+    }
     let now = now_ms();
-    let meta = BatchMeta { submission_id: batch.submission_id, device_id: batch.device_id, server_time_ms: now };
+    let only_own = caller.participant_device().is_some();
+    let meta = BatchMeta { submission_id: batch.submission_id, device_id: batch.device_id, server_time_ms: now, only_own };
     let changes = batch.changes;
     let count = changes.len();
     // Reading geometries is the costly part of a batch: off the async workers.
-    let prepared = tokio::task::spawn_blocking(move || changes.into_iter().map(|c| prepare(c, workshop.as_ref(), now)).collect())
-        .await
+    let prepared = tokio::task::spawn_blocking(move || {
+        changes
+            .into_iter()
+            .map(|c| {
+                let record = prepare(c, workshop.as_ref(), now)?;
+                match &barrios {
+                    Some(allowed) if !allowed.contains(&record.barrio_id()) => Err(refusal(ApiError::Forbidden)),
+                    _ => Ok(record),
+                }
+            })
+            .collect()
+    })
+    .await
         .map_err(|e| ApiError::Store(StoreError::Worker(e.to_string())))?;
     let reply = state.store.receive_batch(meta, prepared, change_refusal).await?;
     // Ids and counts only: what was drawn never reaches the logs.
@@ -104,23 +142,42 @@ fn page_query(query: &HashMap<String, String>) -> Result<(i64, usize), ApiError>
     Ok((after, limit))
 }
 
+/// Whether a participant's device may receive this version: its own always; another's unless
+/// it is of a sensitive category (an unknown one counts as sensitive) and the facilitator did
+/// not let the workshop share them.
+fn shown_to(record: &Record, sender: Option<Uuid>, participant: Option<(Uuid, bool)>) -> bool {
+    let Some((device, share_sensitive)) = participant else { return true };
+    if sender == Some(device) || share_sensitive {
+        return true;
+    }
+    match record {
+        Record::Mark(m) => Category::by_code(&m.category).is_some_and(|c| !c.sensitive),
+        _ => true,
+    }
+}
+
 pub async fn changes(
     State(state): State<AppState>,
+    caller: Caller,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<PullReply>, ApiError> {
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::InvalidId(id))?;
     let (after, limit) = page_query(&query)?;
-    // issue 8: only devices that joined the workshop (and staff) may pull its changes.
-    if state.store.workshop(id).await?.is_none() {
-        return Err(ApiError::UnknownWorkshop { field: None });
+    if matches!(caller, Caller::Anonymous) {
+        return Err(ApiError::Unauthorized);
     }
+    let workshop = state.store.workshop(id).await?.ok_or(ApiError::UnknownWorkshop { field: None })?;
+    caller.reads_workshop(&workshop)?;
+    let participant = caller.participant_device();
     let page = state.store.workshop_changes(id, after, limit).await?;
-    let cursor = page.changes.last().map_or(after, |(seq, _)| *seq);
+    // The cursor moves past what was held back too, so the next page does not ask again.
+    let cursor = page.last_seq.unwrap_or(after);
     let changes = page
         .changes
         .iter()
-        .map(|(seq, record)| {
+        .filter(|(_, sender, record)| shown_to(record, *sender, participant))
+        .map(|(seq, _, record)| {
             let mut change = change_json(record);
             change["seq"] = Value::from(*seq);
             change
@@ -132,7 +189,7 @@ pub async fn changes(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::model::{Hlc, Mark, Record};
+    use app::model::{Hlc, Mark, CATEGORIES};
 
     const NOW: i64 = 1_764_000_000_000;
 
@@ -151,6 +208,8 @@ mod tests {
             join_code: "ABC234".into(),
             code_expires_at_ms: NOW + 1,
             created_at_ms: NOW,
+            closed_at_ms: None,
+            share_sensitive: false,
         }
     }
 
@@ -185,6 +244,20 @@ mod tests {
         assert_eq!((err.code.as_str(), err.field.as_deref()), ("other_barrio", Some("record.properties.barrio_id")));
         let err = prepare(serde_json::json!({"kind": "mark"}), None, NOW).unwrap_err();
         assert_eq!(err.code, "malformed_change");
+    }
+
+    #[test]
+    fn participants_get_other_devices_sensitive_marks_only_if_the_workshop_shares_them() {
+        let (mine, other) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let mark = |category: &str| Record::Mark(Mark::new_point(Uuid::from_u128(9), 5, category, -74.2, 11.24, NOW));
+        let sensitive = CATEGORIES.iter().find(|c| c.sensitive).expect("a sensitive category").code;
+        let plain = CATEGORIES.iter().find(|c| !c.sensitive).expect("a plain category").code;
+        assert!(shown_to(&mark(sensitive), Some(other), None), "accounts and facilitators' tablets see all");
+        assert!(shown_to(&mark(sensitive), Some(mine), Some((mine, false))), "one's own marks");
+        assert!(!shown_to(&mark(sensitive), Some(other), Some((mine, false))));
+        assert!(!shown_to(&mark("no_such_category"), Some(other), Some((mine, false))), "unknown counts as sensitive");
+        assert!(shown_to(&mark(plain), Some(other), Some((mine, false))));
+        assert!(shown_to(&mark(sensitive), Some(other), Some((mine, true))), "the facilitator shared them");
     }
 
     #[test]

@@ -8,12 +8,13 @@ use axum::Json;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::store::{Kind, Store};
 
-// Open to anyone for now, like the rest of the API. History shows what was deleted, so it
-// becomes staff-only when accounts and roles arrive (a later issue).
-pub async fn list(State(store): State<Store>, Path((kind, id)): Path<(String, String)>) -> Result<Json<Value>, ApiError> {
+/// History shows what was deleted and every alias a record had: staff only.
+pub async fn list(State(store): State<Store>, caller: Caller, Path((kind, id)): Path<(String, String)>) -> Result<Json<Value>, ApiError> {
+    caller.staff()?;
     let kind = Kind::parse(&kind).ok_or(ApiError::UnknownKind(kind))?;
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::InvalidId(id))?;
     let versions = store.record_versions(kind, id).await?;

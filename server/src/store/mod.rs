@@ -1,6 +1,7 @@
 //! The embedded SQLite store: one file (WAL mode, foreign keys on, migrations applied at
 //! open) behind a narrow async interface, so handlers never see SQL.
 
+mod accounts;
 mod barrios;
 mod corrections;
 mod diagnosticos;
@@ -22,6 +23,7 @@ use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 use thiserror::Error;
 
+pub use accounts::{DeviceGrant, DeviceKind, NewSession, SessionRow, UserWrite};
 pub use barrios::NewBarrio;
 pub use history::Kind;
 pub use packs::AppliedImport;
@@ -56,6 +58,9 @@ pub enum StoreError {
     UnknownBarrio { kind: Kind, barrio_id: i64 },
     #[error("mark far outside barrio {0}")]
     OutsideBarrio(i64),
+    /// A participant's device changing a record another device made.
+    #[error("{kind} {id} was made on another device")]
+    NotYours { kind: Kind, id: uuid::Uuid },
     #[error("submission {0} was sent before by another device")]
     SubmissionReused(uuid::Uuid),
     #[error("the database worker stopped: {0}")]
@@ -80,6 +85,7 @@ impl StoreError {
                 | StoreError::WorkshopBarrio { .. }
                 | StoreError::UnknownBarrio { .. }
                 | StoreError::OutsideBarrio(_)
+                | StoreError::NotYours { .. }
                 | StoreError::Correction(_)
         )
     }
@@ -94,6 +100,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0005_sync_and_workshops.sql")),
         M::up(include_str!("../../migrations/0006_diagnosticos.sql")),
         M::up(include_str!("../../migrations/0007_corrections.sql")),
+        M::up(include_str!("../../migrations/0008_accounts.sql")),
     ])
 }
 

@@ -24,6 +24,9 @@ pub struct BatchMeta {
     pub submission_id: Uuid,
     pub device_id: Uuid,
     pub server_time_ms: i64,
+    /// A participant's device may change only records it made: those whose first version
+    /// came from another device (or none) are refused.
+    pub only_own: bool,
 }
 
 /// One change of a batch after the checks that need no database: the record to store, or
@@ -33,9 +36,11 @@ pub type Prepared = Result<Record, ErrorBody>;
 /// A page of a workshop's stored versions, in arrival order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangesPage {
-    /// Each version with its `seq`.
-    pub changes: Vec<(i64, Record)>,
+    /// Each version with its `seq` and the device that sent it.
+    pub changes: Vec<(i64, Option<Uuid>, Record)>,
     pub more: bool,
+    /// The last `seq` looked at (what the next page starts after).
+    pub last_seq: Option<i64>,
 }
 
 impl From<Outcome> for ChangeStatus {
@@ -70,8 +75,21 @@ fn store_change(
     c: &Connection,
     record: &Record,
     origin: Origin,
+    only_own: bool,
     barrios: &mut HashMap<i64, Option<[f64; 4]>>,
 ) -> Result<Outcome, StoreError> {
+    if only_own {
+        let kind = Kind::of(record);
+        let first: Option<Option<String>> = c
+            .prepare_cached("SELECT device_id FROM record_versions WHERE kind = ?1 AND id = ?2 ORDER BY seq LIMIT 1")?
+            .query_row(params![kind.as_str(), record.id().to_string()], |r| r.get(0))
+            .optional()?;
+        if let Some(device) = first {
+            if device != origin.device_id.map(|d| d.to_string()) {
+                return Err(StoreError::NotYours { kind, id: record.id() });
+            }
+        }
+    }
     let barrio_id = record.barrio_id();
     let Some(bbox) = bbox(c, barrios, barrio_id)? else {
         return Err(StoreError::UnknownBarrio { kind: Kind::of(record), barrio_id });
@@ -125,7 +143,7 @@ impl Store {
                     }
                 };
                 let savepoint = tx.savepoint()?;
-                match store_change(&savepoint, &record, origin, &mut barrios) {
+                match store_change(&savepoint, &record, origin, meta.only_own, &mut barrios) {
                     Ok(outcome) => {
                         savepoint.commit()?;
                         results.push(ChangeResult::stored(&record, outcome.into()));
@@ -152,24 +170,32 @@ impl Store {
     pub async fn workshop_changes(&self, workshop_id: Uuid, after: i64, limit: usize) -> Result<ChangesPage, StoreError> {
         self.call(move |c| {
             let mut stmt = c.prepare_cached(
-                "SELECT seq, kind, id, record FROM record_versions WHERE workshop_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+                "SELECT seq, kind, id, record, device_id FROM record_versions WHERE workshop_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
             )?;
             let take = i64::try_from(limit).unwrap_or(i64::MAX - 1) + 1;
             let rows = stmt
                 .query_map(params![workshop_id.to_string(), after, take], |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                    ))
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
             let more = rows.len() > limit;
             let changes = rows
                 .into_iter()
                 .take(limit)
-                .map(|(seq, kind, id, json)| {
+                .map(|(seq, kind, id, json, device)| {
                     let kind = Kind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("version {seq} of unknown kind {kind}")))?;
-                    Ok((seq, parse_record(kind, &id, &json)?))
+                    let device = device.and_then(|d| Uuid::parse_str(&d).ok());
+                    Ok((seq, device, parse_record(kind, &id, &json)?))
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
-            Ok(ChangesPage { changes, more })
+            let last_seq = changes.last().map(|(seq, _, _)| *seq);
+            Ok(ChangesPage { changes, more, last_seq })
         })
         .await
     }

@@ -11,7 +11,8 @@ use super::{Store, StoreError};
 const CODE_ATTEMPTS: usize = 16;
 
 const SELECT_WORKSHOP: &str =
-    "SELECT id, barrio_id, date, place, cbsc, facilitator, join_code, code_expires_at_ms, created_at_ms FROM workshops";
+    "SELECT id, barrio_id, date, place, cbsc, facilitator, join_code, code_expires_at_ms, created_at_ms, closed_at_ms, share_sensitive \
+     FROM workshops";
 
 fn row(r: &Row<'_>) -> rusqlite::Result<(String, Workshop)> {
     Ok((
@@ -26,6 +27,8 @@ fn row(r: &Row<'_>) -> rusqlite::Result<(String, Workshop)> {
             join_code: r.get(6)?,
             code_expires_at_ms: r.get(7)?,
             created_at_ms: r.get(8)?,
+            closed_at_ms: r.get(9)?,
+            share_sensitive: r.get(10)?,
         },
     ))
 }
@@ -78,6 +81,8 @@ impl Store {
                     join_code: app::model::workshop::code_from_random(bytes),
                     code_expires_at_ms: expires,
                     created_at_ms: now_ms,
+                    closed_at_ms: None,
+                    share_sensitive: false,
                 };
                 let inserted = c.execute(
                     "INSERT INTO workshops (id, barrio_id, date, place, cbsc, facilitator, join_code, code_expires_at_ms, created_at_ms)
@@ -101,6 +106,25 @@ impl Store {
                 }
             }
             Err(last.map(StoreError::from).unwrap_or_else(|| StoreError::Corrupt("no join code attempt made".into())))
+        })
+        .await
+    }
+
+    /// Closes a workshop at `now_ms` (its devices' tokens stop working); closing it again
+    /// keeps the first time. `None` when there is no such workshop.
+    pub async fn close_workshop(&self, id: Uuid, now_ms: i64) -> Result<Option<Workshop>, StoreError> {
+        self.call(move |c| {
+            c.execute("UPDATE workshops SET closed_at_ms = ?2 WHERE id = ?1 AND closed_at_ms IS NULL", params![id.to_string(), now_ms])?;
+            read(c, id)
+        })
+        .await
+    }
+
+    /// Whether participants' devices get each other's sensitive marks in this workshop.
+    pub async fn set_share_sensitive(&self, id: Uuid, share: bool) -> Result<Option<Workshop>, StoreError> {
+        self.call(move |c| {
+            c.execute("UPDATE workshops SET share_sensitive = ?2 WHERE id = ?1", params![id.to_string(), share])?;
+            read(c, id)
         })
         .await
     }

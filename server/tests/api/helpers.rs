@@ -8,6 +8,7 @@ use server::store::Store;
 
 pub struct TestApp {
     pub url: String,
+    /// Signed in as the admin (who may do everything): most tests are not about access.
     pub client: reqwest::Client,
     pub db_path: PathBuf,
     // Kept alive for the test's duration; the folder is removed on drop.
@@ -24,17 +25,68 @@ pub fn config(db: PathBuf) -> ServerConfig {
         max_body_bytes: 64 * 1024,
         max_sync_bytes: 1024 * 1024,
         max_import_bytes: 8 * 1024 * 1024,
-        admin_token: None,
         build_id: String::new(),
     }
 }
 
-/// How a test wants its server: an admin token for the import endpoint, and whether the
-/// barrios get their demo packs on start (as `serve` does; slower, so only where needed).
+/// How a test wants its server: whether the barrios get their demo packs on start (as
+/// `serve` does; slower, so only where needed).
 #[derive(Clone, Default)]
 pub struct AppOptions {
-    pub admin_token: Option<String>,
     pub with_packs: bool,
+}
+
+/// Every test account's password.
+pub const PASSWORD: &str = "clave de prueba larga";
+/// The barrios the test facilitators work in: `facilita` in the first, `facilita2` in the
+/// second (by code).
+pub const FACILITATOR_BARRIO: &str = "pescaito";
+pub const OTHER_FACILITATOR_BARRIO: &str = "bastidas";
+
+/// The accounts every test server has: `admin`, `equipo` (staff), and two facilitators.
+async fn create_accounts(store: &Store) {
+    use app::model::account::{Role, UserDraft};
+    let barrios = store.list_barrios().await.expect("barrios");
+    // A database a test made by hand may have other barrios: the facilitators get its first ones.
+    let id_of = |code: &str, n: usize| barrios.iter().find(|b| b.code == code).or_else(|| barrios.get(n)).map(|b| b.id);
+    let hash = server::auth::password::hash(PASSWORD.into()).await.expect("hash");
+    for (username, role, barrios) in [
+        ("admin", Role::Admin, vec![]),
+        ("equipo", Role::Staff, vec![]),
+        ("facilita", Role::Facilitator, id_of(FACILITATOR_BARRIO, 0).into_iter().collect()),
+        ("facilita2", Role::Facilitator, id_of(OTHER_FACILITATOR_BARRIO, 1).into_iter().collect()),
+    ] {
+        if role == Role::Facilitator && barrios.is_empty() {
+            continue;
+        }
+        let draft = UserDraft { username: username.into(), display_name: format!("Cuenta {username}"), role, barrios, password: None, disabled: false };
+        store.create_user(draft, hash.clone(), 1_764_000_000_000).await.expect("store").expect("new account");
+    }
+}
+
+/// A client signed in as `username` (with `PASSWORD`): it sends the session cookie and the
+/// anti-forgery token on every request, as the app does.
+pub async fn signed_in(url: &str, username: &str) -> reqwest::Client {
+    let res = reqwest::Client::new()
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&json!({ "username": username, "password": PASSWORD }))
+        .send()
+        .await
+        .expect("login request");
+    assert_eq!(res.status().as_u16(), 200, "login as {username}");
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.split(';').next().filter(|c| c.starts_with("cb_sesion=")).map(String::from))
+        .expect("session cookie");
+    let info: Value = res.json().await.expect("session json");
+    let csrf = info["csrf_token"].as_str().expect("csrf token").to_string();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("cookie", cookie.parse().expect("cookie header"));
+    headers.insert("x-csrf-token", csrf.parse().expect("csrf header"));
+    reqwest::Client::builder().default_headers(headers).build().expect("client")
 }
 
 /// Starts the app on a free port with a fresh, seeded database.
@@ -42,21 +94,24 @@ pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db_path = dir.path().join("cartobarrio.sqlite3");
     let url = serve_on(&db_path).await;
-    TestApp { url, client: reqwest::Client::new(), db_path, _dir: dir }
+    let client = signed_in(&url, "admin").await;
+    TestApp { url, client, db_path, _dir: dir }
 }
 
 pub async fn spawn_app_with(options: AppOptions) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db_path = dir.path().join("cartobarrio.sqlite3");
     let url = serve_with(&db_path, options).await;
-    TestApp { url, client: reqwest::Client::new(), db_path, _dir: dir }
+    let client = signed_in(&url, "admin").await;
+    TestApp { url, client, db_path, _dir: dir }
 }
 
 /// Starts the app on a database file made beforehand in `dir` (seeded only if it has no
 /// barrios, as on a real start).
 pub async fn spawn_app_on(dir: tempfile::TempDir, db_path: PathBuf) -> TestApp {
     let url = serve_on(&db_path).await;
-    TestApp { url, client: reqwest::Client::new(), db_path, _dir: dir }
+    let client = signed_in(&url, "admin").await;
+    TestApp { url, client, db_path, _dir: dir }
 }
 
 /// One runtime for every server the tests start, alive for the whole test process. Each
@@ -79,13 +134,16 @@ pub async fn serve_with(db_path: &std::path::Path, options: AppOptions) -> Strin
     server_runtime().spawn(async move {
         let store = Store::open(&db_path).expect("open store");
         server::seed::seed_if_empty(&store).await.expect("seed");
+        // A database made by an earlier server of the test already has them.
+        if store.user_count().await.expect("users") == 0 {
+            create_accounts(&store).await;
+        }
         if options.with_packs {
             server::seed::fill_missing_layers(&store).await.expect("demo layers");
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let mut config = config(db_path);
-        config.admin_token = options.admin_token;
+        let config = config(db_path);
         let router = server::router(store, &config);
         let _ = ready.send(format!("http://{addr}"));
         axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.expect("serve");

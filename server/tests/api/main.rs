@@ -1,6 +1,7 @@
 //! Integration tests: the real router on a free loopback port, over a real SQLite file in a
 //! temporary folder, seeded as on first start.
 
+mod access;
 mod corrections;
 mod diagnosticos;
 mod diagnosticos_exports;

@@ -89,7 +89,8 @@ async fn marks_survive_a_restart_on_the_same_database() {
     assert_eq!(app.post_mark(MarkBuilder::new(barrio, lon, lat).body()).await.0, 201);
 
     let url = serve_on(&app.db_path).await;
-    let fc: serde_json::Value = reqwest::get(format!("{url}/api/v1/barrios/{barrio}/marks")).await.unwrap().json().await.unwrap();
+    // Sessions live in the database too: the one made before the restart still works.
+    let fc: serde_json::Value = app.client.get(format!("{url}/api/v1/barrios/{barrio}/marks")).send().await.unwrap().json().await.unwrap();
     assert_eq!(fc["features"].as_array().map(Vec::len), Some(1));
     let list: Vec<serde_json::Value> = reqwest::get(format!("{url}/api/v1/barrios")).await.unwrap().json().await.unwrap();
     assert_eq!(list.len(), 327, "the second start does not seed again");

@@ -58,6 +58,10 @@ async fn the_openapi_document_names_every_route_and_every_operation_in_it_answer
     assert_eq!(plain.status(), 404);
     assert!(!plain.headers()["content-type"].to_str().unwrap_or("").contains("json"));
     for (method, path) in &described {
+        // Signing out would end the session the other requests use; its own test covers it.
+        if path == "/auth/logout" {
+            continue;
+        }
         // Each path parameter gets a value of the type the document gives it.
         let mut concrete = path.clone();
         for parameter in paths[path][method]["parameters"].as_array().into_iter().flatten().filter(|p| p["in"] == "path") {

@@ -3,16 +3,21 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app_with, AppOptions, TestApp};
+use crate::helpers::{signed_in, spawn_app_with, AppOptions, TestApp};
 
-const TOKEN: &str = "prueba-1234567890";
+/// Who imports: the admin's client, or another.
+enum As<'a> {
+    Admin,
+    Client(&'a reqwest::Client),
+}
+use As::Admin;
 
-async fn import(app: &TestApp, token: Option<&str>, body: &Value) -> (u16, Value) {
-    let mut req = app.client.post(format!("{}/api/v1/admin/import", app.url)).json(body);
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    let res = req.send().await.expect("request");
+async fn import(app: &TestApp, who: As<'_>, body: &Value) -> (u16, Value) {
+    let client = match who {
+        As::Admin => &app.client,
+        As::Client(c) => c,
+    };
+    let res = client.post(format!("{}/api/v1/admin/import", app.url)).json(body).send().await.expect("request");
     let status = res.status().as_u16();
     (status, res.json().await.unwrap_or(Value::Null))
 }
@@ -72,24 +77,21 @@ async fn every_seeded_barrio_has_a_labelled_demo_pack_revalidated_by_etag() {
 }
 
 #[tokio::test]
-async fn the_admin_import_is_off_without_a_token_and_refuses_a_wrong_one() {
-    let off = spawn_app_with(AppOptions::default()).await;
-    let (status, body) = import(&off, Some(TOKEN), &city()).await;
-    assert_eq!(status, 403, "{body}");
-    assert!(body["error"]["message"].as_str().unwrap_or("").contains("CARTOBARRIO_ADMIN_TOKEN"));
-
-    let on = spawn_app_with(AppOptions { admin_token: Some(TOKEN.into()), ..Default::default() }).await;
+async fn the_admin_import_is_for_admins_only() {
+    let on = spawn_app_with(AppOptions::default()).await;
     let before = barrio_count(&on).await;
-    assert_eq!(import(&on, None, &city()).await.0, 401);
-    assert_eq!(import(&on, Some("prueba-1234567891"), &city()).await.0, 401);
+    let (status, body) = import(&on, As::Client(&reqwest::Client::new()), &city()).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (401, Some("unauthorized")), "{body}");
+    let staff = signed_in(&on.url, "equipo").await;
+    assert_eq!(import(&on, As::Client(&staff), &city()).await.0, 403, "staff review; admins import");
     assert_eq!(barrio_count(&on).await, before, "nothing written");
 }
 
 #[tokio::test]
 async fn another_citys_barrios_and_streets_become_packs_and_a_second_import_updates_them() {
-    let app = spawn_app_with(AppOptions { admin_token: Some(TOKEN.into()), ..Default::default() }).await;
+    let app = spawn_app_with(AppOptions::default()).await;
     let before = barrio_count(&app).await;
-    let (status, report) = import(&app, Some(TOKEN), &city()).await;
+    let (status, report) = import(&app, Admin, &city()).await;
     assert_eq!(status, 201, "{report}");
     assert_eq!(report["barrios_added"], 2);
     assert_eq!(report["packs"], 2);
@@ -108,7 +110,7 @@ async fn another_citys_barrios_and_streets_become_packs_and_a_second_import_upda
     assert_eq!(landmark["kind"], "colegio");
     assert_eq!(landmark["name"], "Colegio <b>Prueba</b>", "kept as text; the app escapes it");
 
-    let (status, report) = import(&app, Some(TOKEN), &city()).await;
+    let (status, report) = import(&app, Admin, &city()).await;
     assert_eq!(status, 201, "{report}");
     assert_eq!(report["barrios_updated"], 2);
     assert_eq!(app.barrio_id("t-1").await, id, "same barrio, same id: its marks stay attached");
@@ -118,7 +120,7 @@ async fn another_citys_barrios_and_streets_become_packs_and_a_second_import_upda
 
 #[tokio::test]
 async fn each_kind_of_invalid_feature_is_reported_and_only_valid_ones_are_imported() {
-    let app = spawn_app_with(AppOptions { admin_token: Some(TOKEN.into()), ..Default::default() }).await;
+    let app = spawn_app_with(AppOptions::default()).await;
     let before = barrio_count(&app).await;
     let bow_tie = json!({"type": "Feature", "properties": {"BARRIO": "Corbatín", "COD": "X-2"},
         "geometry": {"type": "Polygon", "coordinates": [[[-75.6, 6.25], [-75.597, 6.253], [-75.597, 6.25], [-75.6, 6.253], [-75.6, 6.25]]]}});
@@ -137,7 +139,7 @@ async fn each_kind_of_invalid_feature_is_reported_and_only_valid_ones_are_import
         ]),
         "options": {"name_property": "BARRIO", "code_property": "COD"}
     });
-    let (status, report) = import(&app, Some(TOKEN), &body).await;
+    let (status, report) = import(&app, Admin, &body).await;
     assert_eq!(status, 201, "{report}");
     let barrios = &report["barrios"];
     let reasons = |key: &str| -> Vec<(u64, String)> {
@@ -164,11 +166,11 @@ async fn each_kind_of_invalid_feature_is_reported_and_only_valid_ones_are_import
 
 #[tokio::test]
 async fn a_file_refused_as_a_whole_writes_nothing_and_a_dry_run_neither() {
-    let app = spawn_app_with(AppOptions { admin_token: Some(TOKEN.into()), ..Default::default() }).await;
+    let app = spawn_app_with(AppOptions::default()).await;
     let before = barrio_count(&app).await;
     let mut projected = city();
     projected["streets"]["crs"] = json!({"type": "name", "properties": {"name": "EPSG:3116"}});
-    let (status, body) = import(&app, Some(TOKEN), &projected).await;
+    let (status, body) = import(&app, Admin, &projected).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"]["code"], "invalid_import");
     assert!(body["error"]["message"].as_str().unwrap_or("").contains("EPSG:3116"));
@@ -176,15 +178,15 @@ async fn a_file_refused_as_a_whole_writes_nothing_and_a_dry_run_neither() {
 
     let mut dry = city();
     dry["options"]["dry_run"] = json!(true);
-    let (status, report) = import(&app, Some(TOKEN), &dry).await;
+    let (status, report) = import(&app, Admin, &dry).await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["dry_run"], true);
     assert_eq!(report["barrios_added"], 2);
     assert_eq!(barrio_count(&app).await, before);
 
-    let (status, body) = import(&app, Some(TOKEN), &json!({"barrios": fc(vec![]), "colour": "red"})).await;
+    let (status, body) = import(&app, Admin, &json!({"barrios": fc(vec![]), "colour": "red"})).await;
     assert_eq!(status, 400, "unknown members are refused: {body}");
-    let (status, body) = import(&app, Some(TOKEN), &json!({"streets": fc(vec![]), "options": {"margin_m": 5000}})).await;
+    let (status, body) = import(&app, Admin, &json!({"streets": fc(vec![]), "options": {"margin_m": 5000}})).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"]["field"], "options.margin_m");
 }

@@ -104,7 +104,7 @@ async fn a_barrio_goes_from_no_marks_to_up_to_date_and_back_with_its_counts() {
     let latest = up_to_date.latest.expect("latest");
     assert_eq!(
         (latest.marks, latest.hotspots, latest.created_by.as_str()),
-        (4, v1["diagnostico"]["totals"]["hotspots"].as_u64().unwrap_or(0) as u32, "Ana")
+        (4, v1["diagnostico"]["totals"]["hotspots"].as_u64().unwrap_or(0) as u32, "Cuenta admin")
     );
     assert_eq!(latest.created_at_ms, v1["created_at_ms"].as_i64().unwrap_or_default());
 

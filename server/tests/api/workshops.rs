@@ -8,8 +8,14 @@ use serde_json::json;
 use crate::helpers::{spawn_app, TestApp};
 use crate::sync::workshop;
 
+/// Joins as a new device, with no session (as a participant's phone does).
 async fn join(app: &TestApp, code: &str) -> reqwest::Response {
-    app.get(&format!("/api/v1/join/{code}")).await
+    reqwest::Client::new()
+        .post(format!("{}/api/v1/join/{code}", app.url))
+        .json(&json!({ "device_id": uuid::Uuid::new_v4() }))
+        .send()
+        .await
+        .expect("request")
 }
 
 async fn join_status(app: &TestApp, code: &str) -> (u16, serde_json::Value) {

@@ -1,0 +1,435 @@
+//! Who may call what: every route of the API tried as every kind of caller (no session, a
+//! participant's device in workshop A and one in workshop B, the facilitator of barrio A and
+//! the one of barrio B, staff, admin), each answer checked against the table below. A route
+//! added without a line here fails the test. Then the pieces of access that are not one
+//! request: anti-forgery tokens, sign-in limits, sessions ending, device tokens and closed
+//! workshops, participants' own marks, and the security headers of every response.
+
+use std::collections::BTreeSet;
+
+use app::model::sync::{change_json, PROTOCOL};
+use app::model::{Hlc, Mark, Record, Workshop};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::helpers::{centre_of, signed_in, spawn_app, TestApp, FACILITATOR_BARRIO, OTHER_FACILITATOR_BARRIO, PASSWORD};
+use crate::sync::workshop;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Who {
+    Anonymous,
+    ParticipantA,
+    ParticipantB,
+    FacilitatorA,
+    FacilitatorB,
+    Staff,
+    Admin,
+}
+use Who::*;
+
+const EVERYONE: &[Who] = &[Anonymous, ParticipantA, ParticipantB, FacilitatorA, FacilitatorB, Staff, Admin];
+const STAFF: &[Who] = &[Staff, Admin];
+const ADMIN: &[Who] = &[Admin];
+const ACCOUNTS: &[Who] = &[FacilitatorA, FacilitatorB, Staff, Admin];
+/// Those who work in barrio A.
+const BARRIO_A: &[Who] = &[FacilitatorA, Staff, Admin];
+/// Those who may read workshop A and send its batches.
+const WORKSHOP_A: &[Who] = &[ParticipantA, FacilitatorA, Staff, Admin];
+
+/// What the table tries: barrio A, its workshop A (and C, which gets closed), workshop B of
+/// barrio B, a mark of workshop A and a diagnóstico of barrio A.
+struct Fixture {
+    barrio_a: i64,
+    barrio_b: i64,
+    centre_a: (f64, f64),
+    workshop_a: Workshop,
+    workshop_c: Workshop,
+    mark: Uuid,
+    user_b: i64,
+}
+
+struct Caller {
+    who: Who,
+    client: reqwest::Client,
+    /// A device's token and id (participants only).
+    device: Option<(String, Uuid)>,
+}
+
+async fn join(app: &TestApp, code: &str) -> (String, Uuid) {
+    let device = Uuid::new_v4();
+    let res = reqwest::Client::new().post(format!("{}/api/v1/join/{code}", app.url)).json(&json!({ "device_id": device })).send().await.expect("join");
+    assert_eq!(res.status().as_u16(), 200);
+    let body: Value = res.json().await.expect("json");
+    (body["token"].as_str().expect("a token").to_string(), device)
+}
+
+fn batch(device: Uuid, workshop: &Workshop, records: &[Record]) -> Value {
+    json!({
+        "protocol": PROTOCOL, "submission_id": Uuid::new_v4(), "device_id": device, "workshop_id": workshop.id,
+        "changes": records.iter().map(change_json).collect::<Vec<_>>(),
+    })
+}
+
+fn point(barrio: i64, (lon, lat): (f64, f64), category: &str, device: Uuid, workshop: &Workshop) -> Record {
+    let mark = Mark::new_point(Uuid::new_v4(), barrio, category, lon, lat, 1_764_000_000_000);
+    Record::Mark(mark).stamped(Hlc::tick(None, 1_764_000_000_000, &device.simple().to_string()), Some(workshop.id))
+}
+
+async fn fixture(app: &TestApp) -> Fixture {
+    let barrio_a = app.barrio_id(FACILITATOR_BARRIO).await;
+    let barrio_b = app.barrio_id(OTHER_FACILITATOR_BARRIO).await;
+    let centre_a = centre_of(app, barrio_a).await;
+    let workshop_a = workshop(app, barrio_a, "2099-12-01").await;
+    let workshop_c = workshop(app, barrio_a, "2099-12-02").await;
+    let _ = workshop(app, barrio_b, "2099-12-01").await;
+    let device = Uuid::new_v4();
+    let record = point(barrio_a, centre_a, "hurto_personas", device, &workshop_a);
+    let (status, body) = app.post("/sync", Some("application/json"), batch(device, &workshop_a, &[record.clone()]).to_string()).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = app.post(&format!("/barrios/{barrio_a}/diagnosticos"), Some("application/json"), "{}").await;
+    assert_eq!(status, 201, "{body}");
+    let (_, users) = app.get_json("/admin/users").await;
+    let user_b = users.as_array().and_then(|u| u.iter().find(|u| u["username"] == "facilita2")).and_then(|u| u["id"].as_i64()).expect("facilita2");
+    Fixture { barrio_a, barrio_b, centre_a, workshop_a, workshop_c, mark: record.id(), user_b }
+}
+
+async fn callers(app: &TestApp, f: &Fixture) -> Vec<Caller> {
+    let (_, list) = app.get_json(&format!("/workshops?barrio_id={}", f.barrio_b)).await;
+    let code_b = list[0]["join_code"].as_str().expect("workshop B").to_string();
+    let mut out = Vec::new();
+    for who in EVERYONE {
+        let (client, device) = match who {
+            Anonymous => (reqwest::Client::new(), None),
+            ParticipantA | ParticipantB => {
+                let (token, device) = join(app, if *who == ParticipantA { &f.workshop_a.join_code } else { &code_b }).await;
+                let mut headers = reqwest::header::HeaderMap::new();
+                headers.insert("authorization", format!("Bearer {token}").parse().expect("header"));
+                (reqwest::Client::builder().default_headers(headers).build().expect("client"), Some((token, device)))
+            }
+            FacilitatorA => (signed_in(&app.url, "facilita").await, None),
+            FacilitatorB => (signed_in(&app.url, "facilita2").await, None),
+            Staff => (signed_in(&app.url, "equipo").await, None),
+            Admin => (signed_in(&app.url, "admin").await, None),
+        };
+        out.push(Caller { who: *who, client, device });
+    }
+    out
+}
+
+/// The request the table makes of a route, as `caller`: the path with its parameters filled
+/// in and a body that would succeed for whoever may make it.
+fn request(method: &str, path: &str, f: &Fixture, caller: &Caller) -> (String, Option<Value>) {
+    let b = f.barrio_a;
+    let concrete = path
+        .replace("/barrios/{id}", &format!("/barrios/{b}"))
+        .replace("/workshops/{id}/close", &format!("/workshops/{}/close", f.workshop_c.id))
+        .replace("/workshops/{id}/settings", &format!("/workshops/{}/settings", f.workshop_c.id))
+        .replace("/workshops/{id}", &format!("/workshops/{}", f.workshop_a.id))
+        .replace("/records/{kind}/{id}", &format!("/records/mark/{}", f.mark))
+        .replace("/marks/{id}", &format!("/marks/{}", f.mark))
+        .replace("/admin/users/{id}", &format!("/admin/users/{}", f.user_b))
+        .replace("{number}", "1")
+        .replace("{other}", "1")
+        .replace("{seq}", "1")
+        .replace("{code}", &f.workshop_a.join_code);
+    let concrete = if concrete == "/workshops" && method == "get" { format!("/workshops?barrio_id={b}") } else { concrete };
+    let device = caller.device.as_ref().map_or_else(Uuid::new_v4, |(_, d)| *d);
+    let body = match (method, path) {
+        ("get", _) => None,
+        (_, "/auth/login") => Some(json!({ "username": "equipo", "password": PASSWORD })),
+        (_, "/auth/password") => Some(json!({ "current": PASSWORD, "new": PASSWORD })),
+        (_, "/admin/users") => Some(json!({
+            "username": format!("nueva{}", caller.who as u8), "display_name": "Nueva", "role": "staff", "password": PASSWORD
+        })),
+        (_, "/admin/users/{id}") => Some(json!({ "username": "facilita2", "display_name": "Cuenta facilita2", "role": "facilitator", "barrios": [f.barrio_b] })),
+        (_, "/admin/import") => Some(json!({ "options": { "dry_run": true } })),
+        (_, "/marks") => {
+            let mark = Mark::new_point(Uuid::new_v4(), b, "hurto_personas", f.centre_a.0, f.centre_a.1, 1_764_000_000_000);
+            Some(serde_json::to_value(mark.to_feature()).expect("json"))
+        }
+        (_, "/causes") => Some(json!({
+            "id": Uuid::new_v4(), "barrio_id": b, "category": "falta_iluminacion", "text": "", "problem_ids": [f.mark],
+            "alias": "", "created_at_ms": 1_764_000_000_000_i64, "version": 1, "updated_at_ms": 0, "deleted": false
+        })),
+        (_, "/solutions") => Some(json!({
+            "id": Uuid::new_v4(), "barrio_id": b, "text": "Pedir luminarias", "institution": "essmar", "cause_ids": [Uuid::new_v4()],
+            "alias": "", "created_at_ms": 1_764_000_000_000_i64, "version": 1, "updated_at_ms": 0, "deleted": false
+        })),
+        (_, "/sync") => Some(batch(device, &f.workshop_a, &[point(b, f.centre_a, "hurto_personas", device, &f.workshop_a)])),
+        (_, "/workshops") => Some(json!({ "barrio_id": b, "date": "2099-12-03", "place": "", "cbsc": "CBSC", "facilitator": "Ana" })),
+        (_, "/workshops/{id}/devices") | (_, "/join/{code}") => Some(json!({ "device_id": device })),
+        (_, "/workshops/{id}/settings") => Some(json!({ "share_sensitive": false })),
+        (_, "/marks/{id}/reviews") => Some(json!({ "action": "restore" })),
+        (_, "/barrios/{id}/diagnosticos") => Some(json!({})),
+        _ => Some(json!({})),
+    };
+    (concrete, body)
+}
+
+/// Who may call each route. Refused callers get 401 without a session or token, 403 with one.
+fn allowed(method: &str, path: &str) -> Option<&'static [Who]> {
+    Some(match (method, path) {
+        ("get", "/openapi.json" | "/barrios" | "/packs" | "/barrios/{id}" | "/barrios/{id}/pack" | "/auth/session") => EVERYONE,
+        ("post", "/auth/login" | "/join/{code}") => EVERYONE,
+        ("post", "/auth/logout" | "/auth/password") => ACCOUNTS,
+        ("get" | "post", "/admin/users") | ("post", "/admin/users/{id}" | "/admin/import") | ("get", "/admin/audit") => ADMIN,
+        ("get", "/barrios/{id}/marks" | "/barrios/{id}/tree") => BARRIO_A,
+        ("post", "/marks" | "/causes" | "/solutions") => BARRIO_A,
+        ("get", "/records/{kind}/{id}/versions") => STAFF,
+        ("get" | "post", "/workshops") => BARRIO_A,
+        ("post", "/workshops/{id}/devices" | "/workshops/{id}/close" | "/workshops/{id}/settings") => BARRIO_A,
+        ("get", "/workshops/{id}" | "/workshops/{id}/changes") => WORKSHOP_A,
+        ("post", "/sync") => WORKSHOP_A,
+        (_, p) if p.starts_with("/barrios/{id}/diagnosticos") || p.starts_with("/barrios/{id}/adjustments") => STAFF,
+        (_, "/diagnosticos/status" | "/marks/{id}/reviews" | "/barrios/{id}/reviews" | "/barrios/{id}/notes") => STAFF,
+        _ => return None,
+    })
+}
+
+#[tokio::test]
+async fn every_route_answers_each_role_as_the_access_table_says() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let callers = callers(&app, &f).await;
+    let routes = server::http::api_route_table();
+    let missing: Vec<_> = routes.iter().filter(|(m, p)| allowed(m, p).is_none()).collect();
+    assert!(missing.is_empty(), "routes without a line in the access table: {missing:?}");
+    // Signing out and changing the password end sessions: they go last.
+    let (mut last, first): (Vec<_>, Vec<_>) = routes.iter().partition(|(_, p)| *p == "/auth/logout" || *p == "/auth/password");
+    last.sort_by_key(|(_, p)| *p == "/auth/logout");
+    let mut seen = BTreeSet::new();
+    let mut wrong = Vec::new();
+    for (method, path) in first.into_iter().chain(last) {
+        let may = allowed(method, path).unwrap_or_default();
+        for caller in &callers {
+            let (concrete, body) = request(method, path, &f, caller);
+            let url = format!("{}/api/v1{concrete}", app.url);
+            let req = match body {
+                None => caller.client.get(&url),
+                Some(b) => caller.client.post(&url).json(&b),
+            };
+            let res = req.send().await.expect("request");
+            let status = res.status().as_u16();
+            let text = res.text().await.unwrap_or_default();
+            let ok = if may.contains(&caller.who) {
+                status < 400 || (status != 401 && status != 403)
+            } else if caller.who == Anonymous {
+                status == 401
+            } else {
+                status == 403
+            };
+            if !ok {
+                wrong.push(format!("{method} {path} as {:?}: {status} {}", caller.who, &text[..text.len().min(200)]));
+            }
+            seen.insert((method.to_string(), path.to_string()));
+        }
+    }
+    assert!(wrong.is_empty(), "answers against the table:\n{}", wrong.join("\n"));
+    assert_eq!(seen.len(), routes.len());
+}
+
+#[tokio::test]
+async fn a_cookie_write_needs_its_token_and_this_sites_origin() {
+    let app = spawn_app().await;
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/v1/auth/login", app.url))
+        .json(&json!({ "username": "equipo", "password": PASSWORD }))
+        .send()
+        .await
+        .expect("login");
+    let set_cookie = res.headers()["set-cookie"].to_str().expect("cookie").to_string();
+    for part in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(set_cookie.contains(part), "{set_cookie}");
+    }
+    let cookie = set_cookie.split(';').next().expect("pair").to_string();
+    let csrf = res.json::<Value>().await.expect("json")["csrf_token"].as_str().expect("csrf").to_string();
+    let barrio = app.barrio_id(FACILITATOR_BARRIO).await;
+    let url = format!("{}/api/v1/barrios/{barrio}/diagnosticos", app.url);
+    let client = reqwest::Client::new();
+    // Reading needs only the cookie; writing also the token, and from this site.
+    let read = client.get(&url).header("cookie", &cookie).send().await.expect("read");
+    assert_eq!(read.status().as_u16(), 200);
+    for (token, origin) in [(None, None), (Some("mal"), None), (Some(csrf.as_str()), Some("https://otro-sitio.example"))] {
+        let mut req = client.post(&url).header("cookie", &cookie).json(&json!({}));
+        if let Some(t) = token {
+            req = req.header("x-csrf-token", t);
+        }
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        let res = req.send().await.expect("write");
+        assert_eq!(res.status().as_u16(), 403, "{token:?} {origin:?}");
+        assert_eq!(res.json::<Value>().await.expect("json")["error"]["code"], "csrf");
+    }
+    let host = app.url.trim_start_matches("http://").to_string();
+    let res = client.post(&url).header("cookie", &cookie).header("x-csrf-token", &csrf).header("origin", format!("http://{host}")).json(&json!({})).send().await.expect("write");
+    assert_eq!(res.status().as_u16(), 201);
+    let (_, list) = app.get_json(&format!("/barrios/{barrio}/diagnosticos")).await;
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "only the write with its token was made");
+
+    // Signed out, the cookie is worth nothing.
+    let out = client.post(format!("{}/api/v1/auth/logout", app.url)).header("cookie", &cookie).header("x-csrf-token", &csrf).send().await.expect("logout");
+    assert_eq!(out.status().as_u16(), 204);
+    assert!(out.headers()["set-cookie"].to_str().unwrap_or("").contains("Max-Age=0"));
+    assert_eq!(client.get(&url).header("cookie", &cookie).send().await.expect("read").status().as_u16(), 401);
+}
+
+#[tokio::test]
+async fn sign_ins_are_limited_and_logged_and_passwords_change() {
+    let app = spawn_app().await;
+    let login = |username: &'static str, password: String| {
+        let url = format!("{}/api/v1/auth/login", app.url);
+        async move {
+            let res = reqwest::Client::new().post(url).json(&json!({ "username": username, "password": password })).send().await.expect("login");
+            let status = res.status().as_u16();
+            (status, res.json::<Value>().await.unwrap_or_default())
+        }
+    };
+    let (status, body) = login("equipo", "no es esta".into()).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (401, Some("bad_credentials")));
+    let (status, unknown) = login("nadie", "no es esta".into()).await;
+    assert_eq!(status, 401);
+    assert_eq!(unknown["error"]["message"], body["error"]["message"], "an unknown user is answered alike");
+    for _ in 0..8 {
+        assert_eq!(login("equipo", "no es esta".into()).await.0, 401);
+    }
+    // Ten failures from this address: even the right password waits now.
+    let (status, body) = login("equipo", PASSWORD.into()).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (429, Some("too_many_attempts")), "{body}");
+
+    let (_, log) = app.get_json("/admin/audit").await;
+    let actions: Vec<_> = log.as_array().expect("log").iter().map(|e| (e["action"].as_str().unwrap_or(""), e["target"].as_str().unwrap_or(""))).collect();
+    assert!(actions.contains(&("login_failed", "equipo")) && actions.contains(&("login", "admin")), "{actions:?}");
+    assert!(!log.to_string().contains("no es esta"), "passwords never reach the log");
+
+    // The admin's own password, changed: the old one no longer signs in elsewhere.
+    let change = json!({ "current": PASSWORD, "new": "otra clave bien larga" });
+    let (status, body) = app.post("/auth/password", Some("application/json"), change.to_string()).await;
+    assert_eq!(status, 204, "{body}");
+    let (status, _) = app.post("/auth/password", Some("application/json"), json!({ "current": "x", "new": "corta" }).to_string()).await;
+    assert_eq!(status, 422, "too short, before the current one is even checked");
+    let stored: String = rusqlite::Connection::open(&app.db_path)
+        .expect("db")
+        .query_row("SELECT password_hash FROM users WHERE username = 'admin'", [], |r| r.get(0))
+        .expect("hash");
+    assert!(stored.starts_with("$argon2id$") && !stored.contains("otra clave"), "{stored}");
+}
+
+#[tokio::test]
+async fn admins_manage_accounts_and_a_disabled_one_is_signed_out() {
+    let app = spawn_app().await;
+    let barrio = app.barrio_id(FACILITATOR_BARRIO).await;
+    let draft = json!({ "username": " Rosa.Mejia ", "display_name": "Rosa Mejía", "role": "facilitator", "barrios": [barrio], "password": PASSWORD });
+    let (status, rosa) = app.post("/admin/users", Some("application/json"), draft.to_string()).await;
+    assert_eq!(status, 201, "{rosa}");
+    assert_eq!((rosa["username"].as_str(), rosa["barrios"].clone()), (Some("rosa.mejia"), json!([barrio])));
+    for (body, status, code) in [
+        (json!({ "username": "rosa.mejia", "display_name": "Otra", "role": "staff", "password": PASSWORD }), 409, "username_taken"),
+        (json!({ "username": "x", "display_name": "X", "role": "staff", "password": PASSWORD }), 422, "invalid_username"),
+        (json!({ "username": "luis", "display_name": "Luis", "role": "staff", "password": "corta" }), 422, "weak_password"),
+        (json!({ "username": "luis", "display_name": "Luis", "role": "facilitator", "password": PASSWORD }), 422, "no_barrios"),
+        (json!({ "username": "luis", "display_name": "Luis", "role": "participant", "password": PASSWORD }), 400, "malformed"),
+    ] {
+        let (got, answer) = app.post("/admin/users", Some("application/json"), body.to_string()).await;
+        assert_eq!((got, answer["error"]["code"].as_str()), (status, Some(code)), "{body}");
+    }
+    let as_rosa = signed_in(&app.url, "rosa.mejia").await;
+    let url = format!("{}/api/v1/workshops?barrio_id={barrio}", app.url);
+    assert_eq!(as_rosa.get(&url).send().await.expect("list").status().as_u16(), 200);
+    let off = json!({ "username": "rosa.mejia", "display_name": "Rosa Mejía", "role": "facilitator", "barrios": [barrio], "disabled": true });
+    let (status, _) = app.post(&format!("/admin/users/{}", rosa["id"]), Some("application/json"), off.to_string()).await;
+    assert_eq!(status, 200);
+    assert_eq!(as_rosa.get(&url).send().await.expect("list").status().as_u16(), 401, "signed out at once");
+    let res = reqwest::Client::new().post(format!("{}/api/v1/auth/login", app.url)).json(&json!({ "username": "rosa.mejia", "password": PASSWORD })).send().await.expect("login");
+    assert_eq!(res.status().as_u16(), 401);
+    let (_, log) = app.get_json("/admin/audit").await;
+    let updates = log.as_array().expect("log").iter().filter(|e| e["action"] == "user_update" && e["target"] == "rosa.mejia").count();
+    assert_eq!(updates, 1);
+    // An admin cannot take away their own role.
+    let (_, me) = app.get_json("/auth/session").await;
+    let demote = json!({ "username": "admin", "display_name": "Admin", "role": "staff" });
+    assert_eq!(app.post(&format!("/admin/users/{}", me["user"]["id"]), Some("application/json"), demote.to_string()).await.0, 403);
+}
+
+#[tokio::test]
+async fn a_participants_device_changes_only_its_own_marks_and_sees_others_sensitive_ones_only_if_shared() {
+    let app = spawn_app().await;
+    let barrio = app.barrio_id(FACILITATOR_BARRIO).await;
+    let centre = centre_of(&app, barrio).await;
+    let w = workshop(&app, barrio, "2099-12-01").await;
+    let (token_a, device_a) = join(&app, &w.join_code).await;
+    let (token_b, device_b) = join(&app, &w.join_code).await;
+    let send = |token: &str, body: Value| {
+        let req = reqwest::Client::new().post(format!("{}/api/v1/sync", app.url)).bearer_auth(token).json(&body);
+        async move {
+            let res = req.send().await.expect("sync");
+            let status = res.status().as_u16();
+            (status, res.json::<Value>().await.unwrap_or_default())
+        }
+    };
+    let sensitive = app::model::CATEGORIES.iter().find(|c| c.sensitive).expect("sensitive").code;
+    let mine = point(barrio, centre, sensitive, device_a, &w);
+    let plain = point(barrio, centre, "hurto_personas", device_a, &w);
+    let (status, reply) = send(&token_a, batch(device_a, &w, &[mine.clone(), plain.clone()])).await;
+    assert_eq!(status, 200, "{reply}");
+    assert!(reply["results"].as_array().expect("results").iter().all(|r| r["status"] == "created"), "{reply}");
+
+    // B's device may not change A's mark, nor send under A's device id.
+    let Record::Mark(m) = &mine else { unreachable!() };
+    let edited = Record::Mark(Mark { description: "cambiada".into(), version: 2, updated_at_ms: m.created_at_ms + 1, ..m.clone() })
+        .stamped(Hlc::tick(None, 1_764_000_000_100, &device_b.simple().to_string()), Some(w.id));
+    let (status, reply) = send(&token_b, batch(device_b, &w, &[edited])).await;
+    assert_eq!((status, reply["results"][0]["error"]["code"].as_str()), (200, Some("not_yours")), "{reply}");
+    assert_eq!(send(&token_b, batch(device_a, &w, &[point(barrio, centre, "hurto_personas", device_a, &w)])).await.0, 403);
+
+    // Pulling, B gets A's plain mark but not the sensitive one; A gets both.
+    let pulled = |token: String| {
+        let req = reqwest::Client::new().get(format!("{}/api/v1/workshops/{}/changes", app.url, w.id)).bearer_auth(token);
+        async move {
+            let page: Value = req.send().await.expect("pull").json().await.expect("json");
+            page["changes"].as_array().expect("changes").iter().map(|c| c["record"]["id"].as_str().unwrap_or("").to_string()).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(pulled(token_b.clone()).await, vec![plain.id().to_string()]);
+    assert_eq!(pulled(token_a.clone()).await, vec![mine.id().to_string(), plain.id().to_string()]);
+    let (status, _) = app.post(&format!("/workshops/{}/settings", w.id), Some("application/json"), json!({ "share_sensitive": true }).to_string()).await;
+    assert_eq!(status, 200);
+    assert_eq!(pulled(token_b.clone()).await.len(), 2, "the facilitator shared them");
+
+    // Closed, the workshop takes nothing more from its devices, and its code no longer joins.
+    let (status, closed) = app.post(&format!("/workshops/{}/close", w.id), Some("application/json"), String::new()).await;
+    assert_eq!(status, 200, "{closed}");
+    let (status, reply) = send(&token_a, batch(device_a, &w, &[point(barrio, centre, "hurto_personas", device_a, &w)])).await;
+    assert_eq!((status, reply["error"]["code"].as_str()), (403, Some("workshop_closed")));
+    let res = reqwest::Client::new().post(format!("{}/api/v1/join/{}", app.url, w.join_code)).json(&json!({ "device_id": Uuid::new_v4() })).send().await.expect("join");
+    assert_eq!(res.status().as_u16(), 410);
+    assert_eq!(send("no-es-un-token", batch(device_a, &w, &[])).await.0, 401);
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers_and_pages_a_policy_with_their_nonce() {
+    let app = spawn_app().await;
+    for path in ["/", "/api/v1/barrios", "/api/v1/barrios/1/marks", "/manifest.webmanifest", "/no-such-page", "/healthz", "/sw.js"] {
+        let res = reqwest::get(format!("{}{path}", app.url)).await.expect("request");
+        let h = res.headers().clone();
+        for (name, value) in [("x-content-type-options", "nosniff"), ("referrer-policy", "no-referrer"), ("x-frame-options", "DENY")] {
+            assert_eq!(h.get(name).and_then(|v| v.to_str().ok()), Some(value), "{path}: {name}");
+        }
+        let csp = h.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"), "{path}: {csp}");
+        let html = res.text().await.unwrap_or_default();
+        if path == "/" {
+            // Every inline script of the page carries the nonce the policy names.
+            let nonce = csp.split("'nonce-").nth(1).and_then(|r| r.split('\'').next()).expect("a nonce in the page's policy");
+            let inline: Vec<&str> =
+                html.split("<script").skip(1).map(|rest| rest.split('>').next().unwrap_or("")).filter(|tag| !tag.contains("src=")).collect();
+            assert!(!inline.is_empty(), "the page hydrates with an inline module script");
+            for tag in inline {
+                assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "<script{tag}> without the nonce {nonce}");
+            }
+        }
+    }
+    // A new page, a new nonce.
+    let nonce = |res: reqwest::Response| res.headers()["content-security-policy"].to_str().unwrap_or("").to_string();
+    assert_ne!(nonce(reqwest::get(format!("{}/", app.url)).await.expect("a")), nonce(reqwest::get(format!("{}/", app.url)).await.expect("b")));
+}
