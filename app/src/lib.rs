@@ -20,8 +20,10 @@ use leptos_router::{path, StaticSegment};
 use crate::components::icons::IconSprite;
 use crate::components::pwa::{provide_device_state, UpdateBanner};
 use crate::components::status::{provide_sync_state, ConnectionStatus};
+use crate::components::account::{provide_session_state, AccountChip};
 use crate::pages::{
-    BarrioListPage, BarrioMapPage, DiagnosticoPage, JoinPage, NotFoundPage, ReportPage, StaffPage, SyncPage, WorkshopPage, WorkshopsPage,
+    AccountPage, AdminPage, BarrioListPage, BarrioMapPage, DiagnosticoPage, JoinPage, LoginPage, NotFoundPage, ReportPage, StaffPage, SyncPage,
+    WorkshopPage, WorkshopsPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -56,6 +58,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_sync_state();
     provide_device_state();
+    provide_session_state();
     view! {
         <Title formatter=|text: String| if text.is_empty() { "Cartobarrio".to_string() } else { format!("{text} · Cartobarrio") }/>
         <IconSprite/>
@@ -68,7 +71,10 @@ pub fn App() -> impl IntoView {
                     </svg>
                     <span>"Cartobarrio"</span>
                 </a>
-                <ConnectionStatus/>
+                <div class="appbar-end">
+                    <ConnectionStatus/>
+                    <AccountChip/>
+                </div>
             </header>
             <UpdateBanner/>
             <main>
@@ -80,6 +86,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/unirse") view=JoinPage/>
                     <Route path=path!("/unirse/:code") view=JoinPage/>
                     <Route path=path!("/envios") view=SyncPage/>
+                    <Route path=path!("/entrar") view=LoginPage/>
+                    <Route path=path!("/cuenta") view=AccountPage/>
+                    <Route path=path!("/admin") view=AdminPage/>
                     <Route path=path!("/equipo") view=StaffPage/>
                     <Route path=path!("/diagnostico/:id") view=DiagnosticoPage/>
                     <Route path=path!("/diagnostico/:id/informe/:n") view=ReportPage/>

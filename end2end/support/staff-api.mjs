@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 
 /** Helpers bound to `suite.server` (set once the file's tests start). */
 export function staffApi(suite) {
+  /** The API as the admin (who may do all staff work). */
   async function api(path, body) {
-    const res = await fetch(`${suite.server.url}/api/v1${path}`, body === undefined ? {} : {
+    const res = await suite.server.fetch(`/api/v1${path}`, body === undefined ? {} : {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
     });
     return { status: res.status, body: await res.json() };

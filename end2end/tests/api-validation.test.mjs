@@ -30,7 +30,7 @@ function markFeature({ id = randomUUID(), geometry, properties } = {}) {
 }
 
 async function post(body, contentType = 'application/geo+json') {
-  const res = await fetch(`${server.url}/api/v1/marks`, {
+  const res = await server.fetch('/api/v1/marks', {
     method: 'POST',
     headers: { 'Content-Type': contentType },
     body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -42,7 +42,7 @@ async function post(body, contentType = 'application/geo+json') {
 }
 
 async function storedIds() {
-  const res = await fetch(`${server.url}/api/v1/barrios/${barrio.id}/marks`);
+  const res = await server.fetch(`/api/v1/barrios/${barrio.id}/marks`);
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type'), /application\/geo\+json/);
   return (await res.json()).features.map((f) => f.id);
@@ -119,5 +119,6 @@ test('the health check answers', async () => {
 
 test('unknown barrios are 404 in the API', async () => {
   assert.equal((await fetch(`${server.url}/api/v1/barrios/987654`)).status, 404);
-  assert.equal((await fetch(`${server.url}/api/v1/barrios/987654/marks`)).status, 404);
+  assert.equal((await server.fetch('/api/v1/barrios/987654/marks')).status, 404);
+  assert.equal((await fetch(`${server.url}/api/v1/barrios/987654/marks`)).status, 401, 'marks are not public');
 });

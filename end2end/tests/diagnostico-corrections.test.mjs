@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser } from '../support/suite.mjs';
+import { createUser, signedInContext } from '../support/server.mjs';
 import { staffApi } from '../support/staff-api.mjs';
 import { waitForApp, collectPageErrors, artifacts } from '../support/browser.mjs';
 
@@ -28,12 +29,14 @@ test('staff filter, join, separate, annotate and undo, each in the next version'
   const [rosa] = await sendMarks(barrio.id, w1, [['hurto_personas', [lon, lat], 'Rosa', ['noche']], ['hurto_personas', [lon + 0.0001, lat], 'Pedro', ['manana']]]);
   const [luz] = await sendMarks(barrio.id, w2, [['hurto_personas', [lon + 0.003, lat], 'Luz', ['noche']]]);
 
-  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await createUser(suite.server, { username: 'marta', role: 'staff', display_name: 'Marta (Secretaría)' });
+  const context = await signedInContext(suite.browser, suite.server, { viewport: { width: 1280, height: 800 } }, { username: 'marta', password: 'clave de prueba e2e' });
   const page = await context.newPage();
   const errors = collectPageErrors(page);
   await page.goto(`${suite.server.url}/diagnostico/${barrio.id}`);
   await waitForApp(page);
-  await page.fill('input[name=reviewer]', 'Marta (Secretaría)');
+  // Who acts is the signed-in account, shown above the form; the server writes it on each change.
+  await page.waitForSelector('[data-testid=reviewer-name]:has-text("Marta (Secretaría)")');
   await generateVersion(page, 1);
   assert.deepEqual(await counts(page), [1, 2]);
   // Opened by its address, the page still names its barrio once hydrated.

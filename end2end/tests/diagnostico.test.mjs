@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser } from '../support/suite.mjs';
+import { createUser, signedInContext } from '../support/server.mjs';
 import { staffApi } from '../support/staff-api.mjs';
 import { waitForApp, collectPageErrors, artifacts } from '../support/browser.mjs';
 
@@ -18,7 +19,8 @@ test('two workshops make one diagnóstico; staff see the hotspot, reject a mark,
   const first = await sendMarks(barrio.id, w1, [['hurto_personas', [lon, lat], 'Rosa'], ['hurto_personas', [lon + 0.0001, lat], 'Pedro']]);
   await sendMarks(barrio.id, w2, [['hurto_personas', [lon, lat + 0.0001], 'Luz'], ['alumbrado_deficiente', [lon + 0.002, lat], 'Luz']]);
 
-  const context = await suite.browser.newContext({ viewport: { width: 1024, height: 768 } });
+  await createUser(suite.server, { username: 'marta', role: 'staff', display_name: 'Marta (Secretaría)' });
+  const context = await signedInContext(suite.browser, suite.server, { viewport: { width: 1024, height: 768 } }, { username: 'marta', password: 'clave de prueba e2e' });
   const page = await context.newPage();
   const errors = collectPageErrors(page);
   await page.goto(suite.server.url + '/equipo');
@@ -27,7 +29,8 @@ test('two workshops make one diagnóstico; staff see the hotspot, reject a mark,
   await page.click(`a.staff-barrio[data-code=pescaito]`);
   await page.waitForURL(new RegExp(`/diagnostico/${barrio.id}$`));
   await page.waitForSelector('text=aún no tiene diagnóstico');
-  await page.fill('input[name=reviewer]', 'Marta (Secretaría)');
+  // Who acts is the signed-in account, shown above the form; the server writes it on each change.
+  await page.waitForSelector('[data-testid=reviewer-name]:has-text("Marta (Secretaría)")');
   await page.click('[data-testid=generate-form] button[type=submit]');
   const hotspot = page.locator('.hotspot[data-category=hurto_personas]');
   await hotspot.waitFor();

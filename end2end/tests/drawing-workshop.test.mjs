@@ -4,7 +4,7 @@
 // view finds a mark on the map; back online, the server holds every version.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../support/server.mjs';
+import { startServer, signedInContext } from '../support/server.mjs';
 import { launch, waitForApp, collectPageErrors, waitForServiceWorker, tapMap, artifacts } from '../support/browser.mjs';
 
 let server, browser;
@@ -57,7 +57,7 @@ async function waitSaved(page) {
 }
 
 test('draw, tie, edit, delete and undo offline; a reload shows it all exactly as left', async () => {
-  const context = await browser.newContext({ viewport: { width: 412, height: 915 }, hasTouch: true });
+  const context = await signedInContext(browser, server, { viewport: { width: 412, height: 915 }, hasTouch: true });
   const page = await context.newPage();
   const errors = collectPageErrors(page);
   try {
@@ -244,16 +244,16 @@ test('draw, tie, edit, delete and undo offline; a reload shows it all exactly as
     // Sync starts by itself when the network returns; nobody has to press anything.
     await context.setOffline(false);
     await page.waitForSelector('[data-testid=pending-count][data-pending="0"]', { timeout: 30_000 });
-    const marks = (await (await fetch(`${server.url}/api/v1/barrios/${barrio.id}/marks`)).json()).features;
+    const marks = (await (await server.fetch(`/api/v1/barrios/${barrio.id}/marks`)).json()).features;
     const byId = Object.fromEntries(marks.map((f) => [f.id, f.properties]));
     assert.equal(byId[zone].version, 6);
     assert.equal(byId[zone].deleted, false);
     assert.equal(byId[noise].deleted, true);
     assert.deepEqual(byId[robbery].times, ['noche', 'madrugada']);
-    const tree = await (await fetch(`${server.url}/api/v1/barrios/${barrio.id}/tree`)).json();
+    const tree = await (await server.fetch(`/api/v1/barrios/${barrio.id}/tree`)).json();
     assert.equal(tree.causes.filter((c) => !c.deleted).length, 2);
     assert.equal(tree.solutions.length, 1);
-    const versions = await (await fetch(`${server.url}/api/v1/records/mark/${zone}/versions`)).json();
+    const versions = await (await server.fetch(`/api/v1/records/mark/${zone}/versions`)).json();
     assert.deepEqual(versions.versions.map((v) => v.version ?? v.properties?.version), [1, 2, 3, 4, 5, 6]);
     assert.deepEqual(errors, []);
   } finally {
@@ -262,7 +262,7 @@ test('draw, tie, edit, delete and undo offline; a reload shows it all exactly as
 });
 
 test('the category picker and the problem tree at tablet size', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, hasTouch: true });
+  const context = await signedInContext(browser, server, { viewport: { width: 1280, height: 800 }, hasTouch: true });
   const page = await context.newPage();
   const errors = collectPageErrors(page);
   try {
@@ -289,7 +289,7 @@ test('the category picker and the problem tree at tablet size', async () => {
 });
 
 test('the category picker at phone size', async () => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+  const context = await signedInContext(browser, server, { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
   const page = await context.newPage();
   try {
     const list = await (await fetch(`${server.url}/api/v1/barrios`)).json();

@@ -2,7 +2,7 @@
 // the mark is kept on the device (IndexedDB) across a reload and reaches the server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../support/server.mjs';
+import { startServer, signedInContext } from '../support/server.mjs';
 import { launch, waitForApp, collectPageErrors } from '../support/browser.mjs';
 
 let server, browser;
@@ -16,7 +16,7 @@ after(async () => {
 });
 
 async function serverMarks(barrioId) {
-  const res = await fetch(`${server.url}/api/v1/barrios/${barrioId}/marks`);
+  const res = await server.fetch(`/api/v1/barrios/${barrioId}/marks`);
   assert.equal(res.status, 200);
   return (await res.json()).features;
 }
@@ -27,7 +27,7 @@ async function tapMapCentre(page) {
 }
 
 test('a mark placed on the map is still there after a reload, and reaches the server', async () => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true });
+  const context = await signedInContext(browser, server, { viewport: { width: 360, height: 740 }, hasTouch: true });
   const page = await context.newPage();
   const errors = collectPageErrors(page);
 
@@ -69,7 +69,7 @@ test('a mark placed on the map is still there after a reload, and reaches the se
 });
 
 test('a mark made with the network off waits on the device and is sent when it returns', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await signedInContext(browser, server, { viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const errors = collectPageErrors(page);
   await page.goto(server.url + '/');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, freePort } from '../support/server.mjs';
+import { startServer, freePort, signedInContext } from '../support/server.mjs';
 import { launch, waitForApp, waitForServiceWorker, collectPageErrors, tapMap } from '../support/browser.mjs';
 
 let browser;
@@ -19,7 +19,7 @@ after(async () => {
 const phone = { viewport: { width: 360, height: 740 }, hasTouch: true };
 
 async function serverMarks(server, barrioId) {
-  const res = await fetch(`${server.url}/api/v1/barrios/${barrioId}/marks`);
+  const res = await server.fetch(`/api/v1/barrios/${barrioId}/marks`);
   return (await res.json()).features.map((f) => f.id);
 }
 
@@ -38,7 +38,7 @@ async function markIds(page) {
 
 test('after one visit online, the app starts offline, shows the barrio and keeps new marks across reloads', async () => {
   const server = await startServer();
-  const context = await browser.newContext(phone);
+  const context = await signedInContext(browser, server, phone);
   const page = await context.newPage();
   const errors = collectPageErrors(page);
   try {
@@ -101,7 +101,7 @@ test('after one visit online, the app starts offline, shows the barrio and keeps
 
 test('a barrio never opened before says plainly that it is not on the device', async () => {
   const server = await startServer();
-  const context = await browser.newContext(phone);
+  const context = await signedInContext(browser, server, phone);
   const page = await context.newPage();
   try {
     await page.goto(server.url + '/');
@@ -123,7 +123,7 @@ test('a new deployment waits for "Actualizar", replaces the old cache and loses 
   const dir = mkdtempSync(join(tmpdir(), 'cartobarrio-e2e-update-'));
   const port = await freePort();
   let server = await startServer({ dir, port, buildId: 'antes' });
-  const context = await browser.newContext(phone);
+  const context = await signedInContext(browser, server, phone);
   const page = await context.newPage();
   const errors = collectPageErrors(page);
   try {
@@ -188,7 +188,7 @@ test('a new deployment waits for "Actualizar", replaces the old cache and loses 
 
 test('a database made by the first version of the app is upgraded with its marks kept', async () => {
   const server = await startServer();
-  const context = await browser.newContext(phone);
+  const context = await signedInContext(browser, server, phone);
   const page = await context.newPage();
   try {
     const list = await (await fetch(`${server.url}/api/v1/barrios`)).json();
@@ -245,7 +245,7 @@ test('a database made by the first version of the app is upgraded with its marks
 
 test('without IndexedDB (private mode) the app says it cannot save instead of pretending', async () => {
   const server = await startServer();
-  const context = await browser.newContext(phone);
+  const context = await signedInContext(browser, server, phone);
   await context.addInitScript(() => {
     Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true });
   });

@@ -3,7 +3,7 @@
 // and everything survives a reload and reaches the server when the network returns.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../support/server.mjs';
+import { startServer, signedInContext } from '../support/server.mjs';
 import { launch, waitForApp, collectPageErrors, waitForServiceWorker, tapMap, artifacts } from '../support/browser.mjs';
 
 let server, browser;
@@ -33,7 +33,7 @@ async function chooseNewAlias(page, alias) {
 }
 
 test('each mark keeps the alias of who drew it, offline, across a reload, up to the server', async () => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true });
+  const context = await signedInContext(browser, server, { viewport: { width: 360, height: 740 }, hasTouch: true });
   const page = await context.newPage();
   const errors = collectPageErrors(page);
   try {
@@ -81,7 +81,7 @@ test('each mark keeps the alias of who drew it, offline, across a reload, up to 
 
     await context.setOffline(false);
     await page.waitForSelector('[data-testid=pending-count][data-pending="0"]', { timeout: 40_000 });
-    const res = await fetch(`${server.url}/api/v1/barrios/${barrioId}/marks`);
+    const res = await server.fetch(`/api/v1/barrios/${barrioId}/marks`);
     const aliases = (await res.json()).features.map((f) => f.properties.alias);
     assert.deepEqual(aliases, ['Vecina de la 5', payload, 'Vecina de la 5']);
     assert.equal(await page.evaluate(() => window.pwned), undefined);

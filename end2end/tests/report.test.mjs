@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { serverAndBrowser } from '../support/suite.mjs';
+import { signedInContext } from '../support/server.mjs';
 import { staffApi } from '../support/staff-api.mjs';
 import { waitForApp, collectPageErrors, artifacts } from '../support/browser.mjs';
 
@@ -79,7 +80,7 @@ test('the report of a diagnóstico reads as a signed document, prints on A4 and 
   const shell = await (await fetch(suite.server.url + reportPath)).text();
   for (const secret of [...ALIASES, 'poste de la esquina', 'Patrullaje']) assert.ok(!shell.includes(secret), `${secret} in the server's HTML`);
 
-  const context = await suite.browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const context = await signedInContext(suite.browser, suite.server, { viewport: { width: 1024, height: 768 } });
   const page = await context.newPage();
   const errors = collectPageErrors(page);
   // The staff page links to the report beside its downloads.
@@ -93,7 +94,9 @@ test('the report of a diagnóstico reads as a signed document, prints on A4 and 
   assert.match(text, new RegExp(`Diagnóstico temprano — Barrio ${barrio.name}`));
   assert.match(text, /Alcaldía Distrital de Santa Marta · Secretaría de Seguridad y Convivencia/i);
   assert.match(text, /MM-GSC-P-003/);
-  assert.match(text, /Marta Gómez \(Secretaría\)/);
+  // The account that generated the version, not a name typed in the request.
+  assert.match(text, /Administración \(pruebas\)/);
+  assert.doesNotMatch(text, /Marta Gómez/);
   assert.match(text, /Documento de uso interno: contiene la ubicación de reportes sensibles; no publicar sin editar por seguridad/);
   for (const role of ['Elaboró', 'Revisó', 'Aprobó']) assert.match(text, new RegExp(role, 'i'));
   assert.equal(await page.textContent('[data-testid=report-version]'), String(number));

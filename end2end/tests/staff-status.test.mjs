@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser } from '../support/suite.mjs';
+import { signedInContext } from '../support/server.mjs';
 import { staffApi } from '../support/staff-api.mjs';
 import { waitForApp, collectPageErrors, artifacts } from '../support/browser.mjs';
 
@@ -32,7 +33,7 @@ test('staff see the barrio with new marks first, then up to date, then with mark
   await sendMarks(barrio.id, w1, [['hurto_personas', [lon, lat], 'Rosa'], ['hurto_personas', [lon + 0.0001, lat], 'Pedro']]);
   await sendMarks(barrio.id, w2, [['alumbrado_deficiente', [lon + 0.002, lat], 'Luz']]);
 
-  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await signedInContext(suite.browser, suite.server, { viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const errors = collectPageErrors(page);
   await page.goto(suite.server.url + '/equipo');

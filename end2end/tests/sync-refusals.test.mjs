@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser } from '../support/suite.mjs';
+import { signedInContext } from '../support/server.mjs';
 import { waitForApp, collectPageErrors, artifacts, tapMap } from '../support/browser.mjs';
 
 const suite = serverAndBrowser();
@@ -12,7 +13,7 @@ const phone = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isM
 const DAY = 24 * 3600 * 1000;
 
 async function serverMark(barrioId, id) {
-  const marks = (await (await fetch(`${suite.server.url}/api/v1/barrios/${barrioId}/marks`)).json()).features;
+  const marks = (await (await suite.server.fetch(`/api/v1/barrios/${barrioId}/marks`)).json()).features;
   return marks.find((f) => f.id === id);
 }
 
@@ -26,7 +27,7 @@ async function drawPoint(page, category) {
 
 test('a device dated days ahead has its change refused with the reason; once the date is right, «Reintentar» sends it', async () => {
   const barrio = await suite.barrioByCode('bastidas');
-  const context = await suite.browser.newContext(phone);
+  const context = await signedInContext(suite.browser, suite.server, phone);
   // The device's date: three days ahead until the person corrects it (kept across reloads).
   await context.addInitScript((day) => {
     const realNow = Date.now.bind(Date);
@@ -86,7 +87,7 @@ test('a server that finds the app too old says so on the device, and the waiting
   const refusal = await old.text();
   assert.match(refusal, /client_too_old/);
 
-  const context = await suite.browser.newContext(phone);
+  const context = await signedInContext(suite.browser, suite.server, phone);
   const page = await context.newPage();
   const errors = collectPageErrors(page);
   // Until "updated", every batch of this device gets that answer.

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser } from '../support/suite.mjs';
+import { signedInContext } from '../support/server.mjs';
 import { waitForApp, collectPageErrors, artifacts, waitForServiceWorker } from '../support/browser.mjs';
 
 const suite = serverAndBrowser();
@@ -32,7 +33,7 @@ async function prepareWorkshop(page, barrio) {
 
 test('a facilitator prepares a workshop; two devices join by code and link, draw offline, and both end with every mark', async () => {
   const barrio = await suite.barrioByCode('pescaito');
-  const facilitator = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const facilitator = await signedInContext(suite.browser, suite.server, { viewport: { width: 1280, height: 800 } });
   const fPage = await facilitator.newPage();
   const errors = collectPageErrors(fPage);
   const shown = await prepareWorkshop(fPage, barrio);
@@ -105,8 +106,25 @@ test('a facilitator prepares a workshop; two devices join by code and link, draw
     await p.waitForSelector(`g.mark[data-mark-id="${idA}"]`);
     await p.waitForSelector(`g.mark[data-mark-id="${idB}"]`);
   }
-  const marks = (await (await fetch(`${suite.server.url}/api/v1/barrios/${barrio.id}/marks`)).json()).features;
-  const workshopIds = new Set(marks.filter((f) => [idA, idB].includes(f.id)).map((f) => f.properties.workshop_id));
+  // The session on the facilitator's tablet ends (its cookie is gone); offline, the
+  // facilitator draws too, and the tablet's own token for the workshop sends it later.
+  await fPage.goto(`${suite.server.url}/barrio/${barrio.id}`);
+  await waitForApp(fPage);
+  await fPage.waitForSelector('svg.map path.barrio-boundary');
+  await facilitator.clearCookies();
+  await facilitator.setOffline(true);
+  const before = await fPage.$$eval('g.mark', (ms) => ms.map((m) => m.dataset.markId));
+  await fPage.click('button.cat[data-category=hurto_personas]');
+  await tapMap(fPage, 0, -60);
+  await fPage.waitForFunction((n) => document.querySelectorAll('g.mark').length === n + 1, before.length);
+  const idF = (await fPage.$$eval('g.mark', (ms) => ms.map((m) => m.dataset.markId))).find((id) => !before.includes(id));
+  await facilitator.setOffline(false);
+  await fPage.waitForSelector('[data-testid=pending-count][data-pending="0"]', { timeout: 30_000 });
+  assert.equal(await facilitator.cookies().then((c) => c.length), 0, 'sent with no session at all');
+
+  const marks = (await (await suite.server.fetch(`/api/v1/barrios/${barrio.id}/marks`)).json()).features;
+  const workshopIds = new Set(marks.filter((f) => [idA, idB, idF].includes(f.id)).map((f) => f.properties.workshop_id));
+  assert.equal(marks.filter((f) => [idA, idB, idF].includes(f.id)).length, 3, 'the three devices\' marks are on the server');
   assert.equal(workshopIds.size, 1, 'both marks belong to the workshop');
   assert.ok([...workshopIds][0]);
   assert.deepEqual(errors, []);
@@ -115,7 +133,7 @@ test('a facilitator prepares a workshop; two devices join by code and link, draw
 
 test('7,000 unsent marks on one device all reach the server in under 10 s; pending reaches 0 only with every receipt', async () => {
   const barrio = await suite.barrioByCode('bastidas');
-  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await signedInContext(suite.browser, suite.server, { viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const errors = collectPageErrors(page);
   await page.goto(`${suite.server.url}/barrio/${barrio.id}`);
@@ -177,7 +195,7 @@ test('7,000 unsent marks on one device all reach the server in under 10 s; pendi
   for (const [pending, receipts] of samples) assert.ok(pending + receipts >= total, `pending ${pending} + receipts ${receipts} < ${total}`);
   assert.equal(samples.at(-1)[1], total, 'a receipt for every mark');
   assert.ok(seconds < 10, `took ${seconds} s`);
-  const onServer = (await (await fetch(`${suite.server.url}/api/v1/barrios/${barrio.id}/marks`)).json()).features;
+  const onServer = (await (await suite.server.fetch(`/api/v1/barrios/${barrio.id}/marks`)).json()).features;
   assert.equal(onServer.length, total);
   assert.deepEqual(errors, []);
   await context.close();

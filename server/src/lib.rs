@@ -107,6 +107,10 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     if packs > 0 {
         tracing::info!(packs, "demo base layers generated for barrios without layers");
     }
+    if store.user_count().await? == 0 {
+        tracing::warn!("no accounts yet: make the first admin with `cartobarrio create-admin --username NAME`");
+        println!("Aún no hay cuentas: cree la primera con `cartobarrio create-admin --username NOMBRE` (la contraseña, en CARTOBARRIO_NEW_PASSWORD).");
+    }
     let listener = tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, db = %config.db.display(), "listening");

@@ -7,6 +7,7 @@ pub mod dom;
 pub mod geo;
 pub mod packs;
 pub mod pwa;
+pub mod session;
 pub mod storage;
 pub mod sync;
 pub mod sync_store;

@@ -171,7 +171,17 @@ async fn send_page(
     let (entries, changes): (Vec<_>, Vec<_>) = page.into_iter().unzip();
     let batch = Batch { protocol: PROTOCOL, submission_id: device::new_id(), device_id, workshop_id, changes };
     let body = serde_json::to_string(&batch).map_err(|e| e.to_string())?;
-    let request = gloo_net::http::Request::post("/api/v1/sync").header("Content-Type", "application/json").body(body);
+    // A workshop's batch goes with this device's token for it; anything else needs the
+    // signed-in account's session (a facilitator or staff drawing outside a workshop).
+    let token = match workshop_id {
+        Some(w) => sync_store::workshop_token(w).await,
+        None => None,
+    };
+    let request = match &token {
+        Some(t) => gloo_net::http::Request::post("/api/v1/sync").header("Authorization", &format!("Bearer {t}")),
+        None => super::session::post("/api/v1/sync"),
+    };
+    let request = request.header("Content-Type", "application/json").body(body);
     let response = match request {
         Ok(r) => r.send().await.map_err(|_| "sin conexión con el servidor".to_string())?,
         Err(e) => return Err(e.to_string()),
@@ -215,6 +225,11 @@ async fn send_page(
             sync_store::settle(settled).await.map_err(|e| e.to_string())?;
             Ok(())
         }
+        (401, _) => Err(if workshop_id.is_some() {
+            "para enviar las marcas de este taller, vuelva a unirse con su código (o entre con su cuenta)".into()
+        } else {
+            "para enviar marcas hechas fuera de un taller, entre con su cuenta o únase a un taller con su código".into()
+        }),
         (status, _) => Err(error.flatten().unwrap_or_else(|| format!("el servidor respondió {status}"))),
     }
 }
@@ -236,10 +251,16 @@ async fn pull(state: SyncState) -> Result<(), String> {
 /// Brings down one workshop's changes after `cursor`, page by page, each page kept in one
 /// transaction with the cursor, so a page is never half kept nor fetched twice for nothing.
 pub async fn pull_workshop(state: SyncState, workshop_id: Uuid, mut cursor: i64) -> Result<(), String> {
+    let token = sync_store::workshop_token(workshop_id).await;
     loop {
         let url = format!("/api/v1/workshops/{workshop_id}/changes?after={cursor}");
-        let response = gloo_net::http::Request::get(&url).send().await.map_err(|_| "sin conexión con el servidor".to_string())?;
-        if response.status() == 404 {
+        let request = match &token {
+            Some(t) => gloo_net::http::Request::get(&url).header("Authorization", &format!("Bearer {t}")),
+            None => gloo_net::http::Request::get(&url),
+        };
+        let response = request.send().await.map_err(|_| "sin conexión con el servidor".to_string())?;
+        // Gone, closed, or not this device's to read any more: nothing more comes down.
+        if matches!(response.status(), 401 | 403 | 404) {
             return Ok(());
         }
         if !response.ok() {

@@ -60,6 +60,15 @@ pub struct StoredWorkshop {
     pub joined_at_ms: i64,
     /// The pull cursor: changes of this workshop up to here are on the device.
     pub cursor: i64,
+    /// This device's token for the workshop (sent as `Authorization: Bearer`): it lets the
+    /// device send and pull offline-made changes without an account, until the workshop closes.
+    #[serde(default)]
+    pub token: Option<String>,
+}
+
+/// The token this device keeps for a workshop, if any.
+pub async fn workshop_token(id: Uuid) -> Option<String> {
+    workshops().await.ok()?.into_iter().find(|w| w.id == id)?.token
 }
 
 /// Keeps a workshop and makes it the one this device draws its barrio for.
@@ -73,6 +82,9 @@ pub async fn save_workshop(w: &StoredWorkshop) -> Result<(), StorageError> {
         let old: StoredWorkshop = from_js(old)?;
         w.cursor = w.cursor.max(old.cursor);
         w.prepared_here |= old.prepared_here;
+        if w.token.is_none() {
+            w.token = old.token;
+        }
     }
     store.put(&to_js(&w)?, None).await?;
     let mut active = read_active(&tx).await?;

@@ -1,5 +1,6 @@
 //! Small pieces of UI shared by the pages.
 
+pub mod account;
 pub mod corrections;
 pub mod hotspot_filters;
 pub mod hotspot_review;

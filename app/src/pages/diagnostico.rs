@@ -10,6 +10,7 @@ use leptos_router::hooks::use_params_map;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
+use crate::components::account::{use_session, RequireRole};
 use crate::components::corrections::CorrectionsPanel;
 use crate::components::hotspot_filters::HotspotFilters;
 use crate::components::hotspot_review::{HotspotList, ReviewState, StaffAction};
@@ -20,6 +21,7 @@ use crate::model::adjustment::{Adjustment, HotspotNote};
 use crate::model::comparison::{Change, Comparison};
 use crate::model::hotspot_filter::HotspotFilter;
 use crate::model::review::{DiagnosticoSummary, MarkReview, StoredDiagnostico};
+use crate::model::account::Role;
 use crate::model::{BaseLayers, Category, Mark, Workshop};
 
 pub use crate::model::workshop::when_es;
@@ -36,6 +38,15 @@ fn change_es(change: Change) -> &'static str {
 
 #[component]
 pub fn DiagnosticoPage() -> impl IntoView {
+    view! {
+        <RequireRole allowed=Role::is_staff what="El diagnóstico de un barrio, con sus marcas y alias, es para el equipo de la Secretaría.">
+            <DiagnosticoPanels/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn DiagnosticoPanels() -> impl IntoView {
     let params = use_params_map();
     let barrio_id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()));
     let barrio = Resource::new(barrio_id, |id| async move {
@@ -56,7 +67,9 @@ pub fn DiagnosticoPage() -> impl IntoView {
     let filter = RwSignal::new(HotspotFilter::default());
     let selected = RwSignal::new(None::<uuid::Uuid>);
     let chosen = RwSignal::new(BTreeSet::<uuid::Uuid>::new());
-    let reviewer = RwSignal::new(String::new());
+    // Who acts is the signed-in account: the server writes its name on every change.
+    let session = use_session();
+    let reviewer = Signal::derive(move || session.user().map(|u| u.display_name).unwrap_or_default());
     let radius = RwSignal::new("50".to_string());
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
@@ -105,10 +118,6 @@ pub fn DiagnosticoPage() -> impl IntoView {
     let generate = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (Some(id), name) = (barrio_id(), reviewer.get_untracked()) else { return };
-        if name.trim().is_empty() {
-            error.set(Some("Escriba su nombre: queda registrado quién generó cada versión.".into()));
-            return;
-        }
         let Ok(radius_m) = radius.get_untracked().trim().replace(',', ".").parse::<f64>() else {
             error.set(Some("La distancia debe ser un número de metros, por ejemplo 50.".into()));
             return;
@@ -126,7 +135,7 @@ pub fn DiagnosticoPage() -> impl IntoView {
             busy.set(false);
         });
         #[cfg(not(feature = "hydrate"))]
-        let _ = (id, radius_m);
+        let _ = (id, radius_m, name);
     };
     let open_version = move |number: u32| {
         #[cfg(feature = "hydrate")]
@@ -138,10 +147,6 @@ pub fn DiagnosticoPage() -> impl IntoView {
     };
     let act = Callback::new(move |action: StaffAction| {
         let name = reviewer.get_untracked();
-        if name.trim().is_empty() {
-            error.set(Some("Escriba su nombre arriba: queda registrado quién hace cada cambio.".into()));
-            return;
-        }
         let Some(barrio) = barrio_id() else { return };
         let number = current.with_untracked(|c| c.as_ref().map(|c| c.number));
         #[cfg(feature = "hydrate")]
@@ -166,7 +171,7 @@ pub fn DiagnosticoPage() -> impl IntoView {
             error.set(None);
         });
         #[cfg(not(feature = "hydrate"))]
-        let _ = (barrio, number, action);
+        let _ = (barrio, number, action, name);
     });
     provide_context(ReviewState { hotspots, marks: marks_by_id, reviews, adjustments, notes, selected, chosen, act });
 
@@ -186,10 +191,10 @@ pub fn DiagnosticoPage() -> impl IntoView {
             <a class="button small quiet" href="/equipo">"← Barrios"</a>
             <h1>"Diagnóstico temprano — " {title}</h1>
             <form class="generate-form" on:submit=generate data-testid="generate-form">
-                <label class="field">
-                    <span>"Su nombre (queda registrado)"</span>
-                    <input name="reviewer" autocomplete="name" prop:value=reviewer on:input=move |ev| reviewer.set(event_target_value(&ev))/>
-                </label>
+                <p class="field">
+                    <span>"Queda registrado como"</span>
+                    <strong data-testid="reviewer-name">{move || reviewer.get()}</strong>
+                </p>
                 <label class="field narrow">
                     <span>"Unir marcas a menos de (m)"</span>
                     <input name="radius" inputmode="decimal" prop:value=radius on:input=move |ev| radius.set(event_target_value(&ev))/>
@@ -316,16 +321,16 @@ mod staff_api {
     async fn get<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, String> {
         let response = gloo_net::http::Request::get(url).send().await.map_err(|_| "Sin conexión con el servidor.".to_string())?;
         if !response.ok() {
-            return Err(crate::client::sync::error_message(response).await.unwrap_or_else(|| "El servidor no respondió bien.".into()));
+            return Err(crate::client::session::refusal(response).await);
         }
         response.json().await.map_err(|e| e.to_string())
     }
 
     async fn post<T: serde::de::DeserializeOwned>(url: &str, body: &serde_json::Value) -> Result<T, String> {
-        let request = gloo_net::http::Request::post(url).json(body).map_err(|e| e.to_string())?;
+        let request = crate::client::session::post(url).json(body).map_err(|e| e.to_string())?;
         let response = request.send().await.map_err(|_| "Sin conexión con el servidor.".to_string())?;
         if !response.ok() {
-            return Err(crate::client::sync::error_message(response).await.unwrap_or_else(|| "El servidor no respondió bien.".into()));
+            return Err(crate::client::session::refusal(response).await);
         }
         response.json().await.map_err(|e| e.to_string())
     }

@@ -1,8 +1,10 @@
 //! The app's pages, one per route.
 
+mod admin;
 mod barrio_list;
 mod barrio_map;
 mod diagnostico;
+mod login;
 mod not_found;
 mod report;
 mod report_sections;
@@ -10,9 +12,11 @@ mod staff;
 mod sync_page;
 mod workshops;
 
+pub use admin::AdminPage;
 pub use barrio_list::BarrioListPage;
 pub use barrio_map::BarrioMapPage;
 pub use diagnostico::DiagnosticoPage;
+pub use login::{AccountPage, LoginPage};
 pub use not_found::NotFoundPage;
 pub use report::ReportPage;
 pub use staff::StaffPage;

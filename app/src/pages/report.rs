@@ -5,6 +5,9 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+
+use crate::components::account::RequireRole;
+use crate::model::account::Role;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -28,6 +31,15 @@ pub struct ReportData {
 
 #[component]
 pub fn ReportPage() -> impl IntoView {
+    view! {
+        <RequireRole allowed=Role::is_staff what="El informe del diagnóstico es de uso interno del equipo de la Secretaría.">
+            <ReportPanels/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn ReportPanels() -> impl IntoView {
     let params = use_params_map();
     let ids = move || params.with(|p| Some((p.get("id")?.parse::<i64>().ok()?, p.get("n")?.parse::<u32>().ok()?)));
     let data = RwSignal::new(None::<ReportData>);

@@ -3,6 +3,9 @@
 //! list comes from the API once the page runs in the browser (never rendered into the HTML).
 
 use leptos::prelude::*;
+
+use crate::components::account::RequireRole;
+use crate::model::account::Role;
 use leptos_meta::Title;
 
 use super::barrio_list::fold;
@@ -108,6 +111,15 @@ fn StatusRow(barrio: BarrioStatus) -> impl IntoView {
 /// The staff's entry: every barrio with where it stands, to open its diagnóstico.
 #[component]
 pub fn StaffPage() -> impl IntoView {
+    view! {
+        <RequireRole allowed=Role::is_staff what="La lista de barrios con sus diagnósticos es para el equipo de la Secretaría.">
+            <StaffPanels/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn StaffPanels() -> impl IntoView {
     let list = RwSignal::new(None::<Result<Vec<BarrioStatus>, String>>);
     let query = RwSignal::new(String::new());
     let chosen = RwSignal::new(None::<Status>);

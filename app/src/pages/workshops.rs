@@ -24,6 +24,8 @@ pub struct StoredWorkshopView {
     pub facilitator: String,
     pub code: String,
     pub expires_es: String,
+    pub share_sensitive: bool,
+    pub closed: bool,
 }
 
 #[cfg(feature = "hydrate")]
@@ -42,6 +44,8 @@ impl From<&crate::client::sync_store::StoredWorkshop> for StoredWorkshopView {
             facilitator: w.facilitator.clone(),
             code: w.join_code.clone(),
             expires_es: date_es(&last_day),
+            share_sensitive: w.share_sensitive,
+            closed: w.closed_at_ms.is_some(),
         }
     }
 }
@@ -78,6 +82,7 @@ pub fn WorkshopsPage() -> impl IntoView {
             }
         });
     });
+    let session = crate::components::account::use_session();
     let barrio = RwSignal::new(String::new());
     let date = RwSignal::new(today());
     let place = RwSignal::new(String::new());
@@ -147,44 +152,57 @@ pub fn WorkshopsPage() -> impl IntoView {
                     </For>
                 </ul>
             </Show>
-            <h2>"Preparar un taller"</h2>
-            <form class="workshop-form" on:submit=submit data-testid="workshop-form">
-                <label>
-                    <span>"Barrio"</span>
-                    <select name="barrio" required on:change=move |ev| barrio.set(event_target_value(&ev))>
-                        <option value="">"Elija el barrio…"</option>
-                        <Suspense fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                barrios.await.unwrap_or_default().into_iter().map(|b| view! {
-                                    <option value=b.id.to_string()>{b.name}</option>
-                                }).collect_view()
-                            })}
-                        </Suspense>
-                    </select>
-                </label>
-                <label>
-                    <span>"Fecha"</span>
-                    <input type="date" name="date" required prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev))/>
-                </label>
-                <label>
-                    <span>"Lugar"</span>
-                    <input type="text" name="place" maxlength="80" placeholder="Ej.: Salón comunal" prop:value=move || place.get() on:input=move |ev| place.set(event_target_value(&ev))/>
-                </label>
-                <label>
-                    <span>"Comité (CBSC)"</span>
-                    <input type="text" name="cbsc" required maxlength="80" placeholder="Ej.: CBSC Pescaíto" prop:value=move || cbsc.get() on:input=move |ev| cbsc.set(event_target_value(&ev))/>
-                </label>
-                <label>
-                    <span>"Quién facilita"</span>
-                    <input type="text" name="facilitator" required maxlength="80" prop:value=move || facilitator.get() on:input=move |ev| facilitator.set(event_target_value(&ev))/>
-                </label>
-                <Show when=move || error.get().is_some()>
-                    <p class="error" role="alert">{move || error.get()}</p>
-                </Show>
-                <button type="submit" class="button primary" disabled=move || busy.get()>
-                    {move || if busy.get() { "Creando…" } else { "Crear el taller y su código" }}
-                </button>
-            </form>
+            <Show
+                when=move || session.user().is_some()
+                fallback=|| view! {
+                    <h2>"Preparar un taller"</h2>
+                    <p class="notice" data-testid="workshop-sign-in">
+                        "Preparar un taller es para quien facilita: "
+                        <a href="/entrar?siguiente=/talleres">"entre con su cuenta"</a>
+                        ". Los participantes no necesitan cuenta: se unen con el código."
+                    </p>
+                }
+            >
+                <h2>"Preparar un taller"</h2>
+                <form class="workshop-form" on:submit=submit.clone() data-testid="workshop-form">
+                    <label>
+                        <span>"Barrio"</span>
+                        <select name="barrio" required on:change=move |ev| barrio.set(event_target_value(&ev))>
+                            <option value="">"Elija el barrio…"</option>
+                            <Suspense fallback=|| ()>
+                                {move || Suspend::new(async move {
+                                    let mine = session.user().map(|u| (u.role.is_staff(), u.barrios)).unwrap_or_default();
+                                    barrios.await.unwrap_or_default().into_iter().filter(|b| mine.0 || mine.1.contains(&b.id)).map(|b| view! {
+                                        <option value=b.id.to_string()>{b.name}</option>
+                                    }).collect_view()
+                                })}
+                            </Suspense>
+                        </select>
+                    </label>
+                    <label>
+                        <span>"Fecha"</span>
+                        <input type="date" name="date" required prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev))/>
+                    </label>
+                    <label>
+                        <span>"Lugar"</span>
+                        <input type="text" name="place" maxlength="80" placeholder="Ej.: Salón comunal" prop:value=move || place.get() on:input=move |ev| place.set(event_target_value(&ev))/>
+                    </label>
+                    <label>
+                        <span>"Comité (CBSC)"</span>
+                        <input type="text" name="cbsc" required maxlength="80" placeholder="Ej.: CBSC Pescaíto" prop:value=move || cbsc.get() on:input=move |ev| cbsc.set(event_target_value(&ev))/>
+                    </label>
+                    <label>
+                        <span>"Quién facilita"</span>
+                        <input type="text" name="facilitator" required maxlength="80" prop:value=move || facilitator.get() on:input=move |ev| facilitator.set(event_target_value(&ev))/>
+                    </label>
+                    <Show when=move || error.get().is_some()>
+                        <p class="error" role="alert">{move || error.get()}</p>
+                    </Show>
+                    <button type="submit" class="button primary" disabled=move || busy.get()>
+                        {move || if busy.get() { "Creando…" } else { "Crear el taller y su código" }}
+                    </button>
+                </form>
+            </Show>
         </section>
     }
 }
@@ -216,6 +234,39 @@ pub fn WorkshopPage() -> impl IntoView {
     });
     #[cfg(not(feature = "hydrate"))]
     let _ = id;
+    let session = crate::components::account::use_session();
+    let control_error = RwSignal::new(None::<String>);
+    let apply = move |changed: Result<crate::model::Workshop, String>| match changed {
+        Ok(w) => {
+            control_error.set(None);
+            workshop.update(|v| {
+                if let Some(v) = v {
+                    v.share_sensitive = w.share_sensitive;
+                    v.closed = w.closed_at_ms.is_some();
+                }
+            });
+        }
+        Err(e) => control_error.set(Some(e)),
+    };
+    let share = move |on: bool| {
+        let Some(id) = id() else { return };
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move { apply(crate::client::workshops::set_sharing(id, on).await) });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (id, on, apply);
+    };
+    let close_now = move || {
+        let Some(id) = id() else { return };
+        #[cfg(feature = "hydrate")]
+        {
+            let sure = window().confirm_with_message("¿Cerrar el taller? Los dispositivos de los participantes ya no podrán enviar marcas de él.").unwrap_or(false);
+            if sure {
+                leptos::task::spawn_local(async move { apply(crate::client::workshops::close(id).await) });
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = id;
+    };
     let link = move || {
         let origin = {
             #[cfg(feature = "hydrate")]
@@ -251,6 +302,27 @@ pub fn WorkshopPage() -> impl IntoView {
                 </div>
                 <a class="button primary" href=format!("/barrio/{}", w.barrio_id)>"Abrir el mapa del taller"</a>
             })}
+            <Show when=move || workshop.with(|w| w.is_some()) && session.user().is_some_and(|u| workshop.with(|w| w.as_ref().is_some_and(|w| u.role.is_staff() || u.barrios.contains(&w.barrio_id))))>
+                <section class="facilitator-box" data-testid="facilitator-controls">
+                    <h2>"Para quien facilita"</h2>
+                    <Show when=move || workshop.with(|w| w.as_ref().is_some_and(|w| w.closed))>
+                        <p class="notice" data-testid="workshop-closed">"Taller cerrado: los dispositivos ya no pueden enviar ni recibir marcas de él."</p>
+                    </Show>
+                    <label class="check">
+                        <input type="checkbox" data-testid="share-sensitive"
+                            prop:checked=move || workshop.with(|w| w.as_ref().is_some_and(|w| w.share_sensitive))
+                            prop:disabled=move || workshop.with(|w| w.as_ref().is_none_or(|w| w.closed))
+                            on:change=move |ev| share(event_target_checked(&ev))/>
+                        <span>"Los participantes ven las marcas sensibles de los demás (expendio, extorsión, violencia…). Si no, cada quien ve solo las suyas."</span>
+                    </label>
+                    <button type="button" class="button" data-testid="close-workshop"
+                        disabled=move || workshop.with(|w| w.as_ref().is_none_or(|w| w.closed))
+                        on:click=move |_| close_now()>
+                        "Cerrar el taller"
+                    </button>
+                    {move || control_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                </section>
+            </Show>
         </section>
     }
 }

@@ -36,8 +36,14 @@ async fn hashed(password: Option<String>) -> Result<Option<String>, ApiError> {
 
 /// What the audit log says of an account's shape (never its password).
 fn described(u: &User) -> String {
-    let barrios = u.barrios.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    format!("{}{}{}", u.role.code(), if barrios.is_empty() { String::new() } else { format!(" barrios {barrios}") }, if u.disabled { " desactivada" } else { "" })
+    let mut parts = vec![u.role.label_es().to_string()];
+    if !u.barrios.is_empty() {
+        parts.push(format!("barrios n.º {}", u.barrios.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")));
+    }
+    if u.disabled {
+        parts.push("desactivada".into());
+    }
+    parts.join("; ")
 }
 
 pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<User>>, ApiError> {

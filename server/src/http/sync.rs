@@ -29,11 +29,12 @@ pub async fn receive(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = json_body(&headers, body, state.max_sync_bytes)?;
+    // The protocol before who is asking: a device too old to have a token is told to update.
+    let batch = read_batch(&body)?;
     if matches!(caller, Caller::Anonymous) {
         return Err(ApiError::Unauthorized);
     }
-    let body = json_body(&headers, body, state.max_sync_bytes)?;
-    let batch = read_batch(&body)?;
     if batch.changes.len() > MAX_BATCH_CHANGES {
         return Err(ApiError::TooManyChanges(batch.changes.len()));
     }

@@ -1,0 +1,284 @@
+//! `/admin`: the accounts (create, change role and barrios, disable, set a new password) and
+//! the audit log of what staff and admins did. Admins only; the server checks it again.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::components::account::RequireRole;
+use crate::model::account::{AuditEntry, Role, User, UserDraft};
+use crate::model::BarrioSummary;
+
+/// "28 nov 2026, 14:05" in Colombian time.
+fn when_es(ms: i64) -> String {
+    let (date, time) = crate::model::workshop::colombia_date_time(ms);
+    format!("{}, {}", super::workshops::date_es(&date), time)
+}
+
+fn action_es(action: &str) -> &str {
+    match action {
+        "login" => "Entró",
+        "login_failed" => "Intento fallido de entrada",
+        "logout" => "Salió",
+        "password_change" => "Cambió su contraseña",
+        "user_create" => "Creó la cuenta",
+        "user_update" => "Cambió la cuenta",
+        "import" => "Importó barrios o capas",
+        "workshop_create" => "Preparó el taller",
+        "workshop_device" => "Usó el taller en una tableta",
+        "workshop_close" => "Cerró el taller",
+        "workshop_settings" => "Cambió el taller",
+        "diagnostico_generate" => "Generó el diagnóstico",
+        "mark_review" => "Revisó la marca",
+        "hotspot_adjust" => "Corrigió puntos críticos",
+        "hotspot_adjust_cancel" => "Deshizo una corrección",
+        "hotspot_note" => "Anotó un punto crítico",
+        "export" => "Descargó",
+        other => other,
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod admin_api {
+    use super::*;
+
+    pub async fn get<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, String> {
+        let response = gloo_net::http::Request::get(url).send().await.map_err(|_| "Sin conexión con el servidor.".to_string())?;
+        if !response.ok() {
+            return Err(crate::client::session::refusal(response).await);
+        }
+        response.json().await.map_err(|e| e.to_string())
+    }
+
+    pub async fn save(id: Option<i64>, draft: &UserDraft) -> Result<User, String> {
+        let url = match id {
+            Some(id) => format!("/api/v1/admin/users/{id}"),
+            None => "/api/v1/admin/users".into(),
+        };
+        let request = crate::client::session::post(&url).json(draft).map_err(|e| e.to_string())?;
+        let response = request.send().await.map_err(|_| "Sin conexión con el servidor.".to_string())?;
+        if !response.ok() {
+            return Err(crate::client::session::refusal(response).await);
+        }
+        response.json().await.map_err(|e| e.to_string())
+    }
+}
+
+/// The barrios ticked in a multiple `<select>`.
+fn selected_barrios(ev: &leptos::ev::Event) -> Vec<i64> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(select) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) else { return Vec::new() };
+        let options = select.selected_options();
+        return (0..options.length()).filter_map(|i| options.item(i)).filter_map(|o| o.get_attribute("value")).filter_map(|v| v.parse().ok()).collect();
+    }
+    #[allow(unreachable_code)]
+    {
+        let _ = ev;
+        Vec::new()
+    }
+}
+
+fn draft_of(u: &User) -> UserDraft {
+    UserDraft {
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        role: u.role,
+        barrios: u.barrios.clone(),
+        password: None,
+        disabled: u.disabled,
+    }
+}
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    view! {
+        <Title text="Administración"/>
+        <section class="page admin-page">
+            <RequireRole allowed=|r| r == Role::Admin what="La administración de cuentas es solo para quien administra Cartobarrio.">
+                <AdminPanels/>
+            </RequireRole>
+        </section>
+    }
+}
+
+#[component]
+fn AdminPanels() -> impl IntoView {
+    let users = RwSignal::new(Vec::<User>::new());
+    let log = RwSignal::new(Vec::<AuditEntry>::new());
+    let barrios = RwSignal::new(Vec::<BarrioSummary>::new());
+    let message = RwSignal::new(None::<(bool, String)>);
+    let reload = move || {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match admin_api::get::<Vec<User>>("/api/v1/admin/users").await {
+                Ok(list) => users.set(list),
+                Err(e) => message.set(Some((false, e))),
+            }
+            if let Ok(lines) = admin_api::get::<Vec<AuditEntry>>("/api/v1/admin/audit").await {
+                log.set(lines);
+            }
+        });
+    };
+    Effect::new(move |_| {
+        reload();
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = crate::data::list_barrios().await {
+                barrios.set(list);
+            }
+        });
+    });
+    let barrio_name = move |id: i64| barrios.with(|l| l.iter().find(|b| b.id == id).map_or_else(|| id.to_string(), |b| b.name.clone()));
+
+    // The new account's form.
+    let username = RwSignal::new(String::new());
+    let display_name = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Facilitator);
+    let chosen = RwSignal::new(Vec::<i64>::new());
+    let password = RwSignal::new(String::new());
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let draft = UserDraft {
+            username: username.get_untracked(),
+            display_name: display_name.get_untracked(),
+            role: role.get_untracked(),
+            barrios: chosen.get_untracked(),
+            password: Some(password.get_untracked()),
+            disabled: false,
+        };
+        if let Err(e) = draft.clone().checked(true) {
+            use crate::model::Bilingual;
+            message.set(Some((false, e.es())));
+            return;
+        }
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match admin_api::save(None, &draft).await {
+                Ok(u) => {
+                    message.set(Some((true, format!("Cuenta creada: {}.", u.username))));
+                    username.set(String::new());
+                    display_name.set(String::new());
+                    password.set(String::new());
+                    chosen.set(Vec::new());
+                    reload();
+                }
+                Err(e) => message.set(Some((false, e))),
+            }
+        });
+    };
+    let toggle = move |u: User| {
+        let mut draft = draft_of(&u);
+        draft.disabled = !u.disabled;
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match admin_api::save(Some(u.id), &draft).await {
+                Ok(_) => reload(),
+                Err(e) => message.set(Some((false, e))),
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = draft;
+    };
+    let reset = move |u: User, new: String| {
+        let mut draft = draft_of(&u);
+        draft.password = Some(new);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match admin_api::save(Some(u.id), &draft).await {
+                Ok(_) => {
+                    message.set(Some((true, format!("Contraseña nueva para {}; sus sesiones se cerraron.", u.username))));
+                    reload();
+                }
+                Err(e) => message.set(Some((false, e))),
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = draft;
+    };
+
+    view! {
+        <h1>"Administración"</h1>
+        {move || message.get().map(|(ok, text)| view! { <p class=if ok { "notice" } else { "error" } role="status" data-testid="admin-message">{text}</p> })}
+        <h2>"Cuentas"</h2>
+        <div class="table-wrap">
+            <table class="report-table admin-users" data-testid="user-table">
+                <thead><tr><th>"Usuario"</th><th>"Nombre"</th><th>"Rol"</th><th>"Barrios"</th><th>"Estado"</th><th>"Acciones"</th></tr></thead>
+                <tbody>
+                    <For each=move || users.get() key=|u| (u.id, u.disabled, u.display_name.clone()) let:u>
+                        {
+                            let new_password = RwSignal::new(String::new());
+                            let (for_toggle, for_reset) = (u.clone(), u.clone());
+                            view! {
+                                <tr data-username=u.username.clone()>
+                                    <td>{u.username.clone()}</td>
+                                    <td>{u.display_name.clone()}</td>
+                                    <td>{u.role.label_es()}</td>
+                                    <td>{
+                                        let ids = u.barrios.clone();
+                                        move || ids.iter().map(|b| barrio_name(*b)).collect::<Vec<_>>().join(", ")
+                                    }</td>
+                                    <td>{if u.disabled { "Desactivada" } else { "Activa" }}</td>
+                                    <td class="admin-actions">
+                                        <button type="button" class="button small" on:click=move |_| toggle(for_toggle.clone()) data-testid="toggle-user">
+                                            {if u.disabled { "Activar" } else { "Desactivar" }}
+                                        </button>
+                                        <input type="password" autocomplete="new-password" placeholder="Contraseña nueva" aria-label=format!("Contraseña nueva para {}", u.username)
+                                            prop:value=move || new_password.get() on:input=move |ev| new_password.set(event_target_value(&ev))/>
+                                        <button type="button" class="button small" on:click=move |_| reset(for_reset.clone(), new_password.get_untracked())>
+                                            "Poner contraseña"
+                                        </button>
+                                    </td>
+                                </tr>
+                            }
+                        }
+                    </For>
+                </tbody>
+            </table>
+        </div>
+        <h2>"Crear una cuenta"</h2>
+        <form class="workshop-form" on:submit=create data-testid="new-user-form">
+            <label><span>"Usuario (para entrar)"</span>
+                <input type="text" name="username" autocapitalize="none" spellcheck="false" required maxlength="40" prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev))/>
+            </label>
+            <label><span>"Nombre que se muestra"</span>
+                <input type="text" name="display_name" required maxlength="80" prop:value=move || display_name.get() on:input=move |ev| display_name.set(event_target_value(&ev))/>
+            </label>
+            <label><span>"Rol"</span>
+                <select name="role" on:change=move |ev| if let Some(r) = Role::parse(&event_target_value(&ev)) { role.set(r) }>
+                    {Role::ALL.iter().rev().map(|r| view! { <option value=r.code() selected=move || role.get() == *r>{r.label_es()}</option> }).collect_view()}
+                </select>
+            </label>
+            <Show when=move || role.get() == Role::Facilitator>
+                <fieldset class="barrio-choice">
+                    <legend>"Barrios donde facilita"</legend>
+                    <select multiple size="6" name="barrios" on:change=move |ev| chosen.set(selected_barrios(&ev))>
+                        {move || barrios.get().into_iter().map(|b| view! { <option value=b.id.to_string()>{b.name}</option> }).collect_view()}
+                    </select>
+                </fieldset>
+            </Show>
+            <label><span>"Contraseña inicial (al menos 10 caracteres)"</span>
+                <input type="password" name="password" autocomplete="new-password" required prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
+            </label>
+            <button type="submit" class="button primary">"Crear la cuenta"</button>
+        </form>
+        <h2>"Registro de acciones"</h2>
+        <p class="muted">"Quién hizo qué y cuándo: entradas, cuentas, diagnósticos, revisiones, correcciones y descargas. No se puede borrar ni cambiar."</p>
+        <div class="table-wrap">
+            <table class="report-table" data-testid="audit-log">
+                <thead><tr><th>"Cuándo"</th><th>"Quién"</th><th>"Qué"</th><th>"Sobre"</th><th>"Detalle"</th></tr></thead>
+                <tbody>
+                    <For each=move || log.get() key=|e| e.seq let:e>
+                        <tr>
+                            <td>{when_es(e.at_ms)}</td>
+                            <td>{e.username.clone()}</td>
+                            <td>{action_es(&e.action).to_string()}</td>
+                            <td>{e.target.clone()}</td>
+                            <td>{e.detail.clone()}</td>
+                        </tr>
+                    </For>
+                </tbody>
+            </table>
+        </div>
+    }
+}
