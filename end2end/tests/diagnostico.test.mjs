@@ -62,7 +62,9 @@ test('two workshops make one diagnóstico; staff see the hotspot, reject a mark,
 
   // The CSV the page offers opens in a spreadsheet: UTF-8 with BOM, a row per hotspot.
   const href = await page.getAttribute('a:has-text("Descargar CSV")', 'href');
-  const csv = Buffer.from(await (await fetch(suite.server.url + href)).arrayBuffer());
+  // Exports are staff's: without a session the file is refused.
+  assert.equal((await fetch(suite.server.url + href)).status, 401);
+  const csv = Buffer.from(await (await suite.server.fetch(href)).arrayBuffer());
   assert.deepEqual([...csv.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
   const lines = csv.toString('utf8').slice(1).trim().split(/\r?\n/);
   assert.equal(lines.length, 1 + 2);

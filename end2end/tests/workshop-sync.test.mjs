@@ -111,13 +111,17 @@ test('a facilitator prepares a workshop; two devices join by code and link, draw
   await fPage.goto(`${suite.server.url}/barrio/${barrio.id}`);
   await waitForApp(fPage);
   await fPage.waitForSelector('svg.map path.barrio-boundary');
+  // The tablet pulled both devices' marks with its own token.
+  await fPage.waitForSelector(`g.mark[data-mark-id="${idA}"]`);
+  await fPage.waitForSelector(`g.mark[data-mark-id="${idB}"]`);
   await facilitator.clearCookies();
   await facilitator.setOffline(true);
   const before = await fPage.$$eval('g.mark', (ms) => ms.map((m) => m.dataset.markId));
   await fPage.click('button.cat[data-category=hurto_personas]');
   await tapMap(fPage, 0, -60);
-  await fPage.waitForFunction((n) => document.querySelectorAll('g.mark').length === n + 1, before.length);
-  const idF = (await fPage.$$eval('g.mark', (ms) => ms.map((m) => m.dataset.markId))).find((id) => !before.includes(id));
+  await fPage.waitForSelector('[data-testid=pending-count][data-pending="1"]');
+  const idF = (await fPage.$$eval('g.mark', (ms) => ms.map((m) => m.dataset.markId))).find((id) => id && !before.includes(id));
+  assert.ok(idF, 'the facilitator\'s new mark is on the map');
   await facilitator.setOffline(false);
   await fPage.waitForSelector('[data-testid=pending-count][data-pending="0"]', { timeout: 30_000 });
   assert.equal(await facilitator.cookies().then((c) => c.length), 0, 'sent with no session at all');

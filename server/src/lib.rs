@@ -107,15 +107,16 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     if packs > 0 {
         tracing::info!(packs, "demo base layers generated for barrios without layers");
     }
-    if store.user_count().await? == 0 {
-        tracing::warn!("no accounts yet: make the first admin with `cartobarrio create-admin --username NAME`");
-        println!("Aún no hay cuentas: cree la primera con `cartobarrio create-admin --username NOMBRE` (la contraseña, en CARTOBARRIO_NEW_PASSWORD).");
-    }
+    let no_accounts = store.user_count().await? == 0;
     let listener = tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, db = %config.db.display(), "listening");
     // One plain line on stdout for people and for the test harness, which may ask for port 0.
     println!("Cartobarrio escuchando en http://{addr}");
+    if no_accounts {
+        tracing::warn!("no accounts yet: make the first admin with `cartobarrio create-admin --username NAME`");
+        println!("Aún no hay cuentas: cree la primera con `cartobarrio create-admin --username NOMBRE` (la contraseña, en CARTOBARRIO_NEW_PASSWORD).");
+    }
     // The client's address is what join attempts are limited by.
     let app = router(store, &config).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;

@@ -59,9 +59,10 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(page(event, url));
   } else if (url.pathname.startsWith('/pkg/') || PRECACHE.includes(url.pathname)) {
     event.respondWith(cacheFirst(request));
-  } else if (url.pathname.startsWith('/api/v1/barrios') && !url.pathname.endsWith('/pack')) {
-    // Packs are not cached here: the app keeps them in IndexedDB, where the person sees and
-    // removes them.
+  } else if (url.pathname === '/api/v1/barrios' || /^\/api\/v1\/barrios\/\d+$/.test(url.pathname)) {
+    // Only the public list and boundaries are kept here. Marks, trees and diagnósticos are
+    // for signed-in accounts and never go into a cache a shared tablet keeps after signing
+    // out; packs are kept by the app in IndexedDB, where the person sees and removes them.
     event.respondWith(networkFirst(event, request, DATA_CACHE, (res) => res.ok));
     // A barrio opened by in-app navigation never had its page requested: fetch it now, so
     // reloading or reopening that barrio offline works too.

@@ -86,17 +86,37 @@ impl Drop for ServerProcess {
 /// Seeds a database as the first start of `serve` does (barrios and their demo layers, a
 /// couple of seconds in a debug build), so each run copies it instead of seeding again; and
 /// where the device will draw.
-async fn seeded_template(dir: &Path, client: &reqwest::Client) -> (PathBuf, Place) {
+async fn seeded_template(dir: &Path, client: &reqwest::Client) -> (PathBuf, Place, reqwest::header::HeaderMap) {
     let db = dir.join("template.sqlite3");
     let path = db.clone();
     let mut server = spawn_blocking(move || ServerProcess::start(&path)).await.expect("starting the template server");
     let places = device_sim::places(client, &server.url, Some("pescaito"), 1).await.expect("the seeded barrios");
     server.kill();
+    let session = signed_in_template(&db).await;
     // What was seeded may still sit in the WAL: fold it into the main file, all a run copies.
     let conn = rusqlite::Connection::open(&db).expect("opening the template");
     let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0)).expect("checkpoint");
     assert_eq!(busy, 0, "the template's checkpoint was blocked");
-    (db, places[0])
+    (db, places[0], session)
+}
+
+/// An admin account with a session, written into the template, so every run's copy of the
+/// database has them: the device sends with that session's cookie and anti-forgery token.
+async fn signed_in_template(db: &Path) -> reqwest::header::HeaderMap {
+    use app::model::account::{Role, UserDraft};
+    use server::auth::token;
+    let store = server::store::Store::open(db).expect("opening the template");
+    let draft = UserDraft { username: "admin".into(), display_name: "Admin".into(), role: Role::Admin, barrios: vec![], password: None, disabled: false };
+    let hash = server::auth::password::hash("clave de la prueba de fallos".into()).await.expect("hash");
+    let now = device_sim::now_ms();
+    let user = store.create_user(draft, hash, now).await.expect("store").expect("a new account");
+    let (secret, csrf) = (token::new_secret(), token::new_secret());
+    let session = server::store::NewSession { token_hash: token::digest(&secret), user_id: user.id, csrf_token: csrf.clone(), now_ms: now, expires_at_ms: now + 86_400_000 };
+    store.create_session(session).await.expect("a session");
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("cookie", format!("{}={secret}", server::auth::SESSION_COOKIE).parse().expect("cookie"));
+    headers.insert("x-csrf-token", csrf.parse().expect("csrf"));
+    headers
 }
 
 /// What the client and the killer share during a run.
@@ -449,7 +469,8 @@ async fn every_mark_is_stored_exactly_once_however_the_server_is_killed() {
     let started = Instant::now();
     let client = device_sim::http_client(Duration::from_secs(10));
     let dir = tempfile::tempdir().expect("temp dir");
-    let (template, place) = seeded_template(dir.path(), &client).await;
+    let (template, place, session) = seeded_template(dir.path(), &client).await;
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).default_headers(session).build().expect("an HTTP client");
 
     let mut totals = RunStats::default();
     let (mut mid_batch, mut committed) = (0, 0);

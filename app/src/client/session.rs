@@ -87,7 +87,7 @@ pub async fn logout() -> Result<(), String> {
     if response.status() != 204 && response.status() != 401 {
         return Err(refusal(response).await);
     }
-    remember(&SessionInfo { user: None, csrf_token: None, expires_at_ms: None });
+    remember(&SessionInfo::signed_out());
     Ok(())
 }
 

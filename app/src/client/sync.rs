@@ -218,8 +218,9 @@ async fn send_page(
             state.too_old.set(true);
             Err(error.flatten().unwrap_or_else(|| "Esta versión de la aplicación es muy antigua: actualícela.".into()))
         }
-        // The workshop is gone from the server: every change of it is refused, and stays here.
-        (404, _) => {
+        // The workshop is gone from the server, or was closed: every change of it is refused,
+        // and stays here, shown with the reason on "Envío de datos".
+        (404, _) | (403, _) if workshop_id.is_some() => {
             let reason = error.flatten().unwrap_or_else(|| "el taller no existe en el servidor".into());
             let settled = entries.into_iter().map(|e| Settled::Refused(e, reason.clone())).collect();
             sync_store::settle(settled).await.map_err(|e| e.to_string())?;

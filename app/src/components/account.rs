@@ -37,7 +37,7 @@ pub fn provide_session_state() {
             match crate::client::session::fetch().await {
                 Ok(info) => state.info.set(Some(info)),
                 Err(_) if state.info.get_untracked().is_none() => {
-                    state.info.set(Some(SessionInfo { user: None, csrf_token: None, expires_at_ms: None }))
+                    state.info.set(Some(SessionInfo::signed_out()))
                 }
                 Err(_) => {}
             }
@@ -121,4 +121,10 @@ pub fn RequireRole(allowed: fn(Role) -> bool, what: &'static str, children: Chil
             .into_any(),
         }
     }
+}
+
+/// [`RequireRole`] for staff work (staff and admins).
+#[component]
+pub fn StaffOnly(what: &'static str, children: ChildrenFn) -> impl IntoView {
+    view! { <RequireRole allowed=Role::is_staff what children/> }
 }

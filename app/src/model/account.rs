@@ -83,6 +83,13 @@ pub struct SessionInfo {
     pub expires_at_ms: Option<i64>,
 }
 
+impl SessionInfo {
+    /// No one signed in.
+    pub fn signed_out() -> SessionInfo {
+        SessionInfo { user: None, csrf_token: None, expires_at_ms: None }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use crate::components::account::{use_session, RequireRole};
+use crate::components::account::{use_session, StaffOnly};
 use crate::components::corrections::CorrectionsPanel;
 use crate::components::hotspot_filters::HotspotFilters;
 use crate::components::hotspot_review::{HotspotList, ReviewState, StaffAction};
@@ -21,7 +21,6 @@ use crate::model::adjustment::{Adjustment, HotspotNote};
 use crate::model::comparison::{Change, Comparison};
 use crate::model::hotspot_filter::HotspotFilter;
 use crate::model::review::{DiagnosticoSummary, MarkReview, StoredDiagnostico};
-use crate::model::account::Role;
 use crate::model::{BaseLayers, Category, Mark, Workshop};
 
 pub use crate::model::workshop::when_es;
@@ -39,9 +38,9 @@ fn change_es(change: Change) -> &'static str {
 #[component]
 pub fn DiagnosticoPage() -> impl IntoView {
     view! {
-        <RequireRole allowed=Role::is_staff what="El diagnóstico de un barrio, con sus marcas y alias, es para el equipo de la Secretaría.">
+        <StaffOnly what="El diagnóstico de un barrio, con sus marcas y alias, es para el equipo de la Secretaría.">
             <DiagnosticoPanels/>
-        </RequireRole>
+        </StaffOnly>
     }
 }
 

@@ -126,7 +126,7 @@ pub fn AccountPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match crate::client::session::logout().await {
                 Ok(()) => {
-                    session.set(SessionInfo { user: None, csrf_token: None, expires_at_ms: None });
+                    session.set(SessionInfo::signed_out());
                     navigate("/", Default::default());
                 }
                 Err(e) => message.set(Some((false, e))),

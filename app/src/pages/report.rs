@@ -6,8 +6,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::components::account::RequireRole;
-use crate::model::account::Role;
+use crate::components::account::StaffOnly;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -32,9 +31,9 @@ pub struct ReportData {
 #[component]
 pub fn ReportPage() -> impl IntoView {
     view! {
-        <RequireRole allowed=Role::is_staff what="El informe del diagnóstico es de uso interno del equipo de la Secretaría.">
+        <StaffOnly what="El informe del diagnóstico es de uso interno del equipo de la Secretaría.">
             <ReportPanels/>
-        </RequireRole>
+        </StaffOnly>
     }
 }
 

@@ -4,8 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::account::RequireRole;
-use crate::model::account::Role;
+use crate::components::account::StaffOnly;
 use leptos_meta::Title;
 
 use super::barrio_list::fold;
@@ -112,9 +111,9 @@ fn StatusRow(barrio: BarrioStatus) -> impl IntoView {
 #[component]
 pub fn StaffPage() -> impl IntoView {
     view! {
-        <RequireRole allowed=Role::is_staff what="La lista de barrios con sus diagnósticos es para el equipo de la Secretaría.">
+        <StaffOnly what="La lista de barrios con sus diagnósticos es para el equipo de la Secretaría.">
             <StaffPanels/>
-        </RequireRole>
+        </StaffOnly>
     }
 }
 

@@ -75,7 +75,7 @@ pub async fn login(
 pub async fn session(caller: Caller) -> Response {
     let info = match caller {
         Caller::Account(s) => SessionInfo { user: Some(s.user), csrf_token: Some(s.csrf_token), expires_at_ms: Some(s.expires_at_ms) },
-        _ => SessionInfo { user: None, csrf_token: None, expires_at_ms: None },
+        _ => SessionInfo::signed_out(),
     };
     ([(header::CACHE_CONTROL, "no-store")], Json(info)).into_response()
 }

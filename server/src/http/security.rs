@@ -33,8 +33,15 @@ const FIXED: [(&str, &str); 6] = [
 ];
 
 pub async fn headers(request: Request, next: Next) -> Response {
+    // What is answered to an account or a device is theirs alone: no shared or disk cache
+    // keeps it, unless the handler said how it may be cached (packs, assets).
+    let personal = request.headers().contains_key(header::AUTHORIZATION) || crate::auth::cookie(request.headers(), crate::auth::SESSION_COOKIE).is_some();
+    let api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
     let h = response.headers_mut();
+    if personal && api && !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    }
     for (name, value) in FIXED {
         h.insert(HeaderName::from_static(name), HeaderValue::from_static(value));
     }

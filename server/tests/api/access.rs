@@ -249,6 +249,7 @@ async fn a_cookie_write_needs_its_token_and_this_sites_origin() {
     // Reading needs only the cookie; writing also the token, and from this site.
     let read = client.get(&url).header("cookie", &cookie).send().await.expect("read");
     assert_eq!(read.status().as_u16(), 200);
+    assert_eq!(read.headers()["cache-control"], "private, no-store", "an account's answers are kept by no cache");
     for (token, origin) in [(None, None), (Some("mal"), None), (Some(csrf.as_str()), Some("https://otro-sitio.example"))] {
         let mut req = client.post(&url).header("cookie", &cookie).json(&json!({}));
         if let Some(t) = token {
