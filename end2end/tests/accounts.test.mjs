@@ -89,6 +89,12 @@ test('each role signs in and sees only its pages; the admin makes accounts and r
     await make('rosa', 'Rosa Mejía', 'facilitator', pescaito.id);
     await make('luis', 'Luis Pérez', 'staff');
     assert.match(await admin.page.textContent('[data-testid=user-table] tr[data-username=rosa]'), new RegExp(pescaito.name));
+    // Editing an account: a new display name; an empty password keeps the old one.
+    await admin.page.click('[data-testid=user-table] tr[data-username=luis] [data-testid=edit-user]');
+    assert.equal(await admin.page.inputValue('[data-testid=new-user-form] input[name=username]'), 'luis');
+    await admin.page.fill('[data-testid=new-user-form] input[name=display_name]', 'Luis Pérez (Secretaría)');
+    await admin.page.click('[data-testid=new-user-form] button[type=submit]');
+    await admin.page.waitForSelector('[data-testid=user-table] tr[data-username=luis] td:has-text("Luis Pérez (Secretaría)")');
     await admin.page.reload();
     await admin.page.waitForSelector('[data-testid=audit-log] td:has-text("Creó la cuenta")');
     const log = await admin.page.textContent('[data-testid=audit-log]');

@@ -64,13 +64,13 @@ pub fn AccountChip() -> impl IntoView {
     view! {
         {move || match session.user() {
             Some(u) => view! {
-                <a class="chip account" href="/cuenta" data-testid="account-chip" title=format!("{} · {}", u.display_name, u.role.label_es())>
+                <a class="chip account" href="/cuenta" data-testid="account-chip" title=format!("{} · {}", u.display_name, u.role.label_es())
+                    aria-label=format!("Su cuenta: {}", u.display_name)>
                     <svg class="chip-icon" viewBox="0 0 24 24" aria-hidden="true">
                         <circle cx="12" cy="8" r="4" fill="none" stroke="currentColor" stroke-width="2"/>
                         <path d="M4 21c1-4.5 4.5-7 8-7s7 2.5 8 7" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>
                     </svg>
                     <span class="chip-long">{u.display_name.clone()}</span>
-                    <span class="sr-only">" (su cuenta)"</span>
                 </a>
             }
             .into_any(),

@@ -131,36 +131,56 @@ fn AdminPanels() -> impl IntoView {
     });
     let barrio_name = move |id: i64| barrios.with(|l| l.iter().find(|b| b.id == id).map_or_else(|| id.to_string(), |b| b.name.clone()));
 
-    // The new account's form.
+    // The form: a new account, or the one being edited (`editing`: its id and whether it was
+    // disabled, which the form does not change).
+    let editing = RwSignal::new(None::<(i64, bool)>);
     let username = RwSignal::new(String::new());
     let display_name = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Facilitator);
     let chosen = RwSignal::new(Vec::<i64>::new());
     let password = RwSignal::new(String::new());
+    let clear = move || {
+        editing.set(None);
+        username.set(String::new());
+        display_name.set(String::new());
+        password.set(String::new());
+        chosen.set(Vec::new());
+    };
+    let edit = move |u: User| {
+        editing.set(Some((u.id, u.disabled)));
+        username.set(u.username);
+        display_name.set(u.display_name);
+        role.set(u.role);
+        chosen.set(u.barrios);
+        password.set(String::new());
+        #[cfg(feature = "hydrate")]
+        crate::client::dom::scroll_into_view("user-form");
+    };
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let target = editing.get_untracked();
+        let typed = password.get_untracked();
         let draft = UserDraft {
             username: username.get_untracked(),
             display_name: display_name.get_untracked(),
             role: role.get_untracked(),
             barrios: chosen.get_untracked(),
-            password: Some(password.get_untracked()),
-            disabled: false,
+            // Editing, an empty password keeps the old one.
+            password: (target.is_none() || !typed.is_empty()).then_some(typed),
+            disabled: target.is_some_and(|(_, d)| d),
         };
-        if let Err(e) = draft.clone().checked(true) {
+        if let Err(e) = draft.clone().checked(target.is_none()) {
             use crate::model::Bilingual;
             message.set(Some((false, e.es())));
             return;
         }
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            match admin_api::save(None, &draft).await {
+            match admin_api::save(target.map(|(id, _)| id), &draft).await {
                 Ok(u) => {
-                    message.set(Some((true, format!("Cuenta creada: {}.", u.username))));
-                    username.set(String::new());
-                    display_name.set(String::new());
-                    password.set(String::new());
-                    chosen.set(Vec::new());
+                    let done = if target.is_some() { "Cuenta guardada" } else { "Cuenta creada" };
+                    message.set(Some((true, format!("{done}: {}.", u.username))));
+                    clear();
                     reload();
                 }
                 Err(e) => message.set(Some((false, e))),
@@ -208,7 +228,7 @@ fn AdminPanels() -> impl IntoView {
                     <For each=move || users.get() key=|u| (u.id, u.disabled, u.display_name.clone()) let:u>
                         {
                             let new_password = RwSignal::new(String::new());
-                            let (for_toggle, for_reset) = (u.clone(), u.clone());
+                            let (for_toggle, for_reset, for_edit) = (u.clone(), u.clone(), u.clone());
                             view! {
                                 <tr data-username=u.username.clone()>
                                     <td>{u.username.clone()}</td>
@@ -220,6 +240,7 @@ fn AdminPanels() -> impl IntoView {
                                     }</td>
                                     <td>{if u.disabled { "Desactivada" } else { "Activa" }}</td>
                                     <td class="admin-actions">
+                                        <button type="button" class="button small" on:click=move |_| edit(for_edit.clone()) data-testid="edit-user">"Editar"</button>
                                         <button type="button" class="button small" on:click=move |_| toggle(for_toggle.clone()) data-testid="toggle-user">
                                             {if u.disabled { "Activar" } else { "Desactivar" }}
                                         </button>
@@ -236,7 +257,7 @@ fn AdminPanels() -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <h2>"Crear una cuenta"</h2>
+        <h2 id="user-form">{move || if editing.get().is_some() { "Editar la cuenta" } else { "Crear una cuenta" }}</h2>
         <form class="workshop-form" on:submit=create data-testid="new-user-form">
             <label><span>"Usuario (para entrar)"</span>
                 <input type="text" name="username" autocapitalize="none" spellcheck="false" required maxlength="40" prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev))/>
@@ -253,14 +274,19 @@ fn AdminPanels() -> impl IntoView {
                 <fieldset class="barrio-choice">
                     <legend>"Barrios donde facilita"</legend>
                     <select multiple size="6" name="barrios" on:change=move |ev| chosen.set(selected_barrios(&ev))>
-                        {move || barrios.get().into_iter().map(|b| view! { <option value=b.id.to_string()>{b.name}</option> }).collect_view()}
+                        {move || barrios.get().into_iter().map(|b| view! {
+                            <option value=b.id.to_string() selected=move || chosen.get().contains(&b.id)>{b.name}</option>
+                        }).collect_view()}
                     </select>
                 </fieldset>
             </Show>
-            <label><span>"Contraseña inicial (al menos 10 caracteres)"</span>
-                <input type="password" name="password" autocomplete="new-password" required prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
+            <label><span>{move || if editing.get().is_some() { "Contraseña nueva (vacía: la de siempre)" } else { "Contraseña inicial (al menos 10 caracteres)" }}</span>
+                <input type="password" name="password" autocomplete="new-password" required=move || editing.get().is_none() prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
             </label>
-            <button type="submit" class="button primary">"Crear la cuenta"</button>
+            <button type="submit" class="button primary">{move || if editing.get().is_some() { "Guardar los cambios" } else { "Crear la cuenta" }}</button>
+            <Show when=move || editing.get().is_some()>
+                <button type="button" class="button" on:click=move |_| clear()>"Cancelar"</button>
+            </Show>
         </form>
         <h2>"Registro de acciones"</h2>
         <p class="muted">"Quién hizo qué y cuándo: entradas, cuentas, diagnósticos, revisiones, correcciones y descargas. No se puede borrar ni cambiar."</p>
