@@ -67,8 +67,7 @@ export async function startServer({ dir: givenDir, port = 0, buildId = '' } = {}
      */
     async fetch(path, init = {}) {
       admin ??= await signIn(url, ADMIN.username, ADMIN.password);
-      const headers = { cookie: admin.cookie, 'x-csrf-token': admin.csrf, ...(init.headers ?? {}) };
-      return fetch(`${url}${path}`, { ...init, headers });
+      return fetchAs(url, admin, path, init);
     },
     async stop() {
       if (child.exitCode === null) {
@@ -80,6 +79,12 @@ export async function startServer({ dir: givenDir, port = 0, buildId = '' } = {}
     },
   };
   return server;
+}
+
+/** `fetch` of a path of the server at `url` with a session from `signIn`. */
+export function fetchAs(url, session, path, init = {}) {
+  const headers = { cookie: session.cookie, 'x-csrf-token': session.csrf, ...(init.headers ?? {}) };
+  return fetch(`${url}${path}`, { ...init, headers });
 }
 
 /** Signs in over the API: the session cookie and the anti-forgery token. */

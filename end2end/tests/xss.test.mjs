@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser } from '../support/suite.mjs';
-import { createUser, signIn } from '../support/server.mjs';
+import { createUser, fetchAs, signIn } from '../support/server.mjs';
 import { artifacts, collectPageErrors, waitForApp } from '../support/browser.mjs';
 import { staffApi } from '../support/staff-api.mjs';
 
@@ -40,8 +40,8 @@ test('script payloads in every text field are shown as text and never run', asyn
   await createUser(suite.server, { username: 'marta', role: 'staff', display_name: `Marta ${SHORT}` });
   const marta = await signIn(suite.server.url, 'marta', PASSWORD);
   const asMarta = async (path, body) => {
-    const res = await fetch(`${suite.server.url}/api/v1${path}`, {
-      method: 'POST', headers: { 'content-type': 'application/json', cookie: marta.cookie, 'x-csrf-token': marta.csrf }, body: JSON.stringify(body),
+    const res = await fetchAs(suite.server.url, marta, `/api/v1${path}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
     });
     return { status: res.status, body: await res.json() };
   };

@@ -213,6 +213,11 @@ fn import_es(e: &crate::import::ImportError) -> String {
 }
 
 impl ApiError {
+    /// 429 for a client an [`AttemptLimiter`](crate::auth::limiter::AttemptLimiter) makes wait.
+    pub fn too_many_attempts(wait: std::time::Duration) -> ApiError {
+        ApiError::TooManyAttempts { retry_after_s: wait.as_secs().max(1) }
+    }
+
     /// A body axum could not read: too large for `limit`, or cut short.
     pub fn from_body_rejection(rejection: axum::extract::rejection::BytesRejection, limit: usize) -> ApiError {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {

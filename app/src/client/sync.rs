@@ -4,6 +4,7 @@
 //! the network returns, after each change, on demand ("Sincronizar"), and again after a
 //! failure with a growing wait (2 s up to 5 min).
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -139,6 +140,8 @@ async fn push(state: SyncState) -> Result<(), String> {
         return Ok(());
     }
     let device_id = storage::device_id().await.map_err(|e| e.to_string())?.parse::<Uuid>().map_err(|e| e.to_string())?;
+    let tokens: HashMap<Uuid, String> =
+        sync_store::workshops().await.map_err(|e| e.to_string())?.into_iter().filter_map(|w| Some((w.id, w.token?))).collect();
     // A batch names one workshop: records from different ones (or none) go apart, each
     // group keeping its order.
     let mut groups: Vec<(Option<Uuid>, Vec<_>)> = Vec::new();
@@ -155,7 +158,8 @@ async fn push(state: SyncState) -> Result<(), String> {
             (e, json)
         });
         for page in pages(items.collect(), MAX_BATCH_CHANGES, MAX_BATCH_BYTES) {
-            send_page(state, device_id, workshop_id, page).await?;
+            let token = workshop_id.and_then(|w| tokens.get(&w)).map(String::as_str);
+            send_page(state, device_id, workshop_id, token, page).await?;
             refresh(state).await;
         }
     }
@@ -166,6 +170,7 @@ async fn send_page(
     state: SyncState,
     device_id: Uuid,
     workshop_id: Option<Uuid>,
+    token: Option<&str>,
     page: Vec<(storage::ChangeEntry, Value)>,
 ) -> Result<(), String> {
     let (entries, changes): (Vec<_>, Vec<_>) = page.into_iter().unzip();
@@ -173,12 +178,8 @@ async fn send_page(
     let body = serde_json::to_string(&batch).map_err(|e| e.to_string())?;
     // A workshop's batch goes with this device's token for it; anything else needs the
     // signed-in account's session (a facilitator or staff drawing outside a workshop).
-    let token = match workshop_id {
-        Some(w) => sync_store::workshop_token(w).await,
-        None => None,
-    };
-    let request = match &token {
-        Some(t) => gloo_net::http::Request::post("/api/v1/sync").header("Authorization", &format!("Bearer {t}")),
+    let request = match token {
+        Some(t) => bearer(gloo_net::http::Request::post("/api/v1/sync"), t),
         None => super::session::post("/api/v1/sync"),
     };
     let request = request.header("Content-Type", "application/json").body(body);
@@ -235,6 +236,11 @@ async fn send_page(
     }
 }
 
+/// A request carrying a device's workshop token.
+fn bearer(request: gloo_net::http::RequestBuilder, token: &str) -> gloo_net::http::RequestBuilder {
+    request.header("Authorization", &format!("Bearer {token}"))
+}
+
 /// The message of an API error body (`{"error": {"message"}}`), if the response has one.
 pub async fn error_message(response: gloo_net::http::Response) -> Option<String> {
     let body: Value = response.json().await.ok()?;
@@ -244,19 +250,19 @@ pub async fn error_message(response: gloo_net::http::Response) -> Option<String>
 /// Brings down, page by page, what other devices sent for each workshop on this device.
 async fn pull(state: SyncState) -> Result<(), String> {
     for w in sync_store::workshops().await.map_err(|e| e.to_string())? {
-        pull_workshop(state, w.id, w.cursor).await?;
+        pull_workshop(state, w.id, w.cursor, w.token.as_deref()).await?;
     }
     Ok(())
 }
 
 /// Brings down one workshop's changes after `cursor`, page by page, each page kept in one
 /// transaction with the cursor, so a page is never half kept nor fetched twice for nothing.
-pub async fn pull_workshop(state: SyncState, workshop_id: Uuid, mut cursor: i64) -> Result<(), String> {
-    let token = sync_store::workshop_token(workshop_id).await;
+/// `token` is the device's for the workshop; without one the session's cookie is all it has.
+pub async fn pull_workshop(state: SyncState, workshop_id: Uuid, mut cursor: i64, token: Option<&str>) -> Result<(), String> {
     loop {
         let url = format!("/api/v1/workshops/{workshop_id}/changes?after={cursor}");
-        let request = match &token {
-            Some(t) => gloo_net::http::Request::get(&url).header("Authorization", &format!("Bearer {t}")),
+        let request = match token {
+            Some(t) => bearer(gloo_net::http::Request::get(&url), t),
             None => gloo_net::http::Request::get(&url),
         };
         let response = request.send().await.map_err(|_| "sin conexión con el servidor".to_string())?;

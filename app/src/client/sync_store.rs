@@ -66,10 +66,6 @@ pub struct StoredWorkshop {
     pub token: Option<String>,
 }
 
-/// The token this device keeps for a workshop, if any.
-pub async fn workshop_token(id: Uuid) -> Option<String> {
-    workshops().await.ok()?.into_iter().find(|w| w.id == id)?.token
-}
 
 /// Keeps a workshop and makes it the one this device draws its barrio for.
 pub async fn save_workshop(w: &StoredWorkshop) -> Result<(), StorageError> {

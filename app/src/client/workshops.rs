@@ -68,7 +68,7 @@ pub async fn join(state: SyncState, code: &str) -> Result<StoredWorkshop, String
     };
     sync_store::save_workshop(&stored).await.map_err(|e| format!("No se pudo guardar en el dispositivo: {e}"))?;
     packs::download(stored.workshop.barrio_id).await.map_err(|e| format!("No se pudo descargar el mapa del barrio: {e}"))?;
-    sync::pull_workshop(state, stored.id, 0).await.map_err(|e| format!("No se pudieron traer las marcas del taller: {e}"))?;
+    sync::pull_workshop(state, stored.id, 0, stored.token.as_deref()).await.map_err(|e| format!("No se pudieron traer las marcas del taller: {e}"))?;
     Ok(stored)
 }
 

@@ -72,6 +72,14 @@ pub struct User {
     pub disabled: bool,
 }
 
+impl User {
+    /// Whether the account works in a barrio: staff and admins in every one, a facilitator in
+    /// those assigned to them. The server decides access by this; the app only mirrors it.
+    pub fn works_in(&self, barrio_id: i64) -> bool {
+        self.role.is_staff() || self.barrios.contains(&barrio_id)
+    }
+}
+
 /// `GET /api/v1/auth/session`: who this browser is signed in as, if anyone, and the token
 /// its writes must carry in [`CSRF_HEADER`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -106,8 +106,7 @@ pub fn redact(marks: &[Mark], grid: Grid, params: &RedactionParams) -> Redacted 
     let mut cells: BTreeMap<(bool, &str, (i64, i64)), (u32, BTreeSet<_>)> = BTreeMap::new();
     for m in marks.iter().filter(|m| !m.deleted) {
         let Some(at) = position(m) else { continue };
-        // An unknown category is treated as sensitive: publishing it by mistake costs more.
-        let sensitive = Category::by_code(&m.category).is_none_or(|c| c.sensitive);
+        let sensitive = Category::is_sensitive(&m.category);
         let side = if sensitive { params.sensitive_cell_m } else { params.plain_cell_m };
         let entry = cells.entry((sensitive, m.category.as_str(), grid.cell(at, side))).or_default();
         entry.0 += 1;

@@ -78,6 +78,12 @@ impl Category {
     pub fn by_code(code: &str) -> Option<&'static Category> {
         CATEGORIES.iter().find(|c| c.code == code)
     }
+
+    /// Whether marks of `code` are treated as sensitive. An unknown category is: treating it
+    /// as ordinary by mistake could expose whoever made the mark.
+    pub fn is_sensitive(code: &str) -> bool {
+        Category::by_code(code).is_none_or(|c| c.sensitive)
+    }
 }
 
 /// Wraps an icon's paths in the shared white-stroke style.

@@ -116,7 +116,7 @@ fn DiagnosticoPanels() -> impl IntoView {
 
     let generate = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (Some(id), name) = (barrio_id(), reviewer.get_untracked()) else { return };
+        let Some(id) = barrio_id() else { return };
         let Ok(radius_m) = radius.get_untracked().trim().replace(',', ".").parse::<f64>() else {
             error.set(Some("La distancia debe ser un número de metros, por ejemplo 50.".into()));
             return;
@@ -124,7 +124,7 @@ fn DiagnosticoPanels() -> impl IntoView {
         busy.set(true);
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            match staff_api::generate(id, &name, radius_m).await {
+            match staff_api::generate(id, radius_m).await {
                 Ok(number) => {
                     notice.set(None);
                     load(id, Some(number));
@@ -134,7 +134,7 @@ fn DiagnosticoPanels() -> impl IntoView {
             busy.set(false);
         });
         #[cfg(not(feature = "hydrate"))]
-        let _ = (id, radius_m, name);
+        let _ = (id, radius_m);
     };
     let open_version = move |number: u32| {
         #[cfg(feature = "hydrate")]
@@ -145,12 +145,11 @@ fn DiagnosticoPanels() -> impl IntoView {
         let _ = number;
     };
     let act = Callback::new(move |action: StaffAction| {
-        let name = reviewer.get_untracked();
         let Some(barrio) = barrio_id() else { return };
         let number = current.with_untracked(|c| c.as_ref().map(|c| c.number));
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            let done = staff_api::act(barrio, number, action, &name).await;
+            let done = staff_api::act(barrio, number, action).await;
             match done {
                 Ok(staff_api::Done::Review(r)) => reviews.update(|list| list.push(r)),
                 Ok(staff_api::Done::Adjustment(a)) => {
@@ -170,7 +169,7 @@ fn DiagnosticoPanels() -> impl IntoView {
             error.set(None);
         });
         #[cfg(not(feature = "hydrate"))]
-        let _ = (barrio, number, action, name);
+        let _ = (barrio, number, action);
     });
     provide_context(ReviewState { hotspots, marks: marks_by_id, reviews, adjustments, notes, selected, chosen, act });
 
@@ -365,19 +364,20 @@ mod staff_api {
         get::<crate::model::BarrioPack>(&format!("/api/v1/barrios/{barrio_id}/pack")).await.ok().map(|p| Arc::new(p.layers))
     }
 
-    pub async fn generate(barrio_id: i64, name: &str, radius_m: f64) -> Result<u32, String> {
-        let body = serde_json::json!({ "created_by": name, "params": { "point_radius_m": radius_m } });
+    // Who acts is not sent: the server writes the signed-in account's name on each change.
+    pub async fn generate(barrio_id: i64, radius_m: f64) -> Result<u32, String> {
+        let body = serde_json::json!({ "params": { "point_radius_m": radius_m } });
         let stored: StoredDiagnostico = post(&format!("/api/v1/barrios/{barrio_id}/diagnosticos"), &body).await?;
         Ok(stored.number)
     }
 
-    /// Sends a staff action on barrio `barrio`'s diagnóstico number `number` as `name`.
-    pub async fn act(barrio: i64, number: Option<u32>, action: StaffAction, name: &str) -> Result<Done, String> {
+    /// Sends a staff action on barrio `barrio`'s diagnóstico number `number`.
+    pub async fn act(barrio: i64, number: Option<u32>, action: StaffAction) -> Result<Done, String> {
         use crate::model::adjustment::AdjustmentAction;
-        let correct = |action: AdjustmentAction, marks: Vec<uuid::Uuid>, reason: String| serde_json::json!({ "action": action, "mark_ids": marks, "reason": reason, "reviewer": name });
+        let correct = |action: AdjustmentAction, marks: Vec<uuid::Uuid>, reason: String| serde_json::json!({ "action": action, "mark_ids": marks, "reason": reason });
         match action {
             StaffAction::Review { mark, action, reason } => {
-                let body = serde_json::json!({ "action": action, "reason": reason, "reviewer": name });
+                let body = serde_json::json!({ "action": action, "reason": reason });
                 post(&format!("/api/v1/marks/{mark}/reviews"), &body).await.map(Done::Review)
             }
             StaffAction::Join { marks, reason } => {
@@ -391,12 +391,12 @@ mod staff_api {
                     .map(Done::Adjustment)
             }
             StaffAction::Cancel { seq } => {
-                let body = serde_json::json!({ "reviewer": name });
+                let body = serde_json::json!({});
                 post(&format!("/api/v1/barrios/{barrio}/adjustments/{seq}/cancel"), &body).await.map(Done::Adjustment)
             }
             StaffAction::Note { hotspot, text } => {
                 let Some(number) = number else { return Err("Genere primero una versión.".into()) };
-                let body = serde_json::json!({ "diagnostico": number, "hotspot_id": hotspot, "text": text, "author": name });
+                let body = serde_json::json!({ "diagnostico": number, "hotspot_id": hotspot, "text": text });
                 post(&format!("/api/v1/barrios/{barrio}/notes"), &body).await.map(Done::Note)
             }
         }

@@ -22,10 +22,6 @@ use crate::auth::{password, same_origin, session_cookie, token, Caller, SESSION_
 use crate::error::ApiError;
 use crate::store::NewSession;
 
-fn too_many(wait: std::time::Duration) -> ApiError {
-    ApiError::TooManyAttempts { retry_after_s: wait.as_secs().max(1) }
-}
-
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
@@ -41,8 +37,8 @@ pub async fn login(
     let ip = client_key(client.ip());
     // A name that cannot be one is still counted, under what was typed.
     let username = normalize_username(&request.username).unwrap_or_else(|_| request.username.trim().to_lowercase());
-    state.login_limiter.check(&ip, now).map_err(too_many)?;
-    state.login_user_limiter.check(&username, now).map_err(too_many)?;
+    state.login_limiter.check(&ip, now).map_err(ApiError::too_many_attempts)?;
+    state.login_user_limiter.check(&username, now).map_err(ApiError::too_many_attempts)?;
     let found = state.store.credentials(username.clone()).await?;
     let (user, hash) = match found {
         Some((u, h)) => (Some(u), Some(h)),
@@ -99,7 +95,7 @@ pub async fn change_password(
     check_password(&change.new)?;
     let now = Instant::now();
     let user = &session.user;
-    state.login_user_limiter.check(&user.username, now).map_err(too_many)?;
+    state.login_user_limiter.check(&user.username, now).map_err(ApiError::too_many_attempts)?;
     let stored = state.store.credentials(user.username.clone()).await?.map(|(_, h)| h);
     if !password::verify(change.current, stored).await {
         state.login_user_limiter.failed(&user.username, now);

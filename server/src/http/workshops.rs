@@ -156,7 +156,7 @@ pub async fn join(
     let limiter = &state.join_limiter;
     let (now, ip) = (Instant::now(), client_key(client.ip()));
     // Even a right code waits: otherwise a guesser would learn which code is right.
-    limiter.check(&ip, now).map_err(|wait| ApiError::TooManyAttempts { retry_after_s: wait.as_secs().max(1) })?;
+    limiter.check(&ip, now).map_err(ApiError::too_many_attempts)?;
     let request: JoinRequest = read(&headers, body, state.max_body_bytes)?;
     let answer = async {
         let code = normalize_code(&code).ok_or(ApiError::InvalidCode)?;

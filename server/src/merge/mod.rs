@@ -278,7 +278,7 @@ impl CategoryTable {
         let known: Vec<Option<&Category>> = codes.iter().map(|c| Category::by_code(c)).collect();
         CategoryTable {
             rank,
-            sensitive: known.iter().map(|k| k.is_none_or(|c| c.sensitive)).collect(),
+            sensitive: codes.iter().map(|c| Category::is_sensitive(c)).collect(),
             problem: known.iter().map(|k| k.is_some_and(|c| c.kind == MarkKind::Problem)).collect(),
             codes,
         }
