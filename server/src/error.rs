@@ -121,6 +121,13 @@ pub enum ApiError {
     /// 422: a review decision or a diagnóstico request that breaks a rule.
     #[error(transparent)]
     InvalidReview(#[from] app::model::review::ReviewError),
+    /// 422: a publication request that would not protect anyone, or approves a text that
+    /// is not the diagnóstico's to publish.
+    #[error(transparent)]
+    InvalidPublication(#[from] app::model::publication::PublishError),
+    /// 409: the publication was already withdrawn.
+    #[error("publication already withdrawn")]
+    AlreadyWithdrawn,
     /// 422: a correction of hotspots or a note that breaks a rule or names what is not there.
     #[error(transparent)]
     InvalidAdjustment(#[from] app::model::adjustment::AdjustmentError),
@@ -257,7 +264,8 @@ impl ApiError {
             | ApiError::MalformedBatch(_)
             | ApiError::MalformedWorkshop(_)
             | ApiError::MalformedBody(_) => StatusCode::BAD_REQUEST,
-            ApiError::InvalidReview(_) | ApiError::InvalidAdjustment(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::InvalidReview(_) | ApiError::InvalidAdjustment(_) | ApiError::InvalidPublication(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::AlreadyWithdrawn => StatusCode::CONFLICT,
             ApiError::TooManyChanges(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::InvalidCode | ApiError::InvalidQuery { .. } => StatusCode::BAD_REQUEST,
             ApiError::UnknownCode => StatusCode::NOT_FOUND,
@@ -446,6 +454,13 @@ impl ApiError {
                 format!("The data sent is not valid: {why}."),
             ),
             ApiError::InvalidReview(e) => (e.code(), Some(e.field()), e.es(), e.en()),
+            ApiError::InvalidPublication(e) => (e.code(), Some(e.field()), e.es(), e.en()),
+            ApiError::AlreadyWithdrawn => (
+                "already_withdrawn",
+                None,
+                "Esta publicación ya fue retirada.".into(),
+                "This publication was already withdrawn.".into(),
+            ),
             ApiError::InvalidAdjustment(e) => (e.code(), Some(e.field()), e.es(), e.en()),
             ApiError::InvalidCode => (
                 "invalid_code",

@@ -13,6 +13,7 @@ pub mod geometry;
 pub mod hotspot_filter;
 pub mod mark;
 pub mod pack;
+pub mod publication;
 pub mod redaction;
 pub mod report;
 pub mod review;

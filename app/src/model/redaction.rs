@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use geo::Centroid;
 use serde::{Deserialize, Serialize};
 
+use uuid::Uuid;
+
 use super::diagnostico::participant;
 use super::{Category, Mark};
 
@@ -54,13 +56,40 @@ pub struct PublishedCell {
     pub participants: u32,
 }
 
+impl PublishedCell {
+    /// The cell as a closed ring of lon/lat corners (counter-clockwise, as RFC 7946 wants),
+    /// for maps and GeoJSON: the square of side `cell_m` around the centre.
+    pub fn square(&self) -> Vec<Vec<f64>> {
+        let half_lat = self.cell_m / 2.0 / M_PER_DEG_LAT;
+        let half_lon = self.cell_m / 2.0 / (M_PER_DEG_LON * self.lat.to_radians().cos().max(0.01));
+        let round = |v: f64| (v * 1e6).round() / 1e6;
+        let (w, e, s, n) = (round(self.lon - half_lon), round(self.lon + half_lon), round(self.lat - half_lat), round(self.lat + half_lat));
+        vec![vec![w, s], vec![e, s], vec![e, n], vec![w, n], vec![w, s]]
+    }
+}
+
+/// A category over the whole barrio, counting only the marks of cells that are published.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublishedCategory {
+    pub category: String,
+    pub sensitive: bool,
+    pub marks: u32,
+    pub participants: u32,
+}
+
 /// What may be published of a barrio's marks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Redacted {
     pub params: RedactionParams,
     pub cells: Vec<PublishedCell>,
+    /// Sorted by marks (descending), then category code.
+    pub categories: Vec<PublishedCategory>,
     /// Sensitive marks left out because their cell had fewer than `k` participants.
     pub suppressed_marks: u32,
+    /// The marks counted in a published cell, sorted: only their texts may be offered to staff
+    /// for publication. Never serialised.
+    #[serde(skip)]
+    pub shown: Vec<Uuid>,
 }
 
 /// The grid every barrio's marks are counted on: square cells in metres east and north of
@@ -103,28 +132,53 @@ fn position(mark: &Mark) -> Option<(f64, f64)> {
 /// The publishable counts of a barrio's live marks.
 pub fn redact(marks: &[Mark], grid: Grid, params: &RedactionParams) -> Redacted {
     // (sensitive, category, cell) → (marks, participants)
-    let mut cells: BTreeMap<(bool, &str, (i64, i64)), (u32, BTreeSet<_>)> = BTreeMap::new();
+    let mut cells: BTreeMap<(bool, &str, (i64, i64)), (Vec<Uuid>, BTreeSet<_>)> = BTreeMap::new();
     for m in marks.iter().filter(|m| !m.deleted) {
         let Some(at) = position(m) else { continue };
         let sensitive = Category::is_sensitive(&m.category);
         let side = if sensitive { params.sensitive_cell_m } else { params.plain_cell_m };
         let entry = cells.entry((sensitive, m.category.as_str(), grid.cell(at, side))).or_default();
-        entry.0 += 1;
+        entry.0.push(m.id);
         entry.1.insert(participant(&m.alias, m.hlc.as_ref(), m.workshop_id));
     }
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     let mut suppressed_marks = 0;
     let mut out = Vec::new();
-    for ((sensitive, category, cell), (count, people)) in cells {
-        let people = u32::try_from(people.len()).unwrap_or(u32::MAX);
-        if sensitive && people < params.k {
-            suppressed_marks += count;
+    let mut shown = Vec::new();
+    let mut categories: BTreeMap<(&str, bool), (u32, BTreeSet<_>)> = BTreeMap::new();
+    for ((sensitive, category, cell), (ids, people)) in cells {
+        if sensitive && count(people.len()) < params.k {
+            suppressed_marks += count(ids.len());
             continue;
         }
         let side = if sensitive { params.sensitive_cell_m } else { params.plain_cell_m };
         let (lon, lat) = grid.centre(cell, side);
-        out.push(PublishedCell { category: category.to_string(), sensitive, lon, lat, cell_m: side, marks: count, participants: people });
+        out.push(PublishedCell {
+            category: category.to_string(),
+            sensitive,
+            lon,
+            lat,
+            cell_m: side,
+            marks: count(ids.len()),
+            participants: count(people.len()),
+        });
+        let total = categories.entry((category, sensitive)).or_default();
+        total.0 += count(ids.len());
+        total.1.extend(people);
+        shown.extend(ids);
     }
-    Redacted { params: *params, cells: out, suppressed_marks }
+    shown.sort();
+    let mut categories: Vec<PublishedCategory> = categories
+        .into_iter()
+        .map(|((category, sensitive), (marks, people))| PublishedCategory {
+            category: category.to_string(),
+            sensitive,
+            marks,
+            participants: count(people.len()),
+        })
+        .collect();
+    categories.sort_by(|a, b| b.marks.cmp(&a.marks).then_with(|| a.category.cmp(&b.category)));
+    Redacted { params: *params, cells: out, categories, suppressed_marks, shown }
 }
 
 #[cfg(test)]
@@ -180,8 +234,7 @@ mod tests {
         (-6i64..6, -6i64..6, 0.02f64..0.98, 0.02f64..0.98, 0u8..5, any::<bool>())
     }
 
-    fn marks_of(drawn: &[(i64, i64, f64, f64, u8, bool)], shift: Option<&[(f64, f64)]>, grid: Grid) -> Vec<Mark> {
-        let side = RedactionParams::default().sensitive_cell_m;
+    fn marks_of(drawn: &[(i64, i64, f64, f64, u8, bool)], shift: Option<&[(f64, f64)]>, grid: Grid, side: f64) -> Vec<Mark> {
         drawn
             .iter()
             .enumerate()
@@ -199,19 +252,25 @@ mod tests {
             .collect()
     }
 
+    fn params() -> impl Strategy<Value = RedactionParams> {
+        (2u32..6, 60f64..400.0, 25f64..120.0).prop_map(|(k, sensitive_cell_m, plain_cell_m)| RedactionParams { sensitive_cell_m, k, plain_cell_m })
+    }
+
     proptest! {
         #[test]
         fn published_output_is_safe_for_any_marks(
             drawn in proptest::collection::vec(drawn(), 0..60),
             shifts in proptest::collection::vec((0.02f64..0.98, 0.02f64..0.98), 60),
+            params in params(),
         ) {
             let grid = Grid::new(ORIGIN);
-            let params = RedactionParams::default();
-            let marks = marks_of(&drawn, None, grid);
+            let side = params.sensitive_cell_m;
+            let marks = marks_of(&drawn, None, grid, side);
             let out = redact(&marks, grid, &params);
             // No cell of a sensitive category with fewer than k participants.
             for c in out.cells.iter().filter(|c| c.sensitive) {
                 prop_assert!(c.participants >= params.k, "{c:?}");
+                prop_assert_eq!(c.cell_m, side);
             }
             // Every sensitive mark is counted once or suppressed, and a published point is
             // always the centre of a cell of the coarse grid, never a mark's own place.
@@ -222,13 +281,26 @@ mod tests {
                 let cell = grid.cell((c.lon, c.lat), c.cell_m);
                 prop_assert_eq!(grid.centre(cell, c.cell_m), (c.lon, c.lat), "a published point is a cell's centre");
             }
+            // What a published sensitive point says of its marks is only "somewhere in this
+            // square of the coarse grid": each mark counted there lies in the cell's square,
+            // and the point is as far from the marks as the cell's centre is, wherever they are.
+            for m in marks.iter().filter(|m| out.shown.contains(&m.id) && m.category == sensitive()) {
+                let at = position(m).expect("a point");
+                let c = out.cells.iter().find(|c| c.sensitive && grid.cell((c.lon, c.lat), side) == grid.cell(at, side)).expect("its cell is published");
+                let (dx, dy) = (grid.metres(at).0 - grid.metres((c.lon, c.lat)).0, grid.metres(at).1 - grid.metres((c.lon, c.lat)).1);
+                prop_assert!(dx.abs() <= side / 2.0 + 0.5 && dy.abs() <= side / 2.0 + 0.5, "{dx} {dy}");
+            }
             // Moving every mark anywhere else inside its cell changes nothing that is published
             // of sensitive categories: their output keeps no trace of the exact positions.
-            let moved = marks_of(&drawn, Some(&shifts[..drawn.len()]), grid);
+            let moved = marks_of(&drawn, Some(&shifts[..drawn.len()]), grid, side);
             let again = redact(&moved, grid, &params);
             let sensitive_cells = |r: &Redacted| r.cells.iter().filter(|c| c.sensitive).cloned().collect::<Vec<_>>();
             prop_assert_eq!(sensitive_cells(&out), sensitive_cells(&again));
             prop_assert_eq!(out.suppressed_marks, again.suppressed_marks);
+            // The categories add up the published cells, and only they.
+            let by_category: u32 = out.categories.iter().map(|c| c.marks).sum();
+            prop_assert_eq!(by_category, out.cells.iter().map(|c| c.marks).sum::<u32>());
+            prop_assert_eq!(out.shown.len() as u32, by_category);
             // No alias and no description reaches the output.
             let json = serde_json::to_string(&out).expect("json");
             prop_assert!(!json.contains("ALIAS-") && !json.contains("DESCRIPCION-") && !json.contains("-zq"), "{json}");

@@ -4,6 +4,7 @@
 
 pub mod gpkg;
 mod marks;
+mod publication;
 
 use app::model::diagnostico::{GeometryKind, Hotspot};
 use app::model::review::StoredDiagnostico;
@@ -12,6 +13,7 @@ use serde_json::{json, Map, Value};
 use thiserror::Error;
 
 pub use marks::{marks_csv, marks_geojson, source_marks, SourceMark};
+pub use publication::{publication_csv, publication_geojson};
 
 /// Why an export could not be written (a bug or a resource limit, never the client's fault).
 #[derive(Debug, Error)]

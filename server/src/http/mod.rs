@@ -11,6 +11,7 @@ mod health;
 mod limit;
 mod marks;
 mod packs;
+mod publications;
 pub mod pwa;
 pub mod security;
 mod stored;
@@ -170,6 +171,14 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .post("/barrios/{id}/adjustments/{seq}/cancel", corrections::cancel)
         .post("/barrios/{id}/notes", corrections::add_note)
         .get("/barrios/{id}/notes", corrections::notes)
+        .post("/barrios/{id}/publications/preview", publications::preview)
+        .post("/barrios/{id}/publications", publications::publish)
+        .get("/barrios/{id}/publications", publications::list)
+        .post("/barrios/{id}/publications/{number}/withdraw", publications::withdraw)
+        .get("/public/barrios", publications::public_list)
+        .get("/public/barrios/{id}", publications::public_one)
+        .get("/public/barrios/{id}/publicacion.geojson", publications::public_geojson)
+        .get("/public/barrios/{id}/publicacion.csv", publications::public_csv)
         .within(max_body_bytes);
     public.merge(sync).merge(admin)
 }

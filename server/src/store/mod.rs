@@ -8,6 +8,7 @@ mod diagnosticos;
 mod history;
 mod marks;
 mod packs;
+mod publications;
 mod receive;
 mod status;
 mod sync;
@@ -27,6 +28,7 @@ pub use accounts::{DeviceGrant, DeviceKind, NewSession, SessionRow, UserWrite};
 pub use barrios::NewBarrio;
 pub use history::Kind;
 pub use packs::AppliedImport;
+pub use publications::Withdrawal;
 pub use receive::Outcome;
 pub use sync::{BatchMeta, ChangesPage, Prepared, BARRIO_MARGIN_DEG};
 pub use tree::BarrioTree;
@@ -101,6 +103,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0006_diagnosticos.sql")),
         M::up(include_str!("../../migrations/0007_corrections.sql")),
         M::up(include_str!("../../migrations/0008_accounts.sql")),
+        M::up(include_str!("../../migrations/0009_publications.sql")),
     ])
 }
 

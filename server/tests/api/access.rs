@@ -161,6 +161,7 @@ fn request(method: &str, path: &str, f: &Fixture, caller: &Caller) -> (String, O
         (_, "/workshops/{id}/settings") => Some(json!({ "share_sensitive": false })),
         (_, "/marks/{id}/reviews") => Some(json!({ "action": "restore" })),
         (_, "/barrios/{id}/diagnosticos") => Some(json!({})),
+        (_, "/barrios/{id}/publications" | "/barrios/{id}/publications/preview") => Some(json!({ "diagnostico": 1 })),
         _ => Some(json!({})),
     };
     (concrete, body)
@@ -182,6 +183,9 @@ fn allowed(method: &str, path: &str) -> Option<&'static [Who]> {
         ("post", "/sync") => WORKSHOP_A,
         (_, p) if p.starts_with("/barrios/{id}/diagnosticos") || p.starts_with("/barrios/{id}/adjustments") => STAFF,
         (_, "/diagnosticos/status" | "/marks/{id}/reviews" | "/barrios/{id}/reviews" | "/barrios/{id}/notes") => STAFF,
+        (_, p) if p.starts_with("/barrios/{id}/publications") => STAFF,
+        // What staff published is for everyone, with no session at all.
+        ("get", p) if p.starts_with("/public/") => EVERYONE,
         _ => return None,
     })
 }

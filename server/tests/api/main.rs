@@ -10,6 +10,7 @@ mod history;
 mod marks;
 mod openapi;
 mod packs;
+mod publications;
 mod pages;
 mod status;
 mod sync;
