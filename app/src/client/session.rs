@@ -50,6 +50,26 @@ pub fn post(url: &str) -> RequestBuilder {
     }
 }
 
+const NO_SERVER: &str = "Sin conexión con el servidor.";
+
+/// GETs JSON with this browser's session; the server's words when it refuses.
+pub async fn get_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, String> {
+    let response = Request::get(url).send().await.map_err(|_| NO_SERVER.to_string())?;
+    if !response.ok() {
+        return Err(refusal(response).await);
+    }
+    response.json().await.map_err(|e| e.to_string())
+}
+
+/// POSTs `body` as JSON with the session and its anti-forgery token; the answer as JSON.
+pub async fn post_json<T: serde::de::DeserializeOwned>(url: &str, body: &impl serde::Serialize) -> Result<T, String> {
+    let response = post(url).json(body).map_err(|e| e.to_string())?.send().await.map_err(|_| NO_SERVER.to_string())?;
+    if !response.ok() {
+        return Err(refusal(response).await);
+    }
+    response.json().await.map_err(|e| e.to_string())
+}
+
 /// The server's message for a refused request, or a plain one.
 pub async fn refusal(response: gloo_net::http::Response) -> String {
     let status = response.status();

@@ -124,6 +124,38 @@ pub struct Publication {
     pub texts: Vec<PublishedText>,
 }
 
+impl Publication {
+    /// The cells as hotspots of zones (each its square), so the public map draws them with
+    /// the staff map's markers and legend. Nothing in them but what the cell says.
+    pub fn map_hotspots(&self) -> Vec<super::Hotspot> {
+        use super::diagnostico::{AffectedProfile, DaysProfile, FrequencyProfile, SinceProfile, TimeProfile};
+        self.cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| super::Hotspot {
+                id: Uuid::from_u128(i as u128 + 1),
+                barrio_id: self.barrio_id,
+                category: c.category.clone(),
+                sensitive: c.sensitive,
+                geometry_kind: super::GeometryKind::Zone,
+                geometry: geojson::Geometry::new(geojson::Value::Polygon(vec![c.square()])),
+                count: c.marks,
+                participants: c.participants,
+                workshops: 0,
+                first_reported_ms: self.diagnostico_at_ms,
+                last_reported_ms: self.diagnostico_at_ms,
+                times: TimeProfile::default(),
+                days: DaysProfile::default(),
+                frequency: FrequencyProfile::default(),
+                since: SinceProfile::default(),
+                affected: AffectedProfile::default(),
+                source_ids: Vec::new(),
+                adjustments: Vec::new(),
+            })
+            .collect()
+    }
+}
+
 /// What staff see before publishing: the publication as it would be, and every text they
 /// could approve.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -41,25 +41,14 @@ fn action_es(action: &str) -> &str {
 mod admin_api {
     use super::*;
 
-    pub async fn get<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, String> {
-        let response = gloo_net::http::Request::get(url).send().await.map_err(|_| "Sin conexión con el servidor.".to_string())?;
-        if !response.ok() {
-            return Err(crate::client::session::refusal(response).await);
-        }
-        response.json().await.map_err(|e| e.to_string())
-    }
+    pub use crate::client::session::get_json as get;
 
     pub async fn save(id: Option<i64>, draft: &UserDraft) -> Result<User, String> {
         let url = match id {
             Some(id) => format!("/api/v1/admin/users/{id}"),
             None => "/api/v1/admin/users".into(),
         };
-        let request = crate::client::session::post(&url).json(draft).map_err(|e| e.to_string())?;
-        let response = request.send().await.map_err(|_| "Sin conexión con el servidor.".to_string())?;
-        if !response.ok() {
-            return Err(crate::client::session::refusal(response).await);
-        }
-        response.json().await.map_err(|e| e.to_string())
+        crate::client::session::post_json(&url, draft).await
     }
 }
 

@@ -51,6 +51,7 @@ pub fn BarrioListPage() -> impl IntoView {
             <div class="workshop-actions">
                 <a class="button primary" href="/unirse" data-testid="join-link">"Unirme a un taller"</a>
                 <a class="button small" href="/talleres">"Preparar un taller"</a>
+                <a class="button small quiet" href="/publico" data-testid="public-link">"Diagnósticos publicados"</a>
                 <a class="button small quiet" href="/entrar" data-testid="home-sign-in">"Entrar (equipo y facilitación)"</a>
             </div>
             <Suspense fallback=|| view! { <p class="loading">"Cargando barrios…"</p> }>

@@ -240,6 +240,7 @@ fn DiagnosticoPanels() -> impl IntoView {
                         <a class="button small" href=format!("/api/v1/barrios/{id}/diagnosticos/{n}/hotspots.csv") download>"Descargar CSV (hoja de cálculo)"</a>
                         <a class="button small" href=format!("/api/v1/barrios/{id}/diagnosticos/{n}/hotspots.geojson") download>"Descargar GeoJSON (QGIS)"</a>
                         <a class="button small" href=format!("/diagnostico/{id}/informe/{n}") data-testid="report-link">"Informe para imprimir"</a>
+                        <a class="button small" href=format!("/diagnostico/{id}/publicar?version={n}") data-testid="publish-link">"Publicar (editado por seguridad)"</a>
                     </p>
                 }
             })}
@@ -316,22 +317,7 @@ mod staff_api {
         Note(HotspotNote),
     }
 
-    async fn get<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, String> {
-        let response = gloo_net::http::Request::get(url).send().await.map_err(|_| "Sin conexión con el servidor.".to_string())?;
-        if !response.ok() {
-            return Err(crate::client::session::refusal(response).await);
-        }
-        response.json().await.map_err(|e| e.to_string())
-    }
-
-    async fn post<T: serde::de::DeserializeOwned>(url: &str, body: &serde_json::Value) -> Result<T, String> {
-        let request = crate::client::session::post(url).json(body).map_err(|e| e.to_string())?;
-        let response = request.send().await.map_err(|_| "Sin conexión con el servidor.".to_string())?;
-        if !response.ok() {
-            return Err(crate::client::session::refusal(response).await);
-        }
-        response.json().await.map_err(|e| e.to_string())
-    }
+    use crate::client::session::{get_json as get, post_json as post};
 
     /// The versions, one of them (`number`, else the newest) compared with the one before,
     /// the barrio's marks and the review decisions.
