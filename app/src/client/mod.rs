@@ -5,6 +5,7 @@
 pub mod device;
 pub mod dom;
 pub mod geo;
+pub mod hygiene;
 pub mod packs;
 pub mod pwa;
 pub mod session;

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod corrections;
+pub mod device_wipe;
 pub mod hotspot_filters;
 pub mod hotspot_review;
 pub mod icons;

@@ -11,6 +11,7 @@ pub mod diagnostico;
 pub mod drawing;
 pub mod geometry;
 pub mod hotspot_filter;
+pub mod hygiene;
 pub mod mark;
 pub mod pack;
 pub mod publication;

@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::components::device_wipe::WipeButton;
 use crate::components::status::use_sync_state;
+use crate::model::hygiene::WipeScope;
 
 /// Where one mark on the device stands with the server.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -61,6 +63,8 @@ fn time_es(ms: i64) -> String {
 pub fn SyncPage() -> impl IntoView {
     let state = use_sync_state();
     let overview = RwSignal::new(None::<Overview>);
+    // The workshops kept on this device: (id, barrio, date).
+    let workshops = RwSignal::new(Vec::<(uuid::Uuid, String, String)>::new());
     #[cfg(feature = "hydrate")]
     let load = move || {
         leptos::task::spawn_local(async move {
@@ -92,6 +96,9 @@ pub fn SyncPage() -> impl IntoView {
                 }
             }
             overview.set(Some(o));
+            if let Ok(list) = crate::client::sync_store::workshops().await {
+                workshops.set(list.into_iter().map(|w| (w.id, w.barrio_name, w.workshop.date)).collect());
+            }
         });
     };
     #[cfg(feature = "hydrate")]
@@ -172,6 +179,22 @@ pub fn SyncPage() -> impl IntoView {
                     <button type="button" class="button small" data-testid="retry-refused" on:click=retry_refused>"Reintentar las rechazadas"</button>
                 })}
             })}
+            <section class="device-hygiene" data-testid="device-hygiene">
+                <h2>"Borrar de este dispositivo"</h2>
+                <p class="barrio-meta">"En una tableta o un celular prestado, borre lo de cada taller al terminar. Solo se puede cuando el servidor ya tiene todo: nada se pierde."</p>
+                <ul class="wipe-list">
+                    {move || workshops.get().into_iter().map(|(id, barrio, date)| view! {
+                        <li data-workshop-id=id.to_string()>
+                            <strong>{format!("Taller de {barrio}")}</strong>
+                            <span class="barrio-meta">{format!(" · {date}")}</span>
+                            <WipeButton scope=WipeScope::Workshop(id) label="Terminar taller en este dispositivo"
+                                explain="Se borran de este dispositivo las marcas, causas y soluciones de este taller (también las recibidas de otros), su código y los alias usados aquí."/>
+                        </li>
+                    }).collect_view()}
+                </ul>
+                <WipeButton scope=WipeScope::Everything label="Borrar mis datos de este dispositivo"
+                    explain="Se borran de este dispositivo todas las marcas, causas y soluciones, los talleres y los alias. Los mapas de los barrios se quedan."/>
+            </section>
         </section>
     }
 }

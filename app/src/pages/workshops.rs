@@ -7,8 +7,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use uuid::Uuid;
 
+use crate::components::device_wipe::WipeButton;
 use crate::components::qr::QrCode;
 use crate::data;
+use crate::model::hygiene::WipeScope;
 use crate::model::workshop::{display_code, normalize_code};
 use crate::model::WorkshopDraft;
 
@@ -323,6 +325,14 @@ pub fn WorkshopPage() -> impl IntoView {
                     {move || control_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 </section>
             </Show>
+            {move || workshop.with(|w| w.as_ref().map(|w| w.id)).map(|wid| view! {
+                <section class="device-hygiene" data-testid="workshop-wipe">
+                    <h2>"Al terminar, en una tableta compartida"</h2>
+                    <WipeButton scope=WipeScope::Workshop(wid) label="Terminar taller en este dispositivo"
+                        explain="Se borran de este dispositivo las marcas, causas y soluciones de este taller (también las recibidas de otros), su código y los alias usados aquí."
+                        on_done=Callback::new(move |_| { workshop.set(None); missing.set(true); })/>
+                </section>
+            })}
         </section>
     }
 }

@@ -1,0 +1,85 @@
+//! The buttons that wipe a shared device (issue 9): "Terminar taller en este dispositivo" for
+//! one workshop, "Borrar mis datos de este dispositivo" for everything. Each asks once more,
+//! says what it will do, and refuses — with what to do instead — while anything is unsent.
+
+use leptos::prelude::*;
+
+use crate::components::status::use_sync_state;
+use crate::model::hygiene::WipeScope;
+
+#[component]
+pub fn WipeButton(
+    scope: WipeScope,
+    /// The button's words, and what it will remove, said before it does.
+    label: &'static str,
+    explain: &'static str,
+    /// Told how many records went, after a wipe that worked.
+    #[prop(optional)]
+    on_done: Option<Callback<usize>>,
+) -> impl IntoView {
+    let state = use_sync_state();
+    let asking = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    let testid = match scope {
+        WipeScope::Workshop(_) => "wipe-workshop",
+        WipeScope::Everything => "wipe-everything",
+    };
+    let confirm = move |_| {
+        busy.set(true);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            use crate::client::hygiene::{wipe, WipeError};
+            match wipe(scope).await {
+                Ok(n) => {
+                    outcome.set(Some(Ok(format!(
+                        "Listo: se borraron de este dispositivo {}. El servidor los conserva.",
+                        if n == 1 { "1 registro".to_string() } else { format!("{n} registros") }
+                    ))));
+                    crate::client::sync::refresh(state).await;
+                    // Pages showing records read them again.
+                    state.remote_changes.update(|(n, _)| *n += 1);
+                    if let Some(done) = on_done {
+                        done.run(n);
+                    }
+                }
+                Err(e) => {
+                    // Whatever waits is sent now if there is signal, so a second try can work.
+                    if matches!(e, WipeError::Unsent(_)) {
+                        crate::client::sync::send_soon(state);
+                    }
+                    outcome.set(Some(Err(e.to_string())));
+                }
+            }
+            asking.set(false);
+            busy.set(false);
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (state, on_done, scope);
+    };
+    view! {
+        <div class="wipe" data-testid=testid>
+            <Show when=move || !asking.get()>
+                <button type="button" class="button danger" on:click=move |_| { outcome.set(None); asking.set(true); }>
+                    <svg class="tool-icon" viewBox="0 0 24 24" aria-hidden="true"><use_ href="#icon-trash"/></svg>
+                    {label}
+                </button>
+            </Show>
+            <Show when=move || asking.get()>
+                <div class="wipe-confirm" role="group" aria-label=label>
+                    <p>{explain}" Solo se borra si todo ya llegó al servidor."</p>
+                    <div class="form-actions">
+                        <button type="button" class="button danger" data-testid="wipe-confirm" on:click=confirm disabled=move || busy.get()>
+                            {move || if busy.get() { "Borrando…" } else { "Sí, borrar de este dispositivo" }}
+                        </button>
+                        <button type="button" class="button quiet" on:click=move |_| asking.set(false)>"Cancelar"</button>
+                    </div>
+                </div>
+            </Show>
+            {move || outcome.get().map(|o| match o {
+                Ok(m) => view! { <p class="notice ok" role="status" data-testid="wipe-done">{m}</p> }.into_any(),
+                Err(m) => view! { <p class="notice warn" role="alert" data-testid="wipe-refused">{m}</p> }.into_any(),
+            })}
+        </div>
+    }
+}
