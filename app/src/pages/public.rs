@@ -164,8 +164,8 @@ pub fn PublicationView(
             {(t.suppressed_marks > 0).then(|| view! {
                 <p class="notice" data-testid="suppressed">
                     {format!(
-                        "{} de problemas sensibles no aparecen: en su zona los señalaron menos de {} personas, y mostrarlas podría poner en riesgo a quien habló.",
-                        count_es(t.suppressed_marks, "marca", "marcas"), p.params.k
+                        "{} de problemas sensibles no {}: en su zona los señalaron menos de {} personas, y mostrarlas podría poner en riesgo a quien habló.",
+                        count_es(t.suppressed_marks, "marca", "marcas"), if t.suppressed_marks == 1 { "aparece" } else { "aparecen" }, p.params.k
                     )}
                 </p>
             })}
