@@ -83,7 +83,9 @@ test('wiping a device is refused while a mark is unsent, and after the sync leav
   const onServer = (await (await suite.server.fetch(`/api/v1/barrios/${barrio.id}/marks`)).json()).features.map((f) => f.id);
   assert.ok(onServer.includes(markId), 'the server holds the mark before the device lets it go');
   await wipe(page, 'wipe-workshop');
-  await page.waitForSelector('[data-testid=wipe-workshop] [data-testid=wipe-done]');
+  await page.waitForSelector('[data-testid=wipe-workshop-done]');
+  assert.match(await page.textContent('[data-testid=wipe-workshop-done]'), /Taller de .* borrado de este dispositivo \(1 registro\)/);
+  assert.equal(await page.locator(`[data-testid=device-hygiene] li[data-workshop-id="${workshop.id}"]`).count(), 0);
   db = await everything(page);
   for (const store of ['marks', 'causes', 'solutions', 'changes', 'receipts', 'workshops']) {
     assert.deepEqual(db[store], [], `${store} is empty after the wipe`);

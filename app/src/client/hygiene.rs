@@ -73,7 +73,11 @@ pub async fn wipe(scope: WipeScope) -> Result<usize, WipeError> {
             if let Some(value) = meta.get(JsValue::from_str("active-workshops")).await? {
                 let mut active: ActiveWorkshops = from_js(value)?;
                 active.by_barrio.retain(|_, w| *w != id);
-                meta.put(&super::storage::to_js(&active)?, None).await?;
+                if active.by_barrio.is_empty() {
+                    meta.delete(JsValue::from_str("active-workshops")).await?;
+                } else {
+                    meta.put(&super::storage::to_js(&active)?, None).await?;
+                }
             }
         }
         WipeScope::Everything => {

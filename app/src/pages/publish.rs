@@ -261,7 +261,12 @@ fn PublishPanels() -> impl IntoView {
                         view! {
                             <li class="text-choice" class:on=move || approved.get() data-candidate=c.candidate.id.to_string()>
                                 <label class="toggle">
-                                    <input type="checkbox" prop:checked=move || approved.get() on:change=move |ev| approved.set(event_target_checked(&ev))/>
+                                    <input type="checkbox" prop:checked=move || approved.get() on:change=move |ev| {
+                                        approved.set(event_target_checked(&ev));
+                                        // The preview shows at once what ticking a text publishes.
+                                        #[cfg(feature = "hydrate")]
+                                        preview();
+                                    }/>
                                     <span>"Publicar este texto"</span>
                                 </label>
                                 <span class="muted">{label}</span>

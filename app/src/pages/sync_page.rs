@@ -65,6 +65,8 @@ pub fn SyncPage() -> impl IntoView {
     let overview = RwSignal::new(None::<Overview>);
     // The workshops kept on this device: (id, barrio, date).
     let workshops = RwSignal::new(Vec::<(uuid::Uuid, String, String)>::new());
+    // A wiped workshop's row goes, and its button's answer with it: said here instead.
+    let wiped = RwSignal::new(None::<String>);
     #[cfg(feature = "hydrate")]
     let load = move || {
         leptos::task::spawn_local(async move {
@@ -97,7 +99,12 @@ pub fn SyncPage() -> impl IntoView {
             }
             overview.set(Some(o));
             if let Ok(list) = crate::client::sync_store::workshops().await {
-                workshops.set(list.into_iter().map(|w| (w.id, w.barrio_name, w.workshop.date)).collect());
+                // Set only when it changed: a new list draws new buttons, and a wipe's answer
+                // shown on the old one would vanish.
+                let list: Vec<_> = list.into_iter().map(|w| (w.id, w.barrio_name, w.workshop.date)).collect();
+                if workshops.with_untracked(|w| *w != list) {
+                    workshops.set(list);
+                }
             }
         });
     };
@@ -188,10 +195,15 @@ pub fn SyncPage() -> impl IntoView {
                             <strong>{format!("Taller de {barrio}")}</strong>
                             <span class="barrio-meta">{format!(" · {date}")}</span>
                             <WipeButton scope=WipeScope::Workshop(id) label="Terminar taller en este dispositivo"
-                                explain="Se borran de este dispositivo las marcas, causas y soluciones de este taller (también las recibidas de otros), su código y los alias usados aquí."/>
+                                explain="Se borran de este dispositivo las marcas, causas y soluciones de este taller (también las recibidas de otros), su código y los alias usados aquí."
+                                on_done=Callback::new(move |n: usize| wiped.set(Some(format!(
+                                    "Taller de {barrio} borrado de este dispositivo ({}). El servidor lo conserva.",
+                                    if n == 1 { "1 registro".to_string() } else { format!("{n} registros") }
+                                ))))/>
                         </li>
                     }).collect_view()}
                 </ul>
+                {move || wiped.get().map(|m| view! { <p class="notice ok" role="status" data-testid="wipe-workshop-done">{m}</p> })}
                 <WipeButton scope=WipeScope::Everything label="Borrar mis datos de este dispositivo"
                     explain="Se borran de este dispositivo todas las marcas, causas y soluciones, los talleres y los alias. Los mapas de los barrios se quedan."/>
             </section>

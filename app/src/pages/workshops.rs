@@ -280,6 +280,8 @@ pub fn WorkshopPage() -> impl IntoView {
         };
         workshop.get().map(|w| format!("{origin}/unirse/{}", w.code)).unwrap_or_default()
     };
+    // Memoised, so a change to the workshop's settings does not draw the wipe button anew.
+    let kept_id = Memo::new(move |_| workshop.with(|w| w.as_ref().map(|w| w.id)));
     view! {
         <Title text="Taller"/>
         <section class="page workshop-card">
@@ -325,7 +327,7 @@ pub fn WorkshopPage() -> impl IntoView {
                     {move || control_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 </section>
             </Show>
-            {move || workshop.with(|w| w.as_ref().map(|w| w.id)).map(|wid| view! {
+            {move || kept_id.get().map(|wid| view! {
                 <section class="device-hygiene" data-testid="workshop-wipe">
                     <h2>"Al terminar, en una tableta compartida"</h2>
                     <WipeButton scope=WipeScope::Workshop(wid) label="Terminar taller en este dispositivo"
