@@ -61,7 +61,8 @@ pub fn WipeButton(
         <div class="wipe" data-testid=testid>
             <Show when=move || !asking.get()>
                 <button type="button" class="button danger" on:click=move |_| { outcome.set(None); asking.set(true); }>
-                    <svg class="tool-icon" viewBox="0 0 24 24" aria-hidden="true"><use_ href="#icon-trash"/></svg>
+                    // Drawn inline: this button is rendered on the server, which writes `<use_>` as it is.
+                    <svg class="tool-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M4 7h16M9 7V4.5h6V7M6.5 7l1 13h9l1-13M10 11v6M14 11v6"/></svg>
                     {label}
                 </button>
             </Show>

@@ -6,7 +6,7 @@ use crate::map::layers::landmark_icon;
 use crate::model::{LandmarkKind, CATEGORIES};
 
 /// `<symbol>`s for every category, referenced as `#icon-{code}`, every landmark kind
-/// (`#lm-{code}`) the lock of sensitive hotspots (`#icon-lock`) and the bin of the wipe buttons (`#icon-trash`). The icon markup is the
+/// (`#lm-{code}`) and the lock of sensitive hotspots (`#icon-lock`). The icon markup is the
 /// project's own static data (taxonomy.rs), never user text.
 fn sprite() -> String {
     CATEGORIES
@@ -23,11 +23,6 @@ fn sprite() -> String {
         // in black-and-white prints.
         .chain(std::iter::once(
             r##"<symbol id="icon-lock" viewBox="0 0 24 24"><circle cx="12" cy="12" r="11" fill="#fff" stroke="#14201c" stroke-width="1.6"/><rect x="7" y="11" width="10" height="7.5" rx="1.5" fill="#14201c"/><path d="M9.2 11V8.6a2.8 2.8 0 0 1 5.6 0V11" fill="none" stroke="#14201c" stroke-width="2"/></symbol>"##
-                .to_string(),
-        ))
-        // Wiping a device's data.
-        .chain(std::iter::once(
-            r##"<symbol id="icon-trash" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M4 7h16M9 7V4.5h6V7M6.5 7l1 13h9l1-13M10 11v6M14 11v6"/></symbol>"##
                 .to_string(),
         ))
         .collect()

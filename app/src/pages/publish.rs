@@ -71,36 +71,34 @@ fn PublishPanels() -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
 
-    let redaction = move || -> Result<RedactionParams, String> {
-        let bad = || "Escriba números: el tamaño de los cuadros en metros (25 a 2000) y el mínimo de personas (2 a 50).".to_string();
-        let p = RedactionParams {
-            sensitive_cell_m: number(&sensitive_cell.get_untracked()).ok_or_else(bad)?,
-            k: k.get_untracked().trim().parse().map_err(|_| bad())?,
-            plain_cell_m: number(&plain_cell.get_untracked()).ok_or_else(bad)?,
+    // The request as the API takes it — the barrio, and the body of a preview or a
+    // publication — or `None`, with the reason shown, while a number typed is not one.
+    let request = move || -> Option<(i64, serde_json::Value)> {
+        let (Some(id), Some(n)) = (barrio_id(), version.get_untracked()) else { return None };
+        let params = (|| {
+            RedactionParams {
+                sensitive_cell_m: number(&sensitive_cell.get_untracked())?,
+                k: k.get_untracked().trim().parse().ok()?,
+                plain_cell_m: number(&plain_cell.get_untracked())?,
+            }
+            .checked()
+        })();
+        let Some(params) = params else {
+            error.set(Some("Escriba números: el tamaño de los cuadros en metros (25 a 2000) y el mínimo de personas (2 a 50).".into()));
+            return None;
         };
-        p.checked().ok_or_else(bad)
-    };
-    let approved = move || -> Vec<serde_json::Value> {
-        choices.with_untracked(|list| {
+        let texts: Vec<serde_json::Value> = choices.with_untracked(|list| {
             list.iter()
                 .filter(|c| c.approved.get_untracked())
                 .map(|c| serde_json::json!({ "id": c.candidate.id, "text": c.text.get_untracked() }))
                 .collect()
-        })
+        });
+        Some((id, serde_json::json!({ "diagnostico": n, "params": params, "texts": texts })))
     };
     #[cfg(feature = "hydrate")]
     let preview = move || {
-        let (Some(id), Some(n)) = (barrio_id(), version.get_untracked()) else { return };
-        let params = match redaction() {
-            Ok(p) => p,
-            Err(e) => {
-                error.set(Some(e));
-                return;
-            }
-        };
-        let texts = approved();
+        let Some((id, body)) = request() else { return };
         leptos::task::spawn_local(async move {
-            let body = serde_json::json!({ "diagnostico": n, "params": params, "texts": texts });
             match api::post::<PublicationDraft>(&format!("/api/v1/barrios/{id}/publications/preview"), &body).await {
                 Ok(d) => {
                     // Keep the decisions already taken on texts still offered.
@@ -159,20 +157,10 @@ fn PublishPanels() -> impl IntoView {
         preview();
     };
     let publish = move |_| {
-        let Some(id) = barrio_id() else { return };
-        let Some(n) = version.get_untracked() else { return };
-        let params = match redaction() {
-            Ok(p) => p,
-            Err(e) => {
-                error.set(Some(e));
-                return;
-            }
-        };
-        let texts = approved();
+        let Some((id, body)) = request() else { return };
         busy.set(true);
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            let body = serde_json::json!({ "diagnostico": n, "params": params, "texts": texts });
             match api::post::<crate::model::publication::Publication>(&format!("/api/v1/barrios/{id}/publications"), &body).await {
                 Ok(p) => {
                     error.set(None);
@@ -184,7 +172,7 @@ fn PublishPanels() -> impl IntoView {
             busy.set(false);
         });
         #[cfg(not(feature = "hydrate"))]
-        let _ = (id, n, params, texts);
+        let _ = (id, body);
     };
     let withdraw = move |number: u32| {
         let Some(id) = barrio_id() else { return };
