@@ -183,6 +183,7 @@ pub struct PublicationSummary {
     pub withdrawn_at_ms: Option<i64>,
     pub texts: u32,
     pub cells: u32,
+    pub params: RedactionParams,
 }
 
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -199,6 +200,10 @@ pub enum PublishError {
     TextTooLong,
     #[error("at most {MAX_PUBLISHED_TEXTS} texts per publication")]
     TooManyTexts,
+    /// The cells do not fit those of an earlier publication of the barrio: laid over each
+    /// other, the two would tell smaller pieces than either.
+    #[error("cells of {sensitive_m} m (sensitive) and {plain_m} m were published before: use those sizes, or exact multiples or divisors of them")]
+    GridMismatch { sensitive_m: f64, plain_m: f64 },
 }
 
 impl PublishError {
@@ -210,12 +215,13 @@ impl PublishError {
             PublishError::EmptyText => "empty_text",
             PublishError::TextTooLong => "text_too_long",
             PublishError::TooManyTexts => "too_many_texts",
+            PublishError::GridMismatch { .. } => "grid_mismatch",
         }
     }
 
     pub fn field(&self) -> &'static str {
         match self {
-            PublishError::Params => "params",
+            PublishError::Params | PublishError::GridMismatch { .. } => "params",
             _ => "texts",
         }
     }
@@ -230,6 +236,12 @@ impl Bilingual for PublishError {
             PublishError::EmptyText => "Un texto aprobado quedó vacío: quítelo o escríbalo.".into(),
             PublishError::TextTooLong => format!("Un texto aprobado pasa de {MAX_PUBLISHED_TEXT} caracteres."),
             PublishError::TooManyTexts => format!("Se pueden publicar hasta {MAX_PUBLISHED_TEXTS} textos."),
+            PublishError::GridMismatch { sensitive_m, plain_m } => format!(
+                "Este barrio ya se publicó con cuadros de {} m (problemas sensibles) y {} m (los demás). Use esos tamaños, o múltiplos \
+                 o divisores exactos de ellos: con cuadros que no encajan, quien compare las dos publicaciones vería sitios más precisos.",
+                sensitive_m.round(),
+                plain_m.round()
+            ),
         }
     }
 
@@ -247,6 +259,17 @@ pub struct Source<'a> {
     pub stored: &'a StoredDiagnostico,
     pub marks: &'a [Mark],
     pub causes: &'a [Cause],
+    /// The grids of the barrio's earlier publications, withdrawn ones too (they may have been
+    /// downloaded): a new one's cells must nest with theirs.
+    pub earlier: &'a [RedactionParams],
+}
+
+/// Whether grids of sides `a` and `b` laid from the same corner nest: one side is a whole
+/// multiple of the other, so every cell of the finer lies inside one cell of the coarser.
+fn nests(a: f64, b: f64) -> bool {
+    let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+    let ratio = hi / lo;
+    (ratio - ratio.round()).abs() < 1e-6
 }
 
 /// The texts of the diagnóstico staff may approve: descriptions of marks that are shown (a
@@ -283,6 +306,9 @@ pub fn build(
     published_at_ms: i64,
 ) -> Result<PublicationDraft, PublishError> {
     let params = params.checked().ok_or(PublishError::Params)?;
+    if let Some(e) = src.earlier.iter().find(|e| !nests(e.sensitive_cell_m, params.sensitive_cell_m) || !nests(e.plain_cell_m, params.plain_cell_m)) {
+        return Err(PublishError::GridMismatch { sensitive_m: e.sensitive_cell_m, plain_m: e.plain_cell_m });
+    }
     if approved.len() > MAX_PUBLISHED_TEXTS {
         return Err(PublishError::TooManyTexts);
     }
@@ -427,7 +453,7 @@ mod tests {
         let solution = RankedSolution { id: Uuid::from_u128(20), text: "Cambiar las luminarias".into(), cause_ids: vec![], problems: 1, participants: 2 };
         let group = InstitutionGroup { institution: "essmar".into(), problems: 1, participants: 2, solutions: vec![solution] };
         let stored = stored(vec![ranked], vec![group]);
-        let src = Source { barrio_name: "Pescaíto", origin: ORIGIN, stored: &stored, marks: &marks, causes: &causes };
+        let src = Source { barrio_name: "Pescaíto", origin: ORIGIN, stored: &stored, marks: &marks, causes: &causes, earlier: &[] };
         let draft = build(&src, RedactionParams::default(), &[], 1, 5).expect("built");
         // The sensitive mark has one reporter: suppressed, and its words are no candidate.
         let ids: Vec<Uuid> = draft.candidates.iter().map(|c| c.id).collect();
@@ -451,6 +477,19 @@ mod tests {
         assert_eq!(refused(&[ApprovedText { id: Uuid::from_u128(1), text: "  ".into() }]), Some(PublishError::EmptyText));
         let params = RedactionParams { k: 1, ..Default::default() };
         assert_eq!(build(&src, params, &[], 1, 5).err(), Some(PublishError::Params));
+    }
+
+    #[test]
+    fn a_new_grid_must_nest_with_every_earlier_one() {
+        let stored = stored(Vec::new(), Vec::new());
+        let earlier = [RedactionParams::default()];
+        let src = Source { barrio_name: "B", origin: ORIGIN, stored: &stored, marks: &[], causes: &[], earlier: &earlier };
+        let with = |sensitive_cell_m: f64, plain_cell_m: f64| build(&src, RedactionParams { sensitive_cell_m, k: 3, plain_cell_m }, &[], 2, 5).err();
+        assert_eq!(with(150.0, 50.0), None);
+        assert_eq!(with(300.0, 100.0), None, "coarser, nested");
+        assert_eq!(with(75.0, 25.0), None, "finer, nested");
+        assert_eq!(with(200.0, 50.0), Some(PublishError::GridMismatch { sensitive_m: 150.0, plain_m: 50.0 }));
+        assert_eq!(with(150.0, 60.0).map(|e| e.code()), Some("grid_mismatch"));
     }
 
     #[test]
@@ -478,7 +517,7 @@ mod tests {
                 })
                 .collect();
             let stored = stored(Vec::new(), Vec::new());
-            let src = Source { barrio_name: "Barrio", origin: ORIGIN, stored: &stored, marks: &marks, causes: &[] };
+            let src = Source { barrio_name: "Barrio", origin: ORIGIN, stored: &stored, marks: &marks, causes: &[], earlier: &[] };
             let draft = build(&src, RedactionParams::default(), &[], 1, 5).expect("built");
             // Approve the candidates the draw says to approve, under a staff-edited text.
             let approved: Vec<ApprovedText> = draft

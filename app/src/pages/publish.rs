@@ -137,6 +137,15 @@ fn PublishPanels() -> impl IntoView {
                 Ok(b) => barrio.set(Some(b)),
                 Err(e) => error.set(Some(e)),
             }
+            // A new publication's cells must nest with the earlier ones': start from the newest's.
+            if let Ok(list) = api::get::<Vec<PublicationSummary>>(&format!("/api/v1/barrios/{id}/publications")).await {
+                if let Some(p) = list.first() {
+                    sensitive_cell.set(p.params.sensitive_cell_m.to_string());
+                    k.set(p.params.k.to_string());
+                    plain_cell.set(p.params.plain_cell_m.to_string());
+                }
+                published.set(list);
+            }
             match api::get::<Vec<DiagnosticoSummary>>(&format!("/api/v1/barrios/{id}/diagnosticos")).await {
                 Ok(list) => {
                     let chosen = asked().filter(|n| list.iter().any(|v| v.number == *n)).or_else(|| list.first().map(|v| v.number));
@@ -286,7 +295,11 @@ fn PublishPanels() -> impl IntoView {
                             <li class="publication-row" data-number=n data-withdrawn=p.withdrawn_at_ms.is_some().to_string()>
                                 <span>
                                     <strong>{format!("Publicación {n}")}</strong>
-                                    {format!(" · versión {} · {} · {} · {} textos", p.diagnostico_number, when_es(p.published_at_ms), state, p.texts)}
+                                    {format!(
+                                        " · versión {} · {} · {} · cuadros de {} m y {} m, mínimo {} personas · {} textos",
+                                        p.diagnostico_number, when_es(p.published_at_ms), state,
+                                        p.params.sensitive_cell_m.round(), p.params.plain_cell_m.round(), p.params.k, p.texts
+                                    )}
                                 </span>
                                 {p.withdrawn_at_ms.is_none().then(|| view! {
                                     <button type="button" class="button small" on:click=move |_| withdraw(n) data-testid="withdraw">"Retirar"</button>

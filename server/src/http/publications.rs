@@ -24,9 +24,10 @@ async fn draft(state: &AppState, barrio_id: i64, request: &PublishRequest) -> Re
     let ids = stored.diagnostico.hotspots.iter().flat_map(|h| h.source_ids.iter().copied()).collect();
     let marks = state.store.marks_as_of(ids, stored.created_at_ms).await?;
     let causes = state.store.tree_for_barrio(barrio_id).await?.causes;
+    let earlier: Vec<_> = state.store.publications(barrio_id).await?.into_iter().map(|p| p.params).collect();
     // The grid is laid from the barrio's south-west corner: public, and the same every time.
     let origin = barrio.bbox().map(|b| (b[0], b[1])).ok_or(ApiError::NotFound)?;
-    let src = Source { barrio_name: &barrio.summary.name, origin, stored: &stored, marks: &marks, causes: &causes };
+    let src = Source { barrio_name: &barrio.summary.name, origin, stored: &stored, marks: &marks, causes: &causes, earlier: &earlier };
     Ok(build(&src, request.params, &request.texts, 0, now_ms())?)
 }
 

@@ -73,6 +73,7 @@ impl Store {
                         withdrawn_at_ms: p.withdrawn_at_ms,
                         texts: u32::try_from(p.texts.len()).unwrap_or(u32::MAX),
                         cells: u32::try_from(p.cells.len()).unwrap_or(u32::MAX),
+                        params: p.params,
                     })
                 })
                 .collect()

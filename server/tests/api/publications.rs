@@ -99,6 +99,19 @@ async fn staff_publish_and_anyone_reads_a_redacted_diagnostico() {
     assert!(csv.contains("categoria,categoria_es,sensible,marcas,participantes,celda_m,longitud,latitud"), "{csv}");
     assert_eq!(csv.lines().count(), cells.len() + 1);
 
+    // A later publication's cells must nest with this one's, or overlaying the two would
+    // tell smaller pieces than either.
+    let again = |params: Value| json!({ "diagnostico": 1, "params": params }).to_string();
+    let (status, body) = app.post(&format!("/barrios/{barrio}/publications"), Some("application/json"), again(json!({ "sensitive_cell_m": 200 }))).await;
+    assert_eq!((status, body["error"]["code"].as_str(), body["error"]["field"].as_str()), (422, Some("grid_mismatch"), Some("params")), "{body}");
+    assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("150 m")), "{body}");
+    let (status, body) = app.post(&format!("/barrios/{barrio}/publications"), Some("application/json"), again(json!({ "sensitive_cell_m": 300, "plain_cell_m": 100 }))).await;
+    assert_eq!((status, body["number"].as_u64()), (201, Some(2)), "{body}");
+    let (status, _) = app.post(&format!("/barrios/{barrio}/publications/2/withdraw"), None, "").await;
+    assert_eq!(status, 200);
+    let (_, list) = app.get_json(&format!("/barrios/{barrio}/publications")).await;
+    assert_eq!(list[0]["params"]["sensitive_cell_m"], 300.0);
+
     // Withdrawn, the page is gone for everyone at once; a second withdrawal is refused.
     let (status, _) = app.post(&format!("/barrios/{barrio}/publications/1/withdraw"), None, "").await;
     assert_eq!(status, 200);
