@@ -96,8 +96,20 @@ test('wiping a device is refused while a mark is unsent, and after the sync leav
   for (const trace of ['Gaviota', markId, workshop.id, workshop.join_code]) {
     assert.ok(!left.includes(trace), `${trace} is still in IndexedDB`);
   }
+  // On a workshop's own page, "Terminar taller en este dispositivo" does the same.
+  const { body: second } = await api('/workshops', { barrio_id: barrio.id, date: '2099-12-02', place: 'Cancha', cbsc: 'CBSC', facilitator: 'Ana' });
+  await page.goto(`${suite.server.url}/unirse/${second.join_code}`);
+  await page.waitForURL(new RegExp(`/barrio/${barrio.id}$`), { timeout: 30_000 });
+  await page.goto(`${suite.server.url}/talleres/${second.id}`);
+  await waitForApp(page);
+  await page.waitForSelector('[data-testid=join-code]');
+  await wipe(page, 'wipe-workshop');
+  await page.waitForSelector('[data-testid=workshop-wiped]');
+  assert.equal(await page.locator('[data-testid=join-code]').count(), 0, 'the code is gone from the page');
+  db = await everything(page);
+  assert.deepEqual(db.workshops, [], 'the second workshop is gone from the device too');
   // "Borrar mis datos" now has nothing waiting either, and works.
-  await page.reload();
+  await page.goto(`${suite.server.url}/envios`);
   await waitForApp(page);
   await wipe(page, 'wipe-everything');
   await page.waitForSelector('[data-testid=wipe-everything] [data-testid=wipe-done]');

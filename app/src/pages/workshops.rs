@@ -281,6 +281,7 @@ pub fn WorkshopPage() -> impl IntoView {
         workshop.get().map(|w| format!("{origin}/unirse/{}", w.code)).unwrap_or_default()
     };
     // Memoised, so a change to the workshop's settings does not draw the wipe button anew.
+    let wiped = RwSignal::new(false);
     let kept_id = Memo::new(move |_| workshop.with(|w| w.as_ref().map(|w| w.id)));
     view! {
         <Title text="Taller"/>
@@ -288,6 +289,9 @@ pub fn WorkshopPage() -> impl IntoView {
             <a class="button small quiet" href="/talleres">"← Talleres"</a>
             <Show when=move || missing.get()>
                 <p class="error">"Este taller no está en este dispositivo. Únase con su código."</p>
+            </Show>
+            <Show when=move || wiped.get()>
+                <p class="notice ok" role="status" data-testid="workshop-wiped">"Taller borrado de este dispositivo. El servidor conserva todo lo que se envió."</p>
             </Show>
             {move || workshop.get().map(|w| view! {
                 <h1>{w.barrio_name.clone()}</h1>
@@ -332,7 +336,7 @@ pub fn WorkshopPage() -> impl IntoView {
                     <h2>"Al terminar, en una tableta compartida"</h2>
                     <WipeButton scope=WipeScope::Workshop(wid) label="Terminar taller en este dispositivo"
                         explain="Se borran de este dispositivo las marcas, causas y soluciones de este taller (también las recibidas de otros), su código y los alias usados aquí."
-                        on_done=Callback::new(move |_| { workshop.set(None); missing.set(true); })/>
+                        on_done=Callback::new(move |_| { workshop.set(None); wiped.set(true); })/>
                 </section>
             })}
         </section>
