@@ -32,10 +32,11 @@ pub fn WipeButton(
             use crate::client::hygiene::{wipe, WipeError};
             match wipe(scope).await {
                 Ok(n) => {
-                    outcome.set(Some(Ok(format!(
-                        "Listo: se borraron de este dispositivo {}. El servidor los conserva.",
-                        if n == 1 { "1 registro".to_string() } else { format!("{n} registros") }
-                    ))));
+                    outcome.set(Some(Ok(match n {
+                        0 => "Listo: este dispositivo ya no guarda talleres ni alias.".to_string(),
+                        1 => "Listo: se borró de este dispositivo 1 registro. El servidor lo conserva.".to_string(),
+                        n => format!("Listo: se borraron de este dispositivo {n} registros. El servidor los conserva."),
+                    })));
                     crate::client::sync::refresh(state).await;
                     // Pages showing records read them again.
                     state.remote_changes.update(|(n, _)| *n += 1);
