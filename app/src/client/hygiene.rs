@@ -6,7 +6,7 @@ use rexie::TransactionMode;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
-use super::storage::{from_js, open, ChangeEntry, StorageError, CAUSES, CHANGES, MARKS, META, RECEIPTS, SOLUTIONS, WORKSHOPS};
+use super::storage::{from_js, open, outbox_in, StorageError, CAUSES, CHANGES, MARKS, META, RECEIPTS, SOLUTIONS, WORKSHOPS};
 use super::sync_store::{ActiveWorkshops, Receipt};
 use crate::model::hygiene::{Unsent, WipeScope};
 use crate::model::{Cause, Mark, Solution};
@@ -50,7 +50,7 @@ async fn delete_where<T: for<'de> serde::Deserialize<'de>>(
 pub async fn wipe(scope: WipeScope) -> Result<usize, WipeError> {
     let db = open().await?;
     let tx = db.transaction(&[MARKS, CAUSES, SOLUTIONS, CHANGES, RECEIPTS, WORKSHOPS, META], TransactionMode::ReadWrite)?;
-    let queue: Vec<ChangeEntry> = tx.store(CHANGES)?.get_all(None, None).await?.into_iter().map(from_js).collect::<Result<_, _>>()?;
+    let queue = outbox_in(&tx).await?;
     if let Some(unsent) = Unsent::of(scope, queue.iter().map(|e| (e.record.workshop_id(), e.rejected.is_some()))) {
         return Err(WipeError::Unsent(unsent));
     }

@@ -23,6 +23,13 @@ pub async fn server_packs() -> Result<Vec<PackInfo>, String> {
     serde_json::from_str(&text).map_err(|e| e.to_string())
 }
 
+/// A barrio's blocks, streets and landmarks, fetched to draw faintly under a map that stands
+/// without them (staff pages, the report, public pages): not kept on the device.
+pub async fn base_layers(barrio_id: i64) -> Option<std::sync::Arc<crate::model::BaseLayers>> {
+    let json = fetch_text(&format!("/api/v1/barrios/{barrio_id}/pack")).await.ok()?;
+    serde_json::from_str::<BarrioPack>(&json).ok().map(|p| std::sync::Arc::new(p.layers))
+}
+
 /// Downloads a barrio's pack and keeps it; returns it once IndexedDB has committed it.
 pub async fn download(barrio_id: i64) -> Result<(BarrioPack, PackOnDevice), String> {
     let json = fetch_text(&format!("/api/v1/barrios/{barrio_id}/pack")).await?;

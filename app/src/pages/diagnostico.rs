@@ -103,7 +103,7 @@ fn DiagnosticoPanels() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(id) = barrio_id() {
             load(id, None);
-            leptos::task::spawn_local(async move { layers.set(staff_api::layers(id).await) });
+            leptos::task::spawn_local(async move { layers.set(crate::client::packs::base_layers(id).await) });
         }
     });
     // A hotspot chosen on the map is brought into view in the list.
@@ -342,12 +342,6 @@ mod staff_api {
         let notes = get(&format!("/api/v1/barrios/{barrio_id}/notes")).await?;
         let workshops = get(&format!("/api/v1/workshops?barrio_id={barrio_id}")).await?;
         Ok(Loaded { versions, current, comparison, marks, reviews, adjustments, notes, workshops })
-    }
-
-    /// The barrio's blocks and streets, drawn faintly under the hotspots; the map stands
-    /// without them.
-    pub async fn layers(barrio_id: i64) -> Option<Arc<BaseLayers>> {
-        get::<crate::model::BarrioPack>(&format!("/api/v1/barrios/{barrio_id}/pack")).await.ok().map(|p| Arc::new(p.layers))
     }
 
     // Who acts is not sent: the server writes the signed-in account's name on each change.

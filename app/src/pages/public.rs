@@ -28,12 +28,6 @@ pub(crate) async fn fetch<T: serde::de::DeserializeOwned>(url: &str) -> Result<O
     response.json().await.map(Some).map_err(|e| e.to_string())
 }
 
-/// The barrio's blocks and streets for the map; the map stands without them.
-#[cfg(feature = "hydrate")]
-pub(crate) async fn layers(barrio_id: i64) -> Option<Arc<BaseLayers>> {
-    fetch::<crate::model::BarrioPack>(&format!("/api/v1/barrios/{barrio_id}/pack")).await.ok().flatten().map(|p| Arc::new(p.layers))
-}
-
 fn count_es(n: u32, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -99,7 +93,7 @@ pub fn PublicBarrioPage() -> impl IntoView {
             }
             .await;
             loaded.set(Some(result));
-            layers.set(self::layers(id).await);
+            layers.set(crate::client::packs::base_layers(id).await);
         });
     });
     let title = move || match loaded.get() {

@@ -156,7 +156,7 @@ fn PublishPanels() -> impl IntoView {
                 Err(e) => error.set(Some(e)),
             }
             reload(id);
-            layers.set(super::public::layers(id).await);
+            layers.set(crate::client::packs::base_layers(id).await);
         });
     });
 

@@ -163,11 +163,9 @@ pub fn trim_number(v: f64) -> String {
 #[cfg(feature = "hydrate")]
 mod report_api {
     //! The report's calls to the API.
-    use std::sync::Arc;
-
     use super::ReportData;
     use crate::model::review::StoredDiagnostico;
-    use crate::model::{Barrio, BarrioPack, Cause};
+    use crate::model::{Barrio, Cause};
 
     #[derive(serde::Deserialize)]
     struct Tree {
@@ -188,7 +186,7 @@ mod report_api {
         let stored: StoredDiagnostico = get(&format!("/api/v1/barrios/{barrio_id}/diagnosticos/{n}")).await?;
         let tree: Tree = get(&format!("/api/v1/barrios/{barrio_id}/tree")).await?;
         // The base layers are a nicety: the report stands without them.
-        let layers = get::<BarrioPack>(&format!("/api/v1/barrios/{barrio_id}/pack")).await.ok().map(|p| Arc::new(p.layers));
+        let layers = crate::client::packs::base_layers(barrio_id).await;
         Ok(ReportData { barrio, stored, causes: tree.causes, layers })
     }
 }

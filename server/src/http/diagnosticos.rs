@@ -107,8 +107,8 @@ async fn exported(state: &AppState, user: &app::model::account::User, barrio_id:
     Ok(())
 }
 
-/// A file to download, named after the barrio and the diagnóstico's number.
-fn download(content_type: &'static str, name: String, body: Vec<u8>) -> impl IntoResponse {
+/// A file to download, under `name`.
+pub(super) fn download(content_type: &'static str, name: String, body: Vec<u8>) -> impl IntoResponse {
     let disposition = format!("attachment; filename=\"{name}\"");
     ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], body)
 }
@@ -144,6 +144,12 @@ pub async fn hotspots_csv(
     Ok(download("text/csv; charset=utf-8", format!("diagnostico-{code}-v{number}.csv"), body))
 }
 
+/// The diagnóstico's source marks, each in the version it was made from (in any order).
+pub(super) async fn source_versions(state: &AppState, stored: &StoredDiagnostico) -> Result<Vec<app::model::Mark>, ApiError> {
+    let ids = stored.diagnostico.hotspots.iter().flat_map(|h| h.source_ids.iter().copied()).collect();
+    Ok(state.store.marks_as_of(ids, stored.created_at_ms).await?)
+}
+
 /// [`for_export`] with the diagnóstico's source marks, each in the version it was made from.
 async fn with_marks(
     state: &AppState,
@@ -151,9 +157,7 @@ async fn with_marks(
     number: u32,
 ) -> Result<(StoredDiagnostico, String, String, Vec<SourceMark>), ApiError> {
     let (stored, code, name) = for_export(state, barrio_id, number).await?;
-    let ids = stored.diagnostico.hotspots.iter().flat_map(|h| h.source_ids.iter().copied()).collect();
-    let versions = state.store.marks_as_of(ids, stored.created_at_ms).await?;
-    let marks = crate::export::source_marks(&stored, versions);
+    let marks = crate::export::source_marks(&stored, source_versions(state, &stored).await?);
     Ok((stored, code, name, marks))
 }
 

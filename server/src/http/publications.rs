@@ -10,7 +10,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 
-use super::diagnosticos::read;
+use super::diagnosticos::{read, source_versions};
 use super::{now_ms, AppState};
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -21,8 +21,7 @@ use crate::store::Withdrawal;
 async fn draft(state: &AppState, barrio_id: i64, request: &PublishRequest) -> Result<PublicationDraft, ApiError> {
     let stored = state.store.diagnostico(barrio_id, request.diagnostico).await?.ok_or(ApiError::NotFound)?;
     let barrio = state.store.barrio(barrio_id).await?.ok_or(ApiError::NotFound)?;
-    let ids = stored.diagnostico.hotspots.iter().flat_map(|h| h.source_ids.iter().copied()).collect();
-    let marks = state.store.marks_as_of(ids, stored.created_at_ms).await?;
+    let marks = source_versions(state, &stored).await?;
     let causes = state.store.tree_for_barrio(barrio_id).await?.causes;
     let earlier: Vec<_> = state.store.publications(barrio_id).await?.into_iter().map(|p| p.params).collect();
     // The grid is laid from the barrio's south-west corner: public, and the same every time.
@@ -98,15 +97,7 @@ pub async fn public_one(State(state): State<AppState>, Path(barrio_id): Path<i64
 }
 
 fn download(content_type: &'static str, p: &Publication, ext: &str, body: Vec<u8>) -> impl IntoResponse {
-    let name = format!("publicacion-barrio-{}-{}.{ext}", p.barrio_id, p.number);
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-            (header::CACHE_CONTROL, "no-cache".to_string()),
-        ],
-        body,
-    )
+    ([REVALIDATE], super::diagnosticos::download(content_type, format!("publicacion-barrio-{}-{}.{ext}", p.barrio_id, p.number), body))
 }
 
 pub async fn public_geojson(State(state): State<AppState>, Path(barrio_id): Path<i64>) -> Result<impl IntoResponse, ApiError> {
