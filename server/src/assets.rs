@@ -1,8 +1,9 @@
-//! The build's hashed asset names (cargo-leptos `hash-files` writes `hash.txt` beside the
-//! server binary) and the service worker generated from them, so every deployment gets a
-//! worker whose bytes differ and which precaches exactly the files that deployment serves.
+//! The build's asset names, worked out from the files in `{site-root}/pkg` (so a binary
+//! copied anywhere serves the site it is pointed at), and the service worker generated from
+//! them, so every deployment gets a worker whose bytes differ and which precaches exactly the
+//! files that deployment serves.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Hashes of the built JS, wasm and CSS, as cargo-leptos names them (`cartobarrio.{hash}.js`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,14 +37,9 @@ impl AssetManifest {
         Some(AssetManifest { js: js?, wasm: wasm?, css: css? })
     }
 
-    /// Reads `hash.txt` beside the running executable, where leptos itself looks for it.
-    pub fn beside_executable() -> Option<AssetManifest> {
-        let exe = std::env::current_exe().ok()?;
-        Self::load(&exe.parent()?.join("hash.txt"))
-    }
-
-    pub fn load(path: &Path) -> Option<AssetManifest> {
-        Self::parse(&std::fs::read_to_string(path).ok()?)
+    /// The same lines `hash.txt` holds, which leptos reads to name the files in each page.
+    pub fn to_hash_txt(&self) -> String {
+        format!("js: {}\nwasm: {}\ncss: {}\n", self.js, self.wasm, self.css)
     }
 
     /// The files under `/pkg` a first visit downloads.
@@ -54,6 +50,80 @@ impl AssetManifest {
             format!("/pkg/{output_name}.{}.css", self.css),
         ]
     }
+}
+
+/// What `{site-root}/pkg` holds for the app called `output_name`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SiteAssets {
+    /// A release build: `{name}.{hash}.js`, `.wasm` and `.css` (the newest of each, should
+    /// older builds' files still lie there).
+    Hashed(AssetManifest),
+    /// A development build: `{name}.js`, `.wasm` and `.css`.
+    Plain,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "no hay aplicación compilada en {0}: faltan {1}. Compile con `cargo leptos build --release` o indique la carpeta del \
+     sitio con --site-root / LEPTOS_SITE_ROOT (no built app in {0}: {1} missing; build it or point --site-root at the site)"
+)]
+pub struct MissingAssets(String, String);
+
+impl SiteAssets {
+    /// Looks in `{site_root}/pkg` for the app's JS, wasm and CSS.
+    pub fn find(site_root: &Path, output_name: &str) -> Result<SiteAssets, MissingAssets> {
+        let pkg = site_root.join("pkg");
+        let mut newest: [Option<(std::time::SystemTime, String)>; 3] = Default::default();
+        let mut plain = [false; 3];
+        const KINDS: [&str; 3] = ["js", "wasm", "css"];
+        for entry in std::fs::read_dir(&pkg).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(rest) = name.strip_prefix(output_name).and_then(|r| r.strip_prefix('.')) else { continue };
+            let (stem, ext) = rest.rsplit_once('.').unwrap_or(("", rest));
+            let Some(k) = KINDS.iter().position(|kind| *kind == ext) else { continue };
+            if stem.is_empty() {
+                plain[k] = true;
+                continue;
+            }
+            if !stem.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+                continue;
+            }
+            let modified = entry.metadata().and_then(|m| m.modified()).unwrap_or(std::time::UNIX_EPOCH);
+            if newest[k].as_ref().is_none_or(|(t, _)| modified > *t) {
+                newest[k] = Some((modified, stem.to_string()));
+            }
+        }
+        if let [Some((_, js)), Some((_, wasm)), Some((_, css))] = newest {
+            return Ok(SiteAssets::Hashed(AssetManifest { js, wasm, css }));
+        }
+        if plain == [true; 3] {
+            return Ok(SiteAssets::Plain);
+        }
+        let missing: Vec<String> =
+            (0..3).filter(|k| newest[*k].is_none() && !plain[*k]).map(|k| format!("{output_name}.*.{}", KINDS[k])).collect();
+        Err(MissingAssets(pkg.display().to_string(), missing.join(", ")))
+    }
+
+    pub fn manifest(&self) -> Option<&AssetManifest> {
+        match self {
+            SiteAssets::Hashed(m) => Some(m),
+            SiteAssets::Plain => None,
+        }
+    }
+}
+
+/// Writes the hash file leptos reads to name the assets in every page, and returns its
+/// absolute path: in the site root when it can be written there, otherwise in the temporary
+/// folder (a read-only deployment).
+pub fn write_hash_file(site_root: &Path, manifest: &AssetManifest) -> std::io::Result<PathBuf> {
+    let text = manifest.to_hash_txt();
+    let beside_site = std::path::absolute(site_root.join("hash.txt"))?;
+    if std::fs::read_to_string(&beside_site).is_ok_and(|t| t == text) || std::fs::write(&beside_site, &text).is_ok() {
+        return Ok(beside_site);
+    }
+    let elsewhere = std::env::temp_dir().join(format!("cartobarrio-{}-hash.txt", std::process::id()));
+    std::fs::write(&elsewhere, &text)?;
+    Ok(elsewhere)
 }
 
 /// Identifies one deployment: the asset hashes plus an optional build id given by the
@@ -95,6 +165,36 @@ mod tests {
     fn a_partial_hash_file_is_not_a_manifest() {
         assert!(AssetManifest::parse("js: abc\n").is_none());
         assert!(AssetManifest::parse("js: a/b\nwasm: c\ncss: d").is_none(), "no path characters in hashes");
+    }
+
+    fn site(files: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("pkg")).unwrap();
+        for f in files {
+            std::fs::write(dir.path().join("pkg").join(f), "x").unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn the_hashed_names_come_from_the_site_wherever_the_binary_is() {
+        let dir = site(&["cartobarrio.AAA.js", "cartobarrio.BBB.wasm", "cartobarrio.CCC.css", "otra.DDD.js", "cartobarrio.AAA.js.map"]);
+        let found = SiteAssets::find(dir.path(), "cartobarrio").unwrap();
+        assert_eq!(found, SiteAssets::Hashed(AssetManifest { js: "AAA".into(), wasm: "BBB".into(), css: "CCC".into() }));
+        let path = write_hash_file(dir.path(), found.manifest().unwrap()).unwrap();
+        assert!(path.is_absolute());
+        assert_eq!(AssetManifest::parse(&std::fs::read_to_string(path).unwrap()), found.manifest().cloned());
+    }
+
+    #[test]
+    fn a_development_build_has_plain_names_and_a_missing_build_is_an_error_that_says_what_is_missing() {
+        let dir = site(&["cartobarrio.js", "cartobarrio.wasm", "cartobarrio.css"]);
+        assert_eq!(SiteAssets::find(dir.path(), "cartobarrio").unwrap(), SiteAssets::Plain);
+        let dir = site(&["cartobarrio.AAA.js", "cartobarrio.BBB.wasm"]);
+        let err = SiteAssets::find(dir.path(), "cartobarrio").unwrap_err().to_string();
+        assert!(err.contains("cartobarrio.*.css") && err.contains("--site-root"), "{err}");
+        let empty = tempfile::tempdir().unwrap();
+        assert!(SiteAssets::find(empty.path(), "cartobarrio").is_err());
     }
 
     #[test]

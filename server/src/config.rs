@@ -148,6 +148,21 @@ pub struct ServerConfig {
     /// Largest upload accepted by `POST /api/v1/admin/import`, in bytes.
     #[arg(long, env = "CARTOBARRIO_MAX_IMPORT", default_value_t = 64 * 1024 * 1024, global = true)]
     pub max_import_bytes: usize,
+    /// Seconds a client has to send a request's headers; a connection that stalls is closed.
+    #[arg(long, env = "CARTOBARRIO_HEADER_TIMEOUT", default_value_t = 10, global = true)]
+    pub header_timeout_s: u64,
+    /// Seconds a request body may go without sending anything before it is refused.
+    #[arg(long, env = "CARTOBARRIO_BODY_TIMEOUT", default_value_t = 15, global = true)]
+    pub body_timeout_s: u64,
+    /// Seconds a request may take in all (reading, work and answer) before it is answered 503.
+    #[arg(long, env = "CARTOBARRIO_REQUEST_TIMEOUT", default_value_t = 60, global = true)]
+    pub request_timeout_s: u64,
+}
+
+impl ServerConfig {
+    pub fn connection_limits(&self) -> crate::listen::ConnectionLimits {
+        crate::listen::ConnectionLimits { header_read: std::time::Duration::from_secs(self.header_timeout_s), ..Default::default() }
+    }
 }
 
 #[cfg(test)]

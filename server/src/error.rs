@@ -72,6 +72,10 @@ pub enum ApiError {
     /// 403: the workshop this device token is for was closed.
     #[error("workshop closed")]
     WorkshopClosed,
+    /// 403: the account that prepared the workshop (or holds this tablet's token) was disabled
+    /// or no longer works in its barrio.
+    #[error("workshop access revoked")]
+    WorkshopAccessRevoked,
     /// 403 (a change's refusal): a participant's device changing what another device made.
     #[error("{kind} {id} is another device's")]
     NotYours { kind: Kind, id: uuid::Uuid },
@@ -146,6 +150,9 @@ pub enum ApiError {
     /// 429: too many failed attempts from this address; try after `retry_after_s` seconds.
     #[error("too many attempts")]
     TooManyAttempts { retry_after_s: u64 },
+    /// 503: the request took longer than the server's deadline; its work was dropped.
+    #[error("request took over {seconds} s")]
+    TimedOut { seconds: u64 },
     /// 400: a query parameter out of range or not a number.
     #[error("invalid query {field}: {en}")]
     InvalidQuery { field: &'static str, es: String, en: String },
@@ -249,7 +256,7 @@ impl ApiError {
             ApiError::UnreadableBody(_) => StatusCode::BAD_REQUEST,
             ApiError::Import(_) | ApiError::InvalidOption { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden | ApiError::CsrfRejected | ApiError::WorkshopClosed => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::CsrfRejected | ApiError::WorkshopClosed | ApiError::WorkshopAccessRevoked => StatusCode::FORBIDDEN,
             ApiError::UsernameTaken => StatusCode::CONFLICT,
             ApiError::NotYours { .. } => StatusCode::FORBIDDEN,
             ApiError::InvalidAccount(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -272,6 +279,7 @@ impl ApiError {
             ApiError::CodeExpired => StatusCode::GONE,
             ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Store(e) if unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::TimedOut { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Export(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -292,6 +300,12 @@ impl ApiError {
                 format!("The mark lies far from barrio {id}: check the coordinates are [longitude, latitude]."),
             ),
             ApiError::NotFound => ("not_found", None, "No se encontró.".into(), "Not found.".into()),
+            ApiError::TimedOut { seconds } => (
+                "timed_out",
+                None,
+                format!("La solicitud tardó más de {seconds} segundos y se canceló. Intente de nuevo: reenviar no duplica nada."),
+                format!("The request took over {seconds} seconds and was cancelled. Please try again: sending again duplicates nothing."),
+            ),
             // "conflict" is the code the first app version knows; keep it.
             ApiError::Conflict { kind, id, version } => (
                 "conflict",
@@ -357,6 +371,17 @@ impl ApiError {
                 None,
                 "El taller ya se cerró: este dispositivo no puede enviar ni recibir más marcas de él.".into(),
                 "The workshop was closed: this device can no longer send or receive its marks.".into(),
+            ),
+            ApiError::WorkshopAccessRevoked => (
+                "workshop_access_revoked",
+                None,
+                "Este dispositivo ya no puede enviar ni recibir marcas de este taller: la cuenta que lo preparó \
+                 fue desactivada o ya no trabaja en este barrio. Las marcas siguen en el dispositivo; pida al \
+                 equipo que le dé acceso de nuevo."
+                    .into(),
+                "This device may no longer send or receive this workshop's marks: the account that prepared it \
+                 was disabled or no longer works in this barrio. The marks stay on the device; ask the staff for access."
+                    .into(),
             ),
             ApiError::UsernameTaken => (
                 "username_taken",

@@ -11,12 +11,14 @@ pub mod error;
 pub mod export;
 pub mod http;
 pub mod import;
+pub mod listen;
 pub mod merge;
 pub mod seed;
 pub mod store;
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use app::data::SharedCatalog;
@@ -30,16 +32,31 @@ use crate::config::{LogFormat, ServerConfig};
 use crate::http::AppState;
 use crate::store::Store;
 
+/// The name cargo-leptos gives the app's files in `pkg/`.
+const OUTPUT_NAME: &str = "cartobarrio";
+
 /// Builds the whole application router for a store; tests call this without opening a port.
 pub fn router(store: Store, config: &ServerConfig) -> Router {
-    let manifest = assets::AssetManifest::beside_executable();
+    // A missing build is refused by `serve`; the API alone (in tests) works without one.
+    let site = assets::SiteAssets::find(&config.site_root, OUTPUT_NAME).ok();
+    let manifest = site.as_ref().and_then(|s| s.manifest().cloned());
+    let hash_file = manifest.as_ref().and_then(|m| match assets::write_hash_file(&config.site_root, m) {
+        Ok(path) => Some(path),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot write the hash file the pages name their assets by");
+            None
+        }
+    });
+    let manifest = manifest.filter(|_| hash_file.is_some());
     let leptos_options = LeptosOptions::builder()
-        .output_name("cartobarrio")
+        .output_name(OUTPUT_NAME)
         .site_root(config.site_root.to_string_lossy().to_string())
         .site_pkg_dir("pkg")
         .env(if std::env::var("LEPTOS_ENV").is_ok_and(|v| v.eq_ignore_ascii_case("dev")) { Env::DEV } else { Env::PROD })
         .site_addr(config.addr)
         .hash_files(manifest.is_some())
+        // Absolute, so leptos finds it whatever folder the binary was copied to.
+        .hash_file(hash_file.map_or_else(|| "hash.txt".into(), |p| p.to_string_lossy().into()))
         .build();
     let version = assets::deployment_version(manifest.as_ref(), &config.build_id);
     let mut precache: Vec<String> = [
@@ -56,7 +73,7 @@ pub fn router(store: Store, config: &ServerConfig) -> Router {
     .map(String::from)
     .to_vec();
     match &manifest {
-        Some(m) => precache.extend(m.pkg_files("cartobarrio")),
+        Some(m) => precache.extend(m.pkg_files(OUTPUT_NAME)),
         None => precache.extend(["/pkg/cartobarrio.js", "/pkg/cartobarrio.wasm", "/pkg/cartobarrio.css"].map(String::from)),
     }
     let state = AppState {
@@ -66,7 +83,7 @@ pub fn router(store: Store, config: &ServerConfig) -> Router {
         max_sync_bytes: config.max_sync_bytes,
         join_limiter: Arc::default(),
         login_limiter: Arc::default(),
-        login_user_limiter: Arc::default(),
+        login_backoff: Arc::default(),
         max_import_bytes: config.max_import_bytes,
         service_worker: assets::service_worker(&version, &precache).into(),
         version: version.into(),
@@ -92,12 +109,22 @@ pub fn router(store: Store, config: &ServerConfig) -> Router {
         // Compressed, the wasm bundle is about 40 % of its size: it matters on a phone's data plan.
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn(http::security::headers))
+        // A client that stops sending its body is refused, and no request may hold a worker
+        // past the deadline, however slowly it was sent or however much it asked for.
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(Duration::from_secs(config.body_timeout_s)))
+        .layer(axum::middleware::from_fn_with_state(Duration::from_secs(config.request_timeout_s), http::deadline))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
 /// Opens (and on first start, seeds) the store, then serves until Ctrl-C or SIGTERM.
 pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
+    // Pages that name files the server does not have would leave every device with a broken
+    // app (and a service worker caching 404s): better not to start.
+    match assets::SiteAssets::find(&config.site_root, OUTPUT_NAME)? {
+        assets::SiteAssets::Hashed(m) => tracing::info!(site = %config.site_root.display(), wasm = %m.wasm, "serving the release build"),
+        assets::SiteAssets::Plain => tracing::warn!(site = %config.site_root.display(), "serving a development build (unhashed files)"),
+    }
     let store = Store::open(&config.db).with_context(|| format!("opening the database {}", config.db.display()))?;
     let seeded = seed::seed_if_empty(&store).await.context("seeding the demo barrios")?;
     if seeded > 0 {
@@ -117,9 +144,9 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         tracing::warn!("no accounts yet: make the first admin with `cartobarrio create-admin --username NAME`");
         println!("Aún no hay cuentas: cree la primera con `cartobarrio create-admin --username NOMBRE` (la contraseña, en CARTOBARRIO_NEW_PASSWORD).");
     }
-    // The client's address is what join attempts are limited by.
-    let app = router(store, &config).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    let limits = config.connection_limits();
+    listen::serve(listener, router(store, &config), limits, shutdown_signal()).await;
+    tracing::info!("stopped");
     Ok(())
 }
 

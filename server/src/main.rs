@@ -3,8 +3,16 @@
 use clap::Parser;
 use server::config::{Cli, Command};
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    let result = runtime.block_on(run());
+    // Work still running on a blocking thread (a merge, a check of a large geometry) must not
+    // keep a server that was told to stop alive: SQLite rolls back whatever it left unfinished.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    result
+}
+
+async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     server::init_tracing(&cli.server.log, cli.server.log_format);
     match cli.command {

@@ -81,6 +81,9 @@ impl FromRequestParts<AppState> for Caller {
             if grant.workshop.closed_at_ms.is_some() {
                 return Err(ApiError::WorkshopClosed);
             }
+            if grant.revoked {
+                return Err(ApiError::WorkshopAccessRevoked);
+            }
             return Ok(Caller::Device(grant));
         }
         let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) else {

@@ -2,7 +2,8 @@
 //! session cookie; `GET /api/v1/auth/session` tells the app who is signed in and gives the
 //! anti-forgery token its writes carry; `POST /api/v1/auth/logout` ends the session;
 //! `POST /api/v1/auth/password` changes one's own password. Failed sign-ins are limited per
-//! address and per user name.
+//! address (a hard limit) and per account (a backoff that slows a guesser without locking the
+//! owner out).
 
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -37,21 +38,39 @@ pub async fn login(
     let ip = client_key(client.ip());
     // A name that cannot be one is still counted, under what was typed.
     let username = normalize_username(&request.username).unwrap_or_else(|_| request.username.trim().to_lowercase());
-    state.login_limiter.check(&ip, now).map_err(ApiError::too_many_attempts)?;
-    state.login_user_limiter.check(&username, now).map_err(ApiError::too_many_attempts)?;
-    let found = state.store.credentials(username.clone()).await?;
-    let (user, hash) = match found {
-        Some((u, h)) => (Some(u), Some(h)),
-        None => (None, None),
-    };
-    let ok = password::verify(request.password, hash).await;
-    let user = match user {
-        Some(u) if ok && !u.disabled => u,
-        _ => {
-            state.login_limiter.failed(&ip, now);
-            state.login_user_limiter.failed(&username, now);
+    // Both limits count this attempt before the hash is checked, so a burst of concurrent
+    // guesses cannot all pass the check while the first ones are still being hashed.
+    let ticket = state.login_limiter.reserve(&ip, now).map_err(ApiError::too_many_attempts)?;
+    if let Err(wait) = state.login_backoff.reserve(&username, now) {
+        state.login_limiter.forgive(&ip, ticket);
+        return Err(ApiError::too_many_attempts(wait));
+    }
+    let checked = async {
+        let found = state.store.credentials(username.clone()).await?;
+        let (user, hash) = match found {
+            Some((u, h)) => (Some(u), Some(h)),
+            None => (None, None),
+        };
+        let ok = password::verify(request.password, hash).await;
+        Ok::<_, ApiError>(user.filter(|u| ok && !u.disabled))
+    }
+    .await;
+    let user = match checked {
+        Ok(Some(u)) => {
+            state.login_limiter.forgive(&ip, ticket);
+            state.login_backoff.succeeded(&username);
+            u
+        }
+        Ok(None) => {
+            state.login_backoff.failed(&username, Instant::now());
             state.store.audit(None, "login_failed", username.chars().take(40).collect(), String::new(), now_ms()).await?;
             return Err(ApiError::BadCredentials);
+        }
+        Err(e) => {
+            // The server failed, not the guess: neither limit keeps it.
+            state.login_limiter.forgive(&ip, ticket);
+            state.login_backoff.abandoned(&username);
+            return Err(e);
         }
     };
     let (secret, csrf) = (token::new_secret(), token::new_secret());
@@ -95,12 +114,20 @@ pub async fn change_password(
     check_password(&change.new)?;
     let now = Instant::now();
     let user = &session.user;
-    state.login_user_limiter.check(&user.username, now).map_err(ApiError::too_many_attempts)?;
-    let stored = state.store.credentials(user.username.clone()).await?.map(|(_, h)| h);
-    if !password::verify(change.current, stored).await {
-        state.login_user_limiter.failed(&user.username, now);
+    state.login_backoff.reserve(&user.username, now).map_err(ApiError::too_many_attempts)?;
+    let stored = state.store.credentials(user.username.clone()).await;
+    let ok = match stored {
+        Ok(stored) => password::verify(change.current, stored.map(|(_, h)| h)).await,
+        Err(e) => {
+            state.login_backoff.abandoned(&user.username);
+            return Err(e.into());
+        }
+    };
+    if !ok {
+        state.login_backoff.failed(&user.username, Instant::now());
         return Err(ApiError::BadCredentials);
     }
+    state.login_backoff.succeeded(&user.username);
     let hash = password::hash(change.new).await.map_err(|e| ApiError::Store(crate::store::StoreError::Worker(e)))?;
     // Other browsers signed in to this account are signed out: a changed password is often a
     // response to a lost phone.

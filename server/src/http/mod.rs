@@ -6,6 +6,7 @@ mod auth;
 mod barrios;
 mod body;
 mod corrections;
+mod deadline;
 mod diagnosticos;
 mod health;
 mod limit;
@@ -29,7 +30,8 @@ use axum::routing::{get, post, MethodRouter};
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use crate::auth::limiter::AttemptLimiter;
+pub use self::deadline::deadline;
+use crate::auth::limiter::{AccountBackoff, AttemptLimiter};
 
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -50,9 +52,9 @@ pub struct AppState {
     pub max_sync_bytes: usize,
     /// Failed join attempts per client address.
     pub join_limiter: Arc<AttemptLimiter<IpAddr>>,
-    /// Failed sign-ins per client address and per user name.
+    /// Failed sign-ins per client address (a hard limit) and per account (a backoff).
     pub login_limiter: Arc<AttemptLimiter<IpAddr>>,
-    pub login_user_limiter: Arc<AttemptLimiter<String>>,
+    pub login_backoff: Arc<AccountBackoff<String>>,
     /// Largest upload accepted by the admin import.
     pub max_import_bytes: usize,
     /// Identifies this deployment (asset hashes plus build id).

@@ -51,7 +51,7 @@ pub async fn create(
     let user = caller.works_in(barrio_id)?;
     let workshop = state
         .store
-        .create_workshop(draft, now_ms(), random_id_and_code)
+        .create_workshop(draft, Some(user.id), now_ms(), random_id_and_code)
         .await?
         .ok_or(ApiError::UnknownBarrio { barrio_id, field: "barrio_id" })?;
     tracing::info!(workshop = %workshop.id, barrio_id, "workshop created");
@@ -156,9 +156,11 @@ pub async fn join(
     let limiter = &state.join_limiter;
     let (now, ip) = (Instant::now(), client_key(client.ip()));
     // Even a right code waits: otherwise a guesser would learn which code is right.
-    limiter.check(&ip, now).map_err(ApiError::too_many_attempts)?;
-    let request: JoinRequest = read(&headers, body, state.max_body_bytes)?;
+    // Counted before the look-up, and forgiven only once it found an open workshop, so a
+    // burst of concurrent guesses meets the limit exactly.
+    let ticket = limiter.reserve(&ip, now).map_err(ApiError::too_many_attempts)?;
     let answer = async {
+        let request: JoinRequest = read(&headers, body, state.max_body_bytes)?;
         let code = normalize_code(&code).ok_or(ApiError::InvalidCode)?;
         let (workshop, barrio) = state.store.workshop_by_code(code).await?.ok_or(ApiError::UnknownCode)?;
         if now_ms() >= workshop.code_expires_at_ms || workshop.closed_at_ms.is_some() {
@@ -169,8 +171,8 @@ pub async fn join(
         Ok(Json(JoinReply { workshop, barrio, token: secret }))
     }
     .await;
-    if let Err(ApiError::InvalidCode | ApiError::UnknownCode | ApiError::CodeExpired) = &answer {
-        limiter.failed(&ip, now);
+    if !matches!(&answer, Err(ApiError::InvalidCode | ApiError::UnknownCode | ApiError::CodeExpired)) {
+        limiter.forgive(&ip, ticket);
     }
     answer
 }

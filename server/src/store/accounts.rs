@@ -47,6 +47,9 @@ pub struct DeviceGrant {
     pub workshop: Workshop,
     pub device_id: Uuid,
     pub kind: DeviceKind,
+    /// The account that prepared the workshop, or the facilitator whose tablet holds the
+    /// token, was disabled or no longer works in the workshop's barrio: the token is void.
+    pub revoked: bool,
 }
 
 const SELECT_USER: &str = "SELECT id, username, display_name, role, disabled FROM users";
@@ -257,15 +260,22 @@ impl Store {
     /// What a device token allows, with its workshop as it is now (closed or not).
     pub async fn device_grant(&self, token_hash: String) -> Result<Option<DeviceGrant>, StoreError> {
         self.call(move |c| {
-            let found: Option<(String, String, String)> = c
-                .prepare_cached("SELECT workshop_id, device_id, kind FROM device_tokens WHERE token_hash = ?1")?
-                .query_row([token_hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            let found: Option<(String, String, String, Option<i64>)> = c
+                .prepare_cached("SELECT workshop_id, device_id, kind, user_id FROM device_tokens WHERE token_hash = ?1")?
+                .query_row([token_hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
                 .optional()?;
-            let Some((workshop_id, device_id, kind)) = found else { return Ok(None) };
+            let Some((workshop_id, device_id, kind, holder)) = found else { return Ok(None) };
             let parse = |s: &str| Uuid::parse_str(s).map_err(|e| StoreError::Corrupt(format!("device token: {e}")));
             let Some(workshop) = workshops::read(c, parse(&workshop_id)?)? else { return Ok(None) };
+            let preparer: Option<i64> =
+                c.prepare_cached("SELECT prepared_by FROM workshops WHERE id = ?1")?.query_row([&workshop_id], |r| r.get(0))?;
+            // Both accounts behind the token must still be enabled and work in the barrio.
+            let mut revoked = false;
+            for user_id in [holder, preparer].into_iter().flatten() {
+                revoked |= !read_user(c, user_id)?.is_some_and(|u| !u.disabled && u.works_in(workshop.barrio_id));
+            }
             let kind = if kind == "facilitator" { DeviceKind::Facilitator } else { DeviceKind::Participant };
-            Ok(Some(DeviceGrant { workshop, device_id: parse(&device_id)?, kind }))
+            Ok(Some(DeviceGrant { workshop, device_id: parse(&device_id)?, kind, revoked }))
         })
         .await
     }

@@ -46,12 +46,46 @@ fn parse_review(
     })
 }
 
+/// What a diagnóstico is made from, read at one moment (`at_ms`, by the database's clock).
+struct Snapshot {
+    at_ms: i64,
+    marks: Vec<Mark>,
+    causes: Vec<Cause>,
+    solutions: Vec<Solution>,
+    adjustments: Vec<Adjustment>,
+}
+
+/// Reads a barrio's current data under the write lock, dated so that every version read was
+/// received by `at_ms` and every later one after it: the exports then find the versions the
+/// diagnóstico was made from (Store::marks_as_of). `None`: no such barrio.
+fn read_snapshot(c: &mut Connection, barrio_id: i64, now_ms: i64) -> Result<Option<Snapshot>, StoreError> {
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if !barrio_exists(&tx, barrio_id)? {
+        return Ok(None);
+    }
+    let lock_ms = history::clock_ms(&tx)?;
+    let rejected = rejected_marks(&tx, barrio_id)?;
+    let marks = marks::of_barrio(&tx, barrio_id)?.into_iter().filter(|m| !rejected.contains(&m.id)).collect();
+    let causes = tree::current_of_barrio(&tx, Kind::Cause, barrio_id)?;
+    let solutions = tree::current_of_barrio(&tx, Kind::Solution, barrio_id)?;
+    let adjustments = corrections::of_barrio(&tx, barrio_id)?.into_iter().filter(Adjustment::in_force).collect();
+    // The lock is let go only once the clock has moved on, so nothing received later shares
+    // the snapshot's millisecond.
+    history::wait_past(&tx, lock_ms)?;
+    tx.commit()?;
+    Ok(Some(Snapshot { at_ms: now_ms.max(lock_ms), marks, causes, solutions, adjustments }))
+}
+
 impl Store {
     /// Generates the barrio's next diagnóstico with `engine` from its current marks, causes and
     /// solutions — rejected marks left out — and the staff's corrections in force, and stores
-    /// it under the next number. Reading, merging and storing are one write transaction: two
-    /// staff generating at once get two numbers, each snapshot made from exactly the data it
-    /// read. `None`: no such barrio.
+    /// it under the next number. `None`: no such barrio.
+    ///
+    /// The data is read in one short transaction that dates the snapshot; the engine then runs
+    /// on a blocking thread holding no lock, so syncs and every other request go on while a
+    /// large barrio is merged; a second short transaction stores the result. Generations take
+    /// turns, so numbers follow the order of the snapshots, and a burst of them cannot take
+    /// every core from the requests.
     pub async fn generate_diagnostico(
         &self,
         barrio_id: i64,
@@ -59,22 +93,18 @@ impl Store {
         now_ms: i64,
         engine: impl FnOnce(&[Mark], &[Cause], &[Solution], &[Adjustment]) -> Diagnostico + Send + 'static,
     ) -> Result<Option<StoredDiagnostico>, StoreError> {
+        let _turn = self.generations.lock().await;
+        let Some(snapshot) = self.call(move |c| read_snapshot(c, barrio_id, now_ms)).await? else {
+            return Ok(None);
+        };
+        let at_ms = snapshot.at_ms;
+        let diagnostico = tokio::task::spawn_blocking(move || {
+            engine(&snapshot.marks, &snapshot.causes, &snapshot.solutions, &snapshot.adjustments)
+        })
+        .await
+        .map_err(|e| StoreError::Worker(e.to_string()))?;
         self.call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            if !barrio_exists(&tx, barrio_id)? {
-                return Ok(None);
-            }
-            // Dated under the write lock, and committed only once the clock has moved on: every
-            // version read here was received by `now_ms`, every later one after it, so the
-            // exports find the versions this diagnóstico was made from (Store::marks_as_of).
-            let lock_ms = history::clock_ms(&tx)?;
-            let now_ms = now_ms.max(lock_ms);
-            let rejected = rejected_marks(&tx, barrio_id)?;
-            let marks: Vec<Mark> = marks::of_barrio(&tx, barrio_id)?.into_iter().filter(|m| !rejected.contains(&m.id)).collect();
-            let causes: Vec<Cause> = tree::current_of_barrio(&tx, Kind::Cause, barrio_id)?;
-            let solutions: Vec<Solution> = tree::current_of_barrio(&tx, Kind::Solution, barrio_id)?;
-            let adjustments: Vec<Adjustment> = corrections::of_barrio(&tx, barrio_id)?.into_iter().filter(Adjustment::in_force).collect();
-            let diagnostico = engine(&marks, &causes, &solutions, &adjustments);
             let number: u32 =
                 tx.query_row("SELECT coalesce(max(number), 0) + 1 FROM diagnosticos WHERE barrio_id = ?1", [barrio_id], |r| r.get(0))?;
             let snapshot = serde_json::to_string(&diagnostico).map_err(|e| corrupt("diagnóstico", e))?;
@@ -82,11 +112,10 @@ impl Store {
             tx.execute(
                 "INSERT INTO diagnosticos (barrio_id, number, created_at_ms, created_by, engine_version, snapshot, totals) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![barrio_id, number, now_ms, created_by, diagnostico.engine_version, snapshot, totals],
+                params![barrio_id, number, at_ms, created_by, diagnostico.engine_version, snapshot, totals],
             )?;
-            history::wait_past(&tx, lock_ms)?;
             tx.commit()?;
-            Ok(Some(StoredDiagnostico { barrio_id, number, created_at_ms: now_ms, created_by, diagnostico }))
+            Ok(Some(StoredDiagnostico { barrio_id, number, created_at_ms: at_ms, created_by, diagnostico }))
         })
         .await
     }
@@ -171,5 +200,49 @@ impl Store {
             rows.into_iter().map(parse_review).collect()
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    use app::model::{MergeParams, Record};
+
+    use super::super::test_support::{self, T};
+
+    /// The engine is held mid-merge: meanwhile a sync stores a mark and the database answers,
+    /// and the diagnóstico, once let go, is made from what was there when it started.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn requests_go_on_while_a_diagnostico_is_merged() {
+        let (_dir, store) = test_support::store().await;
+        let b = test_support::barrio(&store, "lento").await;
+        store.store_record(Record::Mark(test_support::problem(1, b))).await.unwrap();
+        let (started, merging) = mpsc::channel();
+        let (release, released) = mpsc::channel::<()>();
+        let generation = tokio::spawn({
+            let store = store.clone();
+            async move {
+                store
+                    .generate_diagnostico(b, "Equipo".into(), T, move |marks, causes, solutions, adjustments| {
+                        started.send(()).expect("test waits");
+                        released.recv().expect("test lets go");
+                        crate::merge::merge_adjusted(b, marks, causes, solutions, &MergeParams::default(), adjustments)
+                    })
+                    .await
+            }
+        });
+        tokio::task::spawn_blocking(move || merging.recv_timeout(Duration::from_secs(10)).expect("the merge started")).await.unwrap();
+        let during = async {
+            store.ping().await.unwrap();
+            store.store_record(Record::Mark(test_support::problem(2, b))).await.unwrap()
+        };
+        let stored = tokio::time::timeout(Duration::from_secs(5), during).await.expect("a sync is not held up by the merge");
+        assert_eq!(stored, crate::store::Outcome::Created);
+        assert!(!generation.is_finished());
+        release.send(()).unwrap();
+        let made = generation.await.unwrap().unwrap().expect("barrio exists");
+        assert_eq!((made.number, made.diagnostico.totals.marks), (1, 1), "made from the marks read before the merge");
     }
 }

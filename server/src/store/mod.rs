@@ -104,6 +104,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0007_corrections.sql")),
         M::up(include_str!("../../migrations/0008_accounts.sql")),
         M::up(include_str!("../../migrations/0009_publications.sql")),
+        M::up(include_str!("../../migrations/0011_workshop_preparer.sql")),
     ])
 }
 
@@ -112,6 +113,8 @@ fn migrations() -> Migrations<'static> {
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
+    /// Diagnósticos are generated one at a time (see `generate_diagnostico`).
+    generations: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Store {
@@ -130,7 +133,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut conn)?;
-        Ok(Store { conn: Arc::new(Mutex::new(conn)) })
+        Ok(Store { conn: Arc::new(Mutex::new(conn)), generations: Arc::default() })
     }
 
     /// Runs `f` with the connection on a blocking thread, keeping the async runtime free.

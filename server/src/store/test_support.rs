@@ -84,5 +84,5 @@ pub async fn workshop(store: &Store, barrio_id: i64, n: u8) -> Workshop {
         cbsc: "CBSC".into(),
         facilitator: "Ana".into(),
     };
-    store.create_workshop(draft, T, move || (Uuid::from_u128(1000 + u128::from(n)), [n; 6])).await.expect("store").expect("barrio exists")
+    store.create_workshop(draft, None, T, move || (Uuid::from_u128(1000 + u128::from(n)), [n; 6])).await.expect("store").expect("barrio exists")
 }

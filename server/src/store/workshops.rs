@@ -57,6 +57,7 @@ impl Store {
     pub async fn create_workshop(
         &self,
         draft: WorkshopDraft,
+        prepared_by: Option<i64>,
         now_ms: i64,
         random: impl Fn() -> (Uuid, [u8; app::model::workshop::CODE_LEN]) + Send + 'static,
     ) -> Result<Option<Workshop>, StoreError> {
@@ -85,8 +86,8 @@ impl Store {
                     share_sensitive: false,
                 };
                 let inserted = c.execute(
-                    "INSERT INTO workshops (id, barrio_id, date, place, cbsc, facilitator, join_code, code_expires_at_ms, created_at_ms)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    "INSERT INTO workshops (id, barrio_id, date, place, cbsc, facilitator, join_code, code_expires_at_ms, created_at_ms, prepared_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                     params![
                         workshop.id.to_string(),
                         workshop.barrio_id,
@@ -96,7 +97,8 @@ impl Store {
                         workshop.facilitator,
                         workshop.join_code,
                         workshop.code_expires_at_ms,
-                        workshop.created_at_ms
+                        workshop.created_at_ms,
+                        prepared_by
                     ],
                 );
                 match inserted {
@@ -180,7 +182,7 @@ mod tests {
     async fn a_taken_code_is_drawn_again_and_an_unknown_barrio_is_none() {
         let (_dir, store) = store().await;
         let b = barrio(&store, "uno").await;
-        let first = store.create_workshop(draft(b), T, || (Uuid::from_u128(1), [0; 6])).await.unwrap();
+        let first = store.create_workshop(draft(b), None, T, || (Uuid::from_u128(1), [0; 6])).await.unwrap();
         let first = first.unwrap();
         assert_eq!(first.join_code, "222222");
         // The next random draws give the same code twice, then another one.
@@ -190,15 +192,15 @@ mod tests {
             let n = counter.fetch_add(1, Ordering::SeqCst);
             (Uuid::from_u128(10 + n as u128), if n < 2 { [0; 6] } else { [1; 6] })
         };
-        let second = store.create_workshop(draft(b), T + 1, random).await.unwrap().unwrap();
+        let second = store.create_workshop(draft(b), None, T + 1, random).await.unwrap().unwrap();
         assert_eq!((second.join_code.as_str(), calls.load(Ordering::SeqCst)), ("333333", 3));
         assert_eq!(store.workshops_for_barrio(b).await.unwrap(), vec![second.clone(), first.clone()], "newest first");
         assert_eq!(store.workshop_by_code("333333".into()).await.unwrap().map(|(w, s)| (w, s.id)), Some((second, b)));
         assert_eq!(store.workshop(first.id).await.unwrap(), Some(first));
-        let none = store.create_workshop(draft(424242), T, || (Uuid::from_u128(2), [3; 6])).await;
+        let none = store.create_workshop(draft(424242), None, T, || (Uuid::from_u128(2), [3; 6])).await;
         assert_eq!(none.unwrap(), None);
         // Every code taken: the store gives up instead of looping for ever.
-        let err = store.create_workshop(draft(b), T, || (Uuid::new_v4(), [0; 6])).await;
+        let err = store.create_workshop(draft(b), None, T, || (Uuid::new_v4(), [0; 6])).await;
         assert!(err.is_err());
     }
 }

@@ -295,12 +295,16 @@ async fn sign_ins_are_limited_and_logged_and_passwords_change() {
     let (status, unknown) = login("nadie", "no es esta".into()).await;
     assert_eq!(status, 401);
     assert_eq!(unknown["error"]["message"], body["error"]["message"], "an unknown user is answered alike");
-    for _ in 0..8 {
+    for _ in 0..4 {
         assert_eq!(login("equipo", "no es esta".into()).await.0, 401);
     }
-    // Ten failures from this address: even the right password waits now.
+    // Five failures on the account: the next attempt, even with the right password, waits a
+    // moment (the account slows down)…
     let (status, body) = login("equipo", PASSWORD.into()).await;
     assert_eq!((status, body["error"]["code"].as_str()), (429, Some("too_many_attempts")), "{body}");
+    // …but its owner is not locked out: after the wait the right password signs in.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(login("equipo", PASSWORD.into()).await.0, 200);
 
     let (_, log) = app.get_json("/admin/audit").await;
     let actions: Vec<_> = log.as_array().expect("log").iter().map(|e| (e["action"].as_str().unwrap_or(""), e["target"].as_str().unwrap_or(""))).collect();
@@ -411,6 +415,68 @@ async fn a_participants_device_changes_only_its_own_marks_and_sees_others_sensit
     assert_eq!(send("no-es-un-token", batch(device_a, &w, &[])).await.0, 401);
 }
 
+/// A workshop's tokens are worth only what the account that prepared it is worth: taking the
+/// barrio from the facilitator, or disabling the account, stops its tablet and its
+/// participants' devices at once.
+#[tokio::test]
+async fn a_workshops_device_tokens_end_with_its_facilitators_rights() {
+    let app = spawn_app().await;
+    let barrio = app.barrio_id(FACILITATOR_BARRIO).await;
+    let other = app.barrio_id(OTHER_FACILITATOR_BARRIO).await;
+    let centre = centre_of(&app, barrio).await;
+    let facilitator = signed_in(&app.url, "facilita").await;
+    let draft = json!({"barrio_id": barrio, "date": "2099-12-01", "place": "Salón comunal", "cbsc": "CBSC", "facilitator": "Ana"});
+    let res = facilitator.post(format!("{}/api/v1/workshops", app.url)).json(&draft).send().await.expect("prepare");
+    assert_eq!(res.status().as_u16(), 201);
+    let w: Workshop = res.json().await.expect("workshop");
+    let tablet = Uuid::new_v4();
+    let res = facilitator.post(format!("{}/api/v1/workshops/{}/devices", app.url, w.id)).json(&json!({ "device_id": tablet })).send().await.expect("tablet");
+    assert_eq!(res.status().as_u16(), 201);
+    let tablet_token = res.json::<Value>().await.expect("json")["token"].as_str().expect("token").to_string();
+    let (phone_token, phone) = join(&app, &w.join_code).await;
+    let devices = [(tablet_token, tablet), (phone_token, phone)];
+    let sync = |token: String, device: Uuid| {
+        let body = batch(device, &w, &[point(barrio, centre, "hurto_personas", device, &w)]);
+        let req = reqwest::Client::new().post(format!("{}/api/v1/sync", app.url)).bearer_auth(token).json(&body);
+        async move {
+            let res = req.send().await.expect("sync");
+            let status = res.status().as_u16();
+            (status, res.json::<Value>().await.unwrap_or_default()["error"]["code"].as_str().unwrap_or_default().to_string())
+        }
+    };
+    let pull = |token: String| {
+        let req = reqwest::Client::new().get(format!("{}/api/v1/workshops/{}/changes", app.url, w.id)).bearer_auth(token);
+        async move { req.send().await.expect("pull").status().as_u16() }
+    };
+    let (_, users) = app.get_json("/admin/users").await;
+    let id = users.as_array().and_then(|u| u.iter().find(|u| u["username"] == "facilita")).and_then(|u| u["id"].as_i64()).expect("facilita");
+    let app = &app;
+    let set = |barrios: Vec<i64>, disabled: bool| {
+        let body = json!({ "username": "facilita", "display_name": "Cuenta facilita", "role": "facilitator", "barrios": barrios, "disabled": disabled });
+        async move { assert_eq!(app.post(&format!("/admin/users/{id}"), Some("application/json"), body.to_string()).await.0, 200) }
+    };
+    for (token, device) in &devices {
+        assert_eq!(sync(token.clone(), *device).await.0, 200);
+        assert_eq!(pull(token.clone()).await, 200);
+    }
+    // The barrio is taken from the facilitator: neither device syncs or pulls.
+    set(vec![other], false).await;
+    for (token, device) in &devices {
+        assert_eq!(sync(token.clone(), *device).await, (403, "workshop_access_revoked".to_string()));
+        assert_eq!(pull(token.clone()).await, 403);
+    }
+    // Given back, the tokens work again; the account disabled, they stop again.
+    set(vec![barrio], false).await;
+    for (token, device) in &devices {
+        assert_eq!(sync(token.clone(), *device).await.0, 200);
+    }
+    set(vec![barrio], true).await;
+    for (token, device) in &devices {
+        assert_eq!(sync(token.clone(), *device).await, (403, "workshop_access_revoked".to_string()));
+        assert_eq!(pull(token.clone()).await, 403);
+    }
+}
+
 #[tokio::test]
 async fn every_response_carries_the_security_headers_and_pages_a_policy_with_their_nonce() {
     let app = spawn_app().await;
@@ -437,4 +503,52 @@ async fn every_response_carries_the_security_headers_and_pages_a_policy_with_the
     // A new page, a new nonce.
     let nonce = |res: reqwest::Response| res.headers()["content-security-policy"].to_str().unwrap_or("").to_string();
     assert_ne!(nonce(reqwest::get(format!("{}/", app.url)).await.expect("a")), nonce(reqwest::get(format!("{}/", app.url)).await.expect("b")));
+}
+
+/// Forty guesses fired at once: each is counted before its hash is checked, so a burst gets no
+/// further than one guess at a time would.
+#[tokio::test]
+async fn a_burst_of_concurrent_guesses_meets_the_sign_in_limits_exactly() {
+    use server::auth::limiter::{FREE_ACCOUNT_FAILURES, MAX_FAILURES};
+    let app = spawn_app().await;
+    let url = format!("{}/api/v1/auth/login", app.url);
+    let burst = |tries: Vec<(String, &'static str)>| {
+        let handles: Vec<_> = tries
+            .into_iter()
+            .map(|(username, password)| {
+                let url = url.clone();
+                tokio::spawn(async move {
+                    let body = json!({ "username": username, "password": password });
+                    reqwest::Client::new().post(url).json(&body).send().await.expect("login").status().as_u16()
+                })
+            })
+            .collect();
+        async move {
+            let mut statuses = Vec::new();
+            for h in handles {
+                statuses.push(h.await.expect("task"));
+            }
+            statuses
+        }
+    };
+    let count = |statuses: &[u16], status: u16| statuses.iter().filter(|s| **s == status).count();
+
+    // One account, forty wrong passwords at once: only the account's free attempts are hashed.
+    let statuses = burst(vec![("equipo".to_string(), "no es esta"); 40]).await;
+    assert_eq!((count(&statuses, 401), count(&statuses, 429)), (FREE_ACCOUNT_FAILURES, 40 - FREE_ACCOUNT_FAILURES), "{statuses:?}");
+    // A second burst with the right password at position 35 is made to wait like the rest.
+    let mut second = vec![("equipo".to_string(), "no es esta"); 40];
+    second[35].1 = PASSWORD;
+    let statuses = burst(second).await;
+    assert_eq!(statuses[35], 429, "{statuses:?}");
+    assert_eq!(count(&statuses, 200), 0, "{statuses:?}");
+    // (One of them may have been let through if the first burst took over a second.)
+    let failed_so_far = FREE_ACCOUNT_FAILURES + count(&statuses, 401);
+
+    // Forty different accounts from one address: the address's hard limit holds exactly.
+    let others = (0..40).map(|i| (format!("nadie{i}"), "no es esta")).collect();
+    let statuses = burst(others).await;
+    assert_eq!(count(&statuses, 401), MAX_FAILURES - failed_so_far, "{statuses:?}");
+    let statuses = burst(vec![("admin".to_string(), PASSWORD)]).await;
+    assert_eq!(statuses, vec![429], "ten failures from this address: even another account's right password waits");
 }

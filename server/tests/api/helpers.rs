@@ -26,6 +26,9 @@ pub fn config(db: PathBuf) -> ServerConfig {
         max_sync_bytes: 1024 * 1024,
         max_import_bytes: 8 * 1024 * 1024,
         build_id: String::new(),
+        header_timeout_s: 10,
+        body_timeout_s: 15,
+        request_timeout_s: 60,
     }
 }
 
@@ -34,6 +37,8 @@ pub fn config(db: PathBuf) -> ServerConfig {
 #[derive(Clone, Default)]
 pub struct AppOptions {
     pub with_packs: bool,
+    /// Changes to the server's configuration (e.g. short timeouts).
+    pub configure: Option<fn(&mut ServerConfig)>,
 }
 
 /// Every test account's password.
@@ -143,10 +148,13 @@ pub async fn serve_with(db_path: &std::path::Path, options: AppOptions) -> Strin
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let config = config(db_path);
+        let mut config = config(db_path);
+        if let Some(configure) = options.configure {
+            configure(&mut config);
+        }
         let router = server::router(store, &config);
         let _ = ready.send(format!("http://{addr}"));
-        axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.expect("serve");
+        server::listen::serve(listener, router, config.connection_limits(), std::future::pending()).await;
     });
     url.await.expect("server started")
 }
