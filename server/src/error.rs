@@ -101,6 +101,10 @@ pub enum ApiError {
     /// 422: a version dated (by its clock or its dates) more than a day ahead of the server.
     #[error("clock ahead in {field}")]
     ClockAhead { field: &'static str },
+    /// 422 (a change's refusal): a version sent through `/sync` whose clock is missing or
+    /// names another device than the batch's: a device may not date versions as another's.
+    #[error("clock of another device")]
+    ForeignClock { field: &'static str },
     /// 426: a device speaking a protocol older than the server still takes.
     #[error("protocol {0} too old")]
     ClientTooOld(u64),
@@ -261,7 +265,7 @@ impl ApiError {
             ApiError::NotYours { .. } => StatusCode::FORBIDDEN,
             ApiError::InvalidAccount(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::WorkshopChanged { .. } | ApiError::OtherWorkshop { .. } | ApiError::SubmissionReused => StatusCode::CONFLICT,
-            ApiError::WorkshopBarrio { .. } | ApiError::ClockAhead { .. } | ApiError::InvalidWorkshop(_) => {
+            ApiError::WorkshopBarrio { .. } | ApiError::ClockAhead { .. } | ApiError::ForeignClock { .. } | ApiError::InvalidWorkshop(_) => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             ApiError::UnknownWorkshop { field: None } => StatusCode::NOT_FOUND,
@@ -429,6 +433,12 @@ impl ApiError {
                 "La fecha u hora del dispositivo está adelantada más de un día: corríjala en los ajustes del dispositivo y toque «Reintentar las rechazadas» en Envío de datos."
                     .into(),
                 "The device's date or time is more than a day ahead: correct it in the device settings, then tap «Reintentar las rechazadas» on the Envío de datos page.".into(),
+            ),
+            ApiError::ForeignClock { field } => (
+                "foreign_clock",
+                Some(*field),
+                "El reloj de este cambio falta o es el de otro dispositivo: cada dispositivo envía solo los cambios que hizo él.".into(),
+                "This change's clock is missing or belongs to another device: each device sends only the changes it made.".into(),
             ),
             ApiError::ClientTooOld(protocol) => (
                 "client_too_old",

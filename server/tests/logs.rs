@@ -3,6 +3,8 @@
 //! refused as malformed, out of range or self-intersecting, merged, published and exported —
 //! and its log must hold none of them.
 
+mod site_stub;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
@@ -58,6 +60,8 @@ async fn the_server_log_holds_no_description_alias_or_coordinate() {
     let mut child = bin()
         .args(["serve", "--addr", "127.0.0.1:0", "--log", "debug", "--db"])
         .arg(&db)
+        .arg("--site-root")
+        .arg(site_stub::stub_site(dir.path()))
         .current_dir(dir.path())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

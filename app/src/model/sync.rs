@@ -16,9 +16,10 @@ use super::Bilingual;
 /// The protocol this app speaks. 1 was one POST per record (`/api/v1/marks`, `/causes`,
 /// `/solutions`), which the server still takes from devices not yet updated.
 pub const PROTOCOL: u32 = 2;
-/// The oldest protocol the server still takes; older devices are told to update, and keep
-/// everything they hold until they do.
-pub const OLDEST_PROTOCOL: u32 = 1;
+/// The oldest protocol `/sync` takes; older devices are told to update, and keep everything
+/// they hold until they do. Batches were born with protocol 2: a batch saying 1 is no device
+/// of ours.
+pub const OLDEST_PROTOCOL: u32 = 2;
 /// Most changes in one batch: a device with more sends several pages.
 pub const MAX_BATCH_CHANGES: usize = 250;
 /// Most changes in one page of a pull.

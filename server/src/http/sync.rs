@@ -69,7 +69,7 @@ pub async fn receive(
         changes
             .into_iter()
             .map(|c| {
-                let record = prepare(c, workshop.as_ref(), now)?;
+                let record = prepare(c, workshop.as_ref(), meta.device_id, now)?;
                 match &barrios {
                     Some(allowed) if !allowed.contains(&record.barrio_id()) => Err(refusal(ApiError::Forbidden)),
                     _ => Ok(record),
@@ -101,8 +101,9 @@ fn read_batch(body: &[u8]) -> Result<Batch, ApiError> {
 }
 
 /// Reads one change and applies the checks that need no database: its own rules, its
-/// clock and dates against the server's, its workshop against the batch's.
-fn prepare(change: Value, workshop: Option<&Workshop>, now_ms: i64) -> Prepared {
+/// clock (the sending device's own) and dates against the server's, its workshop against the
+/// batch's.
+fn prepare(change: Value, workshop: Option<&Workshop>, device_id: Uuid, now_ms: i64) -> Prepared {
     let record =
         parse_change(change).map_err(|e| ErrorBody { code: e.code().into(), message: e.es(), message_en: e.en(), field: e.field() })?;
     let kind = Kind::of(&record);
@@ -112,6 +113,11 @@ fn prepare(change: Value, workshop: Option<&Workshop>, now_ms: i64) -> Prepared 
         if ms > latest {
             return Err(refusal(ApiError::ClockAhead { field: field_of(kind, member) }));
         }
+    }
+    // Versions order by their clock and then its node: a device naming another's node could
+    // make its edits win or lose against that device's at will.
+    if !record.hlc().is_some_and(|h| Uuid::parse_str(&h.node).is_ok_and(|node| node == device_id)) {
+        return Err(refusal(ApiError::ForeignClock { field: field_of(kind, "hlc") }));
     }
     if let Some(named) = record.workshop_id() {
         let (id, kind) = (record.id(), kind);
@@ -222,28 +228,30 @@ mod tests {
         assert!(matches!(read_batch(b"[1"), Err(ApiError::MalformedBatch(_))));
     }
 
+    const DEV: Uuid = Uuid::from_u128(0xde71ce);
+
     #[test]
     fn a_change_ahead_of_the_server_or_of_another_workshop_is_refused() {
         let base = Mark::new_point(Uuid::from_u128(1), 5, "rinas", -74.2, 11.24, NOW - 10);
-        let stamp = |m: Mark, ms: i64, w: Option<Uuid>| Record::Mark(m).stamped(Hlc::tick(None, ms, "dev"), w);
+        let stamp = |m: Mark, ms: i64, w: Option<Uuid>| Record::Mark(m).stamped(Hlc::tick(None, ms, &DEV.to_string()), w);
         let ok = stamp(base.clone(), NOW, None);
-        assert_eq!(prepare(change_json(&ok), None, NOW), Ok(ok));
+        assert_eq!(prepare(change_json(&ok), None, DEV, NOW), Ok(ok));
         let ahead = stamp(base.clone(), NOW + MAX_CLOCK_AHEAD_MS + 1, None);
-        let err = prepare(change_json(&ahead), None, NOW).unwrap_err();
+        let err = prepare(change_json(&ahead), None, DEV, NOW).unwrap_err();
         assert_eq!((err.code.as_str(), err.field.as_deref()), ("clock_ahead", Some("record.properties.hlc")));
         let later = Mark { created_at_ms: NOW + MAX_CLOCK_AHEAD_MS + 1, ..base.clone() };
-        assert_eq!(prepare(change(later), None, NOW).unwrap_err().code, "clock_ahead");
+        assert_eq!(prepare(change(later), None, DEV, NOW).unwrap_err().code, "clock_ahead");
 
         let w = workshop(5);
         let inside = stamp(base.clone(), NOW, Some(w.id));
-        assert_eq!(prepare(change_json(&inside), Some(&w), NOW), Ok(inside.clone()));
-        assert_eq!(prepare(change_json(&inside), None, NOW).unwrap_err().code, "other_workshop");
+        assert_eq!(prepare(change_json(&inside), Some(&w), DEV, NOW), Ok(inside.clone()));
+        assert_eq!(prepare(change_json(&inside), None, DEV, NOW).unwrap_err().code, "other_workshop");
         let other = Workshop { id: Uuid::from_u128(78), ..w.clone() };
-        assert_eq!(prepare(change_json(&inside), Some(&other), NOW).unwrap_err().code, "other_workshop");
+        assert_eq!(prepare(change_json(&inside), Some(&other), DEV, NOW).unwrap_err().code, "other_workshop");
         let elsewhere = Workshop { barrio_id: 6, ..w };
-        let err = prepare(change_json(&inside), Some(&elsewhere), NOW).unwrap_err();
+        let err = prepare(change_json(&inside), Some(&elsewhere), DEV, NOW).unwrap_err();
         assert_eq!((err.code.as_str(), err.field.as_deref()), ("other_barrio", Some("record.properties.barrio_id")));
-        let err = prepare(serde_json::json!({"kind": "mark"}), None, NOW).unwrap_err();
+        let err = prepare(serde_json::json!({"kind": "mark"}), None, DEV, NOW).unwrap_err();
         assert_eq!(err.code, "malformed_change");
     }
 

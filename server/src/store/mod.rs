@@ -15,6 +15,7 @@ mod sync;
 #[cfg(test)]
 mod test_support;
 mod tree;
+mod untie;
 mod workshops;
 
 use std::path::Path;

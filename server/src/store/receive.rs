@@ -130,6 +130,9 @@ impl Store {
                 }
             }
             let outcome = receive(&tx, &record, Origin::default())?;
+            if record.deleted() && matches!(record, Record::Mark(_)) && matches!(outcome, Outcome::Created | Outcome::Updated) {
+                super::untie::untie_deleted_marks(&tx, &[record.id()], Origin::default())?;
+            }
             tx.commit()?;
             Ok(outcome)
         })
@@ -190,17 +193,54 @@ mod tests {
 
         let good = cause(10, b, &[1]);
         assert_eq!(store.store_record(Record::Cause(good.clone())).await.unwrap(), Outcome::Created);
-        // The problem is deleted: the cause's later version may not point at it any more, but
-        // its old version, sent again, is still the same version already stored.
+        // The problem is deleted: a later version of the cause may not point at it any more,
+        // but its old version, sent again, is still the same version already stored.
         let tombstone = Mark { deleted: true, ..p.next_version(p.created_at_ms + 5) };
         assert_eq!(store.store_record(Record::Mark(tombstone)).await.unwrap(), Outcome::Updated);
         assert_eq!(store.store_record(Record::Cause(good.clone())).await.unwrap(), Outcome::AlreadyStored);
-        let edited = app::model::Cause { text: "otra".into(), version: 2, ..good.clone() };
-        let err = store.store_record(Record::Cause(edited)).await.unwrap_err();
+        let later = app::model::Hlc::tick(None, T + 60_000, "otro");
+        let edited = Record::Cause(app::model::Cause { text: "otra".into(), version: 3, ..good.clone() }).stamped(later, None);
+        let err = store.store_record(edited).await.unwrap_err();
         assert!(matches!(&err, StoreError::BrokenLink { error, .. } if error.code() == "deleted_link"), "{err}");
-        // Its tombstone needs no live link.
-        let gone = app::model::Cause { version: 2, deleted: true, ..good };
-        assert_eq!(store.store_record(Record::Cause(gone)).await.unwrap(), Outcome::Updated);
+    }
+
+    /// A mark's tombstone sent alone (no device's untied versions after it) still leaves no
+    /// live cause pointing at it: the server unties them in the same transaction.
+    #[tokio::test]
+    async fn deleting_a_problem_unties_its_causes_and_their_solutions_on_the_server_too() {
+        let (_dir, store) = store().await;
+        let b = barrio(&store, "uno").await;
+        let (p1, p2) = (problem(1, b), problem(2, b));
+        for p in [&p1, &p2] {
+            store.store_record(Record::Mark(p.clone())).await.unwrap();
+        }
+        // Cause 10 explains only problem 1; cause 11 explains both. Solution 20 answers 10 alone,
+        // solution 21 both causes.
+        for c in [cause(10, b, &[1]), cause(11, b, &[1, 2])] {
+            store.store_record(Record::Cause(c)).await.unwrap();
+        }
+        for s in [crate::store::test_support::solution(20, b, &[10]), crate::store::test_support::solution(21, b, &[10, 11])] {
+            store.store_record(Record::Solution(s)).await.unwrap();
+        }
+        let tombstone = Mark { deleted: true, ..p1.next_version(p1.created_at_ms + 5) };
+        assert_eq!(store.store_record(Record::Mark(tombstone)).await.unwrap(), Outcome::Updated);
+
+        let tree = store.tree_for_barrio(b).await.unwrap();
+        let state: Vec<(u128, bool, Vec<u128>)> = tree
+            .causes
+            .iter()
+            .map(|c| (c.id.as_u128(), c.deleted, c.problem_ids.iter().map(|p| p.as_u128()).collect()))
+            .chain(tree.solutions.iter().map(|s| (s.id.as_u128(), s.deleted, s.cause_ids.iter().map(|c| c.as_u128()).collect())))
+            .collect();
+        assert_eq!(
+            state,
+            [(10, true, vec![1]), (11, false, vec![2]), (20, true, vec![10]), (21, false, vec![11])],
+            "a cause left with no problem is deleted (its tombstone keeps its last link), the other untied; solutions likewise"
+        );
+        let nodes: Vec<_> = tree.causes.iter().map(|c| &c.hlc).chain(tree.solutions.iter().map(|s| &s.hlc)).collect();
+        assert!(nodes.iter().all(|h| h.as_ref().is_some_and(|h| h.node == super::super::untie::SERVER_NODE)), "{nodes:?}");
+        // Every new version is in the history, after the one it replaced.
+        assert_eq!(store.version_count().await.unwrap(), 2 + 2 + 2 + 1 + 4);
     }
 
     #[tokio::test]

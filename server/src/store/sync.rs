@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::history::{parse_record, Kind, Origin};
 use super::receive::{receive, Outcome};
-use super::{Store, StoreError};
+use super::{untie, Store, StoreError};
 
 /// How far outside its barrio's bounding box a mark may lie, in degrees (about 1 km): people
 /// mark the street just across the boundary, not a place in another city.
@@ -134,6 +134,7 @@ impl Store {
             let origin = Origin { device_id: Some(meta.device_id), submission_id: Some(meta.submission_id) };
             let mut barrios = HashMap::new();
             let mut results = Vec::with_capacity(changes.len());
+            let mut deleted_marks = Vec::new();
             for change in changes {
                 let record = match change {
                     Ok(record) => record,
@@ -146,6 +147,9 @@ impl Store {
                 match store_change(&savepoint, &record, origin, meta.only_own, &mut barrios) {
                     Ok(outcome) => {
                         savepoint.commit()?;
+                        if record.deleted() && matches!(record, Record::Mark(_)) && matches!(outcome, Outcome::Created | Outcome::Updated) {
+                            deleted_marks.push(record.id());
+                        }
                         results.push(ChangeResult::stored(&record, outcome.into()));
                     }
                     // Dropping the savepoint rolls back whatever the change wrote.
@@ -153,6 +157,8 @@ impl Store {
                     Err(e) => return Err(e),
                 }
             }
+            // After the whole batch, whose own untied versions come after their tombstones.
+            untie::untie_deleted_marks(&tx, &deleted_marks, origin)?;
             let reply = BatchReply { protocol: PROTOCOL, submission_id: meta.submission_id, server_time_ms: meta.server_time_ms, results };
             let json = serde_json::to_string(&reply).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             tx.execute(

@@ -208,14 +208,18 @@ async fn each_change_gets_its_result_and_a_refused_one_stores_nothing() {
         Some(w.id),
     );
     let nowhere = a.stamp(Record::Mark(Mark { barrio_id: 424_242, ..problem(barrio, centre, 6) }), T, None);
+    // Versions dated by another device's clock, or by none.
+    let borrowed = Device::new(2).stamp(Record::Mark(problem(barrio, centre, 7)), T, Some(w.id));
+    let undated = Record::Mark(Mark { workshop_id: Some(w.id), ..problem(barrio, centre, 8) });
     let mut listed = vec![change_json(&good), malformed];
     listed.extend([change_json(&ahead), change_json(&elsewhere), change_json(&far), json!("x"), change_json(&nowhere)]);
+    listed.extend([change_json(&borrowed), change_json(&undated)]);
     let batch = a.batch(1, Some(w.id), listed);
 
     let (status, body) = send(&app, &batch).await;
     assert_eq!(status, 200, "{body}");
     let results = body["results"].as_array().expect("results");
-    assert_eq!(results.len(), 7);
+    assert_eq!(results.len(), 9);
     assert_eq!(results[0], json!({"status": "created", "kind": "mark", "id": good.id(), "version": 1, "hlc": good.clock(), "error": null}));
     let refusals: Vec<(&str, &str, Option<&str>)> = results[1..]
         .iter()
@@ -230,6 +234,8 @@ async fn each_change_gets_its_result_and_a_refused_one_stores_nothing() {
             ("refused", "outside_barrio", Some("record.geometry")),
             ("refused", "malformed_change", None),
             ("refused", "unknown_barrio", Some("record.properties.barrio_id")),
+            ("refused", "foreign_clock", Some("record.properties.hlc")),
+            ("refused", "foreign_clock", Some("record.properties.hlc")),
         ]
     );
     for r in &results[1..] {
@@ -241,7 +247,7 @@ async fn each_change_gets_its_result_and_a_refused_one_stores_nothing() {
     }
     assert!(results[2]["error"]["message"].as_str().is_some_and(|m| m.contains("adelantada")));
     assert_eq!(rows(&app, "SELECT count(*) FROM record_versions"), 1, "only the good change");
-    for n in 2..=6 {
+    for n in 2..=8 {
         assert_eq!(app.get_json(&format!("/records/mark/{}/versions", mark_id(n))).await.0, 404);
     }
     assert_eq!(app.stored_marks(barrio).await.len(), 1);
@@ -283,6 +289,51 @@ async fn a_cause_refused_for_its_links_leaves_the_rest_of_the_batch_stored() {
     assert_eq!(rows(&app, "SELECT count(*) FROM record_versions"), 2);
 }
 
+/// A batch that deletes a problem without untying its causes (an old app, or a participant's
+/// device that may not change another's cause) leaves no live cause pointing at it; one that
+/// unties them itself, as the app does, gets no extra version from the server.
+#[tokio::test]
+async fn a_problem_deleted_in_a_batch_takes_its_causes_links_with_it() {
+    let app = spawn_app().await;
+    let barrio = app.barrio_id("pescaito").await;
+    let centre = centre_of(&app, barrio).await;
+    let a = Device::new(1);
+    let (p1, p2, p3) = (problem(barrio, centre, 1), problem(barrio, centre, 2), problem(barrio, centre, 3));
+    let cause = |n: u128, problems: Vec<Uuid>| Cause {
+        id: mark_id(n),
+        problem_ids: problems,
+        ..serde_json::from_value(json!({
+            "id": mark_id(n), "barrio_id": barrio, "category": "falta_iluminacion", "text": "", "problem_ids": [], "alias": "",
+            "created_at_ms": T, "version": 1, "updated_at_ms": 0, "deleted": false
+        }))
+        .expect("cause")
+    };
+    let (only_p1, both) = (cause(600, vec![p1.id]), cause(601, vec![p1.id, p2.id]));
+    let made: Vec<Record> = [Record::Mark(p1.clone()), Record::Mark(p2), Record::Mark(p3.clone()), Record::Cause(only_p1), Record::Cause(both)]
+        .into_iter()
+        .map(|r| a.stamp(r, T, None))
+        .collect();
+    assert!(reply(&app, &a.batch(1, None, made.iter().map(change_json).collect())).await.results.iter().all(|r| r.status == ChangeStatus::Created));
+
+    // The tombstone alone.
+    let gone = a.stamp(Record::Mark(Mark { deleted: true, ..p1.next_version(T + 10) }), T + 10, None);
+    assert_eq!(reply(&app, &a.batch(2, None, changes(&[&gone]))).await.results[0].status, ChangeStatus::Updated);
+    let (_, tree) = app.get_json(&format!("/barrios/{barrio}/tree")).await;
+    let causes: Vec<(bool, Value)> = tree["causes"].as_array().expect("causes").iter().map(|c| (c["deleted"] == true, c["problem_ids"].clone())).collect();
+    assert_eq!(causes, [(true, json!([p1.id])), (false, json!([mark_id(2)]))], "{tree}");
+
+    // As the app deletes: the tombstone, then its own untied cause, in one batch.
+    let explains_p3 = a.stamp(Record::Cause(cause(602, vec![p3.id])), T + 20, None);
+    let _ = reply(&app, &a.batch(3, None, changes(&[&explains_p3]))).await;
+    let mut drawing = app::model::Drawing::default();
+    drawing.apply(Record::Mark(p3.clone()));
+    drawing.apply(explains_p3);
+    let deletion: Vec<Record> = drawing.delete(&Record::Mark(p3.clone()), T + 30).into_iter().map(|r| a.stamp(r, T + 30, None)).collect();
+    let r = reply(&app, &a.batch(4, None, deletion.iter().map(change_json).collect())).await;
+    assert!(r.results.iter().all(|r| r.status == ChangeStatus::Updated), "{:?}", r.results);
+    assert_eq!(app.versions("cause", &mark_id(602).to_string()).await.len(), 2, "the device's own tombstone of the cause, and no other");
+}
+
 #[tokio::test]
 async fn whole_batches_are_refused_for_their_protocol_size_or_workshop() {
     let app = spawn_app().await;
@@ -292,6 +343,9 @@ async fn whole_batches_are_refused_for_their_protocol_size_or_workshop() {
     let m = a.stamp(Record::Mark(problem(barrio, centre, 1)), T, None);
 
     let mut old = a.batch(1, None, changes(&[&m]));
+    old["protocol"] = json!(1);
+    let (status, body) = send(&app, &old).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (426, Some("client_too_old")), "protocol 1 never had batches: {body}");
     old["protocol"] = json!(0);
     let (status, body) = send(&app, &old).await;
     assert_eq!((status, body["error"]["code"].as_str()), (426, Some("client_too_old")), "{body}");

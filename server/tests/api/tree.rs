@@ -180,8 +180,9 @@ async fn bad_cause_and_solution_bodies_are_refused_with_nothing_stored() {
         assert_eq!((status, json["error"]["code"].as_str()), (413, Some("payload_too_large")));
     }
     assert_eq!(tree(&app, barrio).await, json!({"causes": [], "solutions": []}));
-    // The body without a content type, as the first app version's queue sent it, is accepted.
-    assert_eq!(app.post("/causes", None, good.to_string()).await.0, 201);
+    // Without a content type, a body is not taken for JSON.
+    assert_eq!(app.post("/causes", None, good.to_string()).await.0, 415);
+    assert_eq!(app.post("/causes", Some("application/json"), good.to_string()).await.0, 201);
 }
 
 #[tokio::test]
