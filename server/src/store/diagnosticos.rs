@@ -93,12 +93,16 @@ impl Store {
         now_ms: i64,
         engine: impl FnOnce(&[Mark], &[Cause], &[Solution], &[Adjustment]) -> Diagnostico + Send + 'static,
     ) -> Result<Option<StoredDiagnostico>, StoreError> {
-        let _turn = self.generations.lock().await;
+        let turn = self.generations.clone().lock_owned().await;
         let Some(snapshot) = self.call(move |c| read_snapshot(c, barrio_id, now_ms)).await? else {
             return Ok(None);
         };
         let at_ms = snapshot.at_ms;
+        // The merge holds the turn itself: should the request be dropped (its deadline, a
+        // client gone), the merge still runs to its end, and the next one waits for it rather
+        // than running beside it.
         let diagnostico = tokio::task::spawn_blocking(move || {
+            let _turn = turn;
             engine(&snapshot.marks, &snapshot.causes, &snapshot.solutions, &snapshot.adjustments)
         })
         .await
