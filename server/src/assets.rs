@@ -118,9 +118,14 @@ impl SiteAssets {
 pub fn write_hash_file(site_root: &Path, manifest: &AssetManifest) -> std::io::Result<PathBuf> {
     let text = manifest.to_hash_txt();
     let beside_site = std::path::absolute(site_root.join("hash.txt"))?;
-    if std::fs::read_to_string(&beside_site).is_ok_and(|t| t == text) || std::fs::write(&beside_site, &text).is_ok() {
+    // Written aside and renamed: another server on the same site may be reading it.
+    let aside = beside_site.with_extension(format!("{}.tmp", std::process::id()));
+    if std::fs::read_to_string(&beside_site).is_ok_and(|t| t == text)
+        || (std::fs::write(&aside, &text).is_ok() && std::fs::rename(&aside, &beside_site).is_ok())
+    {
         return Ok(beside_site);
     }
+    let _ = std::fs::remove_file(&aside);
     let elsewhere = std::env::temp_dir().join(format!("cartobarrio-{}-hash.txt", std::process::id()));
     std::fs::write(&elsewhere, &text)?;
     Ok(elsewhere)
