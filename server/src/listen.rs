@@ -58,14 +58,16 @@ pub async fn serve(listener: TcpListener, router: Router, limits: ConnectionLimi
             req.extensions_mut().insert(ConnectInfo(remote));
             req.map(Body::new)
         });
-        let mut stopping = stopping.clone();
+        // Held by the task until its connection ends: shutdown waits for every one of them.
+        let alive = stopping.clone();
         tokio::spawn(async move {
             let mut builder = hyper::server::conn::http1::Builder::new();
             builder.timer(TokioTimer::new()).header_read_timeout(limits.header_read);
             let connection = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service)).with_upgrades();
             let mut connection = std::pin::pin!(connection);
+            let mut watch = alive.clone();
             let stop_asked = async move {
-                let _ = stopping.wait_for(|s| *s).await;
+                let _ = watch.wait_for(|s| *s).await;
             };
             tokio::select! {
                 result = connection.as_mut() => {
@@ -78,6 +80,7 @@ pub async fn serve(listener: TcpListener, router: Router, limits: ConnectionLimi
                     let _ = connection.await;
                 }
             }
+            drop(alive);
         });
     }
     drop((listener, stopping));
