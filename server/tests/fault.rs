@@ -6,7 +6,7 @@
 //! `CARTOBARRIO_FAULT_SEED` replays a schedule. The report line shows with `-- --nocapture`.
 
 mod device_sim;
-mod site_stub;
+mod binary;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::{BufRead, BufReader};
@@ -50,7 +50,7 @@ impl ServerProcess {
             .args(["serve", "--addr", "127.0.0.1:0", "--log", "warn", "--db"])
             .arg(db)
             .arg("--site-root")
-            .arg(site_stub::stub_site(dir))
+            .arg(binary::stub_site(dir))
             // Whatever the server writes beside its database stays in the temporary folder.
             .current_dir(dir)
             .stdin(Stdio::null())

@@ -3,110 +3,38 @@
 //! growing size, SIGTERM with a request in flight, and a binary started without its site.
 //! The figures printed (`# figure …`) are the README's.
 
-mod site_stub;
+mod binary;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use app::model::sync::{change_json, PROTOCOL};
 use app::model::{Hlc, Mark, Record};
+use binary::{bin, Server};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-const PASSWORD: &str = "clave de la prueba hostil";
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_cartobarrio"))
+/// The id, the centre of the bounding box and the box's smaller half-side (degrees) of the
+/// seeded barrio `code`.
+async fn barrio(server: &Server, code: &str) -> (i64, (f64, f64), f64) {
+    let list: Vec<Value> = server.client.get(server.api("/barrios")).send().await.expect("barrios").json().await.expect("json");
+    let id = list.iter().find(|b| b["code"] == code).and_then(|b| b["id"].as_i64()).expect("barrio");
+    let barrio: app::model::Barrio =
+        server.client.get(server.api(&format!("/barrios/{id}"))).send().await.expect("barrio").json().await.expect("json");
+    let [x0, y0, x1, y1] = barrio.bbox().expect("bbox");
+    (id, ((x0 + x1) / 2.0, (y0 + y1) / 2.0), ((x1 - x0).min(y1 - y0)) / 2.0)
 }
 
-/// The server binary on a fresh database with an admin, and a client signed in as it.
-struct Server {
-    child: Child,
-    url: String,
-    client: reqwest::Client,
-    _dir: tempfile::TempDir,
-}
-
-impl Server {
-    async fn start() -> Server {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("hostil.sqlite3");
-        let made = bin()
-            .args(["create-admin", "--username", "admin", "--db"])
-            .arg(&db)
-            .env("CARTOBARRIO_NEW_PASSWORD", PASSWORD)
-            .current_dir(dir.path())
-            .stdout(Stdio::null())
-            .status()
-            .expect("create-admin");
-        assert!(made.success());
-        let mut child = bin()
-            .args(["serve", "--addr", "127.0.0.1:0", "--log", "warn", "--db"])
-            .arg(&db)
-            .arg("--site-root")
-            .arg(site_stub::stub_site(dir.path()))
-            .current_dir(dir.path())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("serve");
-        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-        let mut line = String::new();
-        stdout.read_line(&mut line).expect("the listening line");
-        // The rest of stdout is drained so the server never blocks writing to it.
-        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-        let url = line.trim().rsplit(' ').next().expect("url").to_string();
-        assert!(url.starts_with("http://"), "{line}");
-        let login = reqwest::Client::new()
-            .post(format!("{url}/api/v1/auth/login"))
-            .json(&json!({ "username": "admin", "password": PASSWORD }))
-            .send()
-            .await
-            .expect("login");
-        let cookie = login.headers()["set-cookie"].to_str().expect("cookie").split(';').next().expect("pair").to_string();
-        let session: Value = login.json().await.expect("json");
-        let mut headers = reqwest::header::HeaderMap::new();
-        headers.insert("cookie", cookie.parse().expect("cookie"));
-        headers.insert("x-csrf-token", session["csrf_token"].as_str().expect("csrf").parse().expect("csrf"));
-        let client = reqwest::Client::builder().default_headers(headers).build().expect("client");
-        Server { child, url, client, _dir: dir }
-    }
-
-    fn api(&self, path: &str) -> String {
-        format!("{}/api/v1{path}", self.url)
-    }
-
-    /// The id, the centre of the bounding box and the box's smaller half-side (degrees) of the
-    /// seeded barrio `code`.
-    async fn barrio(&self, code: &str) -> (i64, (f64, f64), f64) {
-        let list: Vec<Value> = self.client.get(self.api("/barrios")).send().await.expect("barrios").json().await.expect("json");
-        let id = list.iter().find(|b| b["code"] == code).and_then(|b| b["id"].as_i64()).expect("barrio");
-        let barrio: app::model::Barrio =
-            self.client.get(self.api(&format!("/barrios/{id}"))).send().await.expect("barrio").json().await.expect("json");
-        let [x0, y0, x1, y1] = barrio.bbox().expect("bbox");
-        (id, ((x0 + x1) / 2.0, (y0 + y1) / 2.0), ((x1 - x0).min(y1 - y0)) / 2.0)
-    }
-
-    /// Sends `records` as one batch of `device`; the HTTP status and the reply.
-    async fn sync(&self, device: Uuid, records: &[Record]) -> (u16, Value) {
-        let batch = json!({
-            "protocol": PROTOCOL, "submission_id": Uuid::new_v4(), "device_id": device,
-            "changes": records.iter().map(change_json).collect::<Vec<_>>(),
-        });
-        let res = self.client.post(self.api("/sync")).json(&batch).send().await.expect("sync");
-        let status = res.status().as_u16();
-        (status, res.json().await.unwrap_or_default())
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Sends `records` as one batch of `device`; the HTTP status and the reply.
+async fn sync(server: &Server, device: Uuid, records: &[Record]) -> (u16, Value) {
+    let batch = json!({
+        "protocol": PROTOCOL, "submission_id": Uuid::new_v4(), "device_id": device,
+        "changes": records.iter().map(change_json).collect::<Vec<_>>(),
+    });
+    let res = server.client.post(server.api("/sync")).json(&batch).send().await.expect("sync");
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or_default())
 }
 
 /// A zone: a ring of `n` vertices on a circle of `radius_m` metres around `(lon, lat)`, with
@@ -135,8 +63,8 @@ fn now_ms() -> i64 {
 /// Neither waits for the merge: it runs off the database lock.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn syncs_and_the_health_check_go_on_while_a_large_diagnostico_is_generated() {
-    let server = Server::start().await;
-    let (barrio, (lon, lat), half) = server.barrio("pescaito").await;
+    let server = Server::start("warn").await;
+    let (barrio, (lon, lat), half) = barrio(&server, "pescaito").await;
     let device = Uuid::new_v4();
     let ms = now_ms();
     // 750 zones of 140 vertices, in 5 batches (each under 1 MiB), scattered over the middle of
@@ -152,7 +80,7 @@ async fn syncs_and_the_health_check_go_on_while_a_large_diagnostico_is_generated
                 zone(device, barrio, centre, 40.0 + (k % 7.0) * 10.0, 140, ms)
             })
             .collect();
-        let (status, reply) = server.sync(device, &zones).await;
+        let (status, reply) = sync(&server, device, &zones).await;
         assert_eq!(status, 200, "{reply}");
         sent += reply["results"].as_array().expect("results").iter().filter(|r| r["status"] == "created").count();
     }
@@ -172,7 +100,7 @@ async fn syncs_and_the_health_check_go_on_while_a_large_diagnostico_is_generated
     let health_ms = t.elapsed().as_secs_f64() * 1e3;
     let t = Instant::now();
     let small = [zone(device, barrio, (lon, lat), 30.0, 12, now_ms())];
-    let (status, reply) = server.sync(device, &small).await;
+    let (status, reply) = sync(&server, device, &small).await;
     let sync_ms = t.elapsed().as_secs_f64() * 1e3;
     let sync_done = started.elapsed();
     assert_eq!((health, status, reply["results"][0]["status"].as_str()), (200, 200, Some("created")), "{reply}");
@@ -192,21 +120,21 @@ async fn syncs_and_the_health_check_go_on_while_a_large_diagnostico_is_generated
 /// limit is refused for its size, quickly, whatever its size.
 #[tokio::test]
 async fn zone_checks_grow_linearly_and_a_zone_over_the_limit_is_refused() {
-    let server = Server::start().await;
-    let (barrio, centre, _) = server.barrio("pescaito").await;
+    let server = Server::start("warn").await;
+    let (barrio, centre, _) = barrio(&server, "pescaito").await;
     let device = Uuid::new_v4();
     let mut figures = Vec::new();
     for n in [500, 1_000, 2_000, 4_000, 5_000] {
         let z = zone(device, barrio, centre, 120.0, n, now_ms());
         let t = Instant::now();
-        let (status, reply) = server.sync(device, &[z]).await;
+        let (status, reply) = sync(&server, device, &[z]).await;
         figures.push(format!("{n} vertices {:.0} ms", t.elapsed().as_secs_f64() * 1e3));
         assert_eq!((status, reply["results"][0]["status"].as_str()), (200, Some("created")), "{n}: {reply}");
     }
     // Under 1 MiB, as the probe sent it: refused for its vertices, not checked pair by pair.
     let z = zone(device, barrio, centre, 600.0, 38_000, now_ms());
     let t = Instant::now();
-    let (status, reply) = server.sync(device, &[z]).await;
+    let (status, reply) = sync(&server, device, &[z]).await;
     figures.push(format!("38,000 vertices refused in {:.0} ms", t.elapsed().as_secs_f64() * 1e3));
     assert_eq!((status, reply["results"][0]["status"].as_str()), (200, Some("refused")), "{reply}");
     assert_eq!(reply["results"][0]["error"]["code"], "too_many_vertices", "{reply}");
@@ -219,8 +147,8 @@ async fn zone_checks_grow_linearly_and_a_zone_over_the_limit_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_stops_the_server_within_seconds_even_with_work_in_flight() {
     use tokio::io::AsyncWriteExt;
-    let mut server = Server::start().await;
-    let (barrio, (lon, lat), half) = server.barrio("pescaito").await;
+    let mut server = Server::start("warn").await;
+    let (barrio, (lon, lat), half) = barrio(&server, "pescaito").await;
     let device = Uuid::new_v4();
     for batch in 0..2 {
         let zones: Vec<Record> = (0..150)
@@ -229,7 +157,7 @@ async fn sigterm_stops_the_server_within_seconds_even_with_work_in_flight() {
                 zone(device, barrio, (lon + half * 0.5 * (k * 0.37).sin(), lat + half * 0.5 * (k * 0.61).cos()), 60.0, 140, now_ms())
             })
             .collect();
-        assert_eq!(server.sync(device, &zones).await.0, 200);
+        assert_eq!(sync(&server, device, &zones).await.0, 200);
     }
     let generation = tokio::spawn({
         let (client, url) = (server.client.clone(), server.api(&format!("/barrios/{barrio}/diagnosticos")));

@@ -3,21 +3,13 @@
 //! refused as malformed, out of range or self-intersecting, merged, published and exported —
 //! and its log must hold none of them.
 
-mod site_stub;
-
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+mod binary;
 
 use serde_json::{json, Value};
 
 const TELLTALE: &str = "QWZ";
 /// Decimals no other number in the log is likely to have, added to each coordinate sent.
 const DIGITS: f64 = 0.000_013_579_13;
-const PASSWORD: &str = "clave de la prueba de los registros";
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_cartobarrio"))
-}
 
 fn mark(id: &str, barrio: i64, geometry: Value, n: u32) -> Value {
     json!({
@@ -44,44 +36,9 @@ fn positions(v: &Value, xs: &mut Vec<f64>, ys: &mut Vec<f64>) {
 
 #[tokio::test]
 async fn the_server_log_holds_no_description_alias_or_coordinate() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("logs.sqlite3");
-    let log_path = dir.path().join("server.log");
-    let made = bin()
-        .args(["create-admin", "--username", "admin", "--db"])
-        .arg(&db)
-        .env("CARTOBARRIO_NEW_PASSWORD", PASSWORD)
-        .current_dir(dir.path())
-        .stdout(Stdio::null())
-        .status()
-        .expect("create-admin");
-    assert!(made.success());
-    let log = std::fs::File::create(&log_path).expect("log file");
-    let mut child = bin()
-        .args(["serve", "--addr", "127.0.0.1:0", "--log", "debug", "--db"])
-        .arg(&db)
-        .arg("--site-root")
-        .arg(site_stub::stub_site(dir.path()))
-        .current_dir(dir.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(log)
-        .spawn()
-        .expect("serve");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    stdout.read_line(&mut line).expect("the listening line");
-    let url = line.trim().rsplit(' ').next().expect("url").to_string();
-    assert!(url.starts_with("http://"), "{line}");
-
-    let api = |path: &str| format!("{url}/api/v1{path}");
-    let login = reqwest::Client::new().post(api("/auth/login")).json(&json!({ "username": "admin", "password": PASSWORD })).send().await.expect("login");
-    let cookie = login.headers()["set-cookie"].to_str().expect("cookie").split(';').next().expect("pair").to_string();
-    let login: Value = login.json().await.expect("json");
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("cookie", cookie.parse().expect("cookie"));
-    headers.insert("x-csrf-token", login["csrf_token"].as_str().expect("csrf").parse().expect("csrf"));
-    let client = reqwest::Client::builder().default_headers(headers).build().expect("client");
+    let mut server = binary::Server::start("debug").await;
+    let api = |path: &str| server.api(path);
+    let client = server.client.clone();
     let post = |path: &str, body: String| client.post(api(path)).header("content-type", "application/json").body(body);
 
     let barrios: Vec<Value> = client.get(api("/barrios")).send().await.expect("barrios").json().await.expect("json");
@@ -140,9 +97,8 @@ async fn the_server_log_holds_no_description_alias_or_coordinate() {
     assert_eq!(published.status(), 201);
     assert_eq!(client.get(api(&format!("/public/barrios/{barrio}"))).send().await.expect("public").status(), 200);
 
-    let _ = child.kill();
-    let _ = child.wait();
-    let logged = std::fs::read_to_string(&log_path).expect("the log");
+    server.stop();
+    let logged = server.log();
     assert!(logged.contains("listening") && logged.contains("request"), "the log is written at debug level: {logged}");
     let digits = format!("{DIGITS}");
     let telltale_digits = &digits[digits.len() - 6..];

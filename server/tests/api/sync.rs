@@ -66,6 +66,24 @@ pub async fn workshop(app: &TestApp, barrio: i64, date: &str) -> Workshop {
     serde_json::from_value(body).expect("a workshop")
 }
 
+/// A cause numbered `n` of `problems`, version 1, with no clock yet.
+fn cause_of(barrio: i64, n: u128, problems: Vec<Uuid>) -> Cause {
+    Cause {
+        workshop_id: None,
+        hlc: None,
+        id: mark_id(n),
+        barrio_id: barrio,
+        category: "falta_iluminacion".into(),
+        text: String::new(),
+        problem_ids: problems,
+        alias: String::new(),
+        created_at_ms: T,
+        version: 1,
+        updated_at_ms: 0,
+        deleted: false,
+    }
+}
+
 fn mark_id(n: u128) -> Uuid {
     Uuid::from_u128(0x0193_7f3a_1b2c_7d4e_8f50_0000_0000_0000 + n)
 }
@@ -260,20 +278,7 @@ async fn a_cause_refused_for_its_links_leaves_the_rest_of_the_batch_stored() {
     let centre = centre_of(&app, barrio).await;
     let a = Device::new(1);
     let p = a.stamp(Record::Mark(problem(barrio, centre, 1)), T, None);
-    let cause = |n: u128, problems: Vec<Uuid>| Cause {
-        workshop_id: None,
-        hlc: None,
-        id: mark_id(n),
-        barrio_id: barrio,
-        category: "falta_iluminacion".into(),
-        text: String::new(),
-        problem_ids: problems,
-        alias: String::new(),
-        created_at_ms: T,
-        version: 1,
-        updated_at_ms: 0,
-        deleted: false,
-    };
+    let cause = |n: u128, problems: Vec<Uuid>| cause_of(barrio, n, problems);
     let broken = a.stamp(Record::Cause(cause(600, vec![p.id(), mark_id(99)])), T + 1, None);
     let fine = a.stamp(Record::Cause(cause(601, vec![p.id()])), T + 2, None);
     // The problem first, as the device's queue sends it; a batch without a workshop is fine.
@@ -299,15 +304,7 @@ async fn a_problem_deleted_in_a_batch_takes_its_causes_links_with_it() {
     let centre = centre_of(&app, barrio).await;
     let a = Device::new(1);
     let (p1, p2, p3) = (problem(barrio, centre, 1), problem(barrio, centre, 2), problem(barrio, centre, 3));
-    let cause = |n: u128, problems: Vec<Uuid>| Cause {
-        id: mark_id(n),
-        problem_ids: problems,
-        ..serde_json::from_value(json!({
-            "id": mark_id(n), "barrio_id": barrio, "category": "falta_iluminacion", "text": "", "problem_ids": [], "alias": "",
-            "created_at_ms": T, "version": 1, "updated_at_ms": 0, "deleted": false
-        }))
-        .expect("cause")
-    };
+    let cause = |n: u128, problems: Vec<Uuid>| cause_of(barrio, n, problems);
     let (only_p1, both) = (cause(600, vec![p1.id]), cause(601, vec![p1.id, p2.id]));
     let made: Vec<Record> = [Record::Mark(p1.clone()), Record::Mark(p2), Record::Mark(p3.clone()), Record::Cause(only_p1), Record::Cause(both)]
         .into_iter()
