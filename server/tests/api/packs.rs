@@ -203,24 +203,7 @@ async fn the_real_santa_marta_file_imports_into_one_clean_boundary_per_barrio() 
     let dir = tempfile::tempdir().expect("dir");
     let mut config = crate::helpers::config(dir.path().join("db.sqlite3"));
     config.log = "warn".into();
-    let args = server::config::ImportArgs {
-        barrios: Some(source),
-        streets: None,
-        blocks: None,
-        landmarks: None,
-        name_property: "name".into(),
-        comuna_property: None,
-        code_property: None,
-        street_name_property: "name".into(),
-        landmark_kind_property: "kind".into(),
-        landmark_name_property: "name".into(),
-        margin_m: 30.0,
-        barrio_source: "prueba".into(),
-        layer_source: "prueba".into(),
-        no_demo: false,
-        report: Some(dir.path().join("report.json")),
-        dry_run: false,
-    };
+    let args = server::config::ImportArgs { report: Some(dir.path().join("report.json")), ..crate::helpers::import_args(source) };
     let summary = server::import_command(&config, &args).await.expect("import");
     let barrios = summary.barrios.as_ref().expect("report");
     assert_eq!(barrios.features_read, 1137);
@@ -228,7 +211,7 @@ async fn the_real_santa_marta_file_imports_into_one_clean_boundary_per_barrio() 
     assert!(!barrios.repaired.is_empty() && !barrios.skipped.is_empty(), "the file's known faults are reported");
     assert_eq!(summary.demo_layers, barrios.barrios);
     let store = server::store::Store::open(&config.db).expect("open");
-    for b in store.stored_barrios().await.expect("barrios") {
+    for b in store.stored_barrios("47001").await.expect("barrios") {
         use geo::Validation;
         assert!(b.boundary.is_valid(), "{} is valid", b.code);
         assert!(b.has_layers);
