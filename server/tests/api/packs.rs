@@ -113,7 +113,15 @@ async fn another_citys_barrios_and_streets_become_packs_and_a_second_import_upda
     let (status, report) = import(&app, Admin, &city()).await;
     assert_eq!(status, 201, "{report}");
     assert_eq!(report["barrios_updated"], 2);
+    assert_eq!(report["packs"], 0, "the same files: no pack changes");
     assert_eq!(app.barrio_id("t-1").await, id, "same barrio, same id: its marks stay attached");
+    let pack: Value = app.get(&format!("/api/v1/barrios/{id}/pack")).await.json().await.expect("json");
+    assert_eq!(pack["version"], 1, "so no device downloads it again");
+
+    let mut renamed = city();
+    renamed["streets"]["features"][0]["properties"]["NOMBRE_VIA"] = json!("Calle 50A");
+    let (status, report) = import(&app, Admin, &renamed).await;
+    assert_eq!((status, report["packs"].as_u64()), (201, Some(2)), "{report}");
     let pack: Value = app.get(&format!("/api/v1/barrios/{id}/pack")).await.json().await.expect("json");
     assert_eq!(pack["version"], 2);
 }
