@@ -4,14 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use geo::{
-    BoundingRect, ChamberlainDuquetteArea, Coord, CoordsIter, Distance, Haversine, MapCoords, MultiPolygon, Point, Polygon, Rect,
-    Validation,
-};
+use geo::{BoundingRect, ChamberlainDuquetteArea, Coord, CoordsIter, Distance, Haversine, MapCoords, MultiPolygon, Point, Polygon, Rect};
 use serde::Serialize;
 
 use super::features::{read_collection, FeatureNote, ImportError, MAX_BARRIO_VERTICES};
-use super::names;
+use super::{names, rings};
 
 /// Kept under its old name: the seed report and its readers use it.
 pub type PieceNote = FeatureNote;
@@ -188,7 +185,7 @@ pub fn dissolve_barrios(bytes: &[u8], options: &DissolveOptions) -> Result<(Vec<
             continue;
         }
         for piece in &pieces {
-            if let Err(problem) = MultiPolygon::new(piece.polygons.clone()).check_validation() {
+            if let Some(problem) = rings::crossing(&MultiPolygon::new(piece.polygons.clone())) {
                 report.repaired.push(PieceNote {
                     feature: piece.feature,
                     name: shown.clone(),
@@ -207,7 +204,7 @@ pub fn dissolve_barrios(bytes: &[u8], options: &DissolveOptions) -> Result<(Vec<
             report.skipped.push(PieceNote { feature: usize::MAX, name: shown, reason: "nothing left after repair".into() });
             continue;
         }
-        if let Err(problem) = cleaned.check_validation() {
+        if let Some(problem) = rings::crossing(&cleaned) {
             report.notes.push(format!("{shown}: boundary still not valid after repair: {problem}"));
         }
         let area_ha = cleaned.chamberlain_duquette_unsigned_area() / 10_000.0;
@@ -315,6 +312,7 @@ fn dedupe_codes(barrios: &mut [DissolvedBarrio], report: &mut ImportReport) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use geo::Validation;
 
     fn collection(features: &[String]) -> Vec<u8> {
         format!(

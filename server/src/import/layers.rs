@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use app::model::{BaseLayers, LandmarkKind};
 use geo::{
     BooleanOps, BoundingRect, Buffer, Contains, Coord, Euclidean, Geometry, InteriorPoint, Length, LineString, MapCoords, MultiLineString,
-    MultiPolygon, Rect, Validation,
+    MultiPolygon, Rect,
 };
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
@@ -240,7 +240,7 @@ fn prepare(layer: Layer, f: SourceFeature, options: &LayerOptions) -> Result<(It
                 Geometry::MultiPolygon(m) => m.clone(),
                 other => return Err(note(format!("a block must be a Polygon or MultiPolygon, not {}", kind(other)))),
             };
-            if let Err(problem) = multi.check_validation() {
+            if let Some(problem) = super::rings::crossing(&multi) {
                 repair = Some(format!("{problem}; repaired by the union"));
                 Geometry::MultiPolygon(geo::unary_union(multi.0.iter()))
             } else {
@@ -351,6 +351,7 @@ pub fn feature_json(properties: Json, geometry: Json) -> Json {
 mod tests {
     use super::*;
     use geo::polygon;
+    use geo::Validation;
 
     fn square(x0: f64, y0: f64, size: f64) -> MultiPolygon<f64> {
         MultiPolygon::new(vec![polygon![(x: x0, y: y0), (x: x0 + size, y: y0), (x: x0 + size, y: y0 + size), (x: x0, y: y0 + size)]])
