@@ -145,7 +145,13 @@ pub async fn import(
         return Ok((StatusCode::OK, Json(summary)));
     }
     summary.packs = state.store.apply_import(plan).await?.packs_written;
-    tracing::info!(municipio = %summary.municipio, added = summary.barrios_added, updated = summary.barrios_updated, packs = summary.packs, "import applied");
+    tracing::info!(
+        municipio = %summary.municipio,
+        added = summary.barrios_added,
+        updated = summary.barrios_updated,
+        packs = summary.packs,
+        "import applied"
+    );
     let detail = format!(
         "municipio {}: {} barrios nuevos, {} actualizados ({} límites reemplazados), {} paquetes",
         summary.municipio,

@@ -100,7 +100,8 @@ impl std::fmt::Display for Refusal {
         match self {
             Refusal::Boundaries { barrios } => write!(
                 f,
-                "{barrios} stored boundaries would move far, stop overlapping or leave marks behind; nothing was imported (replace them on purpose with `replace`)"
+                "{barrios} stored boundaries would move far, stop overlapping or leave marks behind; nothing was imported \
+                 (replace them on purpose with `replace`)"
             ),
             Refusal::EmptyLayer { layer } => {
                 write!(f, "the {layer} file has no usable feature; nothing was imported and no pack changed")

@@ -180,8 +180,8 @@ mod tests {
 
     fn city_file(x0: f64) -> Vec<u8> {
         let square = |name: &str, x: f64| {
-            json!({"type": "Feature", "properties": {"name": name},
-                   "geometry": {"type": "Polygon", "coordinates": [[[x, 11.0], [x + 0.002, 11.0], [x + 0.002, 11.002], [x, 11.002], [x, 11.0]]]}})
+            let ring = json!([[x, 11.0], [x + 0.002, 11.0], [x + 0.002, 11.002], [x, 11.002], [x, 11.0]]);
+            json!({"type": "Feature", "properties": {"name": name}, "geometry": {"type": "Polygon", "coordinates": [ring]}})
         };
         serde_json::to_vec(&json!({"type": "FeatureCollection", "features": [square("EL PRADO", x0), square("EL CARMEN", x0 + 0.003)]}))
             .unwrap()
