@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use app::model::{BaseLayers, SANTA_MARTA_MUNICIPIO};
-use geo::{Area, BooleanOps, BoundingRect, Centroid, Distance, Haversine, Intersects, MultiPolygon};
+use geo::{Area, BooleanOps, BoundingRect, Centroid, ChamberlainDuquetteArea, Distance, Haversine, Intersects, MultiPolygon};
 use serde::Serialize;
 
 use super::demo_layers::demo_layers;
@@ -50,6 +50,9 @@ impl Default for ImportOptions {
 /// survey moves a boundary metres; a kilometre means another place (another city's barrio
 /// of the same name, or a wrong file).
 pub const DEFAULT_MAX_MOVE_M: f64 = 1000.0;
+
+/// Boundaries that differ by less than this area, in square metres, are the same boundary.
+const SAME_BOUNDARY_M2: f64 = 1.0;
 
 /// Whether `municipio` is a DIVIPOLA municipality code: 5 digits.
 pub fn is_municipio(municipio: &str) -> bool {
@@ -242,7 +245,9 @@ pub fn plan_import(files: ImportFiles<'_>, options: &ImportOptions, stored: &[St
 /// more than `max_move_m`, the two boundaries share no area, or the barrio has marks (drawn
 /// on the old boundary). `None` when the boundary stays the same or the change is small.
 pub fn boundary_change(old: &StoredBarrio, new: &MultiPolygon<f64>, max_move_m: f64) -> Option<BoundaryChange> {
-    if &old.boundary == new {
+    // The same boundary, or one redrawn within rounding (a few square metres moved, as when a
+    // seed and a later dissolve of the same file differ in the 8th decimal), is no change.
+    if &old.boundary == new || old.boundary.xor(new).chamberlain_duquette_unsigned_area() < SAME_BOUNDARY_M2 {
         return None;
     }
     let moved_m = match (old.boundary.centroid(), new.centroid()) {
@@ -421,6 +426,12 @@ mod tests {
         let change = boundary_change(&old, &moved, 10.0).expect("more than 10 m");
         assert!(change.overlaps && (50.0..60.0).contains(&change.moved_m), "{change:?}");
         assert!(boundary_change(&old, &old.boundary.clone(), 0.0).is_none(), "the same boundary is no change");
+        // A vertex moved by 1e-8° (about a millimetre) in a barrio with marks: no change either.
+        let with_marks = StoredBarrio { marks: 4, ..old.clone() };
+        let nudged = geo::MultiPolygon::new(vec![geo::Rect::new((-74.18, 11.2), (-74.17799999, 11.202)).to_polygon()]);
+        assert!(boundary_change(&with_marks, &nudged, 0.0).is_none());
+        let moved_a_metre = geo::MultiPolygon::new(vec![geo::Rect::new((-74.18, 11.2), (-74.17799, 11.202)).to_polygon()]);
+        assert!(boundary_change(&with_marks, &moved_a_metre, 1000.0).is_some_and(|c| c.reason.contains("4 marks")));
     }
 
     #[test]

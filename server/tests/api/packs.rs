@@ -226,4 +226,34 @@ async fn the_real_santa_marta_file_imports_into_one_clean_boundary_per_barrio() 
     }
     let text = std::fs::read_to_string(dir.path().join("report.json")).expect("report written");
     assert!(text.contains("\"skipped\""));
+
+    // Into a database seeded from it, with a mark in every barrio: the same boundaries (the
+    // seed differs only in the 8th decimal here and there), so nothing is refused.
+    let seeded = crate::helpers::config(dir.path().join("seeded.sqlite3"));
+    let store = server::store::Store::open(&seeded.db).expect("open");
+    server::seed::seed_if_empty(&store).await.expect("seed");
+    server::seed::fill_missing_layers(&store).await.expect("packs");
+    let before = store.pack_infos().await.expect("packs");
+    for (n, b) in store.list_barrios().await.expect("barrios").iter().enumerate() {
+        let centre = store.barrio(b.id).await.expect("barrio").and_then(|b| b.bbox()).expect("bbox");
+        let mark = app::model::Mark::new_point(
+            uuid::Uuid::from_u128(n as u128 + 1),
+            b.id,
+            "hurto_personas",
+            (centre[0] + centre[2]) / 2.0,
+            (centre[1] + centre[3]) / 2.0,
+            1_764_000_000_000,
+        );
+        store.store_record(app::model::Record::Mark(mark)).await.expect("mark");
+    }
+    drop(store);
+    let args = server::config::ImportArgs { report: None, barrio_source: server::seed::SANTA_MARTA_SOURCE.into(), ..args };
+    let summary = server::import_command(&seeded, &args).await.expect("the same file over its own seed");
+    assert_eq!((summary.barrios_updated, summary.barrios_added, summary.refused.len()), (barrios.barrios, 0, 0));
+    // Only the few barrios whose seed differs in the 8th decimal get a new pack.
+    assert!(summary.packs <= 5, "{} packs changed", summary.packs);
+    let store = server::store::Store::open(&seeded.db).expect("open");
+    let after = store.pack_infos().await.expect("packs");
+    let changed = before.iter().zip(&after).filter(|(b, a)| b.version != a.version).count();
+    assert_eq!(changed, summary.packs);
 }
