@@ -12,7 +12,22 @@ use super::demo_layers::demo_layers;
 use super::dissolve::{dissolve_barrios, DissolveOptions, ImportReport};
 use super::features::ImportError;
 use super::layers::{clip_layers, LayerFiles, LayerOptions, LayerReport};
-use crate::store::NewBarrio;
+
+/// A barrio ready to be stored; the boundary is a GeoJSON Polygon or MultiPolygon. Defined
+/// here, in the pure import, so the store that writes it is above, not beside, the import.
+#[derive(Debug, Clone)]
+pub struct NewBarrio {
+    /// The city's DIVIPOLA code (5 digits): the code is unique only within it.
+    pub municipio: String,
+    pub code: String,
+    pub name: String,
+    pub comuna: Option<String>,
+    pub boundary: geojson::Geometry,
+    /// `[min_lon, min_lat, max_lon, max_lat]`
+    pub bbox: [f64; 4],
+    pub area_ha: f64,
+    pub source: String,
+}
 
 #[derive(Debug, Clone)]
 pub struct ImportOptions {

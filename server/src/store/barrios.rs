@@ -4,21 +4,7 @@ use app::model::{Barrio, BarrioSummary};
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::{Store, StoreError};
-
-/// A barrio ready to be stored; the boundary is a GeoJSON Polygon or MultiPolygon.
-#[derive(Debug, Clone)]
-pub struct NewBarrio {
-    /// The city's DIVIPOLA code (5 digits): the code is unique only within it.
-    pub municipio: String,
-    pub code: String,
-    pub name: String,
-    pub comuna: Option<String>,
-    pub boundary: geojson::Geometry,
-    /// `[min_lon, min_lat, max_lon, max_lat]`
-    pub bbox: [f64; 4],
-    pub area_ha: f64,
-    pub source: String,
-}
+pub use crate::import::plan::NewBarrio;
 
 fn summary(row: &Row<'_>) -> rusqlite::Result<BarrioSummary> {
     Ok(BarrioSummary {
