@@ -74,6 +74,17 @@ async fn a_second_city_sharing_codes_adds_its_own_barrios_and_never_moves_santa_
     assert_eq!(prados.len(), 2);
     assert!(prados.contains(&"47001") && prados.contains(&"08001"));
     assert_eq!(boundary(&app, prado).await, prado_boundary, "Santa Marta's El Prado stays where it is");
+    let one_city = |m: &'static str| {
+        let app = &app;
+        async move { app.get_json(&format!("/barrios?municipio={m}")).await }
+    };
+    let (status, list) = one_city("08001").await;
+    assert_eq!(status, 200);
+    assert_eq!(list.as_array().map(|l| l.iter().filter(|b| b["municipio"] == "08001").count()), Some(3), "{list}");
+    assert_eq!(list.as_array().map(Vec::len), Some(3));
+    assert_eq!(one_city("47001").await.1.as_array().map(Vec::len), Some(before.len()));
+    let (status, body) = one_city("atlantico").await;
+    assert_eq!((status, body["error"]["field"].as_str()), (400, Some("municipio")), "{body}");
 
     // Barranquilla again: its own barrios are updated, Santa Marta's still untouched.
     let (status, report) = import(&app, &json!({"barrios": barranquilla(), "options": {"municipio": "08001"}})).await;
