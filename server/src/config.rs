@@ -59,11 +59,25 @@ pub enum Command {
 /// database (`--db`), in one transaction, with a per-feature report.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ImportArgs {
+    /// The city imported into, as its DIVIPOLA code (5 digits): 47001 is Santa Marta (the
+    /// default), 08001 Barranquilla. Only barrios of this municipio are matched and updated;
+    /// layers are cut for its barrios only.
+    #[arg(long, default_value = "47001", value_parser = parse_municipio)]
+    pub municipio: String,
     /// Barrio boundaries (FeatureCollection of Polygons/MultiPolygons, WGS84). Pieces with the
     /// same code (or, without `--code-property`, the same name) are dissolved into one barrio;
-    /// barrios already stored with the same code are updated and keep their marks.
+    /// barrios of the municipio already stored with the same code are updated and keep their
+    /// marks. Pieces of one barrio more than 20 km apart are reported, not merged.
     #[arg(long)]
     pub barrios: Option<PathBuf>,
+    /// Replace stored boundaries that would move more than `--max-move-m`, no longer overlap
+    /// the old one, or have marks. Without it such an import is refused as a whole (non-zero
+    /// exit) with a report listing each barrio; with it, the report lists each one replaced.
+    #[arg(long)]
+    pub replace: bool,
+    /// How far a stored boundary's centroid may move without `--replace`, in metres.
+    #[arg(long, default_value_t = crate::import::plan::DEFAULT_MAX_MOVE_M)]
+    pub max_move_m: f64,
     /// Streets for the whole city (LineStrings), cut to each barrio with the margin.
     #[arg(long)]
     pub streets: Option<PathBuf>,
@@ -106,9 +120,19 @@ pub struct ImportArgs {
     /// Where to write the JSON report.
     #[arg(long)]
     pub report: Option<PathBuf>,
-    /// Only report what would happen; write nothing.
+    /// Only report what would happen; write nothing (the database is read, never created
+    /// or migrated).
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// A DIVIPOLA municipality code: exactly 5 digits (keep the leading 0 of 05001).
+fn parse_municipio(s: &str) -> Result<String, String> {
+    if crate::import::plan::is_municipio(s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!("«{s}» no es un código DIVIPOLA de municipio (5 dígitos, p. ej. 47001) / not a 5-digit DIVIPOLA code"))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -209,6 +233,18 @@ mod tests {
         assert_eq!(args.name_property, "NOMBRE");
         assert_eq!(args.code_property.as_deref(), Some("COD"));
         assert!(args.dry_run && !args.no_demo);
+        assert_eq!(args.municipio, "47001", "Santa Marta unless said");
+        assert!(!args.replace);
+    }
+
+    #[test]
+    fn import_takes_a_five_digit_municipio() {
+        let parse = |m: &str| Cli::try_parse_from(["cartobarrio", "import", "--barrios", "b.geojson", "--municipio", m]);
+        let Some(Command::Import(args)) = parse("08001").unwrap().command else { panic!("not import") };
+        assert_eq!(args.municipio, "08001");
+        for bad in ["8001", "080011", "08a01", ""] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ use axum::Json;
 use serde_json::json;
 use thiserror::Error;
 
+use crate::import::ImportError;
 use crate::store::{Kind, StoreError};
 
 #[derive(Debug, Error)]
@@ -218,7 +219,9 @@ fn kind_es(kind: Kind) -> &'static str {
     }
 }
 
-fn import_es(e: &crate::import::ImportError) -> String {
+/// An import error in Spanish (the English is its `Display`); the `import` command says it too.
+pub fn import_es(e: &crate::import::ImportError) -> String {
+    use crate::import::plan::Refusal;
     use crate::import::ImportError as E;
     match e {
         E::NotGeoJson(why) => format!("El archivo no es GeoJSON: {why}"),
@@ -227,6 +230,48 @@ fn import_es(e: &crate::import::ImportError) -> String {
             format!("El archivo declara el sistema de coordenadas {crs}; solo se acepta WGS84 longitud/latitud (EPSG:4326, CRS84).")
         }
         E::Invalid(why) => format!("No se puede importar: {why}"),
+        E::CodesNotUnique { property, collisions, named } => format!(
+            "La propiedad de código «{property}» no identifica los barrios: {collisions} de {named} elementos con nombre usan el código \
+             de otro barrio. Indique otra propiedad de código, o ninguna (el código se hace del nombre). No se importó nada."
+        ),
+        E::Refused(Refusal::Boundaries { barrios }, _) => format!(
+            "Importación rechazada: el límite de {barrios} barrio(s) se movería lejos, dejaría de coincidir con el anterior o tiene \
+             marcas (ver la lista en el informe). No se importó nada; para reemplazarlos a propósito, use la opción «replace»."
+        ),
+        E::Refused(Refusal::EmptyLayer { layer }, _) => format!(
+            "Importación rechazada: el archivo de {} no tiene ningún elemento utilizable (ver el informe). No se importó nada y \
+             ningún paquete cambió.",
+            layer_es(layer)
+        ),
+        E::Refused(Refusal::LayerOutside { layer, municipio }, _) => format!(
+            "Importación rechazada: ningún elemento del archivo de {} cae dentro de un barrio del municipio {municipio}. ¿Es otro \
+             municipio u otro archivo? No se importó nada y ningún paquete cambió.",
+            layer_es(layer)
+        ),
+    }
+}
+
+fn layer_es(layer: &str) -> &'static str {
+    match layer {
+        "streets" => "calles",
+        "blocks" => "manzanas",
+        _ => "lugares",
+    }
+}
+
+/// The member of an import request at fault for an import error, when one is.
+fn import_field(e: &crate::import::ImportError) -> Option<&'static str> {
+    use crate::import::plan::Refusal;
+    use crate::import::ImportError as E;
+    match e {
+        E::CodesNotUnique { .. } => Some("options.code_property"),
+        E::Refused(Refusal::Boundaries { .. }, _) => Some("options.replace"),
+        E::Refused(Refusal::EmptyLayer { layer } | Refusal::LayerOutside { layer, .. }, _) => match layer.as_str() {
+            "streets" => Some("streets"),
+            "blocks" => Some("blocks"),
+            _ => Some("landmarks"),
+        },
+        _ => None,
     }
 }
 
@@ -344,6 +389,10 @@ impl ApiError {
                 "Envíe el cuerpo como JSON (Content-Type: application/geo+json o application/json).".into(),
                 "Send the body as JSON (Content-Type: application/geo+json or application/json).".into(),
             ),
+            ApiError::Import(e @ ImportError::Refused(..)) => ("import_refused", import_field(e), import_es(e), e.to_string()),
+            ApiError::Import(e @ ImportError::CodesNotUnique { .. }) => {
+                ("code_property_not_unique", import_field(e), import_es(e), e.to_string())
+            }
             ApiError::Import(e) => ("invalid_import", None, import_es(e), e.to_string()),
             ApiError::InvalidOption { field, es, en } => ("invalid_option", Some(*field), es.clone(), en.clone()),
             ApiError::Unauthorized => (
@@ -586,7 +635,11 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %self, "request failed");
         }
         let (code, field, message, message_en) = self.parts();
-        let body = json!({ "error": { "code": code, "field": field, "message": message, "message_en": message_en } });
+        let mut body = json!({ "error": { "code": code, "field": field, "message": message, "message_en": message_en } });
+        // A refused import answers with its report, so the admin sees barrio by barrio why.
+        if let ApiError::Import(ImportError::Refused(_, summary)) = &self {
+            body["report"] = serde_json::to_value(summary).unwrap_or_default();
+        }
         let mut response = (status, Json(body)).into_response();
         if let Some(seconds) = self.retry_after_s() {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));

@@ -217,7 +217,9 @@ pub fn derive_seed(
 }
 
 /// `cartobarrio import`: plans the import from the files, then applies it in one transaction
-/// (unless it is a dry run). Returns the report, also written to `--report` when given.
+/// (unless it is a dry run, which reads the database without creating or changing it).
+/// Returns the report, also written to `--report` when given; a refused import writes its
+/// report too, and fails.
 pub async fn import_command(config: &ServerConfig, args: &config::ImportArgs) -> anyhow::Result<import::plan::ImportSummary> {
     use import::plan::{plan_import, ImportFiles, ImportOptions};
     let read = |p: &Option<std::path::PathBuf>| -> anyhow::Result<Option<Vec<u8>>> {
@@ -225,6 +227,7 @@ pub async fn import_command(config: &ServerConfig, args: &config::ImportArgs) ->
     };
     let (barrios, streets, blocks, landmarks) = (read(&args.barrios)?, read(&args.streets)?, read(&args.blocks)?, read(&args.landmarks)?);
     let options = ImportOptions {
+        municipio: args.municipio.clone(),
         barrios: import::DissolveOptions {
             name_property: args.name_property.clone(),
             comuna_property: args.comuna_property.clone(),
@@ -237,26 +240,47 @@ pub async fn import_command(config: &ServerConfig, args: &config::ImportArgs) ->
             landmark_kind_property: args.landmark_kind_property.clone(),
             landmark_name_property: args.landmark_name_property.clone(),
             source: args.layer_source.clone(),
+            ..Default::default()
         },
         barrio_source: args.barrio_source.clone(),
         demo_for_missing: !args.no_demo,
+        max_move_m: args.max_move_m,
+        replace: args.replace,
     };
     anyhow::ensure!((0.0..=500.0).contains(&args.margin_m), "--margin-m must be between 0 and 500");
-    let store = Store::open(&config.db).with_context(|| format!("opening the database {}", config.db.display()))?;
-    let stored = store.stored_barrios().await?;
+    anyhow::ensure!(args.max_move_m.is_finite() && args.max_move_m >= 0.0, "--max-move-m must be a distance in metres");
+    let store = if args.dry_run {
+        Store::open_detached(&config.db).with_context(|| format!("reading the database {}", config.db.display()))?
+    } else {
+        Store::open(&config.db).with_context(|| format!("opening the database {}", config.db.display()))?
+    };
+    let stored = store.stored_barrios(&args.municipio).await?;
     let files = ImportFiles {
         barrios: barrios.as_deref(),
         layers: import::layers::LayerFiles { streets: streets.as_deref(), blocks: blocks.as_deref(), landmarks: landmarks.as_deref() },
     };
-    let plan = plan_import(files, &options, &stored)?;
+    let write_report = |summary: &import::plan::ImportSummary| -> anyhow::Result<()> {
+        if let Some(path) = &args.report {
+            std::fs::write(path, serde_json::to_string_pretty(summary)? + "\n").with_context(|| format!("writing {}", path.display()))?;
+        }
+        Ok(())
+    };
+    let plan = match plan_import(files, &options, &stored) {
+        Ok(plan) => plan,
+        Err(e) => {
+            if let import::ImportError::Refused(_, summary) = &e {
+                write_report(summary)?;
+                anyhow::bail!("{}{}\n{e}", describe_import(summary), error::import_es(&e));
+            }
+            anyhow::bail!("{}\n{e}", error::import_es(&e))
+        }
+    };
     let mut summary = plan.summary.clone();
     summary.dry_run = args.dry_run;
     if !args.dry_run {
-        store.apply_import(plan).await?;
+        summary.packs = store.apply_import(plan).await?.packs_written;
     }
-    if let Some(path) = &args.report {
-        std::fs::write(path, serde_json::to_string_pretty(&summary)? + "\n").with_context(|| format!("writing {}", path.display()))?;
-    }
+    write_report(&summary)?;
     Ok(summary)
 }
 
@@ -274,6 +298,7 @@ pub fn describe_import(s: &import::plan::ImportSummary) -> String {
         }
     }
     let mut out = String::new();
+    let _ = writeln!(out, "municipio {}", s.municipio);
     if let Some(b) = &s.barrios {
         let _ = writeln!(
             out,
@@ -297,6 +322,11 @@ pub fn describe_import(s: &import::plan::ImportSummary) -> String {
             l.skipped.len()
         );
         details(&mut out, &l.repaired, &l.skipped, &l.notes);
+    }
+    for (what, list) in [("refused", &s.refused), ("replaced", &s.replaced)] {
+        for c in list {
+            let _ = writeln!(out, "  {what} boundary of {} ({}): {}", c.code, c.name, c.reason);
+        }
     }
     let _ = writeln!(
         out,

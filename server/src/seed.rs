@@ -40,7 +40,7 @@ pub fn to_geojson(barrios: &[DissolvedBarrio]) -> String {
     out
 }
 
-/// Reads a seed file written by [`to_geojson`].
+/// Reads a seed file written by [`to_geojson`]; its barrios are Santa Marta's (47001).
 pub fn parse(seed: &str, source: &str) -> Result<Vec<NewBarrio>, String> {
     let fc: geojson::FeatureCollection = seed.parse().map_err(|e: geojson::Error| e.to_string())?;
     fc.features
@@ -53,6 +53,7 @@ pub fn parse(seed: &str, source: &str) -> Result<Vec<NewBarrio>, String> {
             let geo: geo::Geometry<f64> = geometry.value.clone().try_into().map_err(|e| format!("feature {i}: {e}"))?;
             let rect = geo.bounding_rect().ok_or(format!("feature {i}: empty geometry"))?;
             Ok(NewBarrio {
+                municipio: app::model::SANTA_MARTA_MUNICIPIO.into(),
                 code: text("code").ok_or(format!("feature {i}: no code"))?,
                 name: text("name").ok_or(format!("feature {i}: no name"))?,
                 comuna: text("comuna"),
@@ -68,23 +69,30 @@ pub fn parse(seed: &str, source: &str) -> Result<Vec<NewBarrio>, String> {
 /// Gives every barrio that has no pack yet (a new database, or one made before packs existed)
 /// generated demo layers, labelled as such. Returns how many packs were written.
 pub async fn fill_missing_layers(store: &Store) -> Result<usize, StoreError> {
-    let missing: Vec<_> = store.stored_barrios().await?.into_iter().filter(|b| !b.has_layers).collect();
-    if missing.is_empty() {
-        return Ok(0);
+    // Codes are unique within a municipio: one plan per municipio.
+    let mut missing: std::collections::BTreeMap<String, Vec<crate::import::plan::StoredBarrio>> = Default::default();
+    for (municipio, b) in store.stored_barrios_by_municipio(None).await? {
+        if !b.has_layers {
+            missing.entry(municipio).or_default().push(b);
+        }
     }
-    let layers = tokio::task::spawn_blocking(move || {
-        missing
-            .into_iter()
-            .map(|b| {
-                let layers = crate::import::demo_layers::demo_layers(&b.code, &b.boundary);
-                (b.code, layers)
-            })
-            .collect()
-    })
-    .await
-    .map_err(|e| StoreError::Worker(e.to_string()))?;
-    let plan = crate::import::plan::ImportPlan { layers, ..Default::default() };
-    Ok(store.apply_import(plan).await?.packs_written)
+    let mut written = 0;
+    for (municipio, barrios) in missing {
+        let layers = tokio::task::spawn_blocking(move || {
+            barrios
+                .into_iter()
+                .map(|b| {
+                    let layers = crate::import::demo_layers::demo_layers(&b.code, &b.boundary);
+                    (b.code, layers)
+                })
+                .collect()
+        })
+        .await
+        .map_err(|e| StoreError::Worker(e.to_string()))?;
+        let plan = crate::import::plan::ImportPlan { municipio, layers, ..Default::default() };
+        written += store.apply_import(plan).await?.packs_written;
+    }
+    Ok(written)
 }
 
 /// Loads the Santa Marta barrios into an empty database. Returns how many were added.

@@ -2,12 +2,20 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The DIVIPOLA code of Santa Marta, the city every barrio belonged to before there were
+/// several: the seed's and the import's default.
+pub const SANTA_MARTA_MUNICIPIO: &str = "47001";
+
 /// One line in the list of barrios.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BarrioSummary {
     pub id: i64,
     /// Stable slug, unique within the city (e.g. `los-alcazares`).
     pub code: String,
+    /// The city (municipio) as its DIVIPOLA code of 5 digits (Santa Marta is `47001`): a code
+    /// is unique only within it. Empty in packs and lists made before there were several cities.
+    #[serde(default)]
+    pub municipio: String,
     pub name: String,
     pub comuna: Option<String>,
     pub area_ha: f64,

@@ -26,7 +26,7 @@ pub mod tree;
 pub mod workshop;
 
 pub use attributes::{Affected, Attributes, Days, Frequency, Since, TimeOfDay};
-pub use barrio::{Barrio, BarrioSummary};
+pub use barrio::{Barrio, BarrioSummary, SANTA_MARTA_MUNICIPIO};
 pub use clock::Hlc;
 pub use diagnostico::{
     hotspot_id, AffectedProfile, DaysProfile, Diagnostico, FrequencyProfile, GeometryKind, Hotspot, InstitutionGroup, MergeParams,

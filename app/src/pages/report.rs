@@ -248,7 +248,14 @@ mod rendering {
     fn fixture() -> ReportData {
         let ring = vec![vec![-74.215, 11.235], vec![-74.205, 11.235], vec![-74.205, 11.245], vec![-74.215, 11.245], vec![-74.215, 11.235]];
         let barrio = Barrio {
-            summary: BarrioSummary { id: 7, code: "ejemplo".into(), name: "El Ejemplo".into(), comuna: Some("2".into()), area_ha: 80.0 },
+            summary: BarrioSummary {
+                id: 7,
+                code: "ejemplo".into(),
+                municipio: "47001".into(),
+                name: "El Ejemplo".into(),
+                comuna: Some("2".into()),
+                area_ha: 80.0,
+            },
             boundary: geojson::Geometry::new(geojson::Value::Polygon(vec![ring])),
             source: String::new(),
         };

@@ -14,7 +14,8 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::import::dissolve::DissolveOptions;
 use crate::import::layers::{LayerFiles, LayerOptions};
-use crate::import::plan::{plan_import, ImportFiles, ImportOptions, ImportSummary};
+use crate::import::plan::{is_municipio, plan_import, ImportFiles, ImportOptions, ImportSummary, DEFAULT_MAX_MOVE_M};
+use app::model::SANTA_MARTA_MUNICIPIO;
 
 /// The upload: each file is a FeatureCollection given inline; any may be left out.
 #[derive(Debug, Deserialize)]
@@ -31,6 +32,12 @@ pub struct ImportRequest {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RequestOptions {
+    /// The city's DIVIPOLA code (5 digits); Santa Marta's (47001) when left out.
+    municipio: Option<String>,
+    /// Replace boundaries that move far, stop overlapping or have marks (else: 422).
+    replace: bool,
+    /// How far a boundary's centroid may move without `replace`, in metres.
+    max_move_m: Option<f64>,
     name_property: Option<String>,
     comuna_property: Option<String>,
     code_property: Option<String>,
@@ -67,8 +74,27 @@ impl RequestOptions {
                 });
             }
         }
+        let municipio = self.municipio.unwrap_or_else(|| SANTA_MARTA_MUNICIPIO.into());
+        if !is_municipio(&municipio) {
+            return Err(ApiError::InvalidOption {
+                field: "options.municipio",
+                es: "El municipio es su código DIVIPOLA de 5 dígitos (Santa Marta: 47001).".into(),
+                en: "The municipio is its 5-digit DIVIPOLA code (Santa Marta: 47001).".into(),
+            });
+        }
+        let max_move_m = self.max_move_m.unwrap_or(DEFAULT_MAX_MOVE_M);
+        if !(max_move_m.is_finite() && max_move_m >= 0.0) {
+            return Err(ApiError::InvalidOption {
+                field: "options.max_move_m",
+                es: "La distancia máxima de movimiento es un número de metros, 0 o más.".into(),
+                en: "The largest move is a number of metres, 0 or more.".into(),
+            });
+        }
         let defaults = LayerOptions::default();
         let options = ImportOptions {
+            municipio,
+            max_move_m,
+            replace: self.replace,
             barrios: DissolveOptions {
                 name_property: self.name_property.unwrap_or_else(|| "name".into()),
                 comuna_property: self.comuna_property,
@@ -81,6 +107,7 @@ impl RequestOptions {
                 landmark_kind_property: self.landmark_kind_property.unwrap_or(defaults.landmark_kind_property),
                 landmark_name_property: self.landmark_name_property.unwrap_or(defaults.landmark_name_property),
                 source: self.layer_source.unwrap_or_else(|| "Capas importadas por la administración.".into()),
+                ..defaults
             },
             barrio_source: self.barrio_source.unwrap_or_else(|| "Límites importados por la administración.".into()),
             demo_for_missing: self.demo_for_missing.unwrap_or(true),
@@ -101,7 +128,7 @@ pub async fn import(
     let to_bytes = |v: Option<Json_>| v.map(|v| serde_json::to_vec(&v)).transpose().map_err(|e| ApiError::UnreadableBody(e.to_string()));
     let (barrios, streets, blocks, landmarks) =
         (to_bytes(request.barrios)?, to_bytes(request.streets)?, to_bytes(request.blocks)?, to_bytes(request.landmarks)?);
-    let stored = state.store.stored_barrios().await?;
+    let stored = state.store.stored_barrios(&options.municipio).await?;
     // Dissolving and clipping a city takes seconds of CPU: keep it off the async workers.
     let plan = tokio::task::spawn_blocking(move || {
         let files = ImportFiles {
@@ -117,9 +144,22 @@ pub async fn import(
     if dry_run {
         return Ok((StatusCode::OK, Json(summary)));
     }
-    state.store.apply_import(plan).await?;
-    tracing::info!(added = summary.barrios_added, updated = summary.barrios_updated, packs = summary.packs, "import applied");
-    let detail = format!("{} barrios nuevos, {} actualizados, {} paquetes", summary.barrios_added, summary.barrios_updated, summary.packs);
+    summary.packs = state.store.apply_import(plan).await?.packs_written;
+    tracing::info!(
+        municipio = %summary.municipio,
+        added = summary.barrios_added,
+        updated = summary.barrios_updated,
+        packs = summary.packs,
+        "import applied"
+    );
+    let detail = format!(
+        "municipio {}: {} barrios nuevos, {} actualizados ({} límites reemplazados), {} paquetes",
+        summary.municipio,
+        summary.barrios_added,
+        summary.barrios_updated,
+        summary.replaced.len(),
+        summary.packs
+    );
     state.store.audit(Some(&admin), "import", String::new(), detail, now_ms()).await?;
     Ok((StatusCode::CREATED, Json(summary)))
 }

@@ -6,8 +6,8 @@ use std::f64::consts::{FRAC_PI_2, FRAC_PI_4, TAU};
 
 use app::model::{BaseLayers, LandmarkKind};
 use geo::{
-    Area, BooleanOps, BoundingRect, Buffer, Centroid, Contains, Coord, InteriorPoint, LineString, MapCoords, MinimumRotatedRect,
-    MultiLineString, MultiPolygon, Point, Polygon, Rect,
+    Area, BooleanOps, BoundingRect, Buffer, Centroid, Contains, ConvexHull, Coord, CoordsIter, InteriorPoint, LineString, MapCoords,
+    MinimumRotatedRect, MultiLineString, MultiPolygon, Point, Polygon, Rect, SimplifyVw,
 };
 use serde_json::{json, Map, Value as Json};
 
@@ -35,6 +35,14 @@ const MIN_BLOCK_M2: f64 = 150.0;
 const MIN_BLOCK_WIDTH_M: f64 = 4.0;
 /// A park on a scrap of block at the edge would not read as a park.
 const MIN_PARK_M2: f64 = 1000.0;
+/// Hulls with more points than this are thinned before the minimum rotated rectangle, which
+/// tries every hull edge against every hull point: a round boundary of 20,000 vertices took
+/// 10 s in a debug build. Santa Marta's largest hull has 224 points, so its barrios' grids are
+/// untouched.
+const MAX_HULL_POINTS: usize = 1000;
+/// Boundaries with more vertices than this are simplified for their demo layers; Santa Marta's
+/// largest has 2,631, so its barrios' layers are untouched.
+const MAX_DEMO_VERTICES: usize = 5_000;
 /// Landmarks closer than this would hide each other on a phone.
 const LANDMARK_SPACING_M: f64 = 30.0;
 
@@ -91,7 +99,16 @@ fn rotate(c: Coord<f64>, angle: f64) -> Coord<f64> {
 /// The direction of the barrio's long side, so the grid follows it as real streets tend to;
 /// folded into [-45°, 45°) so the grid's first axis is the one nearer east–west (the calles).
 fn grid_angle(local: &MultiPolygon<f64>) -> f64 {
-    let Some(rect) = local.minimum_rotated_rect() else {
+    let hull = local.convex_hull();
+    let rect = if hull.exterior().0.len() > MAX_HULL_POINTS {
+        // Every k-th point of a convex ring is a convex ring of nearly the same shape.
+        let step = hull.exterior().0.len().div_ceil(MAX_HULL_POINTS);
+        let thinned: Vec<Coord<f64>> = hull.exterior().0.iter().step_by(step).copied().collect();
+        Polygon::new(LineString::new(thinned), vec![]).minimum_rotated_rect()
+    } else {
+        local.minimum_rotated_rect()
+    };
+    let Some(rect) = rect else {
         return 0.0;
     };
     let ring = &rect.exterior().0;
@@ -215,6 +232,10 @@ pub fn demo_layers(code: &str, boundary: &MultiPolygon<f64>) -> BaseLayers {
     };
     let frame = Frame::around(rect);
     let local = boundary.map_coords(|c| frame.to_m(c));
+    // Clipping each block to a boundary of thousands of vertices is slow (a round one of
+    // 20,000: 46 s in a debug build) and demo streets need no centimetres: such a boundary is
+    // simplified first (Visvalingam–Whyatt, n log n), dropping corners under a square metre.
+    let local = if local.coords_count() > MAX_DEMO_VERTICES { local.simplify_vw(1.0) } else { local };
     let h = hash(code);
     let angle = grid_angle(&local);
     let to_grid = |c: Coord<f64>| rotate(c, -angle);

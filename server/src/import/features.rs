@@ -16,6 +16,14 @@ pub struct FeatureNote {
     pub reason: String,
 }
 
+/// Most vertices one barrio boundary may have (the pieces of a barrio together, too). Checking
+/// and dissolving a boundary costs more than linear time in its vertices (about 6 s at 20,000
+/// in a debug build); Santa Marta's largest barrio has 2,631. Counted while reading, before
+/// any geometry work, so a hostile file costs time in proportion to its size.
+pub const MAX_BARRIO_VERTICES: usize = 20_000;
+/// Most vertices one feature of a layer (a street, a block, a landmark's area) may have.
+pub const MAX_LAYER_FEATURE_VERTICES: usize = 10_000;
+
 /// Problems with the file as a whole; nothing of it is imported.
 #[derive(Debug, Error)]
 pub enum ImportError {
@@ -27,6 +35,16 @@ pub enum ImportError {
     UnsupportedCrs(String),
     #[error("{0}")]
     Invalid(String),
+    /// More than half the named pieces share a code with another barrio: the property does
+    /// not identify barrios (all 0, say), and importing the few left would mislead.
+    #[error(
+        "the code property `{property}` does not identify barrios: {collisions} of {named} named features use a code another barrio uses"
+    )]
+    CodesNotUnique { property: String, collisions: usize, named: usize },
+    /// The import was read but refused as a whole; the summary says barrio by barrio and
+    /// feature by feature why, and nothing was written.
+    #[error("{0}")]
+    Refused(super::plan::Refusal, Box<super::plan::ImportSummary>),
 }
 
 /// A feature that passed the checks, with its index in the file.
@@ -59,7 +77,8 @@ pub struct ReadFeatures {
 }
 
 /// Reads `bytes` as a FeatureCollection. `name_property` is only used to name features in notes.
-pub fn read_collection(bytes: &[u8], name_property: &str) -> Result<ReadFeatures, ImportError> {
+/// A feature with more than `max_vertices` positions is skipped before it is even parsed.
+pub fn read_collection(bytes: &[u8], name_property: &str, max_vertices: usize) -> Result<ReadFeatures, ImportError> {
     let json: Json = serde_json::from_slice(bytes).map_err(|e| ImportError::NotGeoJson(e.to_string()))?;
     let Json::Object(mut root) = json else {
         return Err(ImportError::NotAFeatureCollection);
@@ -82,6 +101,11 @@ pub fn read_collection(bytes: &[u8], name_property: &str) -> Result<ReadFeatures
     for (index, raw) in features.into_iter().enumerate() {
         let name = raw.pointer(&format!("/properties/{}", escape_pointer(name_property))).map(name_of).unwrap_or_default();
         let note = |reason: String| FeatureNote { feature: index, name: name.clone(), reason };
+        let vertices = raw.pointer("/geometry").map(count_positions).unwrap_or(0);
+        if vertices > max_vertices {
+            out.skipped.push(note(format!("{vertices} vertices: more than the {max_vertices} one feature may have")));
+            continue;
+        }
         let feature = match Feature::from_json_value(raw) {
             Ok(f) => f,
             Err(e) => {
@@ -122,9 +146,24 @@ pub fn read_collection(bytes: &[u8], name_property: &str) -> Result<ReadFeatures
     Ok(out)
 }
 
+/// The positions of a GeoJSON geometry (of a collection's members too), counted on the raw
+/// JSON: a cheap walk, bounded in depth by the JSON parser's own limit.
+fn count_positions(geometry: &Json) -> usize {
+    fn walk(v: &Json) -> usize {
+        match v {
+            Json::Array(a) if a.first().is_some_and(Json::is_number) => 1,
+            Json::Array(a) => a.iter().map(walk).sum(),
+            _ => 0,
+        }
+    }
+    let own = geometry.get("coordinates").map(walk).unwrap_or(0);
+    let members: usize = geometry.get("geometries").and_then(Json::as_array).map(|gs| gs.iter().map(count_positions).sum()).unwrap_or(0);
+    own + members
+}
+
 fn name_of(v: &Json) -> String {
     match v {
-        Json::String(s) => s.trim().to_string(),
+        Json::String(s) => super::names::for_report(s.trim()),
         Json::Number(n) => n.to_string(),
         _ => String::new(),
     }
@@ -221,7 +260,7 @@ pub(crate) mod tests {
             feature(r#"{"name":"projected"}"#, r#"{"type":"Point","coordinates":[985000,1730000]}"#),
             feature(r#"{"name":"garbage"}"#, r#"{"type":"Point","coordinates":"here"}"#),
         ]);
-        let read = read_collection(&file, "name").unwrap();
+        let read = read_collection(&file, "name", 100).unwrap();
         assert_eq!(read.total, 7);
         let kept: Vec<usize> = read.features.iter().map(|f| f.index).collect();
         assert_eq!(kept, vec![0, 1]);
@@ -237,20 +276,46 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_feature_with_too_many_vertices_is_skipped_before_it_is_parsed() {
+        let ring = |n: usize| {
+            let mut points: Vec<String> =
+                (0..n).map(|i| format!("[{},{}]", -74.2 + (i as f64 * 0.3).cos() * 0.01, 11.2 + (i as f64 * 0.3).sin() * 0.01)).collect();
+            points.push(points[0].clone());
+            format!(r#"{{"type":"Polygon","coordinates":[[{}]]}}"#, points.join(","))
+        };
+        let collection_of = format!(r#"{{"type":"GeometryCollection","geometries":[{},{}]}}"#, ring(10), ring(10));
+        let file = collection(&[
+            feature(r#"{"name":"small"}"#, &ring(9)),
+            feature(r#"{"name":"big"}"#, &ring(10)),
+            feature(r#"{"name":"nested"}"#, &collection_of),
+        ]);
+        let read = read_collection(&file, "name", 10).unwrap();
+        assert_eq!(read.features.len(), 1);
+        let skipped: Vec<(usize, &str)> = read.skipped.iter().map(|n| (n.feature, n.reason.as_str())).collect();
+        assert_eq!(
+            skipped,
+            vec![(1, "11 vertices: more than the 10 one feature may have"), (2, "22 vertices: more than the 10 one feature may have")]
+        );
+    }
+
+    #[test]
     fn whole_file_problems_are_errors() {
-        assert!(matches!(read_collection(b"{not json", "name"), Err(ImportError::NotGeoJson(_))));
-        assert!(matches!(read_collection(br#"{"type":"Point","coordinates":[0,0]}"#, "name"), Err(ImportError::NotAFeatureCollection)));
+        assert!(matches!(read_collection(b"{not json", "name", 100), Err(ImportError::NotGeoJson(_))));
+        assert!(matches!(
+            read_collection(br#"{"type":"Point","coordinates":[0,0]}"#, "name", 100),
+            Err(ImportError::NotAFeatureCollection)
+        ));
         let projected = br#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:3116"}},"features":[]}"#;
-        assert!(matches!(read_collection(projected, "name"), Err(ImportError::UnsupportedCrs(_))));
+        assert!(matches!(read_collection(projected, "name", 100), Err(ImportError::UnsupportedCrs(_))));
         let crs84 =
             br#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},"features":[]}"#;
-        assert_eq!(read_collection(crs84, "name").unwrap().notes.len(), 1);
+        assert_eq!(read_collection(crs84, "name", 100).unwrap().notes.len(), 1);
     }
 
     #[test]
     fn numeric_properties_read_as_text() {
         let file = collection(&[feature(r#"{"CODIGO":1203,"N":"  Bavaria "}"#, r#"{"type":"Point","coordinates":[-74.2,11.2]}"#)]);
-        let read = read_collection(&file, "N").unwrap();
+        let read = read_collection(&file, "N", 100).unwrap();
         assert_eq!(read.features[0].text("CODIGO").as_deref(), Some("1203"));
         assert_eq!(read.features[0].text("N").as_deref(), Some("Bavaria"));
     }

@@ -7,14 +7,15 @@ use std::collections::BTreeMap;
 use app::model::{BaseLayers, LandmarkKind};
 use geo::{
     BooleanOps, BoundingRect, Buffer, Contains, Coord, Euclidean, Geometry, InteriorPoint, Length, LineString, MapCoords, MultiLineString,
-    MultiPolygon, Rect, Validation,
+    MultiPolygon, Rect,
 };
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 
-use super::features::{read_collection, FeatureNote, ImportError, SourceFeature};
+use super::features::{read_collection, FeatureNote, ImportError, SourceFeature, MAX_LAYER_FEATURE_VERTICES};
+use super::names;
 
 #[derive(Debug, Clone)]
 pub struct LayerOptions {
@@ -26,6 +27,8 @@ pub struct LayerOptions {
     pub landmark_name_property: String,
     /// Attribution kept with the layers and shown beside the map.
     pub source: String,
+    /// Most vertices of one feature (a street, a block, a landmark's area).
+    pub max_vertices: usize,
 }
 
 impl Default for LayerOptions {
@@ -36,6 +39,7 @@ impl Default for LayerOptions {
             landmark_kind_property: "kind".into(),
             landmark_name_property: "name".into(),
             source: String::new(),
+            max_vertices: MAX_LAYER_FEATURE_VERTICES,
         }
     }
 }
@@ -117,7 +121,7 @@ pub fn clip_layers(
             Layer::Blocks => "name",
             Layer::Landmarks => &options.landmark_name_property,
         };
-        let read = read_collection(bytes, name_property).map_err(|e| match e {
+        let read = read_collection(bytes, name_property, options.max_vertices).map_err(|e| match e {
             ImportError::Invalid(m) | ImportError::NotGeoJson(m) => ImportError::Invalid(format!("{} file: {m}", layer.name())),
             other => other,
         })?;
@@ -207,7 +211,20 @@ fn name_of(item: &Item) -> String {
 fn prepare(layer: Layer, f: SourceFeature, options: &LayerOptions) -> Result<(Item, Option<String>), FeatureNote> {
     let mut properties = Map::new();
     let display = |p: &str| f.text(p);
-    let note = |reason: String| FeatureNote { feature: f.index, name: display(&options.street_name_property).unwrap_or_default(), reason };
+    let note = |reason: String| FeatureNote {
+        feature: f.index,
+        name: names::for_report(&display(&options.street_name_property).unwrap_or_default()),
+        reason,
+    };
+    // Names go into every pack that shows the feature: no novels, no control characters.
+    let name_property = match layer {
+        Layer::Streets => Some(options.street_name_property.as_str()),
+        Layer::Landmarks => Some(options.landmark_name_property.as_str()),
+        Layer::Blocks => None,
+    };
+    if let Some(reason) = name_property.and_then(|p| display(p)).and_then(|n| names::refusal("name", &n)) {
+        return Err(note(reason));
+    }
     let mut repair = None;
     let geometry = match layer {
         Layer::Streets => {
@@ -223,7 +240,7 @@ fn prepare(layer: Layer, f: SourceFeature, options: &LayerOptions) -> Result<(It
                 Geometry::MultiPolygon(m) => m.clone(),
                 other => return Err(note(format!("a block must be a Polygon or MultiPolygon, not {}", kind(other)))),
             };
-            if let Err(problem) = multi.check_validation() {
+            if let Some(problem) = super::rings::crossing(&multi) {
                 repair = Some(format!("{problem}; repaired by the union"));
                 Geometry::MultiPolygon(geo::unary_union(multi.0.iter()))
             } else {
@@ -334,6 +351,7 @@ pub fn feature_json(properties: Json, geometry: Json) -> Json {
 mod tests {
     use super::*;
     use geo::polygon;
+    use geo::Validation;
 
     fn square(x0: f64, y0: f64, size: f64) -> MultiPolygon<f64> {
         MultiPolygon::new(vec![polygon![(x: x0, y: y0), (x: x0 + size, y: y0), (x: x0 + size, y: y0 + size), (x: x0, y: y0 + size)]])

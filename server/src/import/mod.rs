@@ -8,6 +8,7 @@ pub mod features;
 pub mod layers;
 pub mod names;
 pub mod plan;
+pub mod rings;
 
 pub use dissolve::{dissolve_barrios, DissolveOptions, DissolvedBarrio, ImportReport};
 pub use features::{FeatureNote, ImportError};

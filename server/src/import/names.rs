@@ -1,6 +1,31 @@
 //! Barrio names as they come in real files ("LA  PAZ", "juan xxiii ") made comparable, and
 //! turned into a display name and a stable code.
 
+/// Longest barrio name (and comuna, and code) an import takes: real names are under 60
+/// characters, and each is shown in lists and on every map of the barrio.
+pub const MAX_NAME_CHARS: usize = 120;
+
+/// Why a name (or comuna, or code) read from a file cannot be used, if it cannot: too long,
+/// or holding control characters (NUL, line breaks…) that no real name has.
+pub fn refusal(what: &str, raw: &str) -> Option<String> {
+    if raw.chars().any(char::is_control) {
+        return Some(format!("the {what} contains control characters"));
+    }
+    let n = raw.chars().count();
+    (n > MAX_NAME_CHARS).then(|| format!("the {what} has {n} characters; at most {MAX_NAME_CHARS} are taken"))
+}
+
+/// A name as a report may repeat it: control characters shown as `�`, and cut after 60
+/// characters, so a hostile name does not flood the report.
+pub fn for_report(raw: &str) -> String {
+    const SHOWN: usize = 60;
+    let mut out: String = raw.chars().take(SHOWN).map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect();
+    if raw.chars().nth(SHOWN).is_some() {
+        out.push('…');
+    }
+    out
+}
+
 /// Upper case, single spaces, no leading/trailing spaces or dots: the key pieces dissolve on.
 pub fn normalize(raw: &str) -> String {
     raw.split_whitespace().collect::<Vec<_>>().join(" ").trim_matches('.').trim().to_uppercase()
@@ -76,6 +101,17 @@ mod tests {
         assert_eq!(display_name("JUAN XXIII"), "Juan XXIII");
         assert_eq!(display_name("EL REPOSO"), "El Reposo");
         assert_eq!(display_name("VILLA DEL RIO"), "Villa del Rio");
+    }
+
+    #[test]
+    fn long_names_and_control_characters_are_refused_and_shown_safely() {
+        assert_eq!(refusal("name", "Los Alcázares"), None);
+        assert_eq!(refusal("name", &"a".repeat(MAX_NAME_CHARS)), None);
+        let long = "a".repeat(10_000);
+        assert!(refusal("name", &long).is_some_and(|r| r.contains("10000 characters")));
+        assert!(refusal("name", "LA\0PAZ").is_some_and(|r| r.contains("control")));
+        assert_eq!(for_report("LA\0PAZ"), "LA\u{fffd}PAZ");
+        assert_eq!(for_report(&long).chars().count(), 61);
     }
 
     #[test]

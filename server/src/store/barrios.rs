@@ -4,29 +4,24 @@ use app::model::{Barrio, BarrioSummary};
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::{Store, StoreError};
-
-/// A barrio ready to be stored; the boundary is a GeoJSON Polygon or MultiPolygon.
-#[derive(Debug, Clone)]
-pub struct NewBarrio {
-    pub code: String,
-    pub name: String,
-    pub comuna: Option<String>,
-    pub boundary: geojson::Geometry,
-    /// `[min_lon, min_lat, max_lon, max_lat]`
-    pub bbox: [f64; 4],
-    pub area_ha: f64,
-    pub source: String,
-}
+pub use crate::import::plan::NewBarrio;
 
 fn summary(row: &Row<'_>) -> rusqlite::Result<BarrioSummary> {
-    Ok(BarrioSummary { id: row.get(0)?, code: row.get(1)?, name: row.get(2)?, comuna: row.get(3)?, area_ha: row.get(4)? })
+    Ok(BarrioSummary {
+        id: row.get(0)?,
+        code: row.get(1)?,
+        name: row.get(2)?,
+        comuna: row.get(3)?,
+        area_ha: row.get(4)?,
+        municipio: row.get(5)?,
+    })
 }
 
 /// One barrio with its boundary, read on an open connection or transaction.
 pub(super) fn read_barrio(c: &rusqlite::Connection, id: i64) -> Result<Option<Barrio>, StoreError> {
     let row = c
-        .query_row("SELECT id, code, name, comuna, area_ha, boundary, source FROM barrios WHERE id = ?1", [id], |r| {
-            Ok((summary(r)?, r.get::<_, String>(5)?, r.get::<_, String>(6)?))
+        .query_row("SELECT id, code, name, comuna, area_ha, municipio, boundary, source FROM barrios WHERE id = ?1", [id], |r| {
+            Ok((summary(r)?, r.get::<_, String>(6)?, r.get::<_, String>(7)?))
         })
         .optional()?;
     row.map(|(summary, boundary, source)| {
@@ -43,13 +38,13 @@ impl Store {
             let tx = c.transaction()?;
             {
                 let mut stmt = tx.prepare(
-                    "INSERT INTO barrios (code, name, comuna, boundary, min_lon, min_lat, max_lon, max_lat, area_ha, source)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    "INSERT INTO barrios (code, name, comuna, boundary, min_lon, min_lat, max_lon, max_lat, area_ha, source, municipio)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 )?;
                 for b in &barrios {
                     let boundary = serde_json::to_string(&b.boundary).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                     let [a, b2, c2, d] = b.bbox;
-                    stmt.execute(params![b.code, b.name, b.comuna, boundary, a, b2, c2, d, b.area_ha, b.source])?;
+                    stmt.execute(params![b.code, b.name, b.comuna, boundary, a, b2, c2, d, b.area_ha, b.source, b.municipio])?;
                 }
             }
             tx.commit()?;
@@ -62,10 +57,10 @@ impl Store {
         self.call(|c| Ok(c.query_row("SELECT count(*) FROM barrios", [], |r| r.get(0))?)).await
     }
 
-    /// All barrios, in alphabetical order of their name.
+    /// All barrios of every city, in alphabetical order of their name.
     pub async fn list_barrios(&self) -> Result<Vec<BarrioSummary>, StoreError> {
         self.call(|c| {
-            let mut stmt = c.prepare("SELECT id, code, name, comuna, area_ha FROM barrios ORDER BY name COLLATE NOCASE, id")?;
+            let mut stmt = c.prepare("SELECT id, code, name, comuna, area_ha, municipio FROM barrios ORDER BY name COLLATE NOCASE, id")?;
             let rows = stmt.query_map([], summary)?.collect::<Result<Vec<_>, _>>()?;
             Ok(rows)
         })

@@ -105,8 +105,19 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0007_corrections.sql")),
         M::up(include_str!("../../migrations/0008_accounts.sql")),
         M::up(include_str!("../../migrations/0009_publications.sql")),
+        // Rebuilds `barrios`, which other tables reference: checked once it is in place.
+        M::up(include_str!("../../migrations/0010_cities.sql")).foreign_key_check(),
         M::up(include_str!("../../migrations/0011_workshop_preparer.sql")),
     ])
+}
+
+/// Brings the schema up to date with foreign keys off, as SQLite asks for migrations that
+/// rebuild a referenced table (0010), then turns them on for good.
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    migrations().to_latest(conn)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
 }
 
 /// A handle to the database; cheap to clone. SQLite allows one writer at a time, so one
@@ -131,10 +142,27 @@ impl Store {
         // With WAL and NORMAL the last commits before such a crash may roll back, after their
         // reply went out; FULL syncs the WAL at each commit (one fsync per batch).
         conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        migrations().to_latest(&mut conn)?;
+        migrate(&mut conn)?;
         Ok(Store { conn: Arc::new(Mutex::new(conn)), generations: Arc::default() })
+    }
+
+    /// A store for a trial run that must touch no file: a copy in memory of the database at
+    /// `path`, read through a read-only connection (and brought up to date in memory), or an
+    /// empty one when there is no database yet. Nothing written to it reaches the disk.
+    pub fn open_detached(path: &Path) -> Result<Store, StoreError> {
+        let mut memory = Connection::open_in_memory()?;
+        if path.exists() {
+            let disk = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            let mut image = disk.serialize(rusqlite::MAIN_DB)?.to_vec();
+            // Bytes 18 and 19 say WAL mode, which a database in memory cannot use: as rollback.
+            if let Some(versions) = image.get_mut(18..20) {
+                versions.copy_from_slice(&[1, 1]);
+            }
+            memory.deserialize_read_exact(rusqlite::MAIN_DB, &image[..], image.len(), false)?;
+        }
+        migrate(&mut memory)?;
+        Ok(Store { conn: Arc::new(Mutex::new(memory)), generations: Arc::default() })
     }
 
     /// Runs `f` with the connection on a blocking thread, keeping the async runtime free.
@@ -213,6 +241,64 @@ mod tests {
             )
             .unwrap();
         }
+    }
+
+    #[tokio::test]
+    async fn barrios_stored_before_cities_are_santa_martas_and_keep_their_ids_and_marks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite3");
+        database_at_migration_3(&path, &[test_support::problem(1, 1)]);
+        let store = Store::open(&path).unwrap();
+        let barrios = store.list_barrios().await.unwrap();
+        assert_eq!(barrios.iter().map(|b| (b.id, b.code.as_str(), b.municipio.as_str())).collect::<Vec<_>>(), vec![(1, "viejo", "47001")]);
+        assert_eq!(store.marks_for_barrio(1).await.unwrap().len(), 1);
+        let (foreign_keys, problems): (bool, i64) = store
+            .call(|c| {
+                let on = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+                let problems = c.prepare("PRAGMA foreign_key_check")?.query_map([], |_| Ok(()))?.count() as i64;
+                Ok((on, problems))
+            })
+            .await
+            .unwrap();
+        assert!(foreign_keys && problems == 0, "foreign keys back on, and every link still holds");
+        // A code is unique within its municipio only; the municipio is 5 digits.
+        let insert = |municipio: &'static str| {
+            store.call(move |c| {
+                Ok(c.execute(
+                    "INSERT INTO barrios (municipio, code, name, boundary, min_lon, min_lat, max_lon, max_lat, area_ha, source)
+                     VALUES (?1, 'viejo', 'Viejo', '{}', 0, 0, 0, 0, 1, 'prueba')",
+                    [municipio],
+                )?)
+            })
+        };
+        assert!(insert("08001").await.is_ok());
+        assert!(insert("08001").await.is_err());
+        assert!(insert("8001").await.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_detached_store_touches_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("nested/none.sqlite3");
+        let store = Store::open_detached(&missing).unwrap();
+        assert_eq!(store.barrio_count().await.unwrap(), 0);
+        assert!(!missing.exists() && !dir.path().join("nested").exists());
+
+        let old = dir.path().join("old.sqlite3");
+        database_at_migration_3(&old, &[]);
+        let before = std::fs::read(&old).unwrap();
+        let store = Store::open_detached(&old).unwrap();
+        assert_eq!(store.list_barrios().await.unwrap()[0].municipio, "47001", "migrated in memory");
+        test_support::barrio(&store, "nuevo").await;
+        drop(store);
+        assert_eq!(std::fs::read(&old).unwrap(), before, "neither migrated nor written on disk");
+
+        // A database the server made (in WAL mode) reads the same.
+        let wal = dir.path().join("wal.sqlite3");
+        let server = Store::open(&wal).unwrap();
+        test_support::barrio(&server, "de-antes").await;
+        let store = Store::open_detached(&wal).unwrap();
+        assert_eq!(store.list_barrios().await.unwrap()[0].code, "de-antes");
     }
 
     #[tokio::test]

@@ -21,6 +21,7 @@ pub async fn barrio(store: &Store, code: &str) -> i64 {
     let ring = vec![vec![-74.21, 11.23], vec![-74.20, 11.23], vec![-74.20, 11.24], vec![-74.21, 11.24], vec![-74.21, 11.23]];
     let boundary = geojson::Geometry::new(geojson::Value::Polygon(vec![ring]));
     let barrio = NewBarrio {
+        municipio: app::model::SANTA_MARTA_MUNICIPIO.into(),
         code: code.into(),
         name: code.into(),
         comuna: None,

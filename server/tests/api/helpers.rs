@@ -32,6 +32,31 @@ pub fn config(db: PathBuf) -> ServerConfig {
     }
 }
 
+/// The arguments of `cartobarrio import --barrios FILE`, with every default.
+pub fn import_args(barrios: PathBuf) -> server::config::ImportArgs {
+    server::config::ImportArgs {
+        municipio: "47001".into(),
+        barrios: Some(barrios),
+        replace: false,
+        max_move_m: 1000.0,
+        streets: None,
+        blocks: None,
+        landmarks: None,
+        name_property: "name".into(),
+        comuna_property: None,
+        code_property: None,
+        street_name_property: "name".into(),
+        landmark_kind_property: "kind".into(),
+        landmark_name_property: "name".into(),
+        margin_m: 30.0,
+        barrio_source: "prueba".into(),
+        layer_source: "prueba".into(),
+        no_demo: false,
+        report: None,
+        dry_run: false,
+    }
+}
+
 /// How a test wants its server: whether the barrios get their demo packs on start (as
 /// `serve` does; slower, so only where needed).
 #[derive(Clone, Default)]

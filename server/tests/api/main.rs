@@ -7,6 +7,7 @@ mod diagnosticos;
 mod diagnosticos_exports;
 mod helpers;
 mod history;
+mod imports;
 mod limits;
 mod marks;
 mod openapi;

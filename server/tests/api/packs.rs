@@ -113,7 +113,15 @@ async fn another_citys_barrios_and_streets_become_packs_and_a_second_import_upda
     let (status, report) = import(&app, Admin, &city()).await;
     assert_eq!(status, 201, "{report}");
     assert_eq!(report["barrios_updated"], 2);
+    assert_eq!(report["packs"], 0, "the same files: no pack changes");
     assert_eq!(app.barrio_id("t-1").await, id, "same barrio, same id: its marks stay attached");
+    let pack: Value = app.get(&format!("/api/v1/barrios/{id}/pack")).await.json().await.expect("json");
+    assert_eq!(pack["version"], 1, "so no device downloads it again");
+
+    let mut renamed = city();
+    renamed["streets"]["features"][0]["properties"]["NOMBRE_VIA"] = json!("Calle 50A");
+    let (status, report) = import(&app, Admin, &renamed).await;
+    assert_eq!((status, report["packs"].as_u64()), (201, Some(2)), "{report}");
     let pack: Value = app.get(&format!("/api/v1/barrios/{id}/pack")).await.json().await.expect("json");
     assert_eq!(pack["version"], 2);
 }
@@ -203,24 +211,7 @@ async fn the_real_santa_marta_file_imports_into_one_clean_boundary_per_barrio() 
     let dir = tempfile::tempdir().expect("dir");
     let mut config = crate::helpers::config(dir.path().join("db.sqlite3"));
     config.log = "warn".into();
-    let args = server::config::ImportArgs {
-        barrios: Some(source),
-        streets: None,
-        blocks: None,
-        landmarks: None,
-        name_property: "name".into(),
-        comuna_property: None,
-        code_property: None,
-        street_name_property: "name".into(),
-        landmark_kind_property: "kind".into(),
-        landmark_name_property: "name".into(),
-        margin_m: 30.0,
-        barrio_source: "prueba".into(),
-        layer_source: "prueba".into(),
-        no_demo: false,
-        report: Some(dir.path().join("report.json")),
-        dry_run: false,
-    };
+    let args = server::config::ImportArgs { report: Some(dir.path().join("report.json")), ..crate::helpers::import_args(source) };
     let summary = server::import_command(&config, &args).await.expect("import");
     let barrios = summary.barrios.as_ref().expect("report");
     assert_eq!(barrios.features_read, 1137);
@@ -228,11 +219,41 @@ async fn the_real_santa_marta_file_imports_into_one_clean_boundary_per_barrio() 
     assert!(!barrios.repaired.is_empty() && !barrios.skipped.is_empty(), "the file's known faults are reported");
     assert_eq!(summary.demo_layers, barrios.barrios);
     let store = server::store::Store::open(&config.db).expect("open");
-    for b in store.stored_barrios().await.expect("barrios") {
+    for b in store.stored_barrios("47001").await.expect("barrios") {
         use geo::Validation;
         assert!(b.boundary.is_valid(), "{} is valid", b.code);
         assert!(b.has_layers);
     }
     let text = std::fs::read_to_string(dir.path().join("report.json")).expect("report written");
     assert!(text.contains("\"skipped\""));
+
+    // Into a database seeded from it, with a mark in every barrio: the same boundaries (the
+    // seed differs only in the 8th decimal here and there), so nothing is refused.
+    let seeded = crate::helpers::config(dir.path().join("seeded.sqlite3"));
+    let store = server::store::Store::open(&seeded.db).expect("open");
+    server::seed::seed_if_empty(&store).await.expect("seed");
+    server::seed::fill_missing_layers(&store).await.expect("packs");
+    let before = store.pack_infos().await.expect("packs");
+    for (n, b) in store.list_barrios().await.expect("barrios").iter().enumerate() {
+        let centre = store.barrio(b.id).await.expect("barrio").and_then(|b| b.bbox()).expect("bbox");
+        let mark = app::model::Mark::new_point(
+            uuid::Uuid::from_u128(n as u128 + 1),
+            b.id,
+            "hurto_personas",
+            (centre[0] + centre[2]) / 2.0,
+            (centre[1] + centre[3]) / 2.0,
+            1_764_000_000_000,
+        );
+        store.store_record(app::model::Record::Mark(mark)).await.expect("mark");
+    }
+    drop(store);
+    let args = server::config::ImportArgs { report: None, barrio_source: server::seed::SANTA_MARTA_SOURCE.into(), ..args };
+    let summary = server::import_command(&seeded, &args).await.expect("the same file over its own seed");
+    assert_eq!((summary.barrios_updated, summary.barrios_added, summary.refused.len()), (barrios.barrios, 0, 0));
+    // Only the few barrios whose seed differs in the 8th decimal get a new pack.
+    assert!(summary.packs <= 5, "{} packs changed", summary.packs);
+    let store = server::store::Store::open(&seeded.db).expect("open");
+    let after = store.pack_infos().await.expect("packs");
+    let changed = before.iter().zip(&after).filter(|(b, a)| b.version != a.version).count();
+    assert_eq!(changed, summary.packs);
 }
