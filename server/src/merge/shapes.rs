@@ -229,7 +229,9 @@ pub(crate) fn zone_overlap(a: &Zone, b: &Zone) -> (f64, f64) {
 pub(crate) fn cluster_zones(zones: &[Zone], iou_min: f64, cover_min: f64, labels: &mut Vec<u32>) -> (u32, Vec<(u32, u32, f64)>) {
     let mut uf = UnionFind::default();
     uf.reset(zones.len());
-    let boxes = |i: usize| zones[i].bbox.filter(|_| zones[i].area > 0.0).map(|r| Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]));
+    let boxes = |i: usize| {
+        zones[i].bbox.filter(|_| zones[i].area > 0.0).map(|r| Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]))
+    };
     let tree = RTree::bulk_load((0..zones.len()).filter_map(|i| boxes(i).map(|b| GeomWithData::new(b, i as u32))).collect());
     let mut overlaps = Vec::new();
     let mut near = Vec::new();

@@ -624,7 +624,8 @@ async fn degenerate_shapes_and_hidden_characters_are_refused_change_by_change() 
     let shape = |n: u128, value: geojson::Value| {
         a.stamp(Record::Mark(Mark::new_shape(mark_id(n), barrio, "lote_baldio", geojson::Geometry::new(value), T)), T, None)
     };
-    let in_a_line = shape(1, geojson::Value::Polygon(vec![vec![vec![lon, lat], vec![lon + 0.001, lat], vec![lon + 0.0005, lat], vec![lon, lat]]]));
+    let in_a_line =
+        shape(1, geojson::Value::Polygon(vec![vec![vec![lon, lat], vec![lon + 0.001, lat], vec![lon + 0.0005, lat], vec![lon, lat]]]));
     let standing_still = shape(2, geojson::Value::LineString(vec![vec![lon, lat], vec![lon, lat]]));
     let nul = a.stamp(Record::Mark(Mark { description: "de noche\u{0}".into(), ..problem(barrio, (lon, lat), 3) }), T, None);
     let good = a.stamp(Record::Mark(problem(barrio, (lon, lat), 4)), T, None);

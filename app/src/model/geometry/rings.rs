@@ -10,8 +10,8 @@
 //! ([`super::MAX_ZONE_HOLES`]).
 
 use geo::coordinate_position::CoordPos;
-use geo::validation::{InvalidPolygon, RingRole};
 use geo::dimensions::Dimensions;
+use geo::validation::{InvalidPolygon, RingRole};
 use geo::{Intersects, Line, LineString, Polygon, PreparedGeometry, Relate};
 
 /// The first problem `Validation` would report for `poly`, or `None` when it is valid.
@@ -167,7 +167,8 @@ mod tests {
             vec![hole(1.0, 1.0, 2.0), hole(3.0, 1.0, 2.0)],
             vec![hole(9.0, 1.0, 2.0)],
         ];
-        let verdicts: Vec<Option<InvalidPolygon>> = cases.iter().map(|h| polygon_problem(&Polygon::new(shell.clone(), h.clone()))).collect();
+        let verdicts: Vec<Option<InvalidPolygon>> =
+            cases.iter().map(|h| polygon_problem(&Polygon::new(shell.clone(), h.clone()))).collect();
         assert_eq!(verdicts[0], None);
         assert_eq!(verdicts[1], Some(InvalidPolygon::InteriorRingNotContainedInExteriorRing(RingRole::Interior(0))));
         assert_eq!(verdicts[2], Some(InvalidPolygon::IntersectingRingsOnAnArea(RingRole::Interior(0), RingRole::Interior(1))));
