@@ -6,6 +6,7 @@ use std::hint::black_box;
 
 use app::model::Mark;
 use criterion::{criterion_group, criterion_main, Criterion};
+use geo::Validation;
 use server::import::{dissolve_barrios, DissolveOptions};
 
 fn dissolve(c: &mut Criterion) {
@@ -21,18 +22,47 @@ fn validate_mark(c: &mut Criterion) {
     let point = br#"{"type":"Feature","id":"0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b","geometry":{"type":"Point","coordinates":[-74.2051,11.2502]},"properties":{"barrio_id":1,"category":"rinas","description":"","created_at_ms":1764000000000}}"#;
     c.bench_function("validate a point mark", |b| b.iter(|| Mark::from_feature_json(black_box(point)).is_ok()));
 
-    // A 200-vertex zone: the self-intersection check dominates.
-    let ring: Vec<String> = (0..=200)
+    // Zones of 200, 1,000 and 5,000 (the limit) vertices: the self-intersection check
+    // dominates. Beside them, geo's own `Validation` on the same rings, which compares every
+    // pair of segments (what `validate` did before issue 18).
+    let mut group = c.benchmark_group("validate a zone");
+    group.sample_size(10);
+    for n in [200usize, 1_000, 5_000] {
+        let zone = zone_feature(n);
+        group.bench_function(format!("{n} vertices"), |b| b.iter(|| Mark::from_feature_json(black_box(zone.as_bytes())).is_ok()));
+        let mark = Mark::from_feature_json(zone.as_bytes()).expect("a valid zone");
+        let Ok(geo::Geometry::Polygon(polygon)) = geo::Geometry::<f64>::try_from(mark.geometry.value) else { panic!("a polygon") };
+        group.bench_function(format!("{n} vertices, geo Validation"), |b| b.iter(|| black_box(&polygon).is_valid()));
+    }
+    // The sweep's worst case: 2,500 long spikes from one centre, whose segments all overlap
+    // in x and y with their quadrant's, so it tests about n²/16 pairs (geo's check: n²).
+    let urchin = zone_feature_with(5_000, |i| if i % 2 == 0 { 0.001 } else { 0.00002 });
+    assert!(Mark::from_feature_json(urchin.as_bytes()).is_ok(), "a valid zone");
+    group.bench_function("5000 vertices, spiky (the sweep's worst case)", |b| {
+        b.iter(|| Mark::from_feature_json(black_box(urchin.as_bytes())).is_ok())
+    });
+    group.finish();
+}
+
+/// A mark Feature: a circle of `n` vertices (closing one included) about 220 m across.
+fn zone_feature(n: usize) -> String {
+    zone_feature_with(n, |_| 0.001)
+}
+
+/// A mark Feature: a ring of `n` vertices (closing one included) at increasing angles, vertex
+/// `i` at `radius(i)` degrees from the centre.
+fn zone_feature_with(n: usize, radius: impl Fn(usize) -> f64) -> String {
+    let ring: Vec<String> = (0..n)
         .map(|i| {
-            let a = (i % 200) as f64 / 200.0 * std::f64::consts::TAU;
-            format!("[{},{}]", -74.2 + 0.002 * a.cos(), 11.25 + 0.002 * a.sin())
+            let i = i % (n - 1);
+            let a = i as f64 / (n - 1) as f64 * std::f64::consts::TAU;
+            format!("[{},{}]", -74.2 + radius(i) * a.cos(), 11.25 + radius(i) * a.sin())
         })
         .collect();
-    let zone = format!(
+    format!(
         r#"{{"type":"Feature","id":"0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b","geometry":{{"type":"Polygon","coordinates":[[{}]]}},"properties":{{"barrio_id":1,"category":"lote_baldio","created_at_ms":1764000000000}}}}"#,
         ring.join(",")
-    );
-    c.bench_function("validate a 200-vertex zone", |b| b.iter(|| Mark::from_feature_json(black_box(zone.as_bytes())).is_ok()));
+    )
 }
 
 fn santa_marta() -> Vec<(String, geo::MultiPolygon<f64>)> {

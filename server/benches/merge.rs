@@ -2,7 +2,9 @@
 //! and 1 M point marks, and of one barrio from 5 k, on the deterministic data of
 //! `server::merge::synthetic` (the layout of `bench/compare/generate.mjs`, whose 1 M points
 //! supercluster indexes in about half a second). Also the grid against an `rstar` R-tree for
-//! the point clustering alone. Run with `cargo bench -p cartobarrio --bench merge`.
+//! the point clustering alone, and the routes and zones of issue 18's probe (hundreds of
+//! 140-vertex shapes in one barrio and category, with and without a few of 5,000 vertices).
+//! Run with `cargo bench -p cartobarrio --bench merge`.
 //!
 //! The time is `merge_all` from `&[Mark]` (reading the GeoJSON positions included) to the
 //! finished `Vec<Diagnostico>`; freeing the result afterwards is not timed
@@ -71,5 +73,27 @@ fn point_index(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, city, point_index);
+fn shapes(c: &mut Criterion) {
+    let params = MergeParams::default();
+    let mut group = c.benchmark_group("shapes");
+    group.sample_size(10);
+    // 750 shapes over 1.5 km, then four times as many over four times the area (the same
+    // density), then the 750 with three zones and routes at the vertex limit; and 200 drawn
+    // on one spot, where every pair overlaps.
+    let loads = [
+        ("750 zones and 750 routes of 140 vertices over 1.5 km", 750, 0, 1_500.0),
+        ("3,000 zones and 3,000 routes of 140 vertices over 3 km", 3_000, 0, 3_000.0),
+        ("750 + 3 of 5,000 vertices over 1.5 km", 750, 3, 1_500.0),
+        ("200 zones and 200 routes of 140 vertices on one spot", 200, 0, 61.0),
+    ];
+    for (label, small, big, side) in loads {
+        let marks = synthetic::shape_load(small, 140, big, 5_000, side, synthetic::DEFAULT_SEED);
+        group.bench_with_input(BenchmarkId::new("one barrio", label), &marks, |b, m| {
+            b.iter_with_large_drop(|| merge(1, black_box(m), &[], &[], &params))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, city, point_index, shapes);
 criterion_main!(benches);

@@ -117,6 +117,10 @@ pub enum MarkError {
     UnknownCategory(String),
     #[error("the description has {0} characters, more than the {MAX_DESCRIPTION_CHARS} allowed")]
     DescriptionTooLong(usize),
+    /// The member (a text of the mark) holding a control character other than a line break
+    /// or a tab.
+    #[error("the {0} has control characters; only line breaks and tabs are allowed")]
+    ControlCharacters(&'static str),
     #[error("created_at_ms {0} is not a date between 2020 and 2100")]
     CreatedAtOutOfRange(i64),
     #[error("the alias has {0} characters, more than the {MAX_ALIAS_CHARS} allowed")]
@@ -140,7 +144,8 @@ impl MarkError {
             MarkError::MissingGeometry | MarkError::Geometry(_) => Some("geometry"),
             MarkError::InvalidProperties(_) => Some("properties"),
             MarkError::UnknownCategory(_) => Some("properties.category"),
-            MarkError::DescriptionTooLong(_) => Some("properties.description"),
+            MarkError::DescriptionTooLong(_) | MarkError::ControlCharacters("description") => Some("properties.description"),
+            MarkError::ControlCharacters(_) => Some("properties"),
             MarkError::CreatedAtOutOfRange(_) => Some("properties.created_at_ms"),
             MarkError::AliasTooLong(_) | MarkError::AliasInvalid => Some("properties.alias"),
             MarkError::InvalidVersion => Some("properties.version"),
@@ -157,10 +162,11 @@ impl MarkError {
             MarkError::MissingId => "missing_id",
             MarkError::InvalidId(_) => "invalid_id",
             MarkError::MissingGeometry => "missing_geometry",
-            MarkError::Geometry(_) => "invalid_geometry",
+            MarkError::Geometry(g) => g.code(),
             MarkError::InvalidProperties(_) => "invalid_properties",
             MarkError::UnknownCategory(_) => "unknown_category",
             MarkError::DescriptionTooLong(_) => "description_too_long",
+            MarkError::ControlCharacters(_) => "control_characters",
             MarkError::CreatedAtOutOfRange(_) => "created_at_out_of_range",
             MarkError::AliasTooLong(_) => "alias_too_long",
             MarkError::AliasInvalid => "alias_invalid",
@@ -184,6 +190,10 @@ impl Bilingual for MarkError {
             MarkError::UnknownCategory(c) => format!("La categoría «{c}» no existe."),
             MarkError::DescriptionTooLong(n) => {
                 format!("La descripción tiene {n} caracteres; el máximo es {MAX_DESCRIPTION_CHARS}.")
+            }
+            MarkError::ControlCharacters(member) => {
+                let what = if *member == "description" { "La descripción".to_string() } else { format!("El campo «{member}»") };
+                format!("{what} tiene caracteres de control (invisibles); solo se admiten saltos de línea y tabulaciones.")
             }
             MarkError::CreatedAtOutOfRange(t) => {
                 format!("La fecha de creación {t} no está entre 2020 y 2100.")
@@ -261,6 +271,9 @@ impl Mark {
         let chars = self.description.chars().count();
         if chars > MAX_DESCRIPTION_CHARS {
             return Err(MarkError::DescriptionTooLong(chars));
+        }
+        if has_control_characters(&self.description) {
+            return Err(MarkError::ControlCharacters("description"));
         }
         if !(MIN_CREATED_MS..MAX_CREATED_MS).contains(&self.created_at_ms) {
             return Err(MarkError::CreatedAtOutOfRange(self.created_at_ms));
@@ -395,6 +408,13 @@ impl Mark {
         self.alias = alias.to_string();
         self
     }
+}
+
+/// Whether `text` holds a control character other than a line break or a tab. Invisible on
+/// screen, such characters still reach the CSV and GeoPackage exports (a NUL cuts a string
+/// short in GDAL and QGIS), so no text of a record may hold one.
+pub fn has_control_characters(text: &str) -> bool {
+    text.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
 }
 
 /// An alias is a short nickname: at most [`MAX_ALIAS_CHARS`], no control characters, no
@@ -533,6 +553,27 @@ mod tests {
     }
 
     #[test]
+    fn a_description_with_a_nul_or_another_control_character_is_refused() {
+        let mark = |description: &str| Mark {
+            description: description.into(),
+            ..Mark::new_point(Uuid::nil(), 1, "rinas", -74.2, 11.24, 1_764_000_000_000)
+        };
+        assert!(mark("de noche,\n\tsobre todo los viernes").check_properties().is_ok());
+        for bad in ["de\u{0}noche", "\u{1b}[31mrojo", "fin\r", "\u{7f}", "\u{85}"] {
+            let err = mark(bad).check_properties().unwrap_err();
+            assert_eq!(err, MarkError::ControlCharacters("description"), "{bad:?}");
+            assert_eq!((err.code(), err.field()), ("control_characters", Some("properties.description")));
+        }
+        let err = MarkError::ControlCharacters("description");
+        assert!(err.es().starts_with("La descripción tiene caracteres de control"), "{}", err.es());
+        assert_eq!(err.en(), "The description has control characters; only line breaks and tabs are allowed.");
+        // As it arrives on the wire, JSON-escaped.
+        let props = r#"{"barrio_id":7,"category":"rinas","description":"a\u0000b","created_at_ms":1764000000000}"#;
+        let body = feature(r#"{"type":"Point","coordinates":[-74.2,11.24]}"#, props);
+        assert_eq!(Mark::from_feature_json(body.as_bytes()).unwrap_err().code(), "control_characters");
+    }
+
+    #[test]
     fn a_date_from_1970_is_refused() {
         let props = r#"{"barrio_id":7,"category":"rinas","created_at_ms":0}"#;
         let body = feature(r#"{"type":"Point","coordinates":[-74.2,11.24]}"#, props);
@@ -578,6 +619,12 @@ mod properties {
         .expect("regex")
     }
 
+    /// What people type: any characters but the invisible control ones, line breaks and tabs
+    /// included.
+    fn description() -> impl Strategy<Value = String> {
+        proptest::string::string_regex("([^\\p{Cc}]|\n|\t){0,200}").expect("regex")
+    }
+
     fn valid_mark() -> impl Strategy<Value = Mark> {
         (
             any::<u128>(),
@@ -586,7 +633,7 @@ mod properties {
             -180.0f64..=180.0,
             -90.0f64..=90.0,
             MIN_CREATED_MS..MAX_CREATED_MS,
-            ".{0,200}",
+            description(),
             alias(),
         )
             .prop_map(|(id, barrio, cat, lon, lat, created, description, alias)| {
@@ -621,6 +668,15 @@ mod properties {
             prop_assert_eq!(too_long.check_properties().unwrap_err().code(), "alias_too_long");
             let padded = mark.by(&format!("{pad}{core}"));
             prop_assert_eq!(padded.check_properties().unwrap_err().code(), "alias_invalid");
+        }
+
+        #[test]
+        fn a_control_character_anywhere_in_a_description_is_refused(mark in valid_mark(), control in "[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f]", at in any::<prop::sample::Index>()) {
+            let mut m = mark;
+            let chars: Vec<char> = m.description.chars().collect();
+            let at = at.index(chars.len() + 1);
+            m.description = chars[..at].iter().chain(control.chars().collect::<Vec<_>>().iter()).chain(&chars[at..]).collect();
+            prop_assert_eq!(m.check_properties(), Err(MarkError::ControlCharacters("description")));
         }
 
         #[test]

@@ -7,7 +7,7 @@ use thiserror::Error;
 use uuid::Uuid;
 
 use super::clock::Hlc;
-use super::mark::{check_alias, first_version, Mark, MarkError, MAX_CREATED_MS, MIN_CREATED_MS};
+use super::mark::{check_alias, first_version, has_control_characters, Mark, MarkError, MAX_CREATED_MS, MIN_CREATED_MS};
 use super::taxonomy::MarkKind;
 use super::Bilingual;
 
@@ -143,6 +143,8 @@ pub enum TreeError {
     EmptyText,
     #[error("the text has {0} characters, more than the {MAX_TREE_TEXT_CHARS} allowed")]
     TextTooLong(usize),
+    #[error("the text has control characters; only line breaks and tabs are allowed")]
+    ControlCharacters,
     #[error("it must be linked to at least one {0}")]
     NoLinks(&'static str),
     #[error("it links to {0} twice")]
@@ -167,7 +169,7 @@ impl TreeError {
             TreeError::Malformed(_) => None,
             TreeError::UnknownCauseCategory(_) => Some("category"),
             TreeError::UnknownInstitution(_) => Some("institution"),
-            TreeError::EmptyText | TreeError::TextTooLong(_) => Some("text"),
+            TreeError::EmptyText | TreeError::TextTooLong(_) | TreeError::ControlCharacters => Some("text"),
             TreeError::NoLinks(_)
             | TreeError::RepeatedLink(_)
             | TreeError::MissingLink(_)
@@ -186,6 +188,7 @@ impl TreeError {
             TreeError::UnknownInstitution(_) => "unknown_institution",
             TreeError::EmptyText => "empty_text",
             TreeError::TextTooLong(_) => "text_too_long",
+            TreeError::ControlCharacters => "control_characters",
             TreeError::NoLinks(_) => "no_links",
             TreeError::RepeatedLink(_) => "repeated_link",
             TreeError::MissingLink(_) => "missing_link",
@@ -206,6 +209,9 @@ impl Bilingual for TreeError {
             TreeError::EmptyText => "Escriba el texto.".into(),
             TreeError::TextTooLong(n) => {
                 format!("El texto tiene {n} caracteres; el máximo es {MAX_TREE_TEXT_CHARS}.")
+            }
+            TreeError::ControlCharacters => {
+                "El texto tiene caracteres de control (invisibles); solo se admiten saltos de línea y tabulaciones.".into()
             }
             TreeError::NoLinks("problem") => "Debe estar unida al menos a un problema.".into(),
             TreeError::NoLinks(_) => "Debe estar unida al menos a una causa.".into(),
@@ -248,6 +254,9 @@ fn check_common(
     let chars = text.chars().count();
     if chars > MAX_TREE_TEXT_CHARS {
         return Err(TreeError::TextTooLong(chars));
+    }
+    if has_control_characters(text) {
+        return Err(TreeError::ControlCharacters);
     }
     if links.is_empty() {
         return Err(TreeError::NoLinks(what));
@@ -435,6 +444,19 @@ mod tests {
         assert_eq!(gone.check_links(|id| causes.iter().find(|c| c.id == *id)).unwrap_err().code(), "deleted_link");
         assert_eq!(Solution { text: "  ".into(), ..s.clone() }.check().unwrap_err(), TreeError::EmptyText);
         assert_eq!(Solution { institution: "nasa".into(), ..s }.check().unwrap_err().code(), "unknown_institution");
+    }
+
+    #[test]
+    fn a_cause_or_solution_text_with_a_nul_is_refused() {
+        let mut c = cause(&[1]);
+        c.text = "El poste\u{0} de la esquina".into();
+        let err = c.check().unwrap_err();
+        assert_eq!((err.code(), err.field(true)), ("control_characters", Some("text")));
+        assert!(err.es().starts_with("El texto tiene caracteres de control"), "{}", err.es());
+        c.text = "Dos cosas:\n\t- la luz\n\t- la basura".into();
+        assert!(c.check().is_ok());
+        let body = br#"{"id":"0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b","barrio_id":1,"text":"Luz\u0007","institution":"essmar","cause_ids":["0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c"],"created_at_ms":1764000000000}"#;
+        assert_eq!(solution_from_json(body).unwrap_err(), TreeError::ControlCharacters);
     }
 
     #[test]

@@ -19,8 +19,9 @@
 //! - **Routes** (LineString) of one category are linked when their discrete Fréchet
 //!   distance after resampling is at most `route_distance_m`; **zones** (Polygon) when their
 //!   intersection over union is at least `zone_iou` or the intersection covers `zone_cover`
-//!   of the smaller. Both by union-find over every pair, so again single linkage. Points,
-//!   routes and zones never merge with each other.
+//!   of the smaller. Both by union-find over the pairs that can be similar (an R-tree of the
+//!   routes' ends and of the zones' bounding boxes finds them; the links are those of every
+//!   pair), so again single linkage. Points, routes and zones never merge with each other.
 //! - Distances are measured in a local metric frame ([`Frame`]: equirectangular on the WGS84
 //!   ellipsoid's radii at the barrio's mean latitude and longitude, error under 0.015 %
 //!   within 5 km), computed over the first position of every live mark of the barrio.

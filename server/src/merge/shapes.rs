@@ -1,12 +1,17 @@
-//! Routes and zones: similarity, clustering by union-find over every pair (so the result does
-//! not depend on the order of the input), and the medoid that represents a cluster.
+//! Routes and zones: similarity, clustering by union-find (so the result does not depend on
+//! the order of the input), and the medoid that represents a cluster.
 //!
-//! Routes and zones are few beside points (a workshop draws dozens, not thousands), so every
-//! pair of a category is compared, after a cheap test that rules most pairs out: the routes'
-//! ends, the zones' bounding boxes.
+//! Only pairs that can be similar get the exact (costly) test: an R-tree finds the routes
+//! whose ends lie near each other and the zones whose bounding boxes touch, so the work grows
+//! with the number of shapes and their overlaps, not with every pair of a category (750
+//! scattered zones are 280,000 pairs). Every pair the index leaves out is one the exact test
+//! would have rejected, and the pairs kept are visited in the all-pairs order, so the result
+//! is the same to the bit.
 
 use app::model::diagnostico::MAX_ROUTE_POINTS;
 use geo::{Area, BooleanOps, BoundingRect, Coord, LineString, Polygon, Rect};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{RTree, RTreeObject, AABB};
 
 use super::points::{Frame, UnionFind};
 
@@ -108,13 +113,36 @@ pub(crate) fn route_distance(a: &Route, b: &Route, cutoff: f64) -> f64 {
 }
 
 /// Links routes at most `threshold` apart and labels the sets by their first route.
+///
+/// Two routes within `threshold` start (or end) within `threshold` of where the other starts:
+/// an R-tree of every route's two ends gives, for each route, the others with an end near
+/// its start, and only those are measured.
 pub(crate) fn cluster_routes(routes: &[Route], threshold: f64, labels: &mut Vec<u32>) -> u32 {
     let mut uf = UnionFind::default();
     uf.reset(routes.len());
-    for i in 0..routes.len() {
-        for j in i + 1..routes.len() {
-            if uf.find(i as u32) != uf.find(j as u32) && route_distance(&routes[i], &routes[j], threshold) <= threshold {
-                uf.union(i as u32, j as u32);
+    let ends: Vec<GeomWithData<[f64; 2], u32>> = routes
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| [GeomWithData::new(r.pts[0], i as u32), GeomWithData::new(r.pts[r.pts.len() - 1], i as u32)])
+        .collect();
+    let tree = RTree::bulk_load(ends);
+    // A box a little wider than the threshold: distances are compared squared, and rounding
+    // must not lose a pair the exact test would keep.
+    let reach = threshold * (1.0 + 1e-9) + 1e-6;
+    let mut near = Vec::new();
+    for (i, route) in routes.iter().enumerate() {
+        let [x, y] = route.pts[0];
+        near.clear();
+        near.extend(
+            tree.locate_in_envelope(&AABB::from_corners([x - reach, y - reach], [x + reach, y + reach]))
+                .map(|end| end.data)
+                .filter(|j| *j > i as u32),
+        );
+        near.sort_unstable();
+        near.dedup();
+        for &j in &near {
+            if uf.find(i as u32) != uf.find(j) && route_distance(route, &routes[j as usize], threshold) <= threshold {
+                uf.union(i as u32, j);
             }
         }
     }
@@ -194,13 +222,26 @@ pub(crate) fn zone_overlap(a: &Zone, b: &Zone) -> (f64, f64) {
 
 /// Links overlapping zones (see [`app::model::MergeParams`]) and labels the sets by their
 /// first zone. Returns the intersection over union of every overlapping pair `(i, j, iou)`
-/// with `i < j`, for the medoids.
+/// with `i < j`, in that order, for the medoids (whose sums must add them in that order).
+///
+/// Only zones whose bounding boxes touch can overlap: an R-tree of the boxes gives each zone's
+/// candidates, visited in increasing order.
 pub(crate) fn cluster_zones(zones: &[Zone], iou_min: f64, cover_min: f64, labels: &mut Vec<u32>) -> (u32, Vec<(u32, u32, f64)>) {
     let mut uf = UnionFind::default();
     uf.reset(zones.len());
+    let boxes = |i: usize| {
+        zones[i].bbox.filter(|_| zones[i].area > 0.0).map(|r| Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]))
+    };
+    let tree = RTree::bulk_load((0..zones.len()).filter_map(|i| boxes(i).map(|b| GeomWithData::new(b, i as u32))).collect());
     let mut overlaps = Vec::new();
+    let mut near = Vec::new();
     for i in 0..zones.len() {
-        for j in i + 1..zones.len() {
+        let Some(b) = boxes(i) else { continue };
+        near.clear();
+        near.extend(tree.locate_in_envelope_intersecting(&b.envelope()).map(|z| z.data).filter(|j| *j > i as u32));
+        near.sort_unstable();
+        for &j in &near {
+            let j = j as usize;
             let (iou, cover) = zone_overlap(&zones[i], &zones[j]);
             if iou > 0.0 {
                 overlaps.push((i as u32, j as u32, iou));
@@ -304,6 +345,92 @@ mod tests {
         // The big square overlaps both others the most.
         let members = [0u32, 1, 2];
         assert_eq!(medoid_zone(&members, &overlaps, &|z| members.iter().position(|m| *m == z)), 0);
+    }
+
+    /// The clustering before the R-tree: every pair, in order.
+    fn cluster_routes_all_pairs(routes: &[Route], threshold: f64) -> Vec<u32> {
+        let mut uf = UnionFind::default();
+        uf.reset(routes.len());
+        for i in 0..routes.len() {
+            for j in i + 1..routes.len() {
+                if uf.find(i as u32) != uf.find(j as u32) && route_distance(&routes[i], &routes[j], threshold) <= threshold {
+                    uf.union(i as u32, j as u32);
+                }
+            }
+        }
+        let mut labels = Vec::new();
+        uf.labels(&mut labels);
+        labels
+    }
+
+    fn cluster_zones_all_pairs(zones: &[Zone], iou_min: f64, cover_min: f64) -> (Vec<u32>, Vec<(u32, u32, f64)>) {
+        let mut uf = UnionFind::default();
+        uf.reset(zones.len());
+        let mut overlaps = Vec::new();
+        for i in 0..zones.len() {
+            for j in i + 1..zones.len() {
+                let (iou, cover) = zone_overlap(&zones[i], &zones[j]);
+                if iou > 0.0 {
+                    overlaps.push((i as u32, j as u32, iou));
+                    if iou >= iou_min || cover >= cover_min {
+                        uf.union(i as u32, j as u32);
+                    }
+                }
+            }
+        }
+        let mut labels = Vec::new();
+        uf.labels(&mut labels);
+        (labels, overlaps)
+    }
+
+    /// Routes of 2–5 positions in a 300 m square, many of them near each other.
+    fn arb_routes() -> impl Strategy<Value = Vec<Route>> {
+        let route = proptest::collection::vec((0.0..300.0f64, 0.0..300.0f64), 2..6);
+        proptest::collection::vec(route, 0..40).prop_map(|rs| {
+            rs.iter().map(|pts| Route::new(&route_m(&pts.iter().map(|(x, y)| [*x, *y]).collect::<Vec<_>>()), &frame(), 10.0)).collect()
+        })
+    }
+
+    /// Zones in a 300 m square: squares (which touch along edges and corners on a 10 m grid)
+    /// and star-shaped blobs.
+    fn arb_zones() -> impl Strategy<Value = Vec<Zone>> {
+        let square = (0u32..30, 0u32..30, 1u32..12).prop_map(|(x, y, s)| square_m(f64::from(x * 10), f64::from(y * 10), f64::from(s * 10)));
+        let blob = (20.0..280.0f64, 20.0..280.0f64, proptest::collection::vec(2.0..20.0f64, 3..9)).prop_map(|(cx, cy, radii)| {
+            let n = radii.len();
+            let mut ring: Vec<[f64; 2]> = radii
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let a = i as f64 / n as f64 * std::f64::consts::TAU;
+                    [cx + r * a.cos(), cy + r * a.sin()]
+                })
+                .collect();
+            ring.push(ring[0]);
+            vec![route_m(&ring)]
+        });
+        proptest::collection::vec(prop_oneof![square, blob], 0..40).prop_map(|zs| zs.iter().map(|z| Zone::new(z, &frame())).collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn the_route_index_links_exactly_the_pairs_all_pairs_would(routes in arb_routes(), threshold in prop_oneof![Just(0.0), 1.0..120.0f64]) {
+            let mut labels = Vec::new();
+            cluster_routes(&routes, threshold, &mut labels);
+            prop_assert_eq!(labels, cluster_routes_all_pairs(&routes, threshold));
+        }
+
+        #[test]
+        fn the_zone_index_finds_exactly_the_overlaps_all_pairs_would(zones in arb_zones(), iou in 0.0..1.0f64, cover in 0.0..1.0f64) {
+            let mut labels = Vec::new();
+            let (_, overlaps) = cluster_zones(&zones, iou, cover, &mut labels);
+            let (all_labels, all_overlaps) = cluster_zones_all_pairs(&zones, iou, cover);
+            prop_assert_eq!(labels, all_labels);
+            // The same pairs in the same order, to the bit: the medoids add them up.
+            let bits = |o: &[(u32, u32, f64)]| o.iter().map(|(i, j, v)| (*i, *j, v.to_bits())).collect::<Vec<_>>();
+            prop_assert_eq!(bits(&overlaps), bits(&all_overlaps));
+        }
     }
 
     proptest! {

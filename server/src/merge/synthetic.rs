@@ -274,6 +274,53 @@ fn tree(marks: &[Mark], barrios: &[Barrio], rng: &mut Mulberry32) -> (Vec<Cause>
     (causes, solutions)
 }
 
+/// The shapes of issue 18's probe, in barrio 1 over a square of `side_m` metres: `small`
+/// zones (category `lote_baldio`) and `small` routes (`callejon_oscuro`) of `vertices`
+/// positions each, 15–60 m across and 100–400 m long, scattered at random; and `big` zones
+/// and routes of `big_vertices` positions, 300 m across and 1.2 km long. Every zone is a
+/// valid star-shaped blob; every route a random walk.
+pub fn shape_load(small: usize, vertices: usize, big: usize, big_vertices: usize, side_m: f64, seed: u32) -> Vec<Mark> {
+    let mut rng = Mulberry32::new(seed);
+    let m_per_deg = 111_320.0;
+    let (lon0, lat0) = (-74.2f64, 11.24f64);
+    let to_lonlat = |x: f64, y: f64| vec![lon0 + x / (m_per_deg * lat0.to_radians().cos()), lat0 + y / m_per_deg];
+    let mut marks = Vec::with_capacity(2 * (small + big));
+    let mut n = 0u128;
+    let mut mark = |geometry: geojson::Value, category: &str| {
+        n += 1;
+        let id = Uuid::from_u128((0x0193_a1b2_c3d4_7e5f_8a9b_0000_0000_0000u128) + n);
+        marks.push(Mark::new_shape(id, 1, category, geojson::Geometry::new(geometry), UUID_EPOCH_MS + n as i64));
+    };
+    for k in 0..small + big {
+        let (radius, count) = if k < small { (7.5 + 22.5 * rng.next_f64(), vertices) } else { (150.0, big_vertices) };
+        let (cx, cy) = (radius + rng.next_f64() * (side_m - 2.0 * radius), radius + rng.next_f64() * (side_m - 2.0 * radius));
+        let phase = rng.next_f64() * std::f64::consts::TAU;
+        let mut ring: Vec<Vec<f64>> = (0..count - 1)
+            .map(|i| {
+                let a = i as f64 / (count - 1) as f64 * std::f64::consts::TAU;
+                let r = radius * (1.0 + 0.2 * (5.0 * a + phase).sin());
+                to_lonlat(cx + r * a.cos(), cy + r * a.sin())
+            })
+            .collect();
+        ring.push(ring[0].clone());
+        mark(geojson::Value::Polygon(vec![ring]), "lote_baldio");
+
+        let (length, count) = if k < small { (100.0 + 300.0 * rng.next_f64(), vertices) } else { (1200.0, big_vertices) };
+        let step = length / (count - 1) as f64;
+        let (mut x, mut y) = (rng.next_f64() * side_m, rng.next_f64() * side_m);
+        let mut heading = rng.next_f64() * std::f64::consts::TAU;
+        let mut line = Vec::with_capacity(count);
+        for _ in 0..count {
+            line.push(to_lonlat(x, y));
+            heading += 0.3 * (rng.next_f64() - 0.5);
+            x += step * heading.cos();
+            y += step * heading.sin();
+        }
+        mark(geojson::Value::LineString(line), "callejon_oscuro");
+    }
+    marks
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -74,6 +74,40 @@ async fn malformed_and_invalid_bodies_are_refused_and_nothing_is_stored() {
 }
 
 #[tokio::test]
+async fn zones_with_too_many_holes_flat_zones_and_hidden_characters_are_refused() {
+    let app = spawn_app().await;
+    let barrio = app.barrio_id("pescaito").await;
+    let (lon, lat) = centre_of(&app, barrio).await;
+    let zone = |rings: serde_json::Value| {
+        let mut m = MarkBuilder::new(barrio, lon, lat).json();
+        m["geometry"] = serde_json::json!({"type": "Polygon", "coordinates": rings});
+        m.to_string()
+    };
+    let square = |x: f64, y: f64, s: f64| serde_json::json!([[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]]);
+    let shell = square(lon, lat, 0.002);
+    let mut holes = vec![shell.clone()];
+    holes.extend((0..21).map(|k| square(lon + 0.0001 + 0.00008 * f64::from(k), lat + 0.0001, 0.00004)));
+    let mut nul = MarkBuilder::new(barrio, lon, lat).json();
+    nul["properties"]["description"] = "fin\u{0}".into();
+    let cases: Vec<(String, &str, &str)> = vec![
+        (zone(serde_json::Value::Array(holes)), "too_many_vertices", "geometry"),
+        (zone(serde_json::json!([[[lon, lat], [lon + 0.001, lat], [lon + 0.0005, lat], [lon, lat]]])), "invalid_geometry", "geometry"),
+        (nul.to_string(), "control_characters", "properties.description"),
+    ];
+    for (body, code, field) in cases {
+        let (status, json) = app.post_mark(body.clone()).await;
+        assert_eq!(status, 422, "{json}");
+        assert_eq!((json["error"]["code"].as_str(), json["error"]["field"].as_str()), (Some(code), Some(field)), "{json}");
+    }
+    assert!(app.stored_marks(barrio).await.is_empty());
+    // The same zone with 20 holes is a zone.
+    let mut twenty = vec![shell];
+    twenty.extend((0..20).map(|k| square(lon + 0.0001 + 0.00008 * f64::from(k), lat + 0.0001, 0.00004)));
+    let (status, json) = app.post_mark(zone(serde_json::Value::Array(twenty))).await;
+    assert_eq!(status, 201, "{json}");
+}
+
+#[tokio::test]
 async fn a_body_over_the_limit_is_413() {
     let app = spawn_app().await;
     let (status, json) = app.post_mark(vec![b' '; 200 * 1024]).await;

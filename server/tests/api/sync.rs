@@ -612,3 +612,110 @@ async fn seven_thousand_marks_of_one_device_arrive_in_28_batches_quickly() {
     let limit = if cfg!(debug_assertions) { Duration::from_secs(60) } else { Duration::from_secs(5) };
     assert!(took < limit, "{took:?}");
 }
+
+/// A zone of `n` positions (closing one included) on a circle of `radius_deg` around `centre`,
+/// its coordinates written with 7 decimals (a centimetre).
+fn circle_zone(centre: (f64, f64), n: usize, radius_deg: f64) -> geojson::Geometry {
+    let round = |v: f64| (v * 1e7).round() / 1e7;
+    let mut ring: Vec<Vec<f64>> = (0..n - 1)
+        .map(|i| {
+            let a = i as f64 / (n - 1) as f64 * std::f64::consts::TAU;
+            vec![round(centre.0 + radius_deg * a.cos()), round(centre.1 + radius_deg * a.sin())]
+        })
+        .collect();
+    ring.push(ring[0].clone());
+    geojson::Geometry::new(geojson::Value::Polygon(vec![ring]))
+}
+
+#[tokio::test]
+async fn a_zone_over_the_vertex_limit_is_refused_alone_and_at_once() {
+    use app::model::geometry::MAX_ZONE_VERTICES;
+    let app = spawn_app().await;
+    let barrio = app.barrio_id("pescaito").await;
+    let centre = centre_of(&app, barrio).await;
+    let a = Device::new(1);
+    let shape = |n: u128, geometry: geojson::Geometry| {
+        a.stamp(Record::Mark(Mark::new_shape(mark_id(n), barrio, "lote_baldio", geometry, T)), T, None)
+    };
+    // The probe's zone: 38,000 positions, just under 1 MiB, which took 12 s of CPU to check.
+    let huge = shape(1, circle_zone(centre, 38_000, 0.0005));
+    let good = a.stamp(Record::Mark(problem(barrio, centre, 2)), T, None);
+    let batch = a.batch(1, None, changes(&[&huge, &good]));
+    assert!(batch.to_string().len() < 1024 * 1024, "{}", batch.to_string().len());
+
+    let started = Instant::now();
+    let (status, body) = send(&app, &batch).await;
+    let took = started.elapsed();
+    assert_eq!(status, 200, "{body}");
+    let results = body["results"].as_array().expect("results");
+    assert_eq!(results[1]["status"], "created", "{}", results[1]);
+    assert_eq!(results[0]["status"], "refused");
+    assert_eq!(results[0]["error"]["code"], "too_many_vertices");
+    assert_eq!(results[0]["error"]["field"], "record.geometry");
+    assert!(results[0]["error"]["message"].as_str().is_some_and(|m| m.contains("38000") && m.contains("5000")), "{}", results[0]);
+    assert!(results[0]["error"]["message_en"].as_str().is_some_and(|m| m.contains("more than the 5000 allowed")), "{}", results[0]);
+    // A debug build, on a shared machine: still far from the seconds the check took.
+    assert!(took < Duration::from_secs(5), "{took:?}");
+
+    // At the limit: checked in full, and stored.
+    let at_limit = shape(3, circle_zone(centre, MAX_ZONE_VERTICES, 0.0005));
+    let started = Instant::now();
+    let reply = reply(&app, &a.batch(2, None, changes(&[&at_limit]))).await;
+    assert!(reply.results[0].confirms(&at_limit), "{:?}", reply.results[0]);
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert_eq!(app.stored_marks(barrio).await.len(), 2);
+}
+
+#[tokio::test]
+async fn degenerate_shapes_and_hidden_characters_are_refused_change_by_change() {
+    let app = spawn_app().await;
+    let barrio = app.barrio_id("pescaito").await;
+    let (lon, lat) = centre_of(&app, barrio).await;
+    let a = Device::new(1);
+    let shape = |n: u128, value: geojson::Value| {
+        a.stamp(Record::Mark(Mark::new_shape(mark_id(n), barrio, "lote_baldio", geojson::Geometry::new(value), T)), T, None)
+    };
+    let in_a_line =
+        shape(1, geojson::Value::Polygon(vec![vec![vec![lon, lat], vec![lon + 0.001, lat], vec![lon + 0.0005, lat], vec![lon, lat]]]));
+    let standing_still = shape(2, geojson::Value::LineString(vec![vec![lon, lat], vec![lon, lat]]));
+    let nul = a.stamp(Record::Mark(Mark { description: "de noche\u{0}".into(), ..problem(barrio, (lon, lat), 3) }), T, None);
+    let good = a.stamp(Record::Mark(problem(barrio, (lon, lat), 4)), T, None);
+    let cause = Cause {
+        workshop_id: None,
+        hlc: None,
+        id: mark_id(500),
+        barrio_id: barrio,
+        category: "falta_iluminacion".into(),
+        text: "poste\u{0}dañado".into(),
+        problem_ids: vec![good.id()],
+        alias: String::new(),
+        created_at_ms: T + 1,
+        version: 1,
+        updated_at_ms: 0,
+        deleted: false,
+    };
+    let cause = a.stamp(Record::Cause(cause), T + 1, None);
+    let batch = a.batch(1, None, changes(&[&in_a_line, &standing_still, &nul, &good, &cause]));
+
+    let body = reply(&app, &batch).await;
+    let outcome: Vec<(ChangeStatus, Option<String>, Option<String>)> = body
+        .results
+        .iter()
+        .map(|r| (r.status, r.error.as_ref().map(|e| e.code.clone()), r.error.as_ref().and_then(|e| e.field.clone())))
+        .collect();
+    let refused = |code: &str, field: &str| (ChangeStatus::Refused, Some(code.to_string()), Some(field.to_string()));
+    assert_eq!(
+        outcome,
+        [
+            refused("invalid_geometry", "record.geometry"),
+            refused("invalid_geometry", "record.geometry"),
+            refused("control_characters", "record.properties.description"),
+            (ChangeStatus::Created, None, None),
+            refused("control_characters", "record.text"),
+        ]
+    );
+    let messages: Vec<&str> = body.results.iter().filter_map(|r| r.error.as_ref()).map(|e| e.message.as_str()).collect();
+    assert!(messages[0].contains("m²") && messages[1].contains("distintas"), "{messages:?}");
+    assert!(messages[2].starts_with("La descripción tiene caracteres de control"), "{messages:?}");
+    assert_eq!(rows(&app, "SELECT count(*) FROM record_versions"), 1);
+}
