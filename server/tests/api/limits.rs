@@ -32,7 +32,8 @@ async fn a_client_that_stalls_mid_headers_or_mid_body_is_dropped() {
     let answer = stall(&app.url, b"GET /healthz HTTP/1.1\r\nHost: prueba\r\nX-Lento: ").await;
     assert!(!answer.contains("200 OK"), "{answer}");
     // A body announced as 200 bytes of which 10 arrive: refused, and the connection closed.
-    let head = b"POST /api/v1/auth/login HTTP/1.1\r\nHost: prueba\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"username";
+    let head =
+        b"POST /api/v1/auth/login HTTP/1.1\r\nHost: prueba\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"username";
     let answer = stall(&app.url, head).await;
     assert!(answer.starts_with("HTTP/1.1 4"), "{answer}");
     // The server still answers everyone else.
