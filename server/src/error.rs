@@ -102,8 +102,8 @@ pub enum ApiError {
     /// 422: a version dated (by its clock or its dates) more than a day ahead of the server.
     #[error("clock ahead in {field}")]
     ClockAhead { field: &'static str },
-    /// 422 (a change's refusal): a version sent through `/sync` whose clock is missing or
-    /// names another device than the batch's: a device may not date versions as another's.
+    /// 422 (a change's refusal): a version sent through `/sync` whose clock names another
+    /// device than the batch's: a device may not date versions as another's.
     #[error("clock of another device")]
     ForeignClock { field: &'static str },
     /// 426: a device speaking a protocol older than the server still takes.
@@ -486,8 +486,8 @@ impl ApiError {
             ApiError::ForeignClock { field } => (
                 "foreign_clock",
                 Some(*field),
-                "El reloj de este cambio falta o es el de otro dispositivo: cada dispositivo envía solo los cambios que hizo él.".into(),
-                "This change's clock is missing or belongs to another device: each device sends only the changes it made.".into(),
+                "El reloj de este cambio es el de otro dispositivo: cada dispositivo envía solo los cambios que hizo él.".into(),
+                "This change's clock belongs to another device: each device sends only the changes it made.".into(),
             ),
             ApiError::ClientTooOld(protocol) => (
                 "client_too_old",

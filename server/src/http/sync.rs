@@ -115,8 +115,9 @@ fn prepare(change: Value, workshop: Option<&Workshop>, device_id: Uuid, now_ms: 
         }
     }
     // Versions order by their clock and then its node: a device naming another's node could
-    // make its edits win or lose against that device's at will.
-    if !record.hlc().is_some_and(|h| Uuid::parse_str(&h.node).is_ok_and(|node| node == device_id)) {
+    // make its edits win or lose against that device's at will. (A version with no clock is
+    // one an upgraded device kept from protocol 1: it orders by its dates, as it always did.)
+    if record.hlc().is_some_and(|h| Uuid::parse_str(&h.node).map_or(true, |node| node != device_id)) {
         return Err(refusal(ApiError::ForeignClock { field: field_of(kind, "hlc") }));
     }
     if let Some(named) = record.workshop_id() {
