@@ -297,3 +297,21 @@ fn collect(v: &Value, xs: &mut Vec<f64>, ys: &mut Vec<f64>) {
         None => {}
     }
 }
+
+/// Sends an import (`POST /api/v1/admin/import`) with `client`: the status and the report.
+pub async fn import_with(app: &TestApp, client: &reqwest::Client, body: &Value) -> (u16, Value) {
+    let res = client.post(format!("{}/api/v1/admin/import", app.url)).json(body).send().await.expect("request");
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// A square area feature with `props`, its south-west corner at `(x0, y0)`, `size` degrees wide.
+pub fn square(props: Value, x0: f64, y0: f64, size: f64) -> Value {
+    let (x1, y1) = (x0 + size, y0 + size);
+    json!({"type": "Feature", "properties": props,
+           "geometry": {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}})
+}
+
+pub fn fc(features: Vec<Value>) -> Value {
+    json!({"type": "FeatureCollection", "features": features})
+}

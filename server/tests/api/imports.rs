@@ -4,22 +4,10 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{import_args, spawn_app, spawn_app_with, AppOptions, MarkBuilder, TestApp};
+use crate::helpers::{fc, import_args, import_with, spawn_app, spawn_app_with, square, AppOptions, MarkBuilder, TestApp};
 
 async fn import(app: &TestApp, body: &Value) -> (u16, Value) {
-    let res = app.client.post(format!("{}/api/v1/admin/import", app.url)).json(body).send().await.expect("request");
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
-
-fn square(props: Value, x0: f64, y0: f64, size: f64) -> Value {
-    let (x1, y1) = (x0 + size, y0 + size);
-    json!({"type": "Feature", "properties": props,
-           "geometry": {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}})
-}
-
-fn fc(features: Vec<Value>) -> Value {
-    json!({"type": "FeatureCollection", "features": features})
+    import_with(app, &app.client, body).await
 }
 
 async fn barrios(app: &TestApp) -> Vec<Value> {

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{signed_in, spawn_app_with, AppOptions, TestApp};
+use crate::helpers::{fc, import_with, signed_in, spawn_app_with, square, AppOptions, TestApp};
 
 /// Who imports: the admin's client, or another.
 enum As<'a> {
@@ -17,19 +17,7 @@ async fn import(app: &TestApp, who: As<'_>, body: &Value) -> (u16, Value) {
         As::Admin => &app.client,
         As::Client(c) => c,
     };
-    let res = client.post(format!("{}/api/v1/admin/import", app.url)).json(body).send().await.expect("request");
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
-
-fn square(props: Value, x0: f64, y0: f64, size: f64) -> Value {
-    let (x1, y1) = (x0 + size, y0 + size);
-    json!({"type": "Feature", "properties": props,
-           "geometry": {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}})
-}
-
-fn fc(features: Vec<Value>) -> Value {
-    json!({"type": "FeatureCollection", "features": features})
+    import_with(app, client, body).await
 }
 
 /// A small city with its own conventions: `BARRIO`, `COD`, `COMUNA`, streets in `NOMBRE_VIA`.
