@@ -149,12 +149,19 @@ pub(crate) fn cluster_routes(routes: &[Route], threshold: f64, labels: &mut Vec<
     uf.labels(labels)
 }
 
+/// Routes of a hotspot its medoid is chosen among (the first, in id order). Every pair of them
+/// is measured, so a hotspot of thousands of routes drawn on one street by one device would
+/// otherwise cost millions of distances; no workshop draws more than a few dozen.
+pub(crate) const MAX_MEDOID_ROUTES: usize = 150;
+
 /// The member of `members` (indices into `routes`, in id order) with the smallest sum of
-/// distances to the others; the first on a tie.
+/// distances to the others; the first on a tie. Only the first [`MAX_MEDOID_ROUTES`] members
+/// are weighed.
 pub(crate) fn medoid_route(routes: &[Route], members: &[u32]) -> u32 {
     if members.len() <= 2 {
         return members[0];
     }
+    let members = &members[..members.len().min(MAX_MEDOID_ROUTES)];
     let k = members.len();
     let mut sums = vec![0.0; k];
     for i in 0..k {
@@ -220,13 +227,46 @@ pub(crate) fn zone_overlap(a: &Zone, b: &Zone) -> (f64, f64) {
     ((inter / union).clamp(0.0, 1.0), (inter / a.area.min(b.area)).clamp(0.0, 1.0))
 }
 
+/// Exact overlaps computed for one category of a barrio; later candidate pairs are judged by
+/// their bounding boxes. Zones piled on one spot make every pair a candidate, and each exact
+/// test intersects two polygons (about 50 µs at 140 vertices): without a cap, one device
+/// sending thousands of zones there would make the merge take hours. Workshops draw dozens of
+/// zones per category, far below it, and get the exact answer.
+pub(crate) const MAX_EXACT_ZONE_TESTS: usize = 20_000;
+
+/// The overlap [`zone_overlap`] would find, judged by the bounding boxes alone: exact for
+/// rectangles along the axes, an estimate otherwise.
+fn box_overlap(a: &Zone, b: &Zone) -> (f64, f64) {
+    let (Some(ra), Some(rb)) = (a.bbox, b.bbox) else { return (0.0, 0.0) };
+    let w = ra.max().x.min(rb.max().x) - ra.min().x.max(rb.min().x);
+    let h = ra.max().y.min(rb.max().y) - ra.min().y.max(rb.min().y);
+    let (area_a, area_b) = (ra.width() * ra.height(), rb.width() * rb.height());
+    if w <= 0.0 || h <= 0.0 || a.area <= 0.0 || b.area <= 0.0 || area_a <= 0.0 || area_b <= 0.0 {
+        return (0.0, 0.0);
+    }
+    let inter = w * h;
+    let union = (area_a + area_b - inter).max(inter);
+    ((inter / union).clamp(0.0, 1.0), (inter / area_a.min(area_b)).clamp(0.0, 1.0))
+}
+
 /// Links overlapping zones (see [`app::model::MergeParams`]) and labels the sets by their
 /// first zone. Returns the intersection over union of every overlapping pair `(i, j, iou)`
 /// with `i < j`, in that order, for the medoids (whose sums must add them in that order).
 ///
 /// Only zones whose bounding boxes touch can overlap: an R-tree of the boxes gives each zone's
-/// candidates, visited in increasing order.
+/// candidates, visited in increasing order. The first [`MAX_EXACT_ZONE_TESTS`] candidates are
+/// measured exactly, the rest by their boxes.
 pub(crate) fn cluster_zones(zones: &[Zone], iou_min: f64, cover_min: f64, labels: &mut Vec<u32>) -> (u32, Vec<(u32, u32, f64)>) {
+    cluster_zones_capped(zones, iou_min, cover_min, labels, MAX_EXACT_ZONE_TESTS)
+}
+
+fn cluster_zones_capped(
+    zones: &[Zone],
+    iou_min: f64,
+    cover_min: f64,
+    labels: &mut Vec<u32>,
+    max_exact: usize,
+) -> (u32, Vec<(u32, u32, f64)>) {
     let mut uf = UnionFind::default();
     uf.reset(zones.len());
     let boxes = |i: usize| {
@@ -235,6 +275,7 @@ pub(crate) fn cluster_zones(zones: &[Zone], iou_min: f64, cover_min: f64, labels
     let tree = RTree::bulk_load((0..zones.len()).filter_map(|i| boxes(i).map(|b| GeomWithData::new(b, i as u32))).collect());
     let mut overlaps = Vec::new();
     let mut near = Vec::new();
+    let mut exact = 0;
     for i in 0..zones.len() {
         let Some(b) = boxes(i) else { continue };
         near.clear();
@@ -242,7 +283,12 @@ pub(crate) fn cluster_zones(zones: &[Zone], iou_min: f64, cover_min: f64, labels
         near.sort_unstable();
         for &j in &near {
             let j = j as usize;
-            let (iou, cover) = zone_overlap(&zones[i], &zones[j]);
+            let (iou, cover) = if exact < max_exact {
+                exact += 1;
+                zone_overlap(&zones[i], &zones[j])
+            } else {
+                box_overlap(&zones[i], &zones[j])
+            };
             if iou > 0.0 {
                 overlaps.push((i as u32, j as u32, iou));
                 if iou >= iou_min || cover >= cover_min {
@@ -431,6 +477,44 @@ mod tests {
             let bits = |o: &[(u32, u32, f64)]| o.iter().map(|(i, j, v)| (*i, *j, v.to_bits())).collect::<Vec<_>>();
             prop_assert_eq!(bits(&overlaps), bits(&all_overlaps));
         }
+    }
+
+    /// Squares only (their boxes are themselves), as in [`arb_zones`].
+    fn arb_squares() -> impl Strategy<Value = Vec<Zone>> {
+        let square = (0u32..30, 0u32..30, 1u32..12).prop_map(|(x, y, s)| square_m(f64::from(x * 10), f64::from(y * 10), f64::from(s * 10)));
+        proptest::collection::vec(square, 0..40).prop_map(|zs| zs.iter().map(|z| Zone::new(z, &frame())).collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 100, ..ProptestConfig::default() })]
+
+        /// Past the cap, pairs are judged by their boxes: for rectangles that is the exact
+        /// answer, so the hotspots are the same.
+        #[test]
+        fn boxes_judge_rectangles_as_the_exact_test_does(zones in arb_squares(), iou in 0.01..1.0f64, cover in 0.01..1.0f64) {
+            let (mut exact, mut boxed) = (Vec::new(), Vec::new());
+            cluster_zones_capped(&zones, iou, cover, &mut exact, usize::MAX);
+            cluster_zones_capped(&zones, iou, cover, &mut boxed, 0);
+            prop_assert_eq!(exact, boxed);
+        }
+    }
+
+    /// The probe's pile: far more zones on one spot than the cap of exact tests. They still
+    /// end in one hotspot, and the merge's cost stops growing with the square of their number.
+    #[test]
+    fn zones_piled_on_one_spot_past_the_cap_still_make_one_hotspot() {
+        let blob = |k: usize| {
+            let r = 20.0 + (k % 5) as f64;
+            let mut ring: Vec<[f64; 2]> =
+                (0..8).map(|i| f64::from(i) / 8.0 * std::f64::consts::TAU).map(|a| [100.0 + r * a.cos(), 100.0 + r * a.sin()]).collect();
+            ring.push(ring[0]);
+            Zone::new(&[route_m(&ring)], &frame())
+        };
+        let zones: Vec<Zone> = (0..300).map(blob).collect();
+        let mut labels = Vec::new();
+        let (n, overlaps) = cluster_zones_capped(&zones, 0.3, 0.5, &mut labels, 1_000);
+        assert_eq!(n, 1);
+        assert_eq!(overlaps.len(), 300 * 299 / 2, "every pair overlaps, the first thousand measured exactly");
     }
 
     proptest! {
