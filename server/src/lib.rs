@@ -15,6 +15,7 @@ pub mod listen;
 pub mod merge;
 pub mod seed;
 pub mod store;
+pub mod time;
 
 use std::path::Path;
 use std::sync::Arc;

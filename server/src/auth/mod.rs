@@ -11,13 +11,13 @@ pub mod token;
 
 use app::model::account::{Role, User, CSRF_HEADER};
 use app::model::Workshop;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method};
 
 use crate::error::ApiError;
-use crate::http::{now_ms, AppState};
-use crate::store::{DeviceGrant, DeviceKind};
+use crate::store::{DeviceGrant, DeviceKind, Store};
+use crate::time::now_ms;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "cb_sesion";
@@ -72,12 +72,17 @@ fn is_write(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-impl FromRequestParts<AppState> for Caller {
+/// Any application state that holds the store (the server's is `http::AppState`).
+impl<S: Send + Sync> FromRequestParts<S> for Caller
+where
+    Store: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Caller, ApiError> {
+        let store = Store::from_ref(state);
         if let Some(secret) = bearer(&parts.headers) {
-            let grant = state.store.device_grant(token::digest(secret)).await?.ok_or(ApiError::Unauthorized)?;
+            let grant = store.device_grant(token::digest(secret)).await?.ok_or(ApiError::Unauthorized)?;
             if grant.workshop.closed_at_ms.is_some() {
                 return Err(ApiError::WorkshopClosed);
             }
@@ -91,7 +96,7 @@ impl FromRequestParts<AppState> for Caller {
         };
         let token_hash = token::digest(secret);
         // An expired or unknown cookie is no session: public requests still work with it.
-        let Some(row) = state.store.session(token_hash.clone(), now_ms(), SESSION_IDLE_MS, SESSION_MAX_MS).await? else {
+        let Some(row) = store.session(token_hash.clone(), now_ms(), SESSION_IDLE_MS, SESSION_MAX_MS).await? else {
             return Ok(Caller::Anonymous);
         };
         if is_write(&parts.method) {

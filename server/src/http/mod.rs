@@ -77,11 +77,7 @@ impl FromRef<AppState> for Store {
     }
 }
 
-/// Milliseconds since the epoch, by the server's clock.
-pub fn now_ms() -> i64 {
-    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
-}
+pub use crate::time::now_ms;
 
 /// Routes with their methods, kept as they are added: the router is built from them, and the
 /// OpenAPI document is checked against the list.
