@@ -118,9 +118,11 @@ fn delay_after(n: usize) -> Duration {
 }
 
 impl<K: Hash + Eq + Clone> AccountBackoff<K> {
-    /// Counts an attempt on `key` now, assumed failed until [`Self::succeeded`] says otherwise,
-    /// or `Err(wait)` while the account's backoff runs.
-    pub fn reserve(&self, key: &K, now: Instant) -> Result<(), Duration> {
+    /// Counts an attempt on `key` now, or `Err(wait)` while the account's backoff runs. The
+    /// attempt is in flight until the returned guard says how it ended; a guard dropped
+    /// without a word (the client left mid-hash, the request's deadline) is not counted, so a
+    /// request dropped on purpose cannot leave an account slowed for good.
+    pub fn reserve(&self, key: &K, now: Instant) -> Result<AccountAttempt<'_, K>, Duration> {
         let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
         if accounts.len() >= TRACKED_KEYS {
             accounts.retain(|_, a| a.in_flight > 0 || a.failures.back().is_some_and(|t| now.saturating_duration_since(*t) < WINDOW));
@@ -135,35 +137,55 @@ impl<K: Hash + Eq + Clone> AccountBackoff<K> {
         account.in_flight += 1;
         let counted = account.failures.len() + account.in_flight;
         account.next_allowed = Some(now + delay_after(counted));
-        Ok(())
+        Ok(AccountAttempt { backoff: self, key: key.clone(), settled: false })
     }
 
-    /// The attempt failed: it stays counted.
-    pub fn failed(&self, key: &K, now: Instant) {
+    fn settle(&self, key: &K, outcome: Option<bool>, now: Instant) {
         let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
-        let account = accounts.entry(key.clone()).or_default();
+        let Some(account) = accounts.get_mut(key) else { return };
         account.in_flight = account.in_flight.saturating_sub(1);
-        account.failures.push_back(now);
-        while account.failures.len() > 64 {
-            account.failures.pop_front();
+        match outcome {
+            // The right password: the account's failures are forgotten, it may be tried at once.
+            Some(true) => {
+                account.failures.clear();
+                account.next_allowed = None;
+            }
+            Some(false) => {
+                account.failures.push_back(now);
+                while account.failures.len() > 64 {
+                    account.failures.pop_front();
+                }
+            }
+            None => {}
         }
     }
+}
 
-    /// The attempt could not be decided (the server failed): it does not count.
-    pub fn abandoned(&self, key: &K) {
-        let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(account) = accounts.get_mut(key) {
-            account.in_flight = account.in_flight.saturating_sub(1);
-        }
+/// An attempt on an account, in flight until [`failed`](Self::failed) or
+/// [`succeeded`](Self::succeeded); dropped unsettled, it does not count.
+#[must_use = "say how the attempt ended"]
+pub struct AccountAttempt<'a, K: Hash + Eq + Clone> {
+    backoff: &'a AccountBackoff<K>,
+    key: K,
+    settled: bool,
+}
+
+impl<K: Hash + Eq + Clone> AccountAttempt<'_, K> {
+    pub fn failed(mut self, now: Instant) {
+        self.settled = true;
+        self.backoff.settle(&self.key, Some(false), now);
     }
 
-    /// The right password: the account's failures are forgotten and it may be tried at once.
-    pub fn succeeded(&self, key: &K) {
-        let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(account) = accounts.get_mut(key) {
-            account.in_flight = account.in_flight.saturating_sub(1);
-            account.failures.clear();
-            account.next_allowed = None;
+    pub fn succeeded(mut self) {
+        self.settled = true;
+        self.backoff.settle(&self.key, Some(true), Instant::now());
+    }
+}
+
+impl<K: Hash + Eq + Clone> Drop for AccountAttempt<'_, K> {
+    fn drop(&mut self) {
+        if !self.settled {
+            self.backoff.settle(&self.key, None, Instant::now());
         }
     }
 }
@@ -232,8 +254,8 @@ mod tests {
         // An attacker with many addresses tries every 100 ms for an hour.
         let (mut now, mut guesses) = (t0, 0);
         while now < t0 + Duration::from_secs(3600) {
-            if backoff.reserve(&"rosa", now).is_ok() {
-                backoff.failed(&"rosa", now);
+            if let Ok(attempt) = backoff.reserve(&"rosa", now) {
+                attempt.failed(now);
                 guesses += 1;
             }
             now += Duration::from_millis(100);
@@ -242,17 +264,19 @@ mod tests {
         // The owner, from another address, waits at most the longest delay, then signs in.
         let wait = backoff.reserve(&"rosa", now).err().unwrap_or_default();
         assert!(wait <= MAX_ACCOUNT_DELAY);
-        backoff.reserve(&"rosa", now + wait).expect("the owner gets a turn");
-        backoff.succeeded(&"rosa");
-        assert_eq!(backoff.reserve(&"rosa", now + wait), Ok(()), "after a success the account is free again");
+        backoff.reserve(&"rosa", now + wait).expect("the owner gets a turn").succeeded();
+        assert!(backoff.reserve(&"rosa", now + wait).is_ok(), "after a success the account is free again");
     }
 
     #[test]
     fn a_burst_on_one_account_gets_only_the_free_attempts_through() {
         let backoff = AccountBackoff::default();
         let t0 = Instant::now();
-        let passed = (0..40).filter(|_| backoff.reserve(&"rosa", t0).is_ok()).count();
-        assert_eq!(passed, FREE_ACCOUNT_FAILURES, "attempts in flight count before their hash is checked");
+        let in_flight: Vec<_> = (0..40).filter_map(|_| backoff.reserve(&"rosa", t0).ok()).collect();
+        assert_eq!(in_flight.len(), FREE_ACCOUNT_FAILURES, "attempts in flight count before their hash is checked");
+        drop(in_flight);
+        // Dropped before they were decided (the clients left mid-hash), they do not count.
+        assert_eq!(backoff.accounts.lock().unwrap()[&"rosa"].failures.len(), 0);
         assert_eq!(delay_after(FREE_ACCOUNT_FAILURES), Duration::from_secs(1));
         assert_eq!(delay_after(FREE_ACCOUNT_FAILURES + 20), MAX_ACCOUNT_DELAY);
     }

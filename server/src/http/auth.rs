@@ -41,10 +41,13 @@ pub async fn login(
     // Both limits count this attempt before the hash is checked, so a burst of concurrent
     // guesses cannot all pass the check while the first ones are still being hashed.
     let ticket = state.login_limiter.reserve(&ip, now).map_err(ApiError::too_many_attempts)?;
-    if let Err(wait) = state.login_backoff.reserve(&username, now) {
-        state.login_limiter.forgive(&ip, ticket);
-        return Err(ApiError::too_many_attempts(wait));
-    }
+    let attempt = match state.login_backoff.reserve(&username, now) {
+        Ok(attempt) => attempt,
+        Err(wait) => {
+            state.login_limiter.forgive(&ip, ticket);
+            return Err(ApiError::too_many_attempts(wait));
+        }
+    };
     let checked = async {
         let found = state.store.credentials(username.clone()).await?;
         let (user, hash) = match found {
@@ -58,18 +61,18 @@ pub async fn login(
     let user = match checked {
         Ok(Some(u)) => {
             state.login_limiter.forgive(&ip, ticket);
-            state.login_backoff.succeeded(&username);
+            attempt.succeeded();
             u
         }
         Ok(None) => {
-            state.login_backoff.failed(&username, Instant::now());
+            attempt.failed(Instant::now());
             state.store.audit(None, "login_failed", username.chars().take(40).collect(), String::new(), now_ms()).await?;
             return Err(ApiError::BadCredentials);
         }
         Err(e) => {
-            // The server failed, not the guess: neither limit keeps it.
+            // The server failed, not the guess: neither limit keeps it (the attempt, dropped
+            // unsettled, does not count).
             state.login_limiter.forgive(&ip, ticket);
-            state.login_backoff.abandoned(&username);
             return Err(e);
         }
     };
@@ -114,20 +117,14 @@ pub async fn change_password(
     check_password(&change.new)?;
     let now = Instant::now();
     let user = &session.user;
-    state.login_backoff.reserve(&user.username, now).map_err(ApiError::too_many_attempts)?;
-    let stored = state.store.credentials(user.username.clone()).await;
-    let ok = match stored {
-        Ok(stored) => password::verify(change.current, stored.map(|(_, h)| h)).await,
-        Err(e) => {
-            state.login_backoff.abandoned(&user.username);
-            return Err(e.into());
-        }
-    };
+    let attempt = state.login_backoff.reserve(&user.username, now).map_err(ApiError::too_many_attempts)?;
+    let stored = state.store.credentials(user.username.clone()).await?;
+    let ok = password::verify(change.current, stored.map(|(_, h)| h)).await;
     if !ok {
-        state.login_backoff.failed(&user.username, Instant::now());
+        attempt.failed(Instant::now());
         return Err(ApiError::BadCredentials);
     }
-    state.login_backoff.succeeded(&user.username);
+    attempt.succeeded();
     let hash = password::hash(change.new).await.map_err(|e| ApiError::Store(crate::store::StoreError::Worker(e)))?;
     // Other browsers signed in to this account are signed out: a changed password is often a
     // response to a lost phone.
