@@ -130,6 +130,10 @@ pub struct Store {
 }
 
 impl Store {
+    fn over(conn: Connection) -> Store {
+        Store { conn: Arc::new(Mutex::new(conn)), generations: Arc::default() }
+    }
+
     /// Opens (creating if needed) the database file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -144,7 +148,7 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate(&mut conn)?;
-        Ok(Store { conn: Arc::new(Mutex::new(conn)), generations: Arc::default() })
+        Ok(Store::over(conn))
     }
 
     /// A store for a trial run that must touch no file: a copy in memory of the database at
@@ -162,7 +166,7 @@ impl Store {
             memory.deserialize_read_exact(rusqlite::MAIN_DB, &image[..], image.len(), false)?;
         }
         migrate(&mut memory)?;
-        Ok(Store { conn: Arc::new(Mutex::new(memory)), generations: Arc::default() })
+        Ok(Store::over(memory))
     }
 
     /// Runs `f` with the connection on a blocking thread, keeping the async runtime free.

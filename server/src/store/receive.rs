@@ -130,7 +130,7 @@ impl Store {
                 }
             }
             let outcome = receive(&tx, &record, Origin::default())?;
-            if record.deleted() && matches!(record, Record::Mark(_)) && matches!(outcome, Outcome::Created | Outcome::Updated) {
+            if super::untie::deletes_a_mark(&record, outcome) {
                 super::untie::untie_deleted_marks(&tx, &[record.id()], Origin::default())?;
             }
             tx.commit()?;

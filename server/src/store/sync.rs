@@ -147,7 +147,7 @@ impl Store {
                 match store_change(&savepoint, &record, origin, meta.only_own, &mut barrios) {
                     Ok(outcome) => {
                         savepoint.commit()?;
-                        if record.deleted() && matches!(record, Record::Mark(_)) && matches!(outcome, Outcome::Created | Outcome::Updated) {
+                        if untie::deletes_a_mark(&record, outcome) {
                             deleted_marks.push(record.id());
                         }
                         results.push(ChangeResult::stored(&record, outcome.into()));

@@ -10,11 +10,17 @@ use rusqlite::Connection;
 use uuid::Uuid;
 
 use super::history::{Kind, Origin};
-use super::receive::receive;
+use super::receive::{receive, Outcome};
 use super::{marks, tree, StoreError};
 
 /// The node of the clocks of the versions the server makes itself.
 pub const SERVER_NODE: &str = "servidor";
+
+/// Whether storing `record` with `outcome` made a mark's tombstone current: what may leave
+/// causes hanging.
+pub(super) fn deletes_a_mark(record: &Record, outcome: Outcome) -> bool {
+    record.deleted() && matches!(record, Record::Mark(_)) && matches!(outcome, Outcome::Created | Outcome::Updated)
+}
 
 /// Stores the versions that untie what hangs from each of the marks `ids` whose current
 /// version is a tombstone (a later change of the same batch may have restored one).
