@@ -155,8 +155,11 @@ pub fn BarrioMap(
             if gestures.take_was_drag() {
                 return;
             }
-            // A tap on a mark opens it, unless a route or zone is being drawn through it.
-            let drawing_shape = editor.draft.with_untracked(|d| d.as_ref().is_some_and(|d| d.editing.is_none()));
+            // A tap on a mark opens it, unless a route or zone is being drawn: from its first
+            // point (the route or zone tool in hand, with a category) every tap is a vertex,
+            // even one that lands on someone else's mark.
+            let drawing_shape = editor.draft.with_untracked(|d| d.as_ref().is_some_and(|d| d.editing.is_none()))
+                || (editor.tool.get_untracked() != Tool::Point && editor.category.get_untracked().is_some() && stage.get_untracked().draws());
             if !drawing_shape {
                 // The map holds pointer capture during a gesture, so the click's target is
                 // the map itself: ask what lies under the finger instead.

@@ -332,8 +332,10 @@ fn AdminPanels() -> impl IntoView {
                     {move || {
                         let (rows, total) = barrios.with(|l| cities.with(|c| chosen.with(|ch| picker_rows(l, c, ch, &search.get()))));
                         let more = (total > rows.len()).then(|| format!("{} barrios más: escriba para buscar.", total - rows.len()));
+                        let none = rows.is_empty().then(|| view! { <p class="muted" data-testid="picker-empty">"Ningún barrio más coincide con la búsqueda."</p> });
                         view! {
-                            <ul class="barrio-picker" data-testid="barrio-picker">
+                            {none}
+                            <ul class="barrio-picker" class:hidden=total == 0 data-testid="barrio-picker">
                                 {rows.into_iter().map(|b| {
                                     let id = b.id;
                                     let place = b.comuna.clone().filter(|c| !c.trim().is_empty()).map(|c| format!(" · {c}")).unwrap_or_default();

@@ -629,3 +629,24 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_confirmation_counts_as_one_more_mark_and_one_more_person_of_each_kind_of_shape() {
+    // "Yo también lo he visto" on a point, a route and a zone: each +1 joins its original's
+    // hotspot, a second participant with it.
+    let originals = [
+        at(1, "rinas", 0.0, 0.0).by("Ana"),
+        route(2, "consumo_sustancias", &[[0.0, 300.0], [200.0, 300.0]]).by("Ana"),
+        square(3, "alumbrado_deficiente", 600.0, 0.0, 80.0).by("Ana"),
+    ];
+    let mut marks = originals.to_vec();
+    for (n, original) in originals.iter().enumerate() {
+        marks.push(Mark::confirming(original, Uuid::from_u128(10 + n as u128), T + 60_000).by("Beto"));
+    }
+    let d = diag(&marks);
+    assert_eq!(d.hotspots.len(), 3, "{:?}", d.hotspots.iter().map(|h| (&h.category, h.count)).collect::<Vec<_>>());
+    for h in &d.hotspots {
+        assert_eq!((h.count, h.participants), (2, 2), "{}", h.category);
+    }
+    assert_eq!(d.totals.participants, 2);
+}
