@@ -87,6 +87,29 @@ pub fn MarkSheet(mark: Mark, editor: Editor, #[prop(into)] alias: Signal<String>
     }
 }
 
+/// The sheet's head: the category's icon and name, the shape and whose it is, and "Cerrar".
+/// `unknown_author` is what to say when the mark has no alias.
+#[component]
+fn SheetHead(mark: Mark, editor: Editor, unknown_author: &'static str) -> impl IntoView {
+    let category = Category::by_code(&mark.category);
+    let label = category.map(|c| c.label_es).unwrap_or("Marca");
+    let author = if mark.alias.is_empty() { unknown_author.to_string() } else { format!(" · de {}", mark.alias) };
+    view! {
+        <header class="sheet-head">
+            <CategoryIcon code=category.map(|c| c.code).unwrap_or("") color=category.map(|c| c.color).unwrap_or("#555")/>
+            <div class="sheet-title">
+                <h2>{label}</h2>
+                <p class="muted">
+                    {shape_word(&mark)}
+                    {author}
+                    {category.filter(|c| c.sensitive).map(|_| " · delicada: no se publica en su lugar exacto")}
+                </p>
+            </div>
+            <button type="button" class="button ghost close" aria-label="Cerrar" on:click=move |_| editor.selected.set(None)>"Cerrar"</button>
+        </header>
+    }
+}
+
 /// Causes of a problem and the solutions of each, for the sheet's "Causas y soluciones".
 fn causes_of(editor: Editor, id: uuid::Uuid) -> Vec<(&'static str, String, Vec<(&'static str, String)>)> {
     editor.drawing.with(|d| {
@@ -130,8 +153,6 @@ fn CausesList(editor: Editor, id: uuid::Uuid) -> impl IntoView {
 fn OthersMarkSheet(mark: Mark, editor: Editor, alias: Signal<String>) -> impl IntoView {
     let category = Category::by_code(&mark.category);
     let label = category.map(|c| c.label_es).unwrap_or("Marca");
-    let color = category.map(|c| c.color).unwrap_or("#555");
-    let code = category.map(|c| c.code).unwrap_or("");
     let is_problem = mark.kind() == Some(MarkKind::Problem);
     let a = &mark.attributes;
     let when = [a.summary_es(), a.affected.iter().map(|x| x.label_es()).collect::<Vec<_>>().join(" · ")]
@@ -161,18 +182,7 @@ fn OthersMarkSheet(mark: Mark, editor: Editor, alias: Signal<String>) -> impl In
     };
     view! {
         <section class="sheet mark-sheet readonly" role="dialog" aria-label=format!("Detalles de {label}") data-testid="mark-sheet" data-readonly="true" data-mark-id=mark.id.to_string()>
-            <header class="sheet-head">
-                <CategoryIcon code=code color=color/>
-                <div class="sheet-title">
-                    <h2>{label}</h2>
-                    <p class="muted">
-                        {shape_word(&mark)}
-                        {if mark.alias.is_empty() { " · de otra persona".to_string() } else { format!(" · de {}", mark.alias) }}
-                        {category.filter(|c| c.sensitive).map(|_| " · delicada: no se publica en su lugar exacto")}
-                    </p>
-                </div>
-                <button type="button" class="button ghost close" aria-label="Cerrar" on:click=move |_| editor.selected.set(None)>"Cerrar"</button>
-            </header>
+            <SheetHead mark=mark.clone() editor unknown_author=" · de otra persona"/>
             <div class="sheet-body">
                 <p class="readonly-note" data-testid="readonly-note">
                     "La marcó otra persona: solo se cambia en el dispositivo donde se hizo. Si usted también lo ha visto, súmese con su propia marca."
@@ -199,8 +209,6 @@ fn OthersMarkSheet(mark: Mark, editor: Editor, alias: Signal<String>) -> impl In
 fn OwnMarkSheet(mark: Mark, editor: Editor) -> impl IntoView {
     let category = Category::by_code(&mark.category);
     let label = category.map(|c| c.label_es).unwrap_or("Marca");
-    let color = category.map(|c| c.color).unwrap_or("#555");
-    let code = category.map(|c| c.code).unwrap_or("");
     let is_problem = mark.kind() == Some(MarkKind::Problem);
     let attributes = RwSignal::new(mark.attributes.clone());
     let description = RwSignal::new(mark.description.clone());
@@ -244,18 +252,7 @@ fn OwnMarkSheet(mark: Mark, editor: Editor) -> impl IntoView {
     };
     view! {
         <section class="sheet mark-sheet" role="dialog" aria-label=format!("Detalles de {label}") data-testid="mark-sheet" data-mark-id=mark.id.to_string()>
-            <header class="sheet-head">
-                <CategoryIcon code=code color=color/>
-                <div class="sheet-title">
-                    <h2>{label}</h2>
-                    <p class="muted">
-                        {shape_word(&mark)}
-                        {(!mark.alias.is_empty()).then(|| format!(" · de {}", mark.alias))}
-                        {category.filter(|c| c.sensitive).map(|_| " · delicada: no se publica en su lugar exacto")}
-                    </p>
-                </div>
-                <button type="button" class="button ghost close" aria-label="Cerrar" on:click=move |_| editor.selected.set(None)>"Cerrar"</button>
-            </header>
+            <SheetHead mark=mark.clone() editor unknown_author=""/>
             <div class="sheet-body">
                 <MultiChips legend="¿Cuándo pasa?" name="times" options=TimeOfDay::ALL label=TimeOfDay::label_es code=TimeOfDay::code
                     get=|a| &a.times get_mut=|a| &mut a.times attributes/>

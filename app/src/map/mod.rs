@@ -155,11 +155,8 @@ pub fn BarrioMap(
             if gestures.take_was_drag() {
                 return;
             }
-            // A tap on a mark opens it, unless a route or zone is being drawn: from its first
-            // point (the route or zone tool in hand, with a category) every tap is a vertex,
-            // even one that lands on someone else's mark.
-            let drawing_shape = editor.draft.with_untracked(|d| d.as_ref().is_some_and(|d| d.editing.is_none()))
-                || (editor.tool.get_untracked() != Tool::Point && editor.category.get_untracked().is_some() && stage.get_untracked().draws());
+            // A tap on a mark opens it, unless a route or zone is being drawn through it.
+            let drawing_shape = editor.draft.with_untracked(|d| d.as_ref().is_some_and(|d| d.editing.is_none()));
             if !drawing_shape {
                 // The map holds pointer capture during a gesture, so the click's target is
                 // the map itself: ask what lies under the finger instead.
@@ -169,7 +166,17 @@ pub fn BarrioMap(
                     .and_then(|el| el.closest("[data-mark-id]").ok().flatten())
                     .and_then(|el| el.get_attribute("data-mark-id"))
                     .and_then(|id| uuid::Uuid::parse_str(&id).ok());
-                if let Some(id) = hit {
+                // With the route or zone tool and a category in hand, a tap on another
+                // device's mark (which this one may not change) is the shape's first point:
+                // whoever is about to draw a zone across someone's route means the zone.
+                let starts_shape = editor.tool.get_untracked() != Tool::Point
+                    && editor.category.get_untracked().is_some()
+                    && stage.get_untracked().draws();
+                let others = |id: &uuid::Uuid| {
+                    let node = editor.device.get_untracked().unwrap_or_default();
+                    editor.drawing.with_untracked(|d| d.mark(id).is_some_and(|m| !m.made_on(&node)))
+                };
+                if let Some(id) = hit.filter(|id| !(starts_shape && others(id))) {
                     on_select.run(id);
                     return;
                 }
