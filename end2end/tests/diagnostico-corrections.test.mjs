@@ -74,9 +74,8 @@ test('staff filter, join, separate, annotate and undo, each in the next version'
   await changes.locator('li[data-change=joined] button:has-text("Ver ese punto crítico")').click();
   await page.waitForSelector('.hotspot.selected[data-category=hurto_personas][data-count="3"]');
 
-  // A note with markup in it is kept and shown as text.
+  // A note with markup in it is kept and shown as text (the hotspot is open: the comparison opened it).
   const joined = hurto(page);
-  await joined.locator('summary').click();
   await joined.locator('textarea[name=note]').fill('<img src=x onerror=alert(1)> Verificado en el recorrido');
   await joined.locator('button:has-text("Guardar nota")').click();
   await joined.locator('.note-text').waitFor();

@@ -321,14 +321,16 @@ fn Downloads(barrio_id: i64, number: u32) -> impl IntoView {
         <section class="download-panel" data-testid="downloads" aria-labelledby="downloads-title">
             <h3 id="downloads-title">{format!("Descargar la versión {number}")}</h3>
             <p class="download-warning">
-                <svg viewBox="0 0 24 24" aria-hidden="true"><use_ href="#icon-lock"/></svg>
+                <svg viewBox="0 0 24 24" aria-hidden="true"><rect x="5" y="10.5" width="14" height="10" rx="2"/><path d="M8 10.5v-3a4 4 0 0 1 8 0v3"/></svg>
                 <span>"Uso interno: estos archivos muestran los sitios exactos, y los de marcas también los alias de quienes participaron. Cada descarga queda en el registro de auditoría con su nombre. Para compartir fuera de la Secretaría, use «Publicar (editado por seguridad)»."</span>
             </p>
             <div class="download-groups">
                 {DOWNLOAD_GROUPS.iter().map(|g| view! {
                     <div class="download-group">
-                        <h4>{g.title}</h4>
-                        <p>{g.about}</p>
+                        <div class="download-about">
+                            <h4>{g.title}</h4>
+                            <p>{g.about}</p>
+                        </div>
                         <div class="download-files">
                             {g.files.iter().map(|f| view! {
                                 <a class="button small download" href=format!("/api/v1/barrios/{barrio_id}/diagnosticos/{number}/{}", f.file) download data-testid=f.testid>
