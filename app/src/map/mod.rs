@@ -369,7 +369,7 @@ fn LandmarkBadge(glyph: LandmarkGlyph, units_per_px: Signal<f64>) -> impl IntoVi
 }
 
 #[cfg(feature = "hydrate")]
-mod gestures {
+pub(crate) mod gestures {
     //! Pointer Events: one pointer pans, two pinch-zoom about their midpoint, the wheel zooms
     //! about the cursor. Tracks pointers by id with pointer capture, as touch needs. Moves go
     //! to the `live` view (shown by a CSS transform); the map is redrawn when the gesture ends.
