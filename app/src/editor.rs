@@ -5,6 +5,9 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
+use std::sync::Arc;
+
+use crate::model::places::PlaceNames;
 use crate::model::{Drawing, Mark, Record, Step};
 
 /// How many actions can be undone.
@@ -69,6 +72,9 @@ pub struct Editor {
     /// This device's id, the node of the clocks of the versions it makes: the marks it may
     /// change are those whose current version it made. `None` until read.
     pub device: RwSignal<Option<String>>,
+    /// The barrio's street and landmark names, once its base layers are read: lists say
+    /// where each mark is.
+    pub places: RwSignal<Arc<PlaceNames>>,
     sync: crate::components::status::SyncState,
 }
 
@@ -90,6 +96,7 @@ impl Editor {
             can_redo: RwSignal::new(false),
             message: RwSignal::new(None),
             device: RwSignal::new(None),
+            places: RwSignal::new(Arc::new(PlaceNames::default())),
             sync: crate::components::status::use_sync_state(),
         };
         // Loads what the device holds, and again whenever a sync brought other devices' work
@@ -123,6 +130,16 @@ impl Editor {
     /// server would refuse the change. Until the device's id is read, nothing is anyone's.
     pub fn is_mine(&self, mark: &Mark) -> bool {
         self.device.with(|d| d.as_deref().is_some_and(|node| mark.made_on(node)))
+    }
+
+    /// A mark's line in a list, after its category: where it is (the nearest street), when it
+    /// happens and who marked it — "cerca de Calle 33 · Noche · de Ana" — so that two marks of
+    /// the same category can be told apart.
+    pub fn where_when_who(&self, mark: &Mark) -> String {
+        let place = mark.anchor().and_then(|p| self.places.with(|names| names.near(p)));
+        let when = Some(mark.attributes.summary_es()).filter(|s| !s.is_empty());
+        let who = (!mark.alias.is_empty()).then(|| format!("de {}", mark.alias));
+        [place, when, who].into_iter().flatten().collect::<Vec<_>>().join(" · ")
     }
 
     /// The live marks, for the map and the counts.

@@ -234,6 +234,7 @@ test('draw, tie, edit, delete and undo offline; a reload shows it all exactly as
     await page.waitForSelector('[data-testid=item-list]');
     assert.equal(await page.textContent('[data-testid=list-totals]'), '3 marcas · 2 causas · 1 soluciones');
     assert.match(await page.textContent('[data-testid=list-tree]'), /Falta de iluminación[\s\S]*Explica: Hurto a personas, Alumbrado deficiente[\s\S]*Cambiar las luminarias[\s\S]*ESSMAR[\s\S]*Desempleo juvenil/);
+    await page.screenshot({ path: `${artifacts}/list-phone.png` });
     await page.click('[data-testid=list-filters] [data-choice=lote_baldio]');
     assert.equal(await page.locator('[data-testid=item-list] .item').count(), 1);
     await page.click(`[data-testid=item-list] .item[data-mark-id="${zone}"]`);

@@ -9,7 +9,7 @@ import { staffApi } from '../support/staff-api.mjs';
 import { waitForApp, collectPageErrors, artifacts } from '../support/browser.mjs';
 
 const suite = serverAndBrowser();
-const { api, centreOf, sendMarks, workshop } = staffApi(suite);
+const { api, sendMarks, workshop } = staffApi(suite);
 
 /** The screen position of a mark's glyph on the page. */
 async function centreOfMark(page, id) {
@@ -20,9 +20,12 @@ async function centreOfMark(page, id) {
 test("another device's mark is read-only here, and a +1 of one's own syncs and counts", async () => {
   const barrio = await suite.barrioByCode('bastidas');
   const workshopId = await workshop(barrio.id, '2099-12-05');
-  const centre = await centreOf(barrio.id);
-  // Device A (sent through the API as a device sends) marked a fight at the barrio's centre.
-  const [theirs] = await sendMarks(barrio.id, workshopId, [['rinas', centre, 'Ana']]);
+  // Device A (sent through the API as a device sends) marked a fight in the middle of a
+  // street of the barrio's map, which the list then names.
+  const { body: pack } = await api(`/barrios/${barrio.id}/pack`);
+  const street = pack.layers.streets.features.find((f) => f.geometry.type === 'LineString' && f.properties.name);
+  const [[x0, y0], [x1, y1]] = street.geometry.coordinates;
+  const [theirs] = await sendMarks(barrio.id, workshopId, [['rinas', [(x0 + x1) / 2, (y0 + y1) / 2], 'Ana']]);
   const { body: w } = await api(`/workshops/${workshopId}`);
 
   const phone = await suite.browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true });
@@ -67,7 +70,12 @@ test("another device's mark is read-only here, and a +1 of one's own syncs and c
   // The +1 now lies on top of A's mark: A's is reached from the list, and says this device
   // already joined it.
   await page.click('[data-testid=view-toggle]');
-  await page.click(`.items button.item[data-mark-id="${theirs}"]`);
+  // Each entry of the list says where it is and whose it is.
+  const entry = page.locator(`.items button.item[data-mark-id="${theirs}"]`);
+  assert.match(await entry.textContent(), new RegExp(`Riñas[\\s\\S]*cerca de ${street.properties.name} · Noche · de Ana`));
+  assert.match(await page.textContent(`.items button.item[data-mark-id="${mineId}"]`), new RegExp(`cerca de ${street.properties.name} · Noche`));
+  await page.screenshot({ path: `${artifacts}/list-phone.png` });
+  await entry.click();
   await page.waitForSelector(`[data-testid=mark-sheet][data-mark-id="${theirs}"] [data-testid=already-confirmed]`);
 
   // The server holds the +1 with its link, and the diagnóstico counts two people there.

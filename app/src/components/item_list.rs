@@ -63,7 +63,7 @@ pub fn ItemList(editor: Editor, show_map: Callback<()>) -> impl IntoView {
                     let anchor = m.anchor();
                     let shape = match m.geometry.value { geojson::Value::LineString(_) => "Ruta", geojson::Value::Polygon(_) => "Zona", _ => "Punto" };
                     let causes = editor.drawing.with_untracked(|d| d.causes_of(&id).len());
-                    let summary = m.attributes.summary_es();
+                    let summary = editor.where_when_who(&m);
                     view! {
                         <li>
                             <button type="button" class="item" data-mark-id=id.to_string() on:click=move |_| {
@@ -77,7 +77,6 @@ pub fn ItemList(editor: Editor, show_map: Callback<()>) -> impl IntoView {
                                     <small>
                                         {shape}
                                         {(!summary.is_empty()).then(|| format!(" · {summary}"))}
-                                        {(!m.alias.is_empty()).then(|| format!(" · {}", m.alias))}
                                         {(causes > 0).then(|| format!(" · {causes} causa(s)"))}
                                     </small>
                                     {(!m.description.is_empty()).then(|| view! { <span class="item-desc">{m.description.clone()}</span> })}

@@ -132,7 +132,7 @@ pub fn CausesPanel(editor: Editor, form: TreeForm, #[prop(into)] alias: Signal<S
                 .filter(|m| !m.deleted && m.kind() == Some(MarkKind::Problem))
                 .map(|m| {
                     let label = Category::by_code(&m.category).map(|c| c.label_es).unwrap_or("Problema").to_string();
-                    let mut detail = m.attributes.summary_es();
+                    let mut detail = editor.where_when_who(m);
                     if !m.description.is_empty() {
                         detail = if detail.is_empty() { m.description.clone() } else { format!("{detail} — {}", m.description) };
                     }

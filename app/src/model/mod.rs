@@ -14,6 +14,7 @@ pub mod hotspot_filter;
 pub mod hygiene;
 pub mod mark;
 pub mod pack;
+pub mod places;
 pub mod publication;
 pub mod redaction;
 pub mod report;

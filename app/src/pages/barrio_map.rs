@@ -128,6 +128,13 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
         });
     });
 
+    // The lists name where each mark is from the layers' street names.
+    Effect::new(move |_| {
+        if let Some(l) = layers.get() {
+            editor.places.set(std::sync::Arc::new(crate::model::places::PlaceNames::new(&l)));
+        }
+    });
+
     // Leaving a stage puts away what belonged to it.
     Effect::new(move |_| {
         stage.track();
