@@ -87,6 +87,10 @@ async function warmPage(url) {
   }
 }
 
+// One copy per path, whatever the query: `/barrio/7?etapa=arbol` is answered offline with the
+// copy last rendered for `/barrio/7`, perhaps for another stage. The page hydrates the stage its
+// markup was rendered for and only then turns to the one in the address
+// (app/src/components/hydration.rs), so any copy of a barrio serves all of its stages.
 function pageKey(url) {
   return new Request(url.origin + url.pathname);
 }

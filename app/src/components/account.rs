@@ -87,6 +87,15 @@ pub fn AccountChip() -> impl IntoView {
     }
 }
 
+/// What [`RequireRole`] shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Access {
+    Checking,
+    Allowed,
+    Refused(Role),
+    SignedOut,
+}
+
 /// Shows `children` only to accounts `allowed` lets in; everyone else is told why and offered
 /// to sign in (and sent back here after).
 #[component]
@@ -97,21 +106,28 @@ pub fn RequireRole(allowed: fn(Role) -> bool, what: &'static str, children: Chil
         let path = here.pathname.get();
         format!("/entrar?siguiente={}", path.replace('&', ""))
     };
+    // The session is said twice on a page load (the browser's copy, then the server's): only a
+    // change of the answer may rebuild the page, or the first one's pending loads would write
+    // into a page already thrown away (a panic on a disposed signal).
+    let access = Memo::new(move |_| match session.info.with(|i| i.as_ref().map(|i| i.user.as_ref().map(|u| u.role))) {
+        None => Access::Checking,
+        Some(Some(role)) if allowed(role) => Access::Allowed,
+        Some(Some(role)) => Access::Refused(role),
+        Some(None) => Access::SignedOut,
+    });
     move || {
-        if !session.known() {
-            return view! { <p class="muted" data-testid="session-loading">"Revisando la sesión…"</p> }.into_any();
-        }
-        match session.user() {
-            Some(u) if allowed(u.role) => children().into_any(),
-            Some(u) => view! {
+        match access.get() {
+            Access::Checking => view! { <p class="muted" data-testid="session-loading">"Revisando la sesión…"</p> }.into_any(),
+            Access::Allowed => children().into_any(),
+            Access::Refused(role) => view! {
                 <section class="notice" data-testid="not-allowed">
                     <h1>"Sin permiso"</h1>
-                    <p>{format!("{what} Su cuenta ({}) no tiene acceso.", u.role.label_es())}</p>
-                    <p><a class="button" href=home_of(u.role)>"Ir a mi página"</a></p>
+                    <p>{format!("{what} Su cuenta ({}) no tiene acceso.", role.label_es())}</p>
+                    <p><a class="button" href=home_of(role)>"Ir a mi página"</a></p>
                 </section>
             }
             .into_any(),
-            None => view! {
+            Access::SignedOut => view! {
                 <section class="notice" data-testid="sign-in-needed">
                     <h1>"Inicie sesión"</h1>
                     <p>{what}</p>

@@ -5,6 +5,7 @@ pub mod corrections;
 pub mod device_wipe;
 pub mod hotspot_filters;
 pub mod hotspot_review;
+pub mod hydration;
 pub mod icons;
 pub mod item_list;
 pub mod mark_sheet;

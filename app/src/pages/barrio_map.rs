@@ -5,10 +5,9 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
-use leptos_router::hooks::use_query_map;
-
+use crate::components::hydration::rendered_then_live;
 use crate::components::item_list::ItemList;
 use crate::components::mark_sheet::MarkSheet;
 use crate::components::palette::CategoryPalette;
@@ -79,7 +78,9 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
     let name = barrio.summary.name.clone();
     let source = barrio.source.clone();
     let query = use_query_map();
-    let stage = Memo::new(move |_| Stage::from_code(query.read().get("etapa").as_deref()));
+    // The stage is in the address, which the offline copy of this page does not follow.
+    let stage_code = rendered_then_live(move || query.read().get("etapa"));
+    let stage = Memo::new(move |_| Stage::from_code(stage_code.read().as_deref()));
     let editor = Editor::new(barrio_id);
     let participant = Participant::new();
     let alias = Signal::derive(move || participant.current.get());
