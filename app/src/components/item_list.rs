@@ -37,7 +37,7 @@ pub fn ItemList(editor: Editor, show_map: Callback<()>) -> impl IntoView {
             <p class="list-totals" data-testid="list-totals">
                 {move || {
                     let (m, c, s) = totals();
-                    format!("{m} marcas · {c} causas · {s} soluciones")
+                    format!("{} · {} · {}", crate::model::words::count_es(m, "marca", "marcas"), crate::model::words::count_es(c, "causa", "causas"), crate::model::words::count_es(s, "solución", "soluciones"))
                 }}
             </p>
             <div class="filter-chips" role="group" aria-label="Filtrar por categoría" data-testid="list-filters">

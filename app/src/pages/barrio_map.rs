@@ -77,7 +77,6 @@ fn StageBar(#[prop(into)] stage: Signal<Stage>) -> impl IntoView {
 fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
     let barrio_id = barrio.summary.id;
     let name = barrio.summary.name.clone();
-    let source = barrio.source.clone();
     let query = use_query_map();
     let stage = Memo::new(move |_| Stage::from_code(query.read().get("etapa").as_deref()));
     let editor = Editor::new(barrio_id);
@@ -199,10 +198,7 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
                         view! { <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01"/></svg><span>"Lista"</span> }.into_any()
                     }}
                     <span class="mark-count" data-testid="mark-count">
-                        {move || match marks.read().len() {
-                            1 => "1 marca".to_string(),
-                            n => format!("{n} marcas"),
-                        }}
+                        {move || crate::model::words::count_es(marks.read().len(), "marca", "marcas")}
                     </span>
                 </button>
             </div>
@@ -240,9 +236,9 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
                     }.into_any(),
                 }}
             </div>
+            // The credits live on their own page: on a phone every line here is map taken away.
             <p class="attribution" data-testid="attribution">
-                {source}
-                {move || layers.get().filter(|l| !l.source.is_empty()).map(|l| format!(" {}", l.source))}
+                <a class="about-link" href=format!("/acerca-de-los-datos?barrio={barrio_id}") data-testid="about-data-link">"Acerca de los datos"</a>
                 {move || layers_problem.get().map(|p| view! { <span class="warn-text">" " {p}</span> })}
             </p>
         </section>
