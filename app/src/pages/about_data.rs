@@ -6,7 +6,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// Where one barrio's boundary and layers come from, as stored with them.
+/// Where one barrio's boundary and layers come from, as stored with them: each already says
+/// what it credits ("Límites: …", "Vías: …", or that the streets are examples).
 // Filled in the browser only: the server renders the page without it.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Debug, Clone, PartialEq)]
@@ -16,7 +17,6 @@ struct BarrioSources {
     boundary: String,
     /// `None` when neither the device nor the server gave the barrio's layers.
     layers: Option<String>,
-    demo: bool,
 }
 
 #[component]
@@ -39,8 +39,7 @@ pub fn AboutDataPage() -> impl IntoView {
                     id,
                     name: b.summary.name,
                     boundary: b.source,
-                    demo: layers.as_ref().is_some_and(|l| l.demo),
-                    layers: layers.map(|l| l.source.clone()),
+                    layers: layers.map(|l| l.source.clone()).filter(|s| !s.is_empty()),
                 }));
             });
         }
@@ -53,13 +52,8 @@ pub fn AboutDataPage() -> impl IntoView {
             {move || barrio.get().map(|b| view! {
                 <section class="about-barrio" data-testid="about-barrio">
                     <h2>{format!("Barrio {}", b.name)}</h2>
-                    <p><strong>"Límites: "</strong>{b.boundary}</p>
-                    {b.layers.map(|source| view! {
-                        <p><strong>"Calles, manzanas y lugares: "</strong>{source}</p>
-                    })}
-                    {b.demo.then(|| view! {
-                        <p class="muted">"Las calles y los lugares de este mapa son de ejemplo: sirven para orientarse, no son los reales del barrio."</p>
-                    })}
+                    <p>{b.boundary}</p>
+                    {b.layers.map(|source| view! { <p>{source}</p> })}
                     <a class="button small" href=format!("/barrio/{}", b.id)>"Volver al mapa"</a>
                 </section>
             })}

@@ -12,7 +12,6 @@ use super::diagnostico::when_es;
 use crate::model::status::{BarrioStatus, Status};
 use crate::model::words::{count_es, plural_es};
 
-
 /// The words on a barrio's status chip.
 fn chip_text(b: &BarrioStatus) -> String {
     match (b.status, &b.latest) {

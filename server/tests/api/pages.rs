@@ -84,7 +84,7 @@ async fn the_service_worker_is_served_fresh_with_its_precache_list() {
     assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
     assert_eq!(res.headers()["cache-control"], "no-cache");
     let body = res.text().await.unwrap();
-    assert!(body.contains(r#"const PRECACHE = ["/","/talleres","/unirse","/envios","/manifest.webmanifest""#), "{}", &body[..400]);
+    assert!(body.contains(r#"const PRECACHE = ["/","/talleres","/unirse","/envios","/acerca-de-los-datos","/manifest.webmanifest""#), "{}", &body[..400]);
     assert!(!body.contains("__VERSION__"));
 }
 
