@@ -22,7 +22,7 @@ use crate::components::pwa::{provide_device_state, UpdateBanner};
 use crate::components::status::{provide_sync_state, ConnectionStatus};
 use crate::components::account::{provide_session_state, AccountChip};
 use crate::pages::{
-    AccountPage, AdminPage, BarrioListPage, BarrioMapPage, DiagnosticoPage, JoinPage, LoginPage, NotFoundPage, PublicBarrioPage, PublicListPage, PublishPage, ReportPage, StaffPage, SyncPage,
+    AboutDataPage, AccountPage, AdminPage, BarrioListPage, BarrioMapPage, DiagnosticoPage, JoinPage, LoginPage, NotFoundPage, PublicBarrioPage, PublicListPage, PublishPage, ReportPage, StaffPage, SyncPage,
     WorkshopPage, WorkshopsPage,
 };
 
@@ -95,6 +95,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/diagnostico/:id/publicar") view=PublishPage/>
                     <Route path=path!("/publico") view=PublicListPage/>
                     <Route path=path!("/publico/:id") view=PublicBarrioPage/>
+                    <Route path=path!("/acerca-de-los-datos") view=AboutDataPage/>
                 </Routes>
             </main>
         </Router>

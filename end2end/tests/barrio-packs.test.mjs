@@ -102,7 +102,7 @@ test('a saved barrio opens offline with its base layers, and a mark lands within
     await page.waitForSelector('[data-testid=demo-badge]');
     assert.ok((await page.locator('svg.map .landmark').count()) >= 2, 'landmarks drawn');
     assert.ok((await page.locator('svg.map .street-label').count()) >= 1, 'street names drawn');
-    assert.match(await page.textContent('[data-testid=attribution]'), /demo/);
+    assert.equal(await page.getAttribute('[data-testid=about-data-link]', 'href'), `/acerca-de-los-datos?barrio=${target.id}`);
 
     // Pan with one finger, pinch with two.
     const box = await page.locator('svg.map').boundingBox();
@@ -196,7 +196,10 @@ test('opening a barrio online keeps its pack, and a newer server version replace
     await label.waitFor();
     assert.equal(await label.textContent(), 'Calle <b>7</b>', 'a street name is text, never markup');
     assert.equal(await page.locator('svg.map b').count(), 0);
-    assert.match(await page.textContent('[data-testid=attribution]'), /Vías: prueba de importación/);
+    // The layers' credit is on the page about the data, one tap from the map.
+    await page.click('[data-testid=about-data-link]');
+    await page.waitForSelector('[data-testid=about-barrio]');
+    assert.match(await page.textContent('[data-testid=about-barrio]'), /Vías: prueba de importación/);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -232,7 +232,7 @@ test('draw, tie, edit, delete and undo offline; a reload shows it all exactly as
     // 9. The list view: counts, a filter, and a tap that goes to the mark on the map.
     await page.click('[data-testid=view-toggle]');
     await page.waitForSelector('[data-testid=item-list]');
-    assert.equal(await page.textContent('[data-testid=list-totals]'), '3 marcas · 2 causas · 1 soluciones');
+    assert.equal(await page.textContent('[data-testid=list-totals]'), '3 marcas · 2 causas · 1 solución');
     assert.match(await page.textContent('[data-testid=list-tree]'), /Falta de iluminación[\s\S]*Explica: Hurto a personas, Alumbrado deficiente[\s\S]*Cambiar las luminarias[\s\S]*ESSMAR[\s\S]*Desempleo juvenil/);
     await page.screenshot({ path: `${artifacts}/list-phone.png` });
     await page.click('[data-testid=list-filters] [data-choice=lote_baldio]');

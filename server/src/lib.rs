@@ -65,6 +65,7 @@ pub fn router(store: Store, config: &ServerConfig) -> Router {
         "/talleres",
         "/unirse",
         "/envios",
+        "/acerca-de-los-datos",
         "/manifest.webmanifest",
         "/sw-register.js",
         "/icons/icon.svg",
@@ -134,6 +135,11 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     let packs = seed::fill_missing_layers(&store).await.context("generating demo layers")?;
     if packs > 0 {
         tracing::info!(packs, "demo base layers generated for barrios without layers");
+    }
+    // After the layers: a renamed barrio's pack is rebuilt with the layers it already has.
+    let renamed = seed::repair_names(&store).await.context("correcting the demo barrios' names")?;
+    if renamed > 0 {
+        tracing::info!(barrios = renamed, "demo barrios given their reviewed names");
     }
     let no_accounts = store.user_count().await? == 0;
     let listener = tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
@@ -210,7 +216,9 @@ pub fn derive_seed(
     options: &import::DissolveOptions,
 ) -> anyhow::Result<import::ImportReport> {
     let bytes = std::fs::read(input).with_context(|| format!("reading {}", input.display()))?;
-    let (barrios, report) = import::dissolve_barrios(&bytes, options)?;
+    let (mut barrios, report) = import::dissolve_barrios(&bytes, options)?;
+    // The seed is Santa Marta's: it carries the reviewed names, the source's stay in `source_name`.
+    import::name_fixes::apply(app::model::SANTA_MARTA_MUNICIPIO, &mut barrios);
     std::fs::write(output, seed::to_geojson(&barrios)).with_context(|| format!("writing {}", output.display()))?;
     if let Some(path) = report_path {
         std::fs::write(path, serde_json::to_string_pretty(&report)? + "\n").with_context(|| format!("writing {}", path.display()))?;

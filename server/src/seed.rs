@@ -5,7 +5,9 @@
 use geo::BoundingRect;
 use serde_json::{json, Map, Value as Json};
 
-use crate::import::DissolvedBarrio;
+use app::model::SANTA_MARTA_MUNICIPIO;
+
+use crate::import::{name_fixes, names, DissolvedBarrio};
 use crate::store::{NewBarrio, Store, StoreError};
 
 /// The derived seed file, compiled into the binary so a fresh machine needs nothing else.
@@ -52,10 +54,15 @@ pub fn parse(seed: &str, source: &str) -> Result<Vec<NewBarrio>, String> {
             let geometry = f.geometry.ok_or(format!("feature {i}: no geometry"))?;
             let geo: geo::Geometry<f64> = geometry.value.clone().try_into().map_err(|e| format!("feature {i}: {e}"))?;
             let rect = geo.bounding_rect().ok_or(format!("feature {i}: empty geometry"))?;
+            let name = text("name").ok_or(format!("feature {i}: no name"))?;
+            // The reviewed name wins even over a seed file derived before the table existed.
+            let name = text("source_name")
+                .and_then(|s| name_fixes::corrected(SANTA_MARTA_MUNICIPIO, &s))
+                .map_or(name, str::to_string);
             Ok(NewBarrio {
-                municipio: app::model::SANTA_MARTA_MUNICIPIO.into(),
+                municipio: SANTA_MARTA_MUNICIPIO.into(),
                 code: text("code").ok_or(format!("feature {i}: no code"))?,
-                name: text("name").ok_or(format!("feature {i}: no name"))?,
+                name,
                 comuna: text("comuna"),
                 boundary: geometry,
                 bbox: [rect.min().x, rect.min().y, rect.max().x, rect.max().y],
@@ -104,6 +111,26 @@ pub async fn seed_if_empty(store: &Store) -> Result<usize, StoreError> {
     store.insert_barrios(barrios).await
 }
 
+/// Gives the barrios of a database seeded before the name table their reviewed names (and
+/// their packs a new version, so devices pick the name up). Only a barrio whose name is still
+/// the one the seed gave it changes: a name set since, by an import or by hand, is left alone.
+/// Returns how many were renamed; a second start renames none.
+pub async fn repair_names(store: &Store) -> Result<usize, StoreError> {
+    let fc: geojson::FeatureCollection = SANTA_MARTA.parse().map_err(|e: geojson::Error| StoreError::Corrupt(e.to_string()))?;
+    let renames: Vec<(String, String, String)> = fc
+        .features
+        .iter()
+        .filter_map(|f| {
+            let text = |k: &str| f.property(k).and_then(Json::as_str);
+            let (code, source) = (text("code")?, text("source_name")?);
+            let name = name_fixes::corrected(SANTA_MARTA_MUNICIPIO, source)?;
+            let seeded = names::display_name(source);
+            (seeded != name).then(|| (code.to_string(), seeded, name.to_string()))
+        })
+        .collect();
+    store.rename_barrios(SANTA_MARTA_MUNICIPIO, renames).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,7 +147,10 @@ mod tests {
             assert!((11.0..=11.3).contains(&y0) && (11.0..=11.3).contains(&y1), "{}", b.name);
             assert!(b.area_ha > 0.0, "{}", b.name);
         }
-        assert!(barrios.iter().any(|b| b.name == "Los Alcazares"));
+        assert!(barrios.iter().any(|b| b.name == "Los Alcázares"));
+        let pescaito = barrios.iter().find(|b| b.code == "pescaito").unwrap();
+        assert_eq!(pescaito.name, "Pescaíto", "the reviewed name, under the code devices know");
+        assert!(barrios.iter().all(|b| b.comuna.is_none()), "the source has no comuna (server/seed/README.md)");
     }
 
     #[tokio::test]
@@ -131,6 +161,44 @@ mod tests {
         assert!(first >= 300);
         assert_eq!(seed_if_empty(&store).await.unwrap(), 0);
         assert_eq!(store.barrio_count().await.unwrap(), first as i64);
+    }
+
+    #[tokio::test]
+    async fn a_database_seeded_with_the_source_names_gets_the_reviewed_ones_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.sqlite3")).unwrap();
+        // A database seeded before the table: every name as the source spelt it, and one that
+        // someone renamed since, which must stay.
+        let fc: Json = serde_json::from_str(SANTA_MARTA).unwrap();
+        let sources: Vec<String> =
+            fc["features"].as_array().unwrap().iter().map(|f| f["properties"]["source_name"].as_str().unwrap().to_string()).collect();
+        let mut old = parse(SANTA_MARTA, SANTA_MARTA_SOURCE).unwrap();
+        for (b, source) in old.iter_mut().zip(&sources) {
+            b.name = names::display_name(source);
+            if b.code == "centro-historico" {
+                b.name = "Centro (nombre puesto a mano)".into();
+            }
+        }
+        assert!(old.iter().any(|b| b.name == "Ca├æaveral"), "the old seed's garbled name");
+        store.insert_barrios(old).await.unwrap();
+        fill_missing_layers(&store).await.unwrap();
+        let fixes = name_fixes::parse(name_fixes::SANTA_MARTA_NAMES).unwrap();
+        let changed = fixes.iter().filter(|f| names::display_name(&f.source_name) != f.name).count();
+
+        assert_eq!(repair_names(&store).await.unwrap(), changed - 1, "all but the one renamed by hand");
+        assert_eq!(repair_names(&store).await.unwrap(), 0, "a second start renames nothing");
+        let list = store.list_barrios().await.unwrap();
+        let named = |code: &str| list.iter().find(|b| b.code == code).unwrap().clone();
+        assert_eq!(named("pescaito").name, "Pescaíto");
+        assert_eq!(named("ca-averal").name, "Cañaveral");
+        assert_eq!(named("centro-historico").name, "Centro (nombre puesto a mano)");
+        assert_eq!(named("bastidas").name, "Bastidas");
+        // The pack carries the name to devices: a new version, with the new name in it.
+        let (version, json) = store.pack_json(named("pescaito").id).await.unwrap().unwrap();
+        let pack: app::model::BarrioPack = serde_json::from_str(&json).unwrap();
+        assert_eq!((version, pack.barrio.summary.name.as_str()), (2, "Pescaíto"));
+        let (version, _) = store.pack_json(named("bastidas").id).await.unwrap().unwrap();
+        assert_eq!(version, 1, "an untouched barrio keeps its pack");
     }
 
     #[tokio::test]

@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::components::hotspot_review::{plural, ReviewState, StaffAction};
+use crate::components::hotspot_review::{ReviewState, StaffAction};
+use crate::model::words::count_es;
 use crate::model::adjustment::{Adjustment, AdjustmentAction};
 use crate::model::workshop::when_es;
 
@@ -34,8 +35,8 @@ pub fn CorrectionsPanel(
                         let seq = a.seq;
                         let n = a.mark_ids.len() as u32;
                         let what = match a.action {
-                            AdjustmentAction::Join => format!("Unión de puntos críticos ({n} {})", plural(n, "marca", "marcas")),
-                            AdjustmentAction::Separate => format!("Separación de {n} {}", plural(n, "marca", "marcas")),
+                            AdjustmentAction::Join => format!("Unión de puntos críticos ({})", count_es(n, "marca", "marcas")),
+                            AdjustmentAction::Separate => format!("Separación de {}", count_es(n, "marca", "marcas")),
                         };
                         let why = if a.reason.is_empty() { String::new() } else { format!(" — «{}»", a.reason) };
                         let status = standing(&a, &applied);

@@ -7,10 +7,11 @@ use std::collections::{BTreeSet, HashMap};
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use crate::components::icons::CategoryIcon;
+use crate::components::icons::{CategoryIcon, LockIcon};
 use crate::model::adjustment::{joinable, shares_any, Adjustment, AdjustmentAction, HotspotNote};
 use crate::model::diagnostico::{GeometryKind, Hotspot};
 use crate::model::review::{MarkReview, ReviewAction};
+use crate::model::words::{count_es, plural_es};
 use crate::model::workshop::when_es;
 use crate::model::{Category, Mark, TimeOfDay};
 
@@ -56,14 +57,6 @@ pub struct ReviewState {
     /// Hotspots ticked to be joined.
     pub chosen: RwSignal<BTreeSet<Uuid>>,
     pub act: Callback<StaffAction>,
-}
-
-pub fn plural(n: u32, one: &'static str, many: &'static str) -> &'static str {
-    if n == 1 {
-        one
-    } else {
-        many
-    }
 }
 
 pub fn kind_es(kind: GeometryKind) -> &'static str {
@@ -127,7 +120,7 @@ fn JoinBar() -> impl IntoView {
             <form class="join-bar" on:submit=join data-testid="join-bar">
                 <strong>{move || {
                     let n = state.chosen.with(BTreeSet::len) as u32;
-                    format!("{n} {} para unir", plural(n, "punto crítico seleccionado", "puntos críticos seleccionados"))
+                    format!("{} para unir", count_es(n, "punto crítico seleccionado", "puntos críticos seleccionados"))
                 }}</strong>
                 {move || {
                     let p = picked();
@@ -185,18 +178,18 @@ fn HotspotItem(hotspot: Hotspot) -> impl IntoView {
                     <CategoryIcon code=code color=color/>
                     <span class="hotspot-title">
                         <strong>{label}</strong>
-                        {h.sensitive.then(|| view! { <span class="lock" title="Sensible: no publicar el lugar exacto">" 🔒"</span> })}
+                        {h.sensitive.then(|| view! { <LockIcon title="Sensible: no publicar el lugar exacto"/> })}
                         <span class="barrio-meta">{format!(" · {}", kind_es(h.geometry_kind))}</span>
                         {corrections.map(|text| view! { <span class="tag manual">{text}</span> })}
                         {move || {
                             let n = note_count() as u32;
-                            (n > 0).then(|| view! { <span class="tag note-tag">{format!("{n} {}", plural(n, "nota", "notas"))}</span> })
+                            (n > 0).then(|| view! { <span class="tag note-tag">{count_es(n, "nota", "notas")}</span> })
                         }}
                     </span>
                     <span class="hotspot-counts">
-                        <span><strong>{h.count}</strong>{plural(h.count, " marca", " marcas")}</span>
-                        <span><strong>{h.participants}</strong>{plural(h.participants, " persona", " personas")}</span>
-                        <span><strong>{h.workshops}</strong>{plural(h.workshops, " taller", " talleres")}</span>
+                        <span><strong>{h.count}</strong>{plural_es(h.count, " marca", " marcas")}</span>
+                        <span><strong>{h.participants}</strong>{plural_es(h.participants, " persona", " personas")}</span>
+                        <span><strong>{h.workshops}</strong>{plural_es(h.workshops, " taller", " talleres")}</span>
                     </span>
                 </summary>
                 <p class="barrio-meta">
@@ -308,7 +301,7 @@ fn SeparateBar(picked: RwSignal<BTreeSet<Uuid>>) -> impl IntoView {
                 <button type="submit" class="button small primary">
                     {move || {
                         let n = picked.with(BTreeSet::len) as u32;
-                        format!("Separar {n} {}", plural(n, "marca", "marcas"))
+                        format!("Separar {}", count_es(n, "marca", "marcas"))
                     }}
                 </button>
             </form>

@@ -37,6 +37,18 @@ pub fn IconSprite() -> impl IntoView {
     }
 }
 
+/// The lock of sensitive categories and hotspots, drawn from the sprite: an emoji lock shows
+/// as an empty box on devices without an emoji font, and prints as nothing in black and white.
+#[component]
+pub fn LockIcon(title: &'static str) -> impl IntoView {
+    view! {
+        <svg class="lock-icon" viewBox="0 0 24 24" role="img" aria-label=title data-testid="lock-icon">
+            <title>{title}</title>
+            <use_ href="#icon-lock"/>
+        </svg>
+    }
+}
+
 /// A category icon on its coloured badge, as used in the palette.
 #[component]
 pub fn CategoryIcon(code: &'static str, color: &'static str) -> impl IntoView {

@@ -37,7 +37,8 @@ pub fn ItemList(editor: Editor, show_map: Callback<()>) -> impl IntoView {
             <p class="list-totals" data-testid="list-totals">
                 {move || {
                     let (m, c, s) = totals();
-                    format!("{m} marcas · {c} causas · {s} soluciones")
+                    use crate::model::words::count_es;
+                    format!("{} · {} · {}", count_es(m, "marca", "marcas"), count_es(c, "causa", "causas"), count_es(s, "solución", "soluciones"))
                 }}
             </p>
             <div class="filter-chips" role="group" aria-label="Filtrar por categoría" data-testid="list-filters">

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::model::PackInfo;
+use crate::model::words::count_es;
 
 /// What the list knows of one barrio's pack on this device.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,8 +137,7 @@ pub fn PackShelfPanel() -> impl IntoView {
                     {move || match shelf.on_device.read().len() {
                         _ if !shelf.loaded.get() => "Mapas sin conexión: revisando…".to_string(),
                         0 => "Ningún mapa guardado para usar sin conexión".to_string(),
-                        1 => format!("1 mapa en este dispositivo ({})", pack_size(total())),
-                        n => format!("{n} mapas en este dispositivo ({})", pack_size(total())),
+                        n => format!("{} en este dispositivo ({})", count_es(n, "mapa", "mapas"), pack_size(total())),
                     }}
                 </span>
             </summary>

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::icons::CategoryIcon;
-use crate::model::{CategoryGroup, Stage, CATEGORIES};
+use crate::model::{Category, CategoryGroup, Stage, CATEGORIES};
 
 #[component]
 pub fn CategoryPalette(selected: RwSignal<Option<&'static str>>, #[prop(into)] stage: Signal<Stage>) -> impl IntoView {
@@ -36,7 +36,7 @@ pub fn CategoryPalette(selected: RwSignal<Option<&'static str>>, #[prop(into)] s
                                     class:sensitive=c.sensitive
                                     aria-pressed=move || pressed().to_string()
                                     data-category=code
-                                    title=c.label_en
+                                    title=tooltip_es(c)
                                     on:click=move |_| selected.update(|s| *s = if *s == Some(code) { None } else { Some(code) })
                                 >
                                     <CategoryIcon code=c.code color=c.color/>
@@ -89,6 +89,13 @@ pub fn CategoryPalette(selected: RwSignal<Option<&'static str>>, #[prop(into)] s
     }
 }
 
+/// The card's tooltip, in the UI's language: the category, its group, and for a sensitive one
+/// that it is never published where it was marked.
+fn tooltip_es(c: &Category) -> String {
+    let sensitive = if c.sensitive { " · delicada: no se publica en su lugar exacto" } else { "" };
+    format!("{} · {}{sensitive}", c.label_es, c.group.label_es())
+}
+
 pub fn group_code(group: CategoryGroup) -> &'static str {
     match group {
         CategoryGroup::Crime => "delitos",
@@ -109,4 +116,20 @@ pub fn group_shape(group: CategoryGroup) -> impl IntoView {
         CategoryGroup::Actor => "M-9 -16H9L18 0L9 16H-9L-18 0Z",
     };
     view! { <path d=d/> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_tooltip_is_in_spanish() {
+        for c in CATEGORIES.iter() {
+            let tip = tooltip_es(c);
+            assert!(tip.starts_with(c.label_es), "{tip}");
+            assert!(!tip.contains(c.label_en), "{}: the English label is not shown to Spanish readers", c.code);
+        }
+        let extortion = Category::by_code("extorsion").unwrap();
+        assert_eq!(tooltip_es(extortion), "Extorsión (vacuna) · Delitos · delicada: no se publica en su lugar exacto");
+    }
 }

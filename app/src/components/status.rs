@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::model::words::{count_es, plural_es};
+
 /// Shared, app-wide state of the device's link with the server.
 #[derive(Clone, Copy)]
 pub struct SyncState {
@@ -70,7 +72,7 @@ pub fn ConnectionStatus() -> impl IntoView {
         (_, Some(0)) => "Todo enviado".into_any(),
         (_, Some(n)) => view! {
             {n.to_string()}
-            <span class="chip-long">{if n == 1 { " cambio" } else { " cambios" }}</span>
+            <span class="chip-long">{plural_es(n, " cambio", " cambios")}</span>
             " por enviar"
         }
         .into_any(),
@@ -118,7 +120,7 @@ pub fn ConnectionStatus() -> impl IntoView {
                     </svg>
                     {move || state.rejected.get().to_string()}
                     // On a phone only the number shows; screen readers get the label.
-                    <span class="chip-long">{move || if state.rejected.get() == 1 { " rechazada" } else { " rechazadas" }}</span>
+                    <span class="chip-long">{move || plural_es(state.rejected.get(), " rechazada", " rechazadas")}</span>
                 </a>
             </Show>
         </div>
@@ -126,9 +128,5 @@ pub fn ConnectionStatus() -> impl IntoView {
 }
 
 fn rejected_label(n: u32) -> String {
-    if n == 1 {
-        "1 cambio rechazado por el servidor".into()
-    } else {
-        format!("{n} cambios rechazados por el servidor")
-    }
+    format!("{} por el servidor", count_es(n, "cambio rechazado", "cambios rechazados"))
 }

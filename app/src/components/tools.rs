@@ -139,8 +139,7 @@ pub fn DraftBar(editor: Editor, #[prop(into)] alias: Signal<String>) -> impl Int
                     } else {
                         match count() {
                             0 => "Toque el mapa para empezar".to_string(),
-                            1 => "1 punto".to_string(),
-                            n => format!("{n} puntos"),
+                            n => crate::model::words::count_es(n, "punto", "puntos"),
                         }
                     }}
                 </span>

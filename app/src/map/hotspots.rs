@@ -369,7 +369,7 @@ fn HotspotMark(
             .into_any(),
         ),
     };
-    let noun = if count == 1 { "marca" } else { "marcas" };
+    let noun = crate::model::words::plural_es(count, "marca", "marcas");
     let kind_es = match kind {
         GeometryKind::Point => "punto",
         GeometryKind::Route => "ruta",

@@ -47,7 +47,7 @@ impl Unsent {
 
     /// Why the wipe was refused, and what to do, in words for the person holding the device.
     pub fn message_es(&self) -> String {
-        let n = |k: u32| if k == 1 { "1 cambio".to_string() } else { format!("{k} cambios") };
+        let n = |k: u32| super::words::count_es(k, "cambio", "cambios");
         let mut parts = Vec::new();
         if self.waiting > 0 {
             parts.push(format!("{} sin enviar: conéctese a internet y pulse «Sincronizar ahora»", n(self.waiting)));

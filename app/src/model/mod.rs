@@ -24,6 +24,7 @@ pub mod status;
 pub mod sync;
 pub mod taxonomy;
 pub mod tree;
+pub mod words;
 pub mod workshop;
 
 pub use attributes::{Affected, Attributes, Days, Frequency, Since, TimeOfDay};

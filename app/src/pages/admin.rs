@@ -331,7 +331,7 @@ fn AdminPanels() -> impl IntoView {
                     </label>
                     {move || {
                         let (rows, total) = barrios.with(|l| cities.with(|c| chosen.with(|ch| picker_rows(l, c, ch, &search.get()))));
-                        let more = (total > rows.len()).then(|| format!("{} barrios más: escriba para buscar.", total - rows.len()));
+                        let more = (total > rows.len()).then(|| format!("{} más: escriba para buscar.", crate::model::words::count_es((total - rows.len()) as u32, "barrio", "barrios")));
                         let none = rows.is_empty().then(|| view! { <p class="muted" data-testid="picker-empty">"Ningún barrio más coincide con la búsqueda."</p> });
                         view! {
                             {none}

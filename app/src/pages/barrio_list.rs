@@ -65,7 +65,7 @@ pub fn BarrioListPage() -> impl IntoView {
                 })}
             </Suspense>
             <p class="attribution">
-                "Límites de barrios: estudio de vulnerabilidad de Santa Marta (repositorio público riskmapogricc)."
+                <a class="about-link" href="/acerca-de-los-datos" data-testid="about-data-link">"Acerca de los datos"</a>
             </p>
         </section>
     }
@@ -83,7 +83,7 @@ fn BarrioList(list: Vec<BarrioSummary>, query: RwSignal<String>) -> impl IntoVie
         <p class="count" data-testid="barrio-count">
             {move || {
                 let n = visible.read().len();
-                if n == total { format!("{total} barrios") } else { format!("{n} de {total} barrios") }
+                if n == total { crate::model::words::count_es(total, "barrio", "barrios") } else { format!("{n} de {total} barrios") }
             }}
         </p>
         <ul class="barrio-list">

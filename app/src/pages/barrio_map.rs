@@ -76,7 +76,6 @@ fn StageBar(#[prop(into)] stage: Signal<Stage>) -> impl IntoView {
 fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
     let barrio_id = barrio.summary.id;
     let name = barrio.summary.name.clone();
-    let source = barrio.source.clone();
     let query = use_query_map();
     // The stage is in the address, which the offline copy of this page does not follow.
     let stage_code = rendered_then_live(move || query.read().get("etapa"));
@@ -207,10 +206,7 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
                         view! { <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01"/></svg><span>"Lista"</span> }.into_any()
                     }}
                     <span class="mark-count" data-testid="mark-count">
-                        {move || match marks.read().len() {
-                            1 => "1 marca".to_string(),
-                            n => format!("{n} marcas"),
-                        }}
+                        {move || crate::model::words::count_es(marks.read().len(), "marca", "marcas")}
                     </span>
                 </button>
             </div>
@@ -248,9 +244,9 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
                     }.into_any(),
                 }}
             </div>
+            // The credits live on their own page: on a phone every line here is map taken away.
             <p class="attribution" data-testid="attribution">
-                {source}
-                {move || layers.get().filter(|l| !l.source.is_empty()).map(|l| format!(" {}", l.source))}
+                <a class="about-link" href=format!("/acerca-de-los-datos?barrio={barrio_id}") data-testid="about-data-link">"Acerca de los datos"</a>
                 {move || layers_problem.get().map(|p| view! { <span class="warn-text">" " {p}</span> })}
             </p>
         </section>

@@ -21,6 +21,7 @@ use crate::model::adjustment::{Adjustment, HotspotNote};
 use crate::model::comparison::{Change, Comparison};
 use crate::model::hotspot_filter::HotspotFilter;
 use crate::model::review::{DiagnosticoSummary, MarkReview, StoredDiagnostico};
+use crate::model::words::{count_es, plural_es};
 use crate::model::{BaseLayers, Category, Mark, Workshop};
 
 pub use crate::model::workshop::when_es;
@@ -221,7 +222,7 @@ fn DiagnosticoPanels() -> impl IntoView {
                             <li>
                                 <button type="button" class="version" class:on=on on:click=move |_| open_version(number) data-number=number>
                                     <strong>{format!("Versión {number}")}</strong>
-                                    <span>{format!("{} · {} · {} marcas, {} puntos críticos", when_es(v.created_at_ms), v.created_by, v.totals.marks, v.totals.hotspots)}</span>
+                                    <span>{format!("{} · {} · {}, {}", when_es(v.created_at_ms), v.created_by, count_es(v.totals.marks, "marca", "marcas"), count_es(v.totals.hotspots, "punto crítico", "puntos críticos"))}</span>
                                 </button>
                             </li>
                         }
@@ -235,7 +236,15 @@ fn DiagnosticoPanels() -> impl IntoView {
                 view! {
                     <h2>{format!("Versión {n}")}</h2>
                     <p class="totals" data-testid="totals" data-marks=t.marks data-hotspots=t.hotspots>
-                        {format!("{} marcas de {} participantes en {} talleres → {} puntos críticos · {} causas · {} soluciones", t.marks, t.participants, t.workshops, t.hotspots, t.causes, t.solutions)}
+                        {format!(
+                            "{} de {} en {} → {} · {} · {}",
+                            count_es(t.marks, "marca", "marcas"),
+                            count_es(t.participants, "participante", "participantes"),
+                            count_es(t.workshops, "taller", "talleres"),
+                            count_es(t.hotspots, "punto crítico", "puntos críticos"),
+                            count_es(t.causes, "causa", "causas"),
+                            count_es(t.solutions, "solución", "soluciones"),
+                        )}
                     </p>
                     <p class="downloads">
                         <a class="button small" href=format!("/diagnostico/{id}/informe/{n}") data-testid="report-link">"Informe para imprimir"</a>
@@ -258,9 +267,9 @@ fn DiagnosticoPanels() -> impl IntoView {
                             let (n, marks) = shown.with(|s| (s.len(), s.iter().map(|h| h.count).sum::<u32>()));
                             let total = hotspots.with(Vec::len);
                             if filter.with(HotspotFilter::is_empty) {
-                                format!("{total} puntos críticos. Toque uno para ver sus marcas; marque «Unir» en dos o más para unirlos.")
+                                format!("{}. Toque uno para ver sus marcas; marque «Unir» en dos o más para unirlos.", count_es(total, "punto crítico", "puntos críticos"))
                             } else {
-                                format!("Mostrando {n} de {total} puntos críticos ({marks} marcas pasan los filtros).")
+                                format!("Mostrando {n} de {} ({} {} los filtros).", count_es(total, "punto crítico", "puntos críticos"), count_es(marks, "marca", "marcas"), plural_es(marks, "pasa", "pasan"))
                             }
                         }}</p>
                         <h3>"Puntos críticos"</h3>
@@ -355,24 +364,20 @@ fn joined_others_es(n: u32) -> String {
     }
 }
 
-fn marks_es(n: u32) -> String {
-    format!("{n} {}", if n == 1 { "marca" } else { "marcas" })
-}
-
 #[component]
 fn ComparisonView(comparison: Comparison, selected: RwSignal<Option<uuid::Uuid>>) -> impl IntoView {
     let changed: Vec<_> = comparison.changes.iter().filter(|c| c.change != Change::Same).cloned().collect();
     let same = comparison.count(Change::Same);
     view! {
         <h3>"Cambios frente a la versión anterior"</h3>
-        <p class="barrio-meta">{format!("{} → {} marcas; {} puntos críticos sin cambios.", comparison.before_marks, comparison.after_marks, same)}</p>
+        <p class="barrio-meta">{format!("{} → {}; {} sin cambios.", comparison.before_marks, count_es(comparison.after_marks, "marca", "marcas"), count_es(same, "punto crítico", "puntos críticos"))}</p>
         <ul class="changes" data-testid="changes">
             {changed.into_iter().map(|c| {
                 let label = Category::by_code(&c.category).map(|k| k.label_es).unwrap_or("Otra");
                 let text = match c.change {
                     // Named by what can be seen of it: its count and a button that opens it.
-                    Change::Joined => format!(": {label} ({}) → ahora en el punto crítico de {}", marks_es(c.before_count), marks_es(c.after_count)),
-                    _ => format!(": {label} ({} → {} marcas){}", c.before_count, c.after_count, joined_others_es(c.joined_others)),
+                    Change::Joined => format!(": {label} ({}) → ahora en el punto crítico de {}", count_es(c.before_count, "marca", "marcas"), count_es(c.after_count, "marca", "marcas")),
+                    _ => format!(": {label} ({} → {}){}", c.before_count, count_es(c.after_count, "marca", "marcas"), joined_others_es(c.joined_others)),
                 };
                 let target = c.after_id.filter(|_| c.change == Change::Joined);
                 view! {

@@ -1,5 +1,6 @@
 //! The app's pages, one per route.
 
+mod about_data;
 mod admin;
 mod barrio_list;
 mod barrio_map;
@@ -14,6 +15,7 @@ mod staff;
 mod sync_page;
 mod workshops;
 
+pub use about_data::AboutDataPage;
 pub use admin::AdminPage;
 pub use barrio_list::BarrioListPage;
 pub use barrio_map::BarrioMapPage;

@@ -13,6 +13,7 @@ use crate::map::hotspot_legend::{HotspotLegend, LegendMarker};
 use crate::map::hotspots::HotspotMap;
 use crate::model::publication::{rules_es, PublicBarrio, Publication, TextKind};
 use crate::model::report::date_es;
+use crate::model::words::{count_es, plural_es};
 use crate::model::{Barrio, BaseLayers, CauseCategory, Category, CategoryGroup, Institution};
 
 /// A JSON answer of the public API; `Ok(None)` when there is nothing (404).
@@ -28,9 +29,6 @@ pub(crate) async fn fetch<T: serde::de::DeserializeOwned>(url: &str) -> Result<O
     response.json().await.map(Some).map_err(|e| e.to_string())
 }
 
-fn count_es(n: u32, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
 
 #[component]
 pub fn PublicListPage() -> impl IntoView {
@@ -159,7 +157,7 @@ pub fn PublicationView(
                 <p class="notice" data-testid="suppressed">
                     {format!(
                         "{} de problemas sensibles no {}: en su zona los señalaron menos de {} personas, y mostrarlas podría poner en riesgo a quien habló.",
-                        count_es(t.suppressed_marks, "marca", "marcas"), if t.suppressed_marks == 1 { "aparece" } else { "aparecen" }, p.params.k
+                        count_es(t.suppressed_marks, "marca", "marcas"), plural_es(t.suppressed_marks, "aparece", "aparecen"), p.params.k
                     )}
                 </p>
             })}

@@ -296,9 +296,10 @@ fn PublishPanels() -> impl IntoView {
                                 <span>
                                     <strong>{format!("Publicación {n}")}</strong>
                                     {format!(
-                                        " · versión {} · {} · {} · cuadros de {} m y {} m, mínimo {} personas · {} textos",
+                                        " · versión {} · {} · {} · cuadros de {} m y {} m, mínimo {} personas · {}",
                                         p.diagnostico_number, when_es(p.published_at_ms), state,
-                                        p.params.sensitive_cell_m.round(), p.params.plain_cell_m.round(), p.params.k, p.texts
+                                        p.params.sensitive_cell_m.round(), p.params.plain_cell_m.round(), p.params.k,
+                                        crate::model::words::count_es(p.texts, "texto", "textos")
                                     )}
                                 </span>
                                 {p.withdrawn_at_ms.is_none().then(|| view! {

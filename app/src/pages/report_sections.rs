@@ -9,12 +9,9 @@ use crate::model::report::{
     cause_label_es, cause_texts, date_es, kind_es, period_es, problem_labels, ranked_others, ranked_problems, reported_period,
     solution_cause_labels, time_profile_es,
 };
+use crate::model::words::count_es;
 use crate::model::{Category, CategoryGroup, Cause, Diagnostico, Hotspot, Institution, MergeParams};
 
-/// "1 marca", "3 marcas".
-fn count_es(n: u32, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
 
 #[component]
 pub fn Summary(diagnostico: Diagnostico) -> impl IntoView {

@@ -11,11 +11,7 @@ use super::barrio_list::fold;
 use super::diagnostico::when_es;
 use crate::model::barrio::municipio_name;
 use crate::model::status::{BarrioStatus, Status};
-
-/// A count with its noun, singular or plural: "1 marca", "12 marcas".
-fn count_es(n: u32, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+use crate::model::words::{count_es, plural_es};
 
 /// The words on a barrio's status chip.
 fn chip_text(b: &BarrioStatus) -> String {
@@ -90,16 +86,16 @@ fn StatusRow(barrio: BarrioStatus, #[prop(optional)] show_city: bool) -> impl In
                 </span>
                 <span class="cell num marks">
                     <strong>{b.marks}</strong>
-                    <small class="unit">{if b.marks == 1 { "marca" } else { "marcas" }}</small>
+                    <small class="unit">{plural_es(b.marks, "marca", "marcas")}</small>
                     {rejected.map(|r| view! { <small class="warn-text">{r}</small> })}
                 </span>
                 <span class="cell num people">
                     <strong>{b.participants}</strong>
-                    <small class="unit">{if b.participants == 1 { "persona" } else { "personas" }}</small>
+                    <small class="unit">{plural_es(b.participants, "persona", "personas")}</small>
                 </span>
                 <span class="cell num workshops">
                     <strong>{b.workshops}</strong>
-                    <small class="unit">{if b.workshops == 1 { "taller" } else { "talleres" }}</small>
+                    <small class="unit">{plural_es(b.workshops, "taller", "talleres")}</small>
                 </span>
                 <span class="cell when">
                     <small class="label">"Última marca"</small>

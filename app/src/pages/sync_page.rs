@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use crate::components::device_wipe::WipeButton;
 use crate::components::status::use_sync_state;
 use crate::model::hygiene::WipeScope;
+use crate::model::words::count_es;
 
 /// Where one mark on the device stands with the server.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -153,7 +154,7 @@ pub fn SyncPage() -> impl IntoView {
             </div>
             <dl class="sync-facts">
                 <dt>"Por enviar"</dt>
-                <dd data-testid="sync-pending">{move || state.pending.get().map(|n| if n == 1 { "1 cambio".to_string() } else { format!("{n} cambios") }).unwrap_or_else(|| "…".into())}</dd>
+                <dd data-testid="sync-pending">{move || state.pending.get().map(|n| count_es(n, "cambio", "cambios")).unwrap_or_else(|| "…".into())}</dd>
                 <dt>"Última sincronización completa"</dt>
                 <dd data-testid="last-sync">{move || state.last_ok.get().map(time_es).unwrap_or_else(|| "Nunca".into())}</dd>
                 // Too old is said above, in the alert; the server's words would repeat it.
@@ -198,7 +199,7 @@ pub fn SyncPage() -> impl IntoView {
                                 explain="Se borran de este dispositivo las marcas, causas y soluciones de este taller (también las recibidas de otros), su código y los alias usados aquí."
                                 on_done=Callback::new(move |n: usize| wiped.set(Some(format!(
                                     "Taller de {barrio} borrado de este dispositivo ({}). El servidor lo conserva.",
-                                    if n == 1 { "1 registro".to_string() } else { format!("{n} registros") }
+                                    count_es(n, "registro", "registros")
                                 ))))/>
                         </li>
                     }).collect_view()}

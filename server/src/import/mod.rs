@@ -6,6 +6,7 @@ pub mod demo_layers;
 pub mod dissolve;
 pub mod features;
 pub mod layers;
+pub mod name_fixes;
 pub mod names;
 pub mod plan;
 pub mod rings;

@@ -182,7 +182,15 @@ pub fn plan_import(files: ImportFiles<'_>, options: &ImportOptions, stored: &[St
     // The barrios layers are cut for: the imported ones, or else every stored barrio.
     let mut targets: Vec<(String, MultiPolygon<f64>)> = Vec::new();
     if let Some(bytes) = files.barrios {
-        let (dissolved, report) = dissolve_barrios(bytes, &options.barrios)?;
+        let (mut dissolved, mut report) = dissolve_barrios(bytes, &options.barrios)?;
+        super::name_fixes::apply(&options.municipio, &mut dissolved);
+        for b in dissolved.iter().filter(|b| super::name_fixes::looks_garbled(&b.name)) {
+            report.notes.push(format!(
+                "{}: the name looks garbled (text decoded with the wrong code page); code {} kept, correct the name in server/seed/santa-marta-names.tsv or the source",
+                super::names::for_report(&b.name),
+                b.code
+            ));
+        }
         for b in dissolved {
             let Some(rect) = b.boundary.bounding_rect() else {
                 continue;

@@ -53,6 +53,35 @@ impl Store {
         .await
     }
 
+    /// Renames barrios of `municipio`, each `(code, old name, new name)` only while it still has
+    /// its old name, and rebuilds the pack of each one renamed (a new version, so devices fetch
+    /// the name). One transaction. Returns how many were renamed.
+    pub async fn rename_barrios(&self, municipio: &str, renames: Vec<(String, String, String)>) -> Result<usize, StoreError> {
+        let municipio = municipio.to_string();
+        self.call(move |c| {
+            let tx = c.transaction()?;
+            let mut renamed = Vec::new();
+            {
+                let mut stmt = tx.prepare("UPDATE barrios SET name = ?4 WHERE municipio = ?1 AND code = ?2 AND name = ?3 RETURNING id")?;
+                for (code, old, new) in &renames {
+                    if let Some(id) = stmt.query_row(params![municipio, code, old, new], |r| r.get::<_, i64>(0)).optional()? {
+                        renamed.push(id);
+                    }
+                }
+            }
+            for &id in &renamed {
+                // A barrio with no pack yet gets one, layers and all, from the demo layers step.
+                let has_pack: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM barrio_packs WHERE barrio_id = ?1)", [id], |r| r.get(0))?;
+                if has_pack {
+                    super::packs::rebuild_pack(&tx, id, None)?;
+                }
+            }
+            tx.commit()?;
+            Ok(renamed.len())
+        })
+        .await
+    }
+
     pub async fn barrio_count(&self) -> Result<i64, StoreError> {
         self.call(|c| Ok(c.query_row("SELECT count(*) FROM barrios", [], |r| r.get(0))?)).await
     }

@@ -140,7 +140,7 @@ impl Store {
 /// Rebuilds a barrio's pack from its row and its layers (the new ones, or else those stored),
 /// one version above the last; a pack whose content is the same as stored is left alone (and
 /// keeps its version, so no device downloads it again). Returns whether it was written.
-fn rebuild_pack(tx: &Transaction<'_>, id: i64, new_layers: Option<BaseLayers>) -> Result<bool, StoreError> {
+pub(super) fn rebuild_pack(tx: &Transaction<'_>, id: i64, new_layers: Option<BaseLayers>) -> Result<bool, StoreError> {
     let previous: Option<(i64, String, String)> = tx
         .query_row("SELECT version, layers, pack FROM barrio_packs WHERE barrio_id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;

@@ -214,6 +214,13 @@ async fn the_real_santa_marta_file_imports_into_one_clean_boundary_per_barrio() 
     }
     let text = std::fs::read_to_string(dir.path().join("report.json")).expect("report written");
     assert!(text.contains("\"skipped\""));
+    // The reviewed names, under the codes the source's names give.
+    let listed = store.list_barrios().await.expect("list");
+    let name = |code: &str| listed.iter().find(|b| b.code == code).map(|b| b.name.clone());
+    assert_eq!(name("pescaito").as_deref(), Some("Pescaíto"));
+    assert_eq!(name("ca-averal").as_deref(), Some("Cañaveral"));
+    assert!(listed.iter().all(|b| !server::import::name_fixes::looks_garbled(&b.name)), "no garbled name left");
+    assert!(!barrios.notes.iter().any(|n| n.contains("looks garbled")), "every garbled name of the file is in the table");
 
     // Into a database seeded from it, with a mark in every barrio: the same boundaries (the
     // seed differs only in the 8th decimal here and there), so nothing is refused.
