@@ -1,6 +1,7 @@
 //! Workshops (talleres): `/talleres` where a facilitator prepares one and sees those on the
-//! device, `/talleres/:id` with its join code and QR (offline once kept), and `/unirse`
-//! where a participant's device joins by code.
+//! device, `/talleres/:id` with its join code and QR (offline once kept) and, for the
+//! facilitator, the room (`components::room`), and `/unirse` where a participant's device
+//! joins by code.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
