@@ -66,6 +66,9 @@ pub struct Editor {
     pub can_redo: RwSignal<bool>,
     /// What the last action did, or why it failed, for the notice line.
     pub message: RwSignal<Option<(bool, String)>>,
+    /// This device's id, the node of the clocks of the versions it makes: the marks it may
+    /// change are those whose current version it made. `None` until read.
+    pub device: RwSignal<Option<String>>,
     sync: crate::components::status::SyncState,
 }
 
@@ -86,6 +89,7 @@ impl Editor {
             can_undo: RwSignal::new(false),
             can_redo: RwSignal::new(false),
             message: RwSignal::new(None),
+            device: RwSignal::new(None),
             sync: crate::components::status::use_sync_state(),
         };
         // Loads what the device holds, and again whenever a sync brought other devices' work
@@ -97,6 +101,11 @@ impl Editor {
                 return;
             }
             leptos::task::spawn_local(async move {
+                if editor.device.get_untracked().is_none() {
+                    if let Ok(id) = crate::client::storage::device_id().await {
+                        editor.device.set(Some(id));
+                    }
+                }
                 match crate::client::storage::drawing_for_barrio(barrio_id).await {
                     Ok(d) => {
                         editor.drawing.set(d);
@@ -107,6 +116,13 @@ impl Editor {
             });
         });
         editor
+    }
+
+    /// Whether this device may change `mark`: only marks whose current version it made.
+    /// Others' marks are read-only here (their sheet offers "Yo también lo he visto"), as the
+    /// server would refuse the change. Until the device's id is read, nothing is anyone's.
+    pub fn is_mine(&self, mark: &Mark) -> bool {
+        self.device.with(|d| d.as_deref().is_some_and(|node| mark.made_on(node)))
     }
 
     /// The live marks, for the map and the counts.

@@ -77,18 +77,28 @@ test('each role signs in and sees only its pages; the admin makes accounts and r
     await signInThroughTheForm(admin.page, ADMIN.username, ADMIN.password);
     await admin.page.waitForURL(/\/admin$/);
     await admin.page.waitForSelector('[data-testid=user-table] tr[data-username=admin]');
-    const make = async (username, name, role, barrio) => {
+    const make = async (username, name, role, barrio, city) => {
       await admin.page.fill('[data-testid=new-user-form] input[name=username]', username);
       await admin.page.fill('[data-testid=new-user-form] input[name=display_name]', name);
       await admin.page.selectOption('[data-testid=new-user-form] select[name=role]', role);
-      if (barrio) await admin.page.selectOption('[data-testid=new-user-form] select[name=barrios]', String(barrio));
+      if (city) await admin.page.check(`[data-testid=city-choice] input[value="${city}"]`);
+      if (barrio) {
+        // The facilitator's barrio is found by typing part of its name, without the accent.
+        await admin.page.fill('[data-testid=barrio-choice] input[name=barrio-search]', 'pescai');
+        await admin.page.click(`[data-testid=barrio-picker] button[data-barrio="${barrio}"]`);
+        await admin.page.waitForSelector(`.chosen-barrios li:has-text("${pescaito.name}")`);
+        await admin.page.screenshot({ path: `${artifacts}/admin-user-form-desktop.png`, fullPage: true });
+      }
       await admin.page.fill('[data-testid=new-user-form] input[name=password]', PASSWORD);
       await admin.page.click('[data-testid=new-user-form] button[type=submit]');
       await admin.page.waitForSelector(`[data-testid=user-table] tr[data-username="${username}"]`);
     };
     await make('rosa', 'Rosa Mejía', 'facilitator', pescaito.id);
-    await make('luis', 'Luis Pérez', 'staff');
+    await make('luis', 'Luis Pérez', 'staff', null, '47001');
     assert.match(await admin.page.textContent('[data-testid=user-table] tr[data-username=rosa]'), new RegExp(pescaito.name));
+    // Luis works in Santa Marta only; Rosa, with no city ticked, in every one.
+    assert.equal(await admin.page.textContent('[data-testid=user-table] tr[data-username=luis] [data-testid=user-cities]'), 'Santa Marta');
+    assert.equal(await admin.page.textContent('[data-testid=user-table] tr[data-username=rosa] [data-testid=user-cities]'), 'Todas');
     // Editing an account: a new display name; an empty password keeps the old one.
     await admin.page.click('[data-testid=user-table] tr[data-username=luis] [data-testid=edit-user]');
     assert.equal(await admin.page.inputValue('[data-testid=new-user-form] input[name=username]'), 'luis');

@@ -1,9 +1,11 @@
 // Issue 7, the staff's hand work on a diagnóstico: filters by workshop and time of day change
 // what the list counts; two hotspots the rules kept apart are joined by hand, a mark is
 // separated again, a note is kept (shown as text, never as markup), and undoing a correction
-// gives back what the rules alone make — each step a new version, the old ones untouched.
+// gives back what the rules alone make — each step a new version, the old ones untouched. The
+// comparison reads a join as a join. Issue 19: every file of a version downloads from the page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { serverAndBrowser } from '../support/suite.mjs';
 import { createUser, signedInContext } from '../support/server.mjs';
 import { staffApi } from '../support/staff-api.mjs';
@@ -63,10 +65,17 @@ test('staff filter, join, separate, annotate and undo, each in the next version'
   await page.waitForSelector('.hotspot[data-category=hurto_personas][data-count="3"]');
   assert.match(await hurto(page).textContent(), /Unido a mano/);
   await page.waitForSelector('.correction[data-action=join] >> text=En esta versión');
+  // The comparison says where Luz's theft went: into the joined hotspot, which it names; nothing is gone.
+  const changes = page.locator('[data-testid=changes]');
+  await changes.locator('li[data-change=joined]').waitFor();
+  assert.equal(await changes.locator('li[data-change=disappeared]').count(), 0, await changes.textContent());
+  assert.match(await changes.textContent(), /Se unió a otro: Hurto a personas \(1 marca\) → ahora en el punto crítico de 3 marcas/);
+  assert.match(await changes.textContent(), /Creció: Hurto a personas \(2 → 3 marcas\) · reúne otro punto crítico/);
+  await changes.locator('li[data-change=joined] button:has-text("Ver ese punto crítico")').click();
+  await page.waitForSelector('.hotspot.selected[data-category=hurto_personas][data-count="3"]');
 
-  // A note with markup in it is kept and shown as text.
+  // A note with markup in it is kept and shown as text (the hotspot is open: the comparison opened it).
   const joined = hurto(page);
-  await joined.locator('summary').click();
   await joined.locator('textarea[name=note]').fill('<img src=x onerror=alert(1)> Verificado en el recorrido');
   await joined.locator('button:has-text("Guardar nota")').click();
   await joined.locator('.note-text').waitFor();
@@ -102,6 +111,65 @@ test('staff filter, join, separate, annotate and undo, each in the next version'
   await page.click('.version[data-number="4"]');
   await page.waitForSelector('.hotspot[data-category=hurto_personas][data-count="3"]');
   await page.screenshot({ path: `${artifacts}/diagnostico-corrections-phone.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('every file of a version downloads from the staff page, with its type, and is in the audit log', async () => {
+  const barrio = await suite.barrioByCode('bastidas');
+  const [lon, lat] = await centreOf(barrio.id);
+  const w = await workshop(barrio.id, '2026-11-21');
+  await sendMarks(barrio.id, w, [['hurto_personas', [lon, lat], 'Rosa'], ['rinas', [lon + 0.001, lat], 'Pedro']]);
+  assert.equal((await api(`/barrios/${barrio.id}/diagnosticos`, {})).status, 201);
+
+  const context = await signedInContext(suite.browser, suite.server, { viewport: { width: 360, height: 640 }, hasTouch: true, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = collectPageErrors(page);
+  await page.goto(`${suite.server.url}/diagnostico/${barrio.id}`);
+  await waitForApp(page);
+  const panel = page.locator('[data-testid=downloads]');
+  await panel.waitFor();
+  assert.match(await panel.textContent(), /alias/);
+  assert.match(await panel.textContent(), /registro de auditoría/);
+  const files = [
+    ['download-hotspots-csv', 'text/csv; charset=utf-8', /-v1\.csv$/],
+    ['download-hotspots-geojson', 'application/geo+json', /-v1\.geojson$/],
+    ['download-marks-csv', 'text/csv; charset=utf-8', /-v1-marcas\.csv$/],
+    ['download-marks-geojson', 'application/geo+json', /-v1-marcas\.geojson$/],
+    ['download-gpkg', 'application/geopackage+sqlite3', /-v1\.gpkg$/],
+  ];
+  for (const [testid, type, name] of files) {
+    const link = panel.locator(`[data-testid=${testid}]`);
+    await link.scrollIntoViewIfNeeded();
+    const box = await link.boundingBox();
+    assert.ok(box.height >= 44 && box.x >= 0 && box.x + box.width <= 360, `${testid} fits a 360 px phone and takes a thumb: ${JSON.stringify(box)}`);
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    assert.match(download.suggestedFilename(), name);
+    const body = readFileSync(await download.path());
+    const res = await context.request.get(suite.server.url + (await link.getAttribute('href')));
+    assert.equal(res.status(), 200, testid);
+    assert.equal(res.headers()['content-type'], type, testid);
+    if (type.startsWith('text/csv')) {
+      assert.deepEqual([...body.subarray(0, 3)], [0xef, 0xbb, 0xbf], `${testid}: UTF-8 with BOM for spreadsheets`);
+    } else if (type === 'application/geo+json') {
+      assert.ok(JSON.parse(body.toString('utf8')).features.length >= 2, testid);
+    } else {
+      assert.equal(body.subarray(0, 16).toString('latin1'), 'SQLite format 3\0', 'a GeoPackage is an SQLite database');
+    }
+    if (testid.startsWith('download-marks')) assert.match(body.toString('utf8'), /Rosa/, 'the source marks carry their aliases');
+  }
+  // No element wider than the phone.
+  const widest = await page.evaluate(() => Math.max(...[...document.querySelectorAll('[data-testid=downloads] *')].map((e) => e.getBoundingClientRect().right)));
+  assert.ok(widest <= 360, `the downloads fit in 360 px: ${widest}`);
+  await panel.screenshot({ path: `${artifacts}/diagnostico-downloads-phone.png` });
+  await page.screenshot({ path: `${artifacts}/diagnostico-downloads-phone-page.png`, fullPage: true });
+  await page.setViewportSize({ width: 800, height: 1280 });
+  await panel.screenshot({ path: `${artifacts}/diagnostico-downloads-tablet.png` });
+  await page.screenshot({ path: `${artifacts}/diagnostico-downloads-tablet-page.png`, fullPage: true });
+
+  const { body: log } = await api('/admin/audit');
+  const exported = new Set(log.filter((e) => e.action === 'export' && e.target === `barrio ${barrio.id} versión 1`).map((e) => e.detail));
+  assert.deepEqual([...exported].sort(), ['GeoPackage', 'marcas CSV', 'marcas GeoJSON', 'puntos críticos CSV', 'puntos críticos GeoJSON']);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -9,6 +9,7 @@ import { serverAndBrowser } from '../support/suite.mjs';
 import { signedInContext } from '../support/server.mjs';
 import { staffApi } from '../support/staff-api.mjs';
 import { waitForApp, collectPageErrors, artifacts } from '../support/browser.mjs';
+import { pinch, drag } from '../support/gestures.mjs';
 
 const suite = serverAndBrowser();
 const { api, centreOf } = staffApi(suite);
@@ -96,6 +97,43 @@ test('staff publish a diagnóstico editado por seguridad; an anonymous visitor r
   assert.match(await vPage.textContent('[data-testid=public-rules]'), /al menos 3 personas distintas/);
   assertNothingPrivate(await vPage.content(), 'the public page');
   await vPage.screenshot({ path: `${artifacts}/public-phone.png`, fullPage: true });
+
+  // On a 360×640 phone the map zooms: + and −, a pinch, a drag, and back to the whole barrio.
+  // The words say what it draws: markers at the centres of the cells.
+  await vPage.setViewportSize({ width: 360, height: 640 });
+  assert.match(await vPage.textContent('[data-testid=public-map-help]'), /Cada marcador cuenta las marcas de una categoría dentro de un cuadro de 50 m de lado/);
+  assert.match(await vPage.textContent('.public-map [data-testid=hotspot-legend] [data-key=cell]'), /Cuadro: cuenta las marcas/);
+  assert.doesNotMatch(await vPage.textContent('.public-map [data-testid=hotspot-legend]'), /crece con el número|área señalada/, 'the legend speaks of the cells it draws');
+  const mapSvg = '.public-map svg.hotspot-svg';
+  const viewBox = async () => (await vPage.getAttribute(mapSvg, 'viewBox')).split(' ').map(Number);
+  await vPage.locator('.public-map').scrollIntoViewIfNeeded();
+  const home = await viewBox();
+  await vPage.click('.public-map [data-testid=zoom-in]');
+  const zoomed = await viewBox();
+  assert.ok(zoomed[2] < home[2] * 0.7, `+ zooms in: ${zoomed} vs ${home}`);
+  await vPage.click('.public-map [data-testid=zoom-out]');
+  assert.ok(Math.abs((await viewBox())[2] - home[2]) < home[2] * 0.01, '− zooms back out');
+  const box = await vPage.locator(mapSvg).boundingBox();
+  const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+  await pinch(vPage, cx, cy, 30, 90, 5, mapSvg);
+  const pinched = await viewBox();
+  assert.ok(pinched[2] < home[2] * 0.6, `two fingers spreading zoom in: ${pinched[2]} vs ${home[2]}`);
+  await drag(vPage, cx, cy, 60, 30, 8, mapSvg);
+  const dragged = await viewBox();
+  assert.ok(dragged[0] < pinched[0] && dragged[1] < pinched[1], `a finger dragging right and down pans: ${dragged} vs ${pinched}`);
+  assert.equal(await vPage.getAttribute('.public-map [data-testid=hotspot-map]', 'data-hotspots'), '2', 'the markers stay');
+  // Markers keep their size on screen: zooming spreads them, it does not blow them up.
+  const markerWidth = async () => (await vPage.locator('.public-map .hotspot-glyph .hotspot-marker').first().boundingBox()).width;
+  const zoomedMarker = await markerWidth();
+  await vPage.locator(mapSvg).screenshot({ path: `${artifacts}/public-map-zoomed-phone.png` });
+  await vPage.click('.public-map [data-testid=map-home]');
+  assert.deepEqual(await viewBox(), home, '"Ver todo el barrio" shows the whole barrio again');
+  assert.ok(Math.abs((await markerWidth()) - zoomedMarker) < 2, 'a marker is as wide zoomed in as not');
+  const pageWidth = await vPage.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(pageWidth <= 360, `nothing wider than the phone: ${pageWidth}`);
+  await vPage.screenshot({ path: `${artifacts}/public-phone-360x640.png`, fullPage: true });
+  await vPage.setViewportSize({ width: 800, height: 1280 });
+  await vPage.screenshot({ path: `${artifacts}/public-tablet-800x1280.png`, fullPage: true });
   await vPage.setViewportSize({ width: 1280, height: 800 });
   await vPage.screenshot({ path: `${artifacts}/public-tablet.png`, fullPage: true });
 

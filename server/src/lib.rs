@@ -186,6 +186,7 @@ pub async fn create_admin(config: &ServerConfig, username: &str, display_name: O
         display_name: display_name.unwrap_or(username).into(),
         role: Role::Admin,
         barrios: Vec::new(),
+        municipios: Vec::new(),
         password: Some(password),
         disabled: false,
     }

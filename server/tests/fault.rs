@@ -109,7 +109,7 @@ async fn signed_in_template(db: &Path) -> reqwest::header::HeaderMap {
     use app::model::account::{Role, UserDraft};
     use server::auth::token;
     let store = server::store::Store::open(db).expect("opening the template");
-    let draft = UserDraft { username: "admin".into(), display_name: "Admin".into(), role: Role::Admin, barrios: vec![], password: None, disabled: false };
+    let draft = UserDraft { username: "admin".into(), display_name: "Admin".into(), role: Role::Admin, barrios: vec![], municipios: vec![], password: None, disabled: false };
     let hash = server::auth::password::hash("clave de la prueba de fallos".into()).await.expect("hash");
     let now = device_sim::now_ms();
     let user = store.create_user(draft, hash, now).await.expect("store").expect("a new account");

@@ -1,11 +1,12 @@
 //! A mark's sheet: what it is and who drew it, its attributes as big one-thumb choices, its
-//! causes and solutions, and the actions move, delete and save.
+//! causes and solutions, and the actions move, delete and save. Another device's mark is
+//! shown read-only, with "Yo también lo he visto" instead.
 
 use leptos::prelude::*;
 
 use super::icons::CategoryIcon;
 use super::tools::start_reshape;
-use crate::editor::{now_ms, Editor};
+use crate::editor::{new_id, now_ms, Editor};
 use crate::model::mark::MAX_DESCRIPTION_CHARS;
 use crate::model::{Affected, Attributes, Category, Days, Frequency, Mark, MarkKind, Record, Since, TimeOfDay};
 
@@ -75,12 +76,139 @@ fn shape_word(mark: &Mark) -> &'static str {
     }
 }
 
+/// The sheet of `mark`: editable when this device made it, read-only otherwise. `alias` is
+/// who is drawing now (the author of a +1).
 #[component]
-pub fn MarkSheet(mark: Mark, editor: Editor) -> impl IntoView {
+pub fn MarkSheet(mark: Mark, editor: Editor, #[prop(into)] alias: Signal<String>) -> impl IntoView {
+    if editor.is_mine(&mark) {
+        view! { <OwnMarkSheet mark editor/> }.into_any()
+    } else {
+        view! { <OthersMarkSheet mark editor alias/> }.into_any()
+    }
+}
+
+/// The sheet's head: the category's icon and name, the shape and whose it is, and "Cerrar".
+/// `unknown_author` is what to say when the mark has no alias.
+#[component]
+fn SheetHead(mark: Mark, editor: Editor, unknown_author: &'static str) -> impl IntoView {
     let category = Category::by_code(&mark.category);
     let label = category.map(|c| c.label_es).unwrap_or("Marca");
-    let color = category.map(|c| c.color).unwrap_or("#555");
-    let code = category.map(|c| c.code).unwrap_or("");
+    let author = if mark.alias.is_empty() { unknown_author.to_string() } else { format!(" · de {}", mark.alias) };
+    view! {
+        <header class="sheet-head">
+            <CategoryIcon code=category.map(|c| c.code).unwrap_or("") color=category.map(|c| c.color).unwrap_or("#555")/>
+            <div class="sheet-title">
+                <h2>{label}</h2>
+                <p class="muted">
+                    {shape_word(&mark)}
+                    {author}
+                    {category.filter(|c| c.sensitive).map(|_| " · delicada: no se publica en su lugar exacto")}
+                </p>
+            </div>
+            <button type="button" class="button ghost close" aria-label="Cerrar" on:click=move |_| editor.selected.set(None)>"Cerrar"</button>
+        </header>
+    }
+}
+
+/// Causes of a problem and the solutions of each, for the sheet's "Causas y soluciones".
+fn causes_of(editor: Editor, id: uuid::Uuid) -> Vec<(&'static str, String, Vec<(&'static str, String)>)> {
+    editor.drawing.with(|d| {
+        d.causes_of(&id)
+            .into_iter()
+            .map(|c| (c.label_es(), c.text.clone(), d.solutions_of(&c.id).into_iter().map(|s| (s.institution_es(), s.text.clone())).collect()))
+            .collect()
+    })
+}
+
+#[component]
+fn CausesList(editor: Editor, id: uuid::Uuid) -> impl IntoView {
+    view! {
+        <div class="sheet-links" data-testid="mark-causes">
+            <h3>"Causas y soluciones"</h3>
+            {move || {
+                let list = causes_of(editor, id);
+                if list.is_empty() {
+                    view! { <p class="muted">"Todavía sin causas. Se agregan en la etapa 3, «Causas»."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="tree-mini">
+                            {list.into_iter().map(|(cause, text, solutions)| view! {
+                                <li>
+                                    <strong>{cause}</strong>
+                                    {(!text.is_empty()).then(|| format!(": {text}"))}
+                                    <ul>{solutions.into_iter().map(|(inst, t)| view! { <li>{t}" — "<em>{inst}</em></li> }).collect_view()}</ul>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+/// Another device's mark: what it says, and a +1 of one's own. Changing it is for whoever
+/// made it (the server would refuse it), so nothing here edits it.
+#[component]
+fn OthersMarkSheet(mark: Mark, editor: Editor, alias: Signal<String>) -> impl IntoView {
+    let category = Category::by_code(&mark.category);
+    let label = category.map(|c| c.label_es).unwrap_or("Marca");
+    let is_problem = mark.kind() == Some(MarkKind::Problem);
+    let a = &mark.attributes;
+    let when = [a.summary_es(), a.affected.iter().map(|x| x.label_es()).collect::<Vec<_>>().join(" · ")]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    // Someone who already confirmed this mark (or made it on another visit) is told so.
+    let id = mark.id;
+    let confirmed_by_me = move || {
+        let who = alias.get();
+        editor.drawing.with(|d| d.marks.iter().any(|m| !m.deleted && m.attributes.confirms == Some(id) && editor.is_mine(m) && m.alias == who))
+    };
+    let original = mark.clone();
+    let plus_one = move |_| {
+        let who = alias.get_untracked();
+        let mine = Mark::confirming(&original, new_id(), now_ms()).by(&who);
+        let mine_id = mine.id;
+        let msg = if who.is_empty() {
+            format!("Usted también lo ha visto: «{label}» guardada en este dispositivo. Puede agregar cuándo pasa.")
+        } else {
+            format!("{who} también lo ha visto: «{label}» guardada en este dispositivo. Puede agregar cuándo pasa.")
+        };
+        editor.commit(vec![Record::Mark(mine)], msg);
+        // The +1's own sheet opens once it is saved, for its own answers.
+        editor.selected.set(Some(mine_id));
+    };
+    view! {
+        <section class="sheet mark-sheet readonly" role="dialog" aria-label=format!("Detalles de {label}") data-testid="mark-sheet" data-readonly="true" data-mark-id=mark.id.to_string()>
+            <SheetHead mark=mark.clone() editor unknown_author=" · de otra persona"/>
+            <div class="sheet-body">
+                <p class="readonly-note" data-testid="readonly-note">
+                    "La marcó otra persona: solo se cambia en el dispositivo donde se hizo. Si usted también lo ha visto, súmese con su propia marca."
+                </p>
+                {(!when.is_empty()).then(|| view! { <p class="mark-facts"><strong>"Cuándo y a quién: "</strong>{when}</p> })}
+                {(!mark.description.is_empty()).then(|| view! { <p class="mark-facts"><strong>"Qué pasa: "</strong>{mark.description.clone()}</p> })}
+                {is_problem.then(|| view! { <CausesList editor id=mark.id/> })}
+            </div>
+            <footer class="sheet-actions">
+                <Show when=confirmed_by_me fallback=move || view! {
+                    <button type="button" class="button primary wide" data-testid="plus-one" on:click=plus_one.clone()>
+                        <svg viewBox="0 0 24 24" aria-hidden="true" class="icon"><path d="M12 5v14M5 12h14" fill="none" stroke="currentColor" stroke-width="3" stroke-linecap="round"/></svg>
+                        <span>"Yo también lo he visto"</span>
+                    </button>
+                }>
+                    <p class="confirm" data-testid="already-confirmed">"Usted ya se sumó a esta marca."</p>
+                </Show>
+            </footer>
+        </section>
+    }
+}
+
+#[component]
+fn OwnMarkSheet(mark: Mark, editor: Editor) -> impl IntoView {
+    let category = Category::by_code(&mark.category);
+    let label = category.map(|c| c.label_es).unwrap_or("Marca");
     let is_problem = mark.kind() == Some(MarkKind::Problem);
     let attributes = RwSignal::new(mark.attributes.clone());
     let description = RwSignal::new(mark.description.clone());
@@ -122,35 +250,9 @@ pub fn MarkSheet(mark: Mark, editor: Editor) -> impl IntoView {
         let original = original.clone();
         move |_| start_reshape(editor, &original)
     };
-    let id = mark.id;
-    let causes = move || {
-        editor.drawing.with(|d| {
-            d.causes_of(&id)
-                .into_iter()
-                .map(|c| {
-                    (
-                        c.label_es(),
-                        c.text.clone(),
-                        d.solutions_of(&c.id).into_iter().map(|s| (s.institution_es(), s.text.clone())).collect::<Vec<_>>(),
-                    )
-                })
-                .collect::<Vec<_>>()
-        })
-    };
     view! {
         <section class="sheet mark-sheet" role="dialog" aria-label=format!("Detalles de {label}") data-testid="mark-sheet" data-mark-id=mark.id.to_string()>
-            <header class="sheet-head">
-                <CategoryIcon code=code color=color/>
-                <div class="sheet-title">
-                    <h2>{label}</h2>
-                    <p class="muted">
-                        {shape_word(&mark)}
-                        {(!mark.alias.is_empty()).then(|| format!(" · de {}", mark.alias))}
-                        {category.filter(|c| c.sensitive).map(|_| " · delicada: no se publica en su lugar exacto")}
-                    </p>
-                </div>
-                <button type="button" class="button ghost close" aria-label="Cerrar" on:click=move |_| editor.selected.set(None)>"Cerrar"</button>
-            </header>
+            <SheetHead mark=mark.clone() editor unknown_author=""/>
             <div class="sheet-body">
                 <MultiChips legend="¿Cuándo pasa?" name="times" options=TimeOfDay::ALL label=TimeOfDay::label_es code=TimeOfDay::code
                     get=|a| &a.times get_mut=|a| &mut a.times attributes/>
@@ -168,29 +270,7 @@ pub fn MarkSheet(mark: Mark, editor: Editor) -> impl IntoView {
                         prop:value=move || description.get()
                         on:input=move |ev| description.set(event_target_value(&ev))></textarea>
                 </label>
-                {is_problem.then(|| view! {
-                    <div class="sheet-links" data-testid="mark-causes">
-                        <h3>"Causas y soluciones"</h3>
-                        {move || {
-                            let list = causes();
-                            if list.is_empty() {
-                                view! { <p class="muted">"Todavía sin causas. Se agregan en la etapa 3, «Causas»."</p> }.into_any()
-                            } else {
-                                view! {
-                                    <ul class="tree-mini">
-                                        {list.into_iter().map(|(cause, text, solutions)| view! {
-                                            <li>
-                                                <strong>{cause}</strong>
-                                                {(!text.is_empty()).then(|| format!(": {text}"))}
-                                                <ul>{solutions.into_iter().map(|(inst, t)| view! { <li>{t}" — "<em>{inst}</em></li> }).collect_view()}</ul>
-                                            </li>
-                                        }).collect_view()}
-                                    </ul>
-                                }.into_any()
-                            }
-                        }}
-                    </div>
-                })}
+                {is_problem.then(|| view! { <CausesList editor id=mark.id/> })}
             </div>
             <footer class="sheet-actions">
                 <Show when=move || !confirm_delete.get() fallback=move || view! {

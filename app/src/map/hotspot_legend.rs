@@ -49,13 +49,22 @@ pub fn LegendMarker(group: CategoryGroup, color: &'static str, code: String) -> 
 }
 
 #[component]
-pub fn HotspotLegend(#[prop(into)] hotspots: Signal<Vec<Hotspot>>) -> impl IntoView {
+pub fn HotspotLegend(
+    #[prop(into)] hotspots: Signal<Vec<Hotspot>>,
+    /// The zones are a publication's counting cells, not areas someone drew: say so.
+    #[prop(optional)]
+    cells: bool,
+) -> impl IntoView {
     let entries = Memo::new(move |_| hotspots.with(|h| legend_entries(h)));
     let any_sensitive = move || entries.with(|e| e.iter().any(|e| e.sensitive));
-    let kinds = Memo::new(move |_| {
-        hotspots
-            .with(|h| (h.iter().any(|h| h.geometry_kind == GeometryKind::Route), h.iter().any(|h| h.geometry_kind == GeometryKind::Zone)))
-    });
+    let has = move |kind: GeometryKind| hotspots.with(|h| h.iter().any(|h| h.geometry_kind == kind));
+    // (points, routes, zones): only points grow, so the growth key is only for them.
+    let kinds = Memo::new(move |_| (has(GeometryKind::Point), has(GeometryKind::Route), has(GeometryKind::Zone)));
+    let zone_words = if cells {
+        "Cuadro: cuenta las marcas de una categoría dentro de él; el número del marcador dice cuántas son. No es el sitio exacto."
+    } else {
+        "Zona: área señalada, con el número de marcas en su centro."
+    };
     view! {
         <div class="hotspot-legend" data-testid="hotspot-legend">
             <ul class="legend-categories">
@@ -70,24 +79,28 @@ pub fn HotspotLegend(#[prop(into)] hotspots: Signal<Vec<Hotspot>>) -> impl IntoV
                 }).collect_view()}
             </ul>
             <ul class="legend-key">
-                <li>
-                    <svg class="legend-sizes" viewBox="0 0 76 30" aria-hidden="true">
-                        <circle cx="6" cy="20" r="5"/>
-                        <circle cx="25" cy="17" r="8"/>
-                        <circle cx="55" cy="14" r="13"/>
-                    </svg>
-                    <span>"El área del símbolo crece con el número de marcas (1 · 4 · 9); el número va escrito en él."</span>
-                </li>
                 {move || kinds.get().0.then(|| view! {
+                    <li>
+                        <svg class="legend-sizes" viewBox="0 0 76 30" aria-hidden="true">
+                            <circle cx="6" cy="20" r="5"/>
+                            <circle cx="25" cy="17" r="8"/>
+                            <circle cx="55" cy="14" r="13"/>
+                        </svg>
+                        <span>"El área del símbolo crece con el número de marcas (1 · 4 · 9); el número va escrito en él."</span>
+                    </li>
+                })}
+                {move || kinds.get().1.then(|| view! {
                     <li>
                         <svg class="legend-route" viewBox="0 0 40 20" aria-hidden="true"><path d="M2 15C12 3 26 17 38 5"/></svg>
                         <span>"Ruta: la línea es más gruesa cuantas más marcas la señalan."</span>
                     </li>
                 })}
-                {move || kinds.get().1.then(|| view! {
-                    <li>
-                        <svg class="legend-zone" viewBox="0 0 40 20" aria-hidden="true"><path d="M3 4L30 2L37 16L8 18Z"/></svg>
-                        <span>"Zona: área señalada, con el número de marcas en su centro."</span>
+                {move || kinds.get().2.then(|| view! {
+                    <li data-key=if cells { "cell" } else { "zone" }>
+                        <svg class="legend-zone" viewBox="0 0 40 20" aria-hidden="true">
+                            <path d=if cells { "M11 2H29V18H11Z" } else { "M3 4L30 2L37 16L8 18Z" }/>
+                        </svg>
+                        <span>{zone_words}</span>
                     </li>
                 })}
                 {move || any_sensitive().then(|| view! {

@@ -1,6 +1,7 @@
-//! The diagnóstico's puntos críticos on the barrio, for the staff page and the printed report:
-//! a static drawing fitted to the barrio (no pan or zoom) in which every hotspot wears its
-//! category's marker and grows with the marks behind it. A pure view of its props.
+//! The diagnóstico's puntos críticos on the barrio, for the staff page, the printed report and
+//! the public page: a drawing fitted to the barrio in which every hotspot wears its category's
+//! marker and grows with the marks behind it. Static unless `zoomable` (the public page on a
+//! phone), which pans and pinch-zooms with the barrio map's own gestures.
 
 use std::sync::Arc;
 
@@ -134,10 +135,18 @@ pub fn HotspotMap(
     /// Blocks, streets and landmarks from the barrio's pack, drawn faintly under the hotspots.
     #[prop(optional, into)]
     layers: Option<Signal<Option<Arc<BaseLayers>>>>,
+    /// Pan with a finger, pinch or + / − to zoom, and "Ver todo el barrio": for a map read on
+    /// a phone, where the fitted barrio is too small to tell the markers apart. Never on paper.
+    #[prop(optional)]
+    zoomable: bool,
 ) -> impl IntoView {
     let bbox = barrio.bbox().unwrap_or([-74.22, 11.2, -74.2, 11.22]);
     let projection = Projection::centred_on(bbox);
     let frame = framed(&projection, bbox);
+    // The view shown (the whole frame unless zoomed) and, during a gesture, the one it heads
+    // to, shown by a CSS transform until the fingers lift (see `super::gestures`).
+    let view = RwSignal::new(frame);
+    let live = RwSignal::new(None::<ViewBox>);
     let boundary = projection.path(&barrio.boundary);
     let glyphs = Memo::new(move |_| {
         let mut g: Vec<HotspotGlyph> = hotspots.with(|hs| hs.iter().filter_map(|h| HotspotGlyph::new(h, &projection)).collect());
@@ -148,9 +157,14 @@ pub fn HotspotMap(
     // The drawing's width on screen, measured in the browser; paper gets the nominal width.
     let width_px = RwSignal::new(NOMINAL_WIDTH_PX);
     // On screen a tap target must stay 44 px wide, so an interactive map is sized as measured.
-    let sizing_floor = if interactive { 1.0 } else { MIN_SIZING_WIDTH_PX };
-    let units_per_px = Signal::derive(move || frame.width / width_px.get().max(sizing_floor));
+    let sizing_floor = if interactive || zoomable { 1.0 } else { MIN_SIZING_WIDTH_PX };
+    // Markers keep their size on screen at any zoom, as on the barrio map.
+    let units_per_px = Signal::derive(move || view.with(|v| v.width) / width_px.get().max(sizing_floor));
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
+    // The drawing's size on screen, for the gestures' arithmetic.
+    let size_px = RwSignal::new((NOMINAL_WIDTH_PX, NOMINAL_WIDTH_PX / ASPECT));
+    #[cfg(feature = "hydrate")]
+    let gestures = super::gestures::Gestures::new(svg_ref, view, live, size_px, frame);
     #[cfg(feature = "hydrate")]
     {
         let printing = StoredValue::new(false);
@@ -159,9 +173,10 @@ pub fn HotspotMap(
                 return;
             }
             if let Some(svg) = svg_ref.get_untracked() {
-                let w = svg.get_bounding_client_rect().width();
-                if w > 0.0 {
-                    width_px.set(w);
+                let rect = svg.get_bounding_client_rect();
+                if rect.width() > 0.0 {
+                    width_px.set(rect.width());
+                    size_px.set((rect.width(), rect.height().max(1.0)));
                 }
             }
         };
@@ -175,6 +190,9 @@ pub fn HotspotMap(
         let before = window_event_listener(leptos::ev::beforeprint, move |_| {
             printing.set_value(true);
             width_px.set(NOMINAL_WIDTH_PX);
+            // Paper shows the whole barrio, whatever the screen was zoomed to.
+            live.set(None);
+            view.set(frame);
         });
         let after = window_event_listener(leptos::ev::afterprint, move |_| {
             printing.set_value(false);
@@ -200,21 +218,57 @@ pub fn HotspotMap(
         <g class="hotspots-layer">{layer}</g>
     };
     let label = format!("Mapa de puntos críticos del barrio {name}");
-    let svg = if interactive {
+    let view_box = move || view.get().to_attr();
+    let live_transform = move || {
+        live.get().map(|to| {
+            let (k, tx, ty) = super::viewport::transform_between(&view.get(), &to, size_px.get());
+            format!("translate({tx:.2}px, {ty:.2}px) scale({k:.5})")
+        })
+    };
+    let svg = if interactive || zoomable {
         let pick = move |target: Option<event_target::Target>| {
+            if !interactive {
+                return;
+            }
             if let Some(id) = event_target::hotspot_id(target) {
                 selected.update(|s| *s = if *s == Some(id) { None } else { Some(id) });
             }
         };
+        // Pointer handlers only on a zoomable map: elsewhere a finger on the map scrolls the page.
+        macro_rules! gesture {
+            ($method:ident) => {
+                move |ev| {
+                    #[cfg(feature = "hydrate")]
+                    if zoomable {
+                        gestures.$method(&ev);
+                    }
+                    #[cfg(not(feature = "hydrate"))]
+                    let _ = ev;
+                }
+            };
+        }
         view! {
-            <svg node_ref=svg_ref class="hotspot-svg" viewBox=frame.to_attr() preserveAspectRatio="xMidYMid meet" role="group" aria-label=label
-                on:click=move |ev| pick(event_target::of(&ev))
+            <svg node_ref=svg_ref class="hotspot-svg" viewBox=view_box preserveAspectRatio="xMidYMid meet" role="group" aria-label=label
+                class:moving=move || live.with(Option::is_some)
+                style:transform=live_transform
+                on:click=move |ev| {
+                    // The end of a drag or a pinch is not a tap on what lies under it.
+                    #[cfg(feature = "hydrate")]
+                    if zoomable && gestures.take_was_drag() {
+                        return;
+                    }
+                    pick(event_target::of(&ev))
+                }
                 on:keydown=move |ev| {
                     if ev.key() == "Enter" || ev.key() == " " {
                         ev.prevent_default();
                         pick(event_target::of(&ev));
                     }
                 }
+                on:pointerdown=gesture!(down)
+                on:pointermove=gesture!(moved)
+                on:pointerup=gesture!(up)
+                on:pointercancel=gesture!(up)
             >
                 {body}
             </svg>
@@ -222,15 +276,42 @@ pub fn HotspotMap(
         .into_any()
     } else {
         view! {
-            <svg node_ref=svg_ref class="hotspot-svg" viewBox=frame.to_attr() preserveAspectRatio="xMidYMid meet" role="img" aria-label=label>
+            <svg node_ref=svg_ref class="hotspot-svg" viewBox=view_box preserveAspectRatio="xMidYMid meet" role="img" aria-label=label>
                 {body}
             </svg>
         }
         .into_any()
     };
+    let zoom_by = move |factor: f64| {
+        if let Some(to) = live.get_untracked() {
+            view.set(to);
+            live.set(None);
+        }
+        view.update(|v| *v = v.zoom_centre(factor, &frame));
+    };
     view! {
-        <div class="hotspot-map" class:interactive=interactive data-testid="hotspot-map" data-hotspots=move || glyphs.with(Vec::len).to_string()>
-            {svg}
+        <div class="hotspot-map" class:interactive=interactive class:zoomable=zoomable data-testid="hotspot-map" data-hotspots=move || glyphs.with(Vec::len).to_string()>
+            {if zoomable {
+                view! {
+                    <div class="hotspot-zoom">{svg}</div>
+                    // Under the map, not over it: a map 4:3 wide on a phone has no room to spare.
+                    <div class="hotspot-zoom-bar" role="group" aria-label="Acercar o alejar el mapa">
+                        <button type="button" class="button small quiet" data-testid="map-home" on:click=move |_| { live.set(None); view.set(frame) }>
+                            <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5"/></svg>
+                            "Ver todo el barrio"
+                        </button>
+                        <button type="button" class="map-button" aria-label="Alejar" title="Alejar" data-testid="zoom-out" on:click=move |_| zoom_by(1.0 / 1.6)>
+                            <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M5 12h14"/></svg>
+                        </button>
+                        <button type="button" class="map-button" aria-label="Acercar" title="Acercar" data-testid="zoom-in" on:click=move |_| zoom_by(1.6)>
+                            <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 5v14M5 12h14"/></svg>
+                        </button>
+                    </div>
+                }
+                .into_any()
+            } else {
+                svg
+            }}
             {move || drawn.get().filter(|d| d.demo).map(|_| view! {
                 <p class="hotspot-demo">"Calles y lugares de ejemplo (demo): no son los reales del barrio."</p>
             })}

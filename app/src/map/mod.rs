@@ -166,7 +166,17 @@ pub fn BarrioMap(
                     .and_then(|el| el.closest("[data-mark-id]").ok().flatten())
                     .and_then(|el| el.get_attribute("data-mark-id"))
                     .and_then(|id| uuid::Uuid::parse_str(&id).ok());
-                if let Some(id) = hit {
+                // With the route or zone tool and a category in hand, a tap on another
+                // device's mark (which this one may not change) is the shape's first point:
+                // whoever is about to draw a zone across someone's route means the zone.
+                let starts_shape = editor.tool.get_untracked() != Tool::Point
+                    && editor.category.get_untracked().is_some()
+                    && stage.get_untracked().draws();
+                let others = |id: &uuid::Uuid| {
+                    let node = editor.device.get_untracked().unwrap_or_default();
+                    editor.drawing.with_untracked(|d| d.mark(id).is_some_and(|m| !m.made_on(&node)))
+                };
+                if let Some(id) = hit.filter(|id| !(starts_shape && others(id))) {
                     on_select.run(id);
                     return;
                 }
@@ -359,7 +369,7 @@ fn LandmarkBadge(glyph: LandmarkGlyph, units_per_px: Signal<f64>) -> impl IntoVi
 }
 
 #[cfg(feature = "hydrate")]
-mod gestures {
+pub(crate) mod gestures {
     //! Pointer Events: one pointer pans, two pinch-zoom about their midpoint, the wheel zooms
     //! about the cursor. Tracks pointers by id with pointer capture, as touch needs. Moves go
     //! to the `live` view (shown by a CSS transform); the map is redrawn when the gesture ends.

@@ -20,6 +20,11 @@ impl ViewBox {
         zoomed.clamped_to(home)
     }
 
+    /// Zooms by `factor` about the view's centre, as the + and − buttons do.
+    pub fn zoom_centre(&self, factor: f64, home: &ViewBox) -> ViewBox {
+        self.zoom_about(factor, self.x + self.width / 2.0, self.y + self.height / 2.0, home)
+    }
+
     /// Moves the view by `(dx, dy)` map units.
     pub fn pan(&self, dx: f64, dy: f64, home: &ViewBox) -> ViewBox {
         ViewBox { x: self.x + dx, y: self.y + dy, ..*self }.clamped_to(home)
@@ -107,6 +112,14 @@ mod tests {
         let before = ((100.0 - HOME.x) / HOME.width, (50.0 - HOME.y) / HOME.height);
         let after = ((100.0 - v.x) / v.width, (50.0 - v.y) / v.height);
         assert!((before.0 - after.0).abs() < 1e-9 && (before.1 - after.1).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_buttons_zoom_about_the_centre_and_keep_the_shape() {
+        let v = HOME.zoom_centre(1.6, &HOME);
+        assert!((v.x + v.width / 2.0).abs() < 1e-9 && (v.y + v.height / 2.0).abs() < 1e-9);
+        assert!((v.width / v.height - HOME.width / HOME.height).abs() < 1e-9);
+        assert!((v.zoom_centre(1.0 / 1.6, &HOME).width - HOME.width).abs() < 1e-9);
     }
 
     #[test]

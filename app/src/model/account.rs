@@ -12,6 +12,9 @@ pub const MAX_USERNAME_CHARS: usize = 40;
 pub const MAX_DISPLAY_NAME_CHARS: usize = 80;
 pub const MIN_PASSWORD_CHARS: usize = 10;
 pub const MAX_PASSWORD_CHARS: usize = 200;
+/// Most cities one account may be limited to (Colombia has about 1,100 municipios; an account
+/// that works in more than a handful should simply work in all).
+pub const MAX_MUNICIPIOS: usize = 50;
 /// The header a signed-in browser sends its session's anti-forgery token in, on every write.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
@@ -68,14 +71,30 @@ pub struct User {
     /// The barrios a facilitator works in (empty for the other roles, who see all).
     #[serde(default)]
     pub barrios: Vec<i64>,
+    /// The cities (DIVIPOLA codes) the account works in; empty: every city of the deployment,
+    /// which is what a deployment of one city needs.
+    #[serde(default)]
+    pub municipios: Vec<String>,
     #[serde(default)]
     pub disabled: bool,
 }
 
 impl User {
-    /// Whether the account works in a barrio: staff and admins in every one, a facilitator in
-    /// those assigned to them. The server decides access by this; the app only mirrors it.
-    pub fn works_in(&self, barrio_id: i64) -> bool {
+    /// Whether the account works in the city `municipio`.
+    pub fn in_city(&self, municipio: &str) -> bool {
+        self.municipios.is_empty() || self.municipios.iter().any(|m| m == municipio)
+    }
+
+    /// Whether the account works in a barrio of city `municipio`: staff and admins in every
+    /// barrio of their cities, a facilitator in those assigned to them there. The server
+    /// decides access by this; the app only mirrors it.
+    pub fn works_in(&self, barrio_id: i64, municipio: &str) -> bool {
+        self.in_city(municipio) && self.assigned_to(barrio_id)
+    }
+
+    /// [`User::works_in`] without the city, for what the server already let through (a
+    /// workshop it showed this account is in one of its cities).
+    pub fn assigned_to(&self, barrio_id: i64) -> bool {
         self.role.is_staff() || self.barrios.contains(&barrio_id)
     }
 }
@@ -121,6 +140,9 @@ pub struct UserDraft {
     pub role: Role,
     #[serde(default)]
     pub barrios: Vec<i64>,
+    /// The cities the account works in (empty: all).
+    #[serde(default)]
+    pub municipios: Vec<String>,
     #[serde(default)]
     pub password: Option<String>,
     #[serde(default)]
@@ -159,6 +181,10 @@ pub enum AccountError {
     PasswordMissing,
     #[error("a facilitator needs at least one barrio")]
     NoBarrios,
+    #[error("a city is its 5-digit DIVIPOLA code, and an account has at most {MAX_MUNICIPIOS}")]
+    InvalidMunicipio,
+    #[error("a facilitator's barrios must lie in the cities of the account")]
+    BarrioOutsideCities,
 }
 
 impl AccountError {
@@ -169,6 +195,8 @@ impl AccountError {
             AccountError::WeakPassword => "weak_password",
             AccountError::PasswordMissing => "password_missing",
             AccountError::NoBarrios => "no_barrios",
+            AccountError::InvalidMunicipio => "invalid_municipio",
+            AccountError::BarrioOutsideCities => "barrio_outside_cities",
         }
     }
 
@@ -177,7 +205,8 @@ impl AccountError {
             AccountError::InvalidUsername => "username",
             AccountError::InvalidDisplayName => "display_name",
             AccountError::WeakPassword | AccountError::PasswordMissing => "password",
-            AccountError::NoBarrios => "barrios",
+            AccountError::NoBarrios | AccountError::BarrioOutsideCities => "barrios",
+            AccountError::InvalidMunicipio => "municipios",
         }
     }
 }
@@ -194,6 +223,10 @@ impl Bilingual for AccountError {
             }
             AccountError::PasswordMissing => "Una cuenta nueva necesita contraseña.".into(),
             AccountError::NoBarrios => "Asigne al menos un barrio a quien facilita.".into(),
+            AccountError::InvalidMunicipio => {
+                format!("Cada ciudad es su código DIVIPOLA de 5 dígitos (Santa Marta: 47001), y una cuenta tiene a lo sumo {MAX_MUNICIPIOS}.")
+            }
+            AccountError::BarrioOutsideCities => "Los barrios de quien facilita deben quedar en las ciudades de la cuenta.".into(),
         }
     }
     fn en(&self) -> String {
@@ -242,8 +275,14 @@ impl UserDraft {
                 return Err(AccountError::NoBarrios);
             }
         } else {
-            // Staff and admins see every barrio; a list would suggest otherwise.
+            // Staff and admins see every barrio of their cities; a list would suggest otherwise.
             self.barrios.clear();
+        }
+        self.municipios.iter_mut().for_each(|m| *m = m.trim().to_string());
+        self.municipios.sort_unstable();
+        self.municipios.dedup();
+        if self.municipios.len() > MAX_MUNICIPIOS || !self.municipios.iter().all(|m| super::barrio::is_municipio(m)) {
+            return Err(AccountError::InvalidMunicipio);
         }
         Ok(self)
     }
@@ -259,9 +298,40 @@ mod tests {
             display_name: " Ana Pérez ".into(),
             role,
             barrios,
+            municipios: Vec::new(),
             password: password.map(String::from),
             disabled: false,
         }
+    }
+
+    #[test]
+    fn cities_are_codes_and_empty_means_all() {
+        let mut d = draft(Role::Staff, vec![], None);
+        d.municipios = vec![" 47001".into(), "08001".into(), "47001".into()];
+        assert_eq!(d.clone().checked(false).unwrap().municipios, vec!["08001", "47001"]);
+        for bad in ["4700", "47OO1", "", "470011"] {
+            d.municipios = vec![bad.into()];
+            assert_eq!(d.clone().checked(false), Err(AccountError::InvalidMunicipio), "{bad:?}");
+        }
+        d.municipios = (10_000..10_000 + MAX_MUNICIPIOS + 1).map(|n| n.to_string()).collect();
+        assert_eq!(d.checked(false), Err(AccountError::InvalidMunicipio));
+
+        let user = |role, barrios: Vec<i64>, municipios: &[&str]| User {
+            id: 1,
+            username: "ana".into(),
+            display_name: "Ana".into(),
+            role,
+            barrios,
+            municipios: municipios.iter().map(|m| m.to_string()).collect(),
+            disabled: false,
+        };
+        assert!(user(Role::Staff, vec![], &[]).works_in(7, "08001"), "no cities: every city");
+        assert!(user(Role::Staff, vec![], &["47001"]).works_in(7, "47001"));
+        assert!(!user(Role::Staff, vec![], &["47001"]).works_in(7, "08001"));
+        assert!(!user(Role::Admin, vec![], &["47001"]).works_in(7, "08001"), "admins too keep to their cities");
+        assert!(user(Role::Facilitator, vec![7], &[]).works_in(7, "47001"));
+        assert!(!user(Role::Facilitator, vec![7], &["08001"]).works_in(7, "47001"), "an assigned barrio outside the cities");
+        assert!(!user(Role::Facilitator, vec![7], &["47001"]).works_in(8, "47001"));
     }
 
     #[test]

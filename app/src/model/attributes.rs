@@ -93,6 +93,11 @@ pub struct Attributes {
     pub since: Option<Since>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub affected: Vec<Affected>,
+    /// "Yo también lo he visto": the mark of another participant this one confirms. The +1
+    /// is a mark of its own (same category and place, its own alias and answers), so the merge
+    /// counts it like any other; the link says where it came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirms: Option<uuid::Uuid>,
 }
 
 impl Attributes {

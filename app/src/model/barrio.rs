@@ -6,6 +6,33 @@ use serde::{Deserialize, Serialize};
 /// several: the seed's and the import's default.
 pub const SANTA_MARTA_MUNICIPIO: &str = "47001";
 
+/// Whether `municipio` is a DIVIPOLA municipality code: 5 digits.
+pub fn is_municipio(municipio: &str) -> bool {
+    municipio.len() == 5 && municipio.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Cities a deployment is likely to hold, by DIVIPOLA code: the Caribbean capitals and the
+/// largest cities. Others show as their code.
+const MUNICIPIO_NAMES: &[(&str, &str)] = &[
+    ("05001", "Medellín"),
+    ("08001", "Barranquilla"),
+    ("11001", "Bogotá"),
+    ("13001", "Cartagena"),
+    ("20001", "Valledupar"),
+    ("23001", "Montería"),
+    ("44001", "Riohacha"),
+    ("47001", "Santa Marta"),
+    ("47189", "Ciénaga"),
+    ("70001", "Sincelejo"),
+    ("76001", "Cali"),
+    ("88001", "San Andrés"),
+];
+
+/// A city as people name it: "Santa Marta", or "Municipio 12345" for a code not in the table.
+pub fn municipio_name(code: &str) -> String {
+    MUNICIPIO_NAMES.iter().find(|(c, _)| *c == code).map_or_else(|| format!("Municipio {code}"), |(_, n)| (*n).to_string())
+}
+
 /// One line in the list of barrios.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BarrioSummary {

@@ -600,7 +600,7 @@ mod properties {
                 _ => geojson::Value::Polygon(vec![vec![vec![-74.2, 11.24], vec![-74.199, 11.24], vec![-74.199, 11.241], vec![-74.2, 11.24]]]),
             };
             let mark = Mark {
-                attributes: Attributes { times, days, frequency, since: None, affected },
+                attributes: Attributes { times, days, frequency, since: None, affected, confirms: None },
                 version,
                 updated_at_ms: if edited == 0 { 0 } else { T + edited },
                 deleted,

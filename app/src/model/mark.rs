@@ -85,6 +85,8 @@ struct MarkProperties {
     since: Option<Since>,
     #[serde(default)]
     affected: Vec<Affected>,
+    #[serde(default)]
+    confirms: Option<Uuid>,
     #[serde(default = "first_version")]
     version: u32,
     #[serde(default)]
@@ -133,6 +135,8 @@ pub enum MarkError {
     UpdatedAtOutOfRange(i64),
     #[error("a list of attributes repeats a choice or is out of order")]
     AttributesNotCanonical,
+    #[error("a mark cannot confirm itself")]
+    ConfirmsItself,
 }
 
 impl MarkError {
@@ -151,6 +155,7 @@ impl MarkError {
             MarkError::InvalidVersion => Some("properties.version"),
             MarkError::UpdatedAtOutOfRange(_) => Some("properties.updated_at_ms"),
             MarkError::AttributesNotCanonical => Some("properties"),
+            MarkError::ConfirmsItself => Some("properties.confirms"),
         }
     }
 
@@ -173,6 +178,7 @@ impl MarkError {
             MarkError::InvalidVersion => "invalid_version",
             MarkError::UpdatedAtOutOfRange(_) => "updated_at_out_of_range",
             MarkError::AttributesNotCanonical => "attributes_not_canonical",
+            MarkError::ConfirmsItself => "confirms_itself",
         }
     }
 }
@@ -207,6 +213,7 @@ impl Bilingual for MarkError {
                 format!("La fecha de edición {t} es anterior a la marca o posterior a 2100.")
             }
             MarkError::AttributesNotCanonical => "Una lista de atributos repite una opción o no está en orden.".into(),
+            MarkError::ConfirmsItself => "Una marca no puede confirmarse a sí misma.".into(),
         }
     }
     fn en(&self) -> String {
@@ -252,6 +259,7 @@ impl Mark {
                 frequency: props.frequency,
                 since: props.since,
                 affected: props.affected,
+                confirms: props.confirms,
             },
             version: props.version,
             updated_at_ms: props.updated_at_ms,
@@ -286,6 +294,9 @@ impl Mark {
         }
         if !self.attributes.is_canonical() {
             return Err(MarkError::AttributesNotCanonical);
+        }
+        if self.attributes.confirms == Some(self.id) {
+            return Err(MarkError::ConfirmsItself);
         }
         check_alias(&self.alias)
     }
@@ -325,6 +336,9 @@ impl Mark {
         properties.insert("frequency".into(), to_json(serde_json::to_value(a.frequency)));
         properties.insert("since".into(), to_json(serde_json::to_value(a.since)));
         properties.insert("affected".into(), to_json(serde_json::to_value(&a.affected)));
+        if let Some(c) = a.confirms {
+            properties.insert("confirms".into(), Json::from(c.to_string()));
+        }
         properties.insert("version".into(), Json::from(self.version));
         properties.insert("updated_at_ms".into(), Json::from(self.updated_at_ms));
         properties.insert("deleted".into(), Json::from(self.deleted));
@@ -408,6 +422,23 @@ impl Mark {
         self.alias = alias.to_string();
         self
     }
+
+    /// Whether device `node` made the mark's current version, so that it may change it (the
+    /// server refuses a participant's change to another device's mark). A version with no
+    /// clock was saved here before devices kept one; a clock with no device came from a
+    /// server that could not say whose it was, and is treated as someone else's.
+    pub fn made_on(&self, node: &str) -> bool {
+        self.hlc.as_ref().is_none_or(|h| !h.node.is_empty() && h.node == node)
+    }
+
+    /// "Yo también lo he visto": a new mark `id` of one's own, at `original`'s place and of its
+    /// category, that confirms it. Nothing else is copied: the answers and words are the
+    /// confirming person's to give (the original's alias and description are someone else's).
+    pub fn confirming(original: &Mark, id: Uuid, created_at_ms: i64) -> Mark {
+        let mut mark = Mark::new_shape(id, original.barrio_id, &original.category, original.geometry.clone(), created_at_ms);
+        mark.attributes.confirms = Some(original.id);
+        mark
+    }
 }
 
 /// Whether `text` holds a control character other than a line break or a tab. Invisible on
@@ -459,6 +490,35 @@ mod tests {
         let mark = Mark::new_point(Uuid::parse_str(ID).unwrap(), 3, "rinas", -74.21, 11.23, 1_764_000_000_000);
         let json = serde_json::to_vec(&mark.to_feature()).unwrap();
         assert_eq!(Mark::from_feature_json(&json).unwrap(), mark);
+    }
+
+    impl Mark {
+        fn stamped_for_test(mut self, node: &str) -> Mark {
+            self.hlc = Some(crate::model::Hlc::tick(None, self.created_at_ms, node));
+            self
+        }
+    }
+
+    #[test]
+    fn a_confirmation_is_a_mark_of_its_own_at_the_same_place_that_names_the_original() {
+        let shape = geojson::Geometry::new(geojson::Value::LineString(vec![vec![-74.21, 11.23], vec![-74.2, 11.231]]));
+        let mut original = Mark::new_shape(Uuid::parse_str(ID).unwrap(), 3, "rinas", shape, 1_764_000_000_000).by("Vecina de la 5");
+        original.description = "Pelean los sábados".into();
+        original.attributes.times = vec![TimeOfDay::Night];
+        let plus_one = Mark::confirming(&original, Uuid::from_u128(9), 1_764_000_100_000).by("Don Tito");
+        assert_eq!((plus_one.category.as_str(), &plus_one.geometry, plus_one.barrio_id), ("rinas", &original.geometry, 3));
+        assert_eq!(plus_one.attributes, Attributes { confirms: Some(original.id), ..Attributes::default() }, "the answers are the confirmer's own");
+        assert_eq!((plus_one.description.as_str(), plus_one.alias.as_str(), plus_one.version), ("", "Don Tito", 1));
+        let json = serde_json::to_vec(&plus_one.to_feature()).unwrap();
+        assert_eq!(Mark::from_feature_json(&json).unwrap(), plus_one, "the link travels on the wire");
+        let mine = plus_one.clone().stamped_for_test("movil-b");
+        assert!(mine.made_on("movil-b") && !mine.made_on("movil-a"));
+        assert!(plus_one.made_on("movil-a"), "a version never stamped was saved on this device");
+        let legacy = Mark { hlc: Some(crate::model::Hlc::legacy(plus_one.created_at_ms, 0, 1)), ..plus_one.clone() };
+        assert!(!legacy.made_on("movil-b"), "no device in the clock: not provably this one's");
+        let mut itself = plus_one.clone();
+        itself.attributes.confirms = Some(itself.id);
+        assert_eq!(itself.check_properties(), Err(MarkError::ConfirmsItself));
     }
 
     #[test]

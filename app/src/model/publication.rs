@@ -376,7 +376,7 @@ pub fn rules_es(p: &RedactionParams) -> Vec<String> {
     vec![
         "No se publican alias, nombres ni datos de quienes participaron, ni de qué taller o dispositivo vino cada marca.".into(),
         format!(
-            "Las marcas no se muestran en su sitio exacto: se cuentan por cuadros de {} de lado y cada cuadro aparece en su centro.",
+            "Las marcas no se muestran en su sitio exacto: se cuentan por cuadros de {} de lado, y el mapa muestra cada cuadro con un marcador en su centro.",
             m(p.plain_cell_m)
         ),
         format!(

@@ -71,6 +71,9 @@ pub struct LatestDiagnostico {
 pub struct BarrioStatus {
     pub barrio_id: i64,
     pub code: String,
+    /// The barrio's city (DIVIPOLA code).
+    #[serde(default)]
+    pub municipio: String,
     pub name: String,
     pub comuna: Option<String>,
     /// Marks that count: current versions, not deleted, not rejected by a review.
@@ -136,6 +139,7 @@ mod tests {
 
     fn barrio(name: &str, status: Status, last_change_ms: Option<i64>) -> BarrioStatus {
         BarrioStatus {
+            municipio: "47001".into(),
             barrio_id: 1,
             code: name.to_lowercase(),
             name: name.into(),

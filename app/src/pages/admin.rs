@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::account::RequireRole;
+use super::barrio_list::fold;
 use crate::model::account::{AuditEntry, Role, User, UserDraft};
+use crate::model::barrio::municipio_name;
 use crate::model::BarrioSummary;
 
 /// "28 nov 2026, 14:05" in Colombian time.
@@ -52,21 +54,8 @@ mod admin_api {
     }
 }
 
-/// The barrios ticked in a multiple `<select>`.
-fn selected_barrios(ev: &leptos::ev::Event) -> Vec<i64> {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        let Some(select) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) else { return Vec::new() };
-        let options = select.selected_options();
-        return (0..options.length()).filter_map(|i| options.item(i)).filter_map(|o| o.get_attribute("value")).filter_map(|v| v.parse().ok()).collect();
-    }
-    #[allow(unreachable_code)]
-    {
-        let _ = ev;
-        Vec::new()
-    }
-}
+/// Most barrios the picker lists at once: a city has hundreds, and the search narrows them.
+const PICKER_ROWS: usize = 40;
 
 fn draft_of(u: &User) -> UserDraft {
     UserDraft {
@@ -74,9 +63,34 @@ fn draft_of(u: &User) -> UserDraft {
         display_name: u.display_name.clone(),
         role: u.role,
         barrios: u.barrios.clone(),
+        municipios: u.municipios.clone(),
         password: None,
         disabled: u.disabled,
     }
+}
+
+/// "Santa Marta, Barranquilla", or "Todas" for an account of every city.
+fn cities_es(municipios: &[String]) -> String {
+    if municipios.is_empty() {
+        "Todas".into()
+    } else {
+        municipios.iter().map(|m| municipio_name(m)).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// The barrios the picker offers: those of the chosen cities (all when none is chosen) whose
+/// name or comuna holds the search words, not yet chosen, at most [`PICKER_ROWS`], and how
+/// many matched in all.
+fn picker_rows(barrios: &[BarrioSummary], cities: &[String], chosen: &[i64], query: &str) -> (Vec<BarrioSummary>, usize) {
+    let q = fold(query.trim());
+    let matching: Vec<&BarrioSummary> = barrios
+        .iter()
+        .filter(|b| cities.is_empty() || cities.contains(&b.municipio))
+        .filter(|b| !chosen.contains(&b.id))
+        .filter(|b| q.is_empty() || fold(&b.name).contains(&q) || b.comuna.as_deref().is_some_and(|c| fold(c).contains(&q)))
+        .collect();
+    let total = matching.len();
+    (matching.into_iter().take(PICKER_ROWS).cloned().collect(), total)
 }
 
 #[component]
@@ -119,6 +133,13 @@ fn AdminPanels() -> impl IntoView {
         });
     });
     let barrio_name = move |id: i64| barrios.with(|l| l.iter().find(|b| b.id == id).map_or_else(|| id.to_string(), |b| b.name.clone()));
+    // The cities the deployment holds, from its barrios.
+    let known_cities = move || {
+        let mut codes: Vec<String> = barrios.with(|l| l.iter().map(|b| b.municipio.clone()).collect());
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    };
 
     // The form: a new account, or the one being edited (`editing`: its id and whether it was
     // disabled, which the form does not change).
@@ -127,6 +148,8 @@ fn AdminPanels() -> impl IntoView {
     let display_name = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Facilitator);
     let chosen = RwSignal::new(Vec::<i64>::new());
+    let cities = RwSignal::new(Vec::<String>::new());
+    let search = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let clear = move || {
         editing.set(None);
@@ -134,6 +157,8 @@ fn AdminPanels() -> impl IntoView {
         display_name.set(String::new());
         password.set(String::new());
         chosen.set(Vec::new());
+        cities.set(Vec::new());
+        search.set(String::new());
     };
     let edit = move |u: User| {
         editing.set(Some((u.id, u.disabled)));
@@ -141,6 +166,7 @@ fn AdminPanels() -> impl IntoView {
         display_name.set(u.display_name);
         role.set(u.role);
         chosen.set(u.barrios);
+        cities.set(u.municipios);
         password.set(String::new());
         #[cfg(feature = "hydrate")]
         crate::client::dom::scroll_into_view("user-form");
@@ -154,6 +180,7 @@ fn AdminPanels() -> impl IntoView {
             display_name: display_name.get_untracked(),
             role: role.get_untracked(),
             barrios: chosen.get_untracked(),
+            municipios: cities.get_untracked(),
             // Editing, an empty password keeps the old one.
             password: (target.is_none() || !typed.is_empty()).then_some(typed),
             disabled: target.is_some_and(|(_, d)| d),
@@ -212,7 +239,7 @@ fn AdminPanels() -> impl IntoView {
         <h2>"Cuentas"</h2>
         <div class="table-wrap">
             <table class="report-table admin-users" data-testid="user-table">
-                <thead><tr><th>"Usuario"</th><th>"Nombre"</th><th>"Rol"</th><th>"Barrios"</th><th>"Estado"</th><th>"Acciones"</th></tr></thead>
+                <thead><tr><th>"Usuario"</th><th>"Nombre"</th><th>"Rol"</th><th>"Ciudades"</th><th>"Barrios"</th><th>"Estado"</th><th>"Acciones"</th></tr></thead>
                 <tbody>
                     <For each=move || users.get() key=|u| (u.id, u.disabled, u.display_name.clone()) let:u>
                         {
@@ -223,6 +250,7 @@ fn AdminPanels() -> impl IntoView {
                                     <td>{u.username.clone()}</td>
                                     <td>{u.display_name.clone()}</td>
                                     <td>{u.role.label_es()}</td>
+                                    <td data-testid="user-cities">{cities_es(&u.municipios)}</td>
                                     <td>{
                                         let ids = u.barrios.clone();
                                         move || ids.iter().map(|b| barrio_name(*b)).collect::<Vec<_>>().join(", ")
@@ -259,14 +287,69 @@ fn AdminPanels() -> impl IntoView {
                     {Role::ALL.iter().rev().map(|r| view! { <option value=r.code() selected=move || role.get() == *r>{r.label_es()}</option> }).collect_view()}
                 </select>
             </label>
+            <fieldset class="city-choice" data-testid="city-choice">
+                <legend>"Ciudades donde trabaja"</legend>
+                <p class="muted">"Sin ninguna marcada, trabaja en todas las ciudades de Cartobarrio."</p>
+                {move || known_cities().into_iter().map(|m| {
+                    let (code, toggled) = (m.clone(), m.clone());
+                    view! {
+                        <label class="check">
+                            <input type="checkbox" name="municipios" value=m.clone()
+                                prop:checked=move || cities.with(|c| c.contains(&code))
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    cities.update(|c| {
+                                        c.retain(|x| *x != toggled);
+                                        if on { c.push(toggled.clone()); c.sort_unstable(); }
+                                    });
+                                    // A facilitator's barrios must lie in the cities chosen.
+                                    let keep = cities.get_untracked();
+                                    if !keep.is_empty() {
+                                        let inside: Vec<i64> = barrios.with_untracked(|l| l.iter().filter(|b| keep.contains(&b.municipio)).map(|b| b.id).collect());
+                                        chosen.update(|c| c.retain(|id| inside.contains(id)));
+                                    }
+                                }/>
+                            <span>{format!("{} ({m})", municipio_name(&m))}</span>
+                        </label>
+                    }
+                }).collect_view()}
+            </fieldset>
             <Show when=move || role.get() == Role::Facilitator>
-                <fieldset class="barrio-choice">
+                <fieldset class="barrio-choice" data-testid="barrio-choice">
                     <legend>"Barrios donde facilita"</legend>
-                    <select multiple size="6" name="barrios" on:change=move |ev| chosen.set(selected_barrios(&ev))>
-                        {move || barrios.get().into_iter().map(|b| view! {
-                            <option value=b.id.to_string() selected=move || chosen.get().contains(&b.id)>{b.name}</option>
+                    <ul class="chosen-barrios" aria-label="Barrios elegidos">
+                        {move || chosen.get().into_iter().map(|id| view! {
+                            <li>
+                                <span>{barrio_name(id)}</span>
+                                <button type="button" class="button small" aria-label=format!("Quitar {}", barrio_name(id))
+                                    on:click=move |_| chosen.update(|c| c.retain(|x| *x != id))>"Quitar"</button>
+                            </li>
                         }).collect_view()}
-                    </select>
+                    </ul>
+                    <label class="field"><span>"Buscar un barrio o una comuna"</span>
+                        <input type="search" name="barrio-search" autocomplete="off" prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
+                    </label>
+                    {move || {
+                        let (rows, total) = barrios.with(|l| cities.with(|c| chosen.with(|ch| picker_rows(l, c, ch, &search.get()))));
+                        let more = (total > rows.len()).then(|| format!("{} barrios más: escriba para buscar.", total - rows.len()));
+                        let none = rows.is_empty().then(|| view! { <p class="muted" data-testid="picker-empty">"Ningún barrio más coincide con la búsqueda."</p> });
+                        view! {
+                            {none}
+                            <ul class="barrio-picker" class:hidden=total == 0 data-testid="barrio-picker">
+                                {rows.into_iter().map(|b| {
+                                    let id = b.id;
+                                    let place = b.comuna.clone().filter(|c| !c.trim().is_empty()).map(|c| format!(" · {c}")).unwrap_or_default();
+                                    view! {
+                                        <li><button type="button" class="picker-row" data-barrio=id
+                                            on:click=move |_| chosen.update(|c| if !c.contains(&id) { c.push(id) })>
+                                            <span>"+ "{b.name}</span><small>{place}</small>
+                                        </button></li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                            {more.map(|m| view! { <p class="muted">{m}</p> })}
+                        }
+                    }}
                 </fieldset>
             </Show>
             <label><span>{move || if editing.get().is_some() { "Contraseña nueva (vacía: la de siempre)" } else { "Contraseña inicial (al menos 10 caracteres)" }}</span>
@@ -295,5 +378,30 @@ fn AdminPanels() -> impl IntoView {
                 </tbody>
             </table>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn barrio(id: i64, name: &str, municipio: &str) -> BarrioSummary {
+        BarrioSummary { id, code: fold(name), municipio: municipio.into(), name: name.into(), comuna: Some("Comuna 2".into()), area_ha: 1.0 }
+    }
+
+    #[test]
+    fn the_picker_offers_the_chosen_cities_barrios_that_match_not_yet_chosen() {
+        let list = vec![barrio(1, "Pescaíto", "47001"), barrio(2, "El Prado", "47001"), barrio(3, "El Prado", "08001")];
+        let names = |(rows, total): (Vec<BarrioSummary>, usize)| (rows.iter().map(|b| b.id).collect::<Vec<_>>(), total);
+        assert_eq!(names(picker_rows(&list, &[], &[], "prado")), (vec![2, 3], 2), "every city when none is chosen");
+        assert_eq!(names(picker_rows(&list, &["08001".into()], &[], "")), (vec![3], 1));
+        assert_eq!(names(picker_rows(&list, &[], &[1], "PESCAITO")), (vec![], 0), "chosen ones are not offered again");
+        assert_eq!(names(picker_rows(&list, &[], &[], "pescaito")), (vec![1], 1), "without accents or case");
+        assert_eq!(names(picker_rows(&list, &[], &[], "comuna 2")), (vec![1, 2, 3], 3), "by comuna");
+        let many: Vec<BarrioSummary> = (0..100).map(|i| barrio(i, &format!("Barrio {i}"), "47001")).collect();
+        assert_eq!(names(picker_rows(&many, &[], &[], "")).1, 100);
+        assert_eq!(picker_rows(&many, &[], &[], "").0.len(), PICKER_ROWS);
+        assert_eq!(cities_es(&[]), "Todas");
+        assert_eq!(cities_es(&["47001".into(), "08001".into()]), "Santa Marta, Barranquilla");
     }
 }

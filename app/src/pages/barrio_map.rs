@@ -221,7 +221,7 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
                     {move || notice().1}
                 </p>
                 {move || editor.selected.get().and_then(|id| editor.drawing.with(|d| d.mark(&id).filter(|m| !m.deleted).cloned())).map(|mark| view! {
-                    <MarkSheet mark editor/>
+                    <MarkSheet mark editor alias/>
                 })}
             </div>
             <Show when=move || list_view.get()>

@@ -31,6 +31,7 @@ fn change_es(change: Change) -> &'static str {
         Change::Grew => "Creció",
         Change::Shrank => "Bajó",
         Change::Same => "Igual",
+        Change::Joined => "Se unió a otro",
         Change::Disappeared => "Ya no está",
     }
 }
@@ -237,11 +238,10 @@ fn DiagnosticoPanels() -> impl IntoView {
                         {format!("{} marcas de {} participantes en {} talleres → {} puntos críticos · {} causas · {} soluciones", t.marks, t.participants, t.workshops, t.hotspots, t.causes, t.solutions)}
                     </p>
                     <p class="downloads">
-                        <a class="button small" href=format!("/api/v1/barrios/{id}/diagnosticos/{n}/hotspots.csv") download>"Descargar CSV (hoja de cálculo)"</a>
-                        <a class="button small" href=format!("/api/v1/barrios/{id}/diagnosticos/{n}/hotspots.geojson") download>"Descargar GeoJSON (QGIS)"</a>
                         <a class="button small" href=format!("/diagnostico/{id}/informe/{n}") data-testid="report-link">"Informe para imprimir"</a>
                         <a class="button small" href=format!("/diagnostico/{id}/publicar?version={n}") data-testid="publish-link">"Publicar (editado por seguridad)"</a>
                     </p>
+                    <Downloads barrio_id=id number=n/>
                 }
             })}
             <Show when=move || current.with(Option::is_some)>
@@ -269,13 +269,98 @@ fn DiagnosticoPanels() -> impl IntoView {
                     </div>
                 </div>
             </Show>
-            {move || comparison.get().map(|c| view! { <ComparisonView comparison=c/> })}
+            {move || comparison.get().map(|c| view! { <ComparisonView comparison=c selected/> })}
         </section>
     }
 }
 
+/// One file to download: its address under the version, its label and what the test finds
+/// it by.
+struct DownloadFile {
+    file: &'static str,
+    label: &'static str,
+    testid: &'static str,
+}
+
+/// A group of files for one use, with a line on what they hold.
+struct DownloadGroup {
+    title: &'static str,
+    about: &'static str,
+    files: &'static [DownloadFile],
+}
+
+const DOWNLOAD_GROUPS: [DownloadGroup; 3] = [
+    DownloadGroup {
+        title: "Puntos críticos",
+        about: "Una fila por punto crítico: categoría, cuántas marcas, personas y talleres lo señalan, cuándo pasa y dónde.",
+        files: &[
+            DownloadFile { file: "hotspots.csv", label: "Descargar CSV (hoja de cálculo)", testid: "download-hotspots-csv" },
+            DownloadFile { file: "hotspots.geojson", label: "Descargar GeoJSON (QGIS)", testid: "download-hotspots-geojson" },
+        ],
+    },
+    DownloadGroup {
+        title: "Marcas de origen",
+        about: "Cada marca como se dibujó, con su alias, sus respuestas y el punto crítico en que quedó.",
+        files: &[
+            DownloadFile { file: "marks.csv", label: "Descargar CSV de las marcas", testid: "download-marks-csv" },
+            DownloadFile { file: "marks.geojson", label: "Descargar GeoJSON de las marcas", testid: "download-marks-geojson" },
+        ],
+    },
+    DownloadGroup {
+        title: "Todo en un archivo (SIG)",
+        about: "GeoPackage para QGIS o ArcGIS: puntos críticos y marcas, con una capa para puntos, otra para rutas y otra para zonas.",
+        files: &[DownloadFile { file: "diagnostico.gpkg", label: "Descargar GeoPackage", testid: "download-gpkg" }],
+    },
+];
+
+/// The version's files, grouped by what they are for. They carry exact places (and the marks,
+/// aliases), so the page says so before anyone shares them.
 #[component]
-fn ComparisonView(comparison: Comparison) -> impl IntoView {
+fn Downloads(barrio_id: i64, number: u32) -> impl IntoView {
+    view! {
+        <section class="download-panel" data-testid="downloads" aria-labelledby="downloads-title">
+            <h3 id="downloads-title">{format!("Descargar la versión {number}")}</h3>
+            <p class="download-warning">
+                <svg viewBox="0 0 24 24" aria-hidden="true"><rect x="5" y="10.5" width="14" height="10" rx="2"/><path d="M8 10.5v-3a4 4 0 0 1 8 0v3"/></svg>
+                <span>"Uso interno: estos archivos muestran los sitios exactos, y los de marcas también los alias de quienes participaron. Cada descarga queda en el registro de auditoría con su nombre. Para compartir fuera de la Secretaría, use «Publicar (editado por seguridad)»."</span>
+            </p>
+            <div class="download-groups">
+                {DOWNLOAD_GROUPS.iter().map(|g| view! {
+                    <div class="download-group">
+                        <div class="download-about">
+                            <h4>{g.title}</h4>
+                            <p>{g.about}</p>
+                        </div>
+                        <div class="download-files">
+                            {g.files.iter().map(|f| view! {
+                                <a class="button small download" href=format!("/api/v1/barrios/{barrio_id}/diagnosticos/{number}/{}", f.file) download data-testid=f.testid>
+                                    <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 4v11M7 10l5 5 5-5M5 20h14"/></svg>
+                                    <span>{f.label}</span>
+                                </a>
+                            }).collect_view()}
+                        </div>
+                    </div>
+                }).collect_view()}
+            </div>
+        </section>
+    }
+}
+
+/// "reúne otro punto crítico", "reúne otros 2 puntos críticos".
+fn joined_others_es(n: u32) -> String {
+    match n {
+        0 => String::new(),
+        1 => " · reúne otro punto crítico de la versión anterior".into(),
+        n => format!(" · reúne otros {n} puntos críticos de la versión anterior"),
+    }
+}
+
+fn marks_es(n: u32) -> String {
+    format!("{n} {}", if n == 1 { "marca" } else { "marcas" })
+}
+
+#[component]
+fn ComparisonView(comparison: Comparison, selected: RwSignal<Option<uuid::Uuid>>) -> impl IntoView {
     let changed: Vec<_> = comparison.changes.iter().filter(|c| c.change != Change::Same).cloned().collect();
     let same = comparison.count(Change::Same);
     view! {
@@ -284,9 +369,18 @@ fn ComparisonView(comparison: Comparison) -> impl IntoView {
         <ul class="changes" data-testid="changes">
             {changed.into_iter().map(|c| {
                 let label = Category::by_code(&c.category).map(|k| k.label_es).unwrap_or("Otra");
+                let text = match c.change {
+                    // Named by what can be seen of it: its count and a button that opens it.
+                    Change::Joined => format!(": {label} ({}) → ahora en el punto crítico de {}", marks_es(c.before_count), marks_es(c.after_count)),
+                    _ => format!(": {label} ({} → {} marcas){}", c.before_count, c.after_count, joined_others_es(c.joined_others)),
+                };
+                let target = c.after_id.filter(|_| c.change == Change::Joined);
                 view! {
-                    <li data-change=format!("{:?}", c.change).to_lowercase()>
-                        <strong>{change_es(c.change)}</strong>{format!(": {label} ({} → {} marcas)", c.before_count, c.after_count)}
+                    <li data-change=format!("{:?}", c.change).to_lowercase() data-after-id=c.after_id.map(|id| id.to_string())>
+                        <span><strong>{change_es(c.change)}</strong>{text}</span>
+                        {target.map(|id| view! {
+                            <button type="button" class="button small quiet" on:click=move |_| selected.set(Some(id))>"Ver ese punto crítico"</button>
+                        })}
                     </li>
                 }
             }).collect_view()}

@@ -1,6 +1,6 @@
 //! `/publico` and `/publico/:id`: what the Secretaría published of each barrio's diagnóstico,
-//! "editado por seguridad", for anyone, with no account — the counts on a map of squares, the
-//! causes and what is asked of each institution, the texts staff approved, the rules of the
+//! "editado por seguridad", for anyone, with no account — the counts as markers at the centres
+//! of a grid's cells, on a map that zooms on a phone, the causes and what is asked of each institution, the texts staff approved, the rules of the
 //! edition in plain Spanish, and the downloads. `PublicationView` is also the staff preview.
 
 use std::sync::Arc;
@@ -164,13 +164,13 @@ pub fn PublicationView(
                 </p>
             })}
             <h2>"Mapa"</h2>
-            <p class="muted">{format!(
-                "Cada cuadro cuenta las marcas de una categoría dentro de él (cuadros de {} m; {} m para problemas sensibles). El sitio exacto no se publica.",
+            <p class="muted" data-testid="public-map-help">{format!(
+                "Cada marcador cuenta las marcas de una categoría dentro de un cuadro de {} m de lado ({} m para problemas sensibles), que se ve sombreado al acercar; el número dice cuántas son. El marcador va en el centro del cuadro, no donde se hizo la marca: el sitio exacto no se publica. Para acercar, use dos dedos o los botones + y −.",
                 p.params.plain_cell_m.round(), p.params.sensitive_cell_m.round()
             )}</p>
             <div class="diagnostico-map public-map">
-                <HotspotMap barrio=barrio hotspots=hotspots selected interactive=false layers=layers/>
-                <HotspotLegend hotspots=hotspots/>
+                <HotspotMap barrio=barrio hotspots=hotspots selected interactive=false layers=layers zoomable=true/>
+                <HotspotLegend hotspots=hotspots cells=true/>
             </div>
 
             <h2>"Problemas señalados"</h2>

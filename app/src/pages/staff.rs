@@ -9,6 +9,7 @@ use leptos_meta::Title;
 
 use super::barrio_list::fold;
 use super::diagnostico::when_es;
+use crate::model::barrio::municipio_name;
 use crate::model::status::{BarrioStatus, Status};
 
 /// A count with its noun, singular or plural: "1 marca", "12 marcas".
@@ -54,10 +55,16 @@ fn StatusIcon(status: Status) -> impl IntoView {
 
 /// One barrio as a row that opens its diagnóstico.
 #[component]
-fn StatusRow(barrio: BarrioStatus) -> impl IntoView {
+fn StatusRow(barrio: BarrioStatus, #[prop(optional)] show_city: bool) -> impl IntoView {
     let b = barrio;
     let code = b.status.code();
+    // With several cities in the list, the place says which (two may have an "El Prado").
     let comuna = b.comuna.clone().filter(|c| !c.trim().is_empty());
+    let city = show_city.then(|| municipio_name(&b.municipio));
+    let comuna = match (comuna, city) {
+        (Some(c), Some(city)) => Some(format!("{c} · {city}")),
+        (c, city) => c.or(city),
+    };
     let last_mark = b.last_mark_ms.map(when_es);
     // With no version yet, "Versión" is only a label (hidden where the column has a heading).
     let (version_class, version_label, version_when) = match &b.latest {
@@ -122,6 +129,15 @@ fn StaffPanels() -> impl IntoView {
     let list = RwSignal::new(None::<Result<Vec<BarrioStatus>, String>>);
     let query = RwSignal::new(String::new());
     let chosen = RwSignal::new(None::<Status>);
+    // The city shown ("": all of the account's), offered only when the list holds several.
+    let city = RwSignal::new(String::new());
+    let cities = move || {
+        let mut codes: Vec<String> =
+            list.with(|l| l.as_ref().and_then(|r| r.as_ref().ok()).map(|v| v.iter().map(|b| b.municipio.clone()).collect()).unwrap_or_default());
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    };
     // `None` until the person touches it: then on exactly when some barrio has marks.
     let only_marked_choice = RwSignal::new(None::<bool>);
 
@@ -169,6 +185,19 @@ fn StaffPanels() -> impl IntoView {
                     />
                     <span>"Solo barrios con marcas"</span>
                 </label>
+                <Show when=move || { cities().len() > 1 }>
+                    <label class="field city-field">
+                        <span>"Ciudad"</span>
+                        <select name="staff-city" data-testid="staff-city" on:change=move |ev| city.set(event_target_value(&ev))>
+                            <option value="" selected=move || city.get().is_empty()>"Todas"</option>
+                            {move || cities().into_iter().map(|m| {
+                                let name = municipio_name(&m);
+                                let value = m.clone();
+                                view! { <option value=m selected=move || city.get() == value>{name}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                </Show>
             </div>
             <div class="chips status-chips" role="group" aria-label="Filtrar por estado">
                 {Status::ALL.into_iter().map(|s| view! {
@@ -191,6 +220,8 @@ fn StaffPanels() -> impl IntoView {
                 Some(Ok(all)) => {
                     let q = fold(query.get().trim());
                     let (status, only) = (chosen.get(), only_marked());
+                    let (several, place) = (cities().len() > 1, city.get());
+                    let all: Vec<BarrioStatus> = all.into_iter().filter(|b| place.is_empty() || b.municipio == place).collect();
                     let total = all.len();
                     let rows: Vec<BarrioStatus> = all.into_iter().filter(|b| shown(b, status, only, &q)).collect();
                     let summary = format!("{} de {} barrios", rows.len(), total);
@@ -208,7 +239,7 @@ fn StaffPanels() -> impl IntoView {
                                 <span>"Talleres"</span><span>"Última marca"</span><span>"Última versión"</span>
                             </div>
                             <ul class="status-list" data-testid="status-list">
-                                {rows.into_iter().map(|b| view! { <StatusRow barrio=b/> }).collect_view()}
+                                {rows.into_iter().map(|b| view! { <StatusRow barrio=b show_city=several && place.is_empty()/> }).collect_view()}
                             </ul>
                         </div>
                     }.into_any()
@@ -243,6 +274,7 @@ mod tests {
     fn barrio(name: &str, comuna: Option<&str>, status: Status) -> BarrioStatus {
         BarrioStatus {
             barrio_id: 1,
+            municipio: "47001".into(),
             code: fold(name),
             name: name.into(),
             comuna: comuna.map(str::to_string),

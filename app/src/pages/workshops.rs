@@ -176,7 +176,7 @@ pub fn WorkshopsPage() -> impl IntoView {
                             <Suspense fallback=|| ()>
                                 {move || Suspend::new(async move {
                                     let user = session.user();
-                                    barrios.await.unwrap_or_default().into_iter().filter(|b| user.as_ref().is_some_and(|u| u.works_in(b.id))).map(|b| view! {
+                                    barrios.await.unwrap_or_default().into_iter().filter(|b| user.as_ref().is_some_and(|u| u.works_in(b.id, &b.municipio))).map(|b| view! {
                                         <option value=b.id.to_string()>{b.name}</option>
                                     }).collect_view()
                                 })}
@@ -320,7 +320,7 @@ pub fn WorkshopPage() -> impl IntoView {
                     <RoomPanel workshop_id=wid/>
                 </Show>
             })}
-            <Show when=move || session.user().is_some_and(|u| workshop.with(|w| w.as_ref().is_some_and(|w| u.works_in(w.barrio_id))))>
+            <Show when=move || session.user().is_some_and(|u| workshop.with(|w| w.as_ref().is_some_and(|w| u.assigned_to(w.barrio_id))))>
                 <section class="facilitator-box" data-testid="facilitator-controls">
                     <h2>"Para quien facilita"</h2>
                     <Show when=move || workshop.with(|w| w.as_ref().is_some_and(|w| w.closed))>

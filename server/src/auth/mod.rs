@@ -9,6 +9,8 @@ pub mod limiter;
 pub mod password;
 pub mod token;
 
+use std::collections::HashSet;
+
 use app::model::account::{Role, User, CSRF_HEADER};
 use app::model::Workshop;
 use axum::extract::{FromRef, FromRequestParts};
@@ -32,6 +34,30 @@ pub struct Session {
     pub csrf_token: String,
     pub token_hash: String,
     pub expires_at_ms: i64,
+    /// The barrios of the cities the account is limited to; `None`: every city.
+    pub city_barrios: Option<HashSet<i64>>,
+}
+
+impl Session {
+    /// Whether the barrio lies in one of the account's cities.
+    pub fn in_cities(&self, barrio_id: i64) -> bool {
+        self.city_barrios.as_ref().is_none_or(|ids| ids.contains(&barrio_id))
+    }
+
+    /// [`User::works_in`], with the barrio's city already known from the session.
+    pub fn works_in(&self, barrio_id: i64) -> bool {
+        self.in_cities(barrio_id) && (self.user.role.is_staff() || self.user.barrios.contains(&barrio_id))
+    }
+
+    /// The barrios the account works in when that is a list (a facilitator's, or staff's of
+    /// some cities); `None` when it is every barrio.
+    pub fn barrio_list(&self) -> Option<HashSet<i64>> {
+        if self.user.role.is_staff() {
+            self.city_barrios.clone()
+        } else {
+            Some(self.user.barrios.iter().copied().filter(|b| self.in_cities(*b)).collect())
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -105,7 +131,13 @@ where
                 return Err(ApiError::CsrfRejected);
             }
         }
-        Ok(Caller::Account(Session { user: row.user, csrf_token: row.csrf_token, token_hash, expires_at_ms: row.expires_at_ms }))
+        Ok(Caller::Account(Session {
+            user: row.user,
+            csrf_token: row.csrf_token,
+            token_hash,
+            expires_at_ms: row.expires_at_ms,
+            city_barrios: row.city_barrios,
+        }))
     }
 }
 
@@ -132,10 +164,20 @@ impl Caller {
         }
     }
 
-    /// Staff work: diagnósticos, reviews, sensitive marks, exports.
-    pub fn staff(&self) -> Result<&User, ApiError> {
+    /// Staff work that is no one barrio's (the list of barrios, whose lines each account
+    /// filters by [`Session::in_cities`]).
+    pub fn staff(&self) -> Result<&Session, ApiError> {
         match self {
-            Caller::Account(s) if s.user.role.is_staff() => Ok(&s.user),
+            Caller::Account(s) if s.user.role.is_staff() => Ok(s),
+            other => Err(other.refused()),
+        }
+    }
+
+    /// Staff work on one barrio: diagnósticos, reviews, sensitive marks, exports, by staff
+    /// and admins of the barrio's city.
+    pub fn staff_in(&self, barrio_id: i64) -> Result<&User, ApiError> {
+        match self {
+            Caller::Account(s) if s.user.role.is_staff() && s.in_cities(barrio_id) => Ok(&s.user),
             other => Err(other.refused()),
         }
     }
@@ -147,11 +189,11 @@ impl Caller {
         }
     }
 
-    /// An account that works in `barrio_id`: staff and admins everywhere, a facilitator in the
-    /// barrios assigned to them.
+    /// An account that works in `barrio_id`: staff and admins in every barrio of their cities,
+    /// a facilitator in the barrios assigned to them.
     pub fn works_in(&self, barrio_id: i64) -> Result<&User, ApiError> {
         match self {
-            Caller::Account(s) if s.user.works_in(barrio_id) => Ok(&s.user),
+            Caller::Account(s) if s.works_in(barrio_id) => Ok(&s.user),
             other => Err(other.refused()),
         }
     }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use app::model::account::{AuditEntry, User, UserDraft};
+use app::model::account::{AccountError, AuditEntry, User, UserDraft};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
@@ -24,6 +24,7 @@ fn refused(w: UserWrite, draft: &UserDraft) -> ApiError {
         UserWrite::UsernameTaken => ApiError::UsernameTaken,
         UserWrite::NotFound => ApiError::NotFound,
         UserWrite::UnknownBarrio => ApiError::UnknownBarrio { barrio_id: draft.barrios.first().copied().unwrap_or_default(), field: "barrios" },
+        UserWrite::BarrioOutsideCities => ApiError::InvalidAccount(AccountError::BarrioOutsideCities),
     }
 }
 
@@ -37,6 +38,9 @@ async fn hashed(password: Option<String>) -> Result<Option<String>, ApiError> {
 /// What the audit log says of an account's shape (never its password).
 fn described(u: &User) -> String {
     let mut parts = vec![u.role.label_es().to_string()];
+    if !u.municipios.is_empty() {
+        parts.push(format!("ciudades {}", u.municipios.join(", ")));
+    }
     if !u.barrios.is_empty() {
         parts.push(format!("barrios n.º {}", u.barrios.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")));
     }

@@ -21,7 +21,7 @@ pub async fn create(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<Adjustment>), ApiError> {
-    let user = caller.staff()?;
+    let user = caller.staff_in(barrio_id)?;
     let mut draft: AdjustmentDraft = read(&headers, body, state.max_body_bytes)?;
     draft.reviewer = user.display_name.clone();
     let adjustment = state.store.add_adjustment(barrio_id, draft.checked()?, now_ms()).await?.ok_or(ApiError::NotFound)?;
@@ -44,7 +44,7 @@ pub async fn cancel(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<Adjustment>), ApiError> {
-    let user = caller.staff()?;
+    let user = caller.staff_in(barrio_id)?;
     let mut draft: CancelDraft = read(&headers, body, state.max_body_bytes)?;
     draft.reviewer = user.display_name.clone();
     let adjustment = state.store.cancel_adjustment(barrio_id, seq, draft.checked()?, now_ms()).await?.ok_or(ApiError::NotFound)?;
@@ -54,7 +54,7 @@ pub async fn cancel(
 }
 
 pub async fn list(State(state): State<AppState>, caller: Caller, Path(barrio_id): Path<i64>) -> Result<Json<Vec<Adjustment>>, ApiError> {
-    caller.staff()?;
+    caller.staff_in(barrio_id)?;
     Ok(Json(state.store.adjustments(barrio_id).await?))
 }
 
@@ -65,7 +65,7 @@ pub async fn add_note(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<HotspotNote>), ApiError> {
-    let user = caller.staff()?;
+    let user = caller.staff_in(barrio_id)?;
     let mut draft: NoteDraft = read(&headers, body, state.max_body_bytes)?;
     draft.author = user.display_name.clone();
     let note = state.store.add_note(barrio_id, draft.checked()?, now_ms()).await?.ok_or(ApiError::NotFound)?;
@@ -75,6 +75,6 @@ pub async fn add_note(
 }
 
 pub async fn notes(State(state): State<AppState>, caller: Caller, Path(barrio_id): Path<i64>) -> Result<Json<Vec<HotspotNote>>, ApiError> {
-    caller.staff()?;
+    caller.staff_in(barrio_id)?;
     Ok(Json(state.store.notes(barrio_id).await?))
 }

@@ -35,7 +35,7 @@ pub async fn generate(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<StoredDiagnostico>), ApiError> {
-    let user = caller.staff()?;
+    let user = caller.staff_in(barrio_id)?;
     let mut request: GenerateRequest = read(&headers, body, state.max_body_bytes)?;
     request.created_by = user.display_name.clone();
     let request = request.checked()?;
@@ -53,18 +53,21 @@ pub async fn generate(
 }
 
 pub async fn list(State(state): State<AppState>, caller: Caller, Path(barrio_id): Path<i64>) -> Result<Json<Vec<DiagnosticoSummary>>, ApiError> {
-    caller.staff()?;
+    caller.staff_in(barrio_id)?;
     Ok(Json(state.store.diagnosticos(barrio_id).await?.ok_or(ApiError::NotFound)?))
 }
 
-/// Every barrio with its counts and diagnóstico status, barrios needing work first.
+/// Every barrio of the caller's cities with its counts and diagnóstico status, barrios
+/// needing work first.
 pub async fn status(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<BarrioStatus>>, ApiError> {
-    caller.staff()?;
-    Ok(Json(state.store.barrio_statuses().await?))
+    let session = caller.staff()?;
+    let mut statuses = state.store.barrio_statuses().await?;
+    statuses.retain(|s| session.in_cities(s.barrio_id));
+    Ok(Json(statuses))
 }
 
 pub async fn one(State(state): State<AppState>, caller: Caller, Path((barrio_id, number)): Path<(i64, u32)>) -> Result<Json<StoredDiagnostico>, ApiError> {
-    caller.staff()?;
+    caller.staff_in(barrio_id)?;
     Ok(Json(state.store.diagnostico(barrio_id, number).await?.ok_or(ApiError::NotFound)?))
 }
 
@@ -74,7 +77,7 @@ pub async fn comparison(
     caller: Caller,
     Path((barrio_id, number, other)): Path<(i64, u32, u32)>,
 ) -> Result<Json<Comparison>, ApiError> {
-    caller.staff()?;
+    caller.staff_in(barrio_id)?;
     let before = state.store.diagnostico(barrio_id, number).await?.ok_or(ApiError::NotFound)?;
     let after = state.store.diagnostico(barrio_id, other).await?.ok_or(ApiError::NotFound)?;
     Ok(Json(compare(&before.diagnostico, &after.diagnostico)))
@@ -87,7 +90,8 @@ pub async fn review_mark(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<MarkReview>), ApiError> {
-    let user = caller.staff()?;
+    let barrio_id = state.store.mark_barrio(mark_id).await?.ok_or(ApiError::NotFound)?;
+    let user = caller.staff_in(barrio_id)?;
     let mut draft: ReviewDraft = read(&headers, body, state.max_body_bytes)?;
     draft.reviewer = user.display_name.clone();
     let review = state.store.review_mark(mark_id, draft.checked()?, now_ms()).await?.ok_or(ApiError::NotFound)?;
@@ -97,7 +101,7 @@ pub async fn review_mark(
 }
 
 pub async fn reviews(State(state): State<AppState>, caller: Caller, Path(barrio_id): Path<i64>) -> Result<Json<Vec<MarkReview>>, ApiError> {
-    caller.staff()?;
+    caller.staff_in(barrio_id)?;
     Ok(Json(state.store.mark_reviews(barrio_id).await?))
 }
 
@@ -125,7 +129,7 @@ pub async fn hotspots_geojson(
     caller: Caller,
     Path((barrio_id, number)): Path<(i64, u32)>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let user = caller.staff()?;
+    let user = caller.staff_in(barrio_id)?;
     let (stored, code, name) = for_export(&state, barrio_id, number).await?;
     exported(&state, user, barrio_id, number, "puntos críticos GeoJSON").await?;
     let body = crate::export::hotspots_geojson(&stored, &name).into_bytes();
@@ -137,7 +141,7 @@ pub async fn hotspots_csv(
     caller: Caller,
     Path((barrio_id, number)): Path<(i64, u32)>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let user = caller.staff()?;
+    let user = caller.staff_in(barrio_id)?;
     let (stored, code, _) = for_export(&state, barrio_id, number).await?;
     exported(&state, user, barrio_id, number, "puntos críticos CSV").await?;
     let body = crate::export::hotspots_csv(&stored)?;
@@ -163,7 +167,7 @@ async fn with_marks(
 
 /// Hotspots and source marks in one GeoPackage, a layer per geometry kind, for QGIS or ArcGIS.
 pub async fn gpkg(State(state): State<AppState>, caller: Caller, Path((barrio_id, number)): Path<(i64, u32)>) -> Result<impl IntoResponse, ApiError> {
-    let user = caller.staff()?;
+    let user = caller.staff_in(barrio_id)?;
     let (stored, code, name, marks) = with_marks(&state, barrio_id, number).await?;
     exported(&state, user, barrio_id, number, "GeoPackage").await?;
     // Writing a database takes a while for a large barrio: off the async threads.
@@ -178,7 +182,7 @@ pub async fn marks_geojson(
     caller: Caller,
     Path((barrio_id, number)): Path<(i64, u32)>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let user = caller.staff()?;
+    let user = caller.staff_in(barrio_id)?;
     let (stored, code, name, marks) = with_marks(&state, barrio_id, number).await?;
     exported(&state, user, barrio_id, number, "marcas GeoJSON").await?;
     let body = crate::export::marks_geojson(&stored, &marks, &name).into_bytes();
@@ -186,7 +190,7 @@ pub async fn marks_geojson(
 }
 
 pub async fn marks_csv(State(state): State<AppState>, caller: Caller, Path((barrio_id, number)): Path<(i64, u32)>) -> Result<impl IntoResponse, ApiError> {
-    let user = caller.staff()?;
+    let user = caller.staff_in(barrio_id)?;
     let (_, code, _, marks) = with_marks(&state, barrio_id, number).await?;
     exported(&state, user, barrio_id, number, "marcas CSV").await?;
     let body = crate::export::marks_csv(&marks)?;

@@ -38,7 +38,7 @@ pub async fn preview(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PublicationDraft>, ApiError> {
-    caller.staff()?;
+    caller.staff_in(barrio_id)?;
     let request: PublishRequest = read(&headers, body, state.max_body_bytes)?;
     Ok(Json(draft(&state, barrio_id, &request).await?))
 }
@@ -50,7 +50,7 @@ pub async fn publish(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<Publication>), ApiError> {
-    let user = caller.staff()?;
+    let user = caller.staff_in(barrio_id)?;
     let request: PublishRequest = read(&headers, body, state.max_body_bytes)?;
     let built = draft(&state, barrio_id, &request).await?;
     let published = state.store.publish(built.publication, user.id).await?;
@@ -61,13 +61,13 @@ pub async fn publish(
 }
 
 pub async fn list(State(state): State<AppState>, caller: Caller, Path(barrio_id): Path<i64>) -> Result<Json<Vec<PublicationSummary>>, ApiError> {
-    caller.staff()?;
+    caller.staff_in(barrio_id)?;
     state.store.barrio(barrio_id).await?.ok_or(ApiError::NotFound)?;
     Ok(Json(state.store.publications(barrio_id).await?))
 }
 
 pub async fn withdraw(State(state): State<AppState>, caller: Caller, Path((barrio_id, number)): Path<(i64, u32)>) -> Result<Json<Publication>, ApiError> {
-    let user = caller.staff()?;
+    let user = caller.staff_in(barrio_id)?;
     match state.store.withdraw_publication(barrio_id, number, user.id, now_ms()).await?.ok_or(ApiError::NotFound)? {
         Withdrawal::Done(p) => {
             tracing::info!(barrio_id, number, "publication withdrawn");

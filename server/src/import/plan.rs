@@ -69,10 +69,7 @@ pub const DEFAULT_MAX_MOVE_M: f64 = 1000.0;
 /// Boundaries that differ by less than this area, in square metres, are the same boundary.
 const SAME_BOUNDARY_M2: f64 = 1.0;
 
-/// Whether `municipio` is a DIVIPOLA municipality code: 5 digits.
-pub fn is_municipio(municipio: &str) -> bool {
-    municipio.len() == 5 && municipio.bytes().all(|b| b.is_ascii_digit())
-}
+pub use app::model::barrio::is_municipio;
 
 /// A barrio as already stored (in the import's municipio), for imports that bring only
 /// layers or update barrios.

@@ -470,6 +470,22 @@ fn staff_join_two_hotspots_the_rules_kept_apart() {
 }
 
 #[test]
+fn a_hand_join_reads_as_joined_in_the_comparison_not_as_gone() {
+    use app::model::comparison::{compare, Change};
+    let marks = [at(1, "rinas", 0.0, 0.0), at(2, "rinas", 20.0, 0.0), at(3, "rinas", 300.0, 0.0), at(4, "hurto_personas", 900.0, 0.0)];
+    let before = diag(&marks);
+    let after = corrected(&marks, &[correction(7, AdjustmentAction::Join, &[1, 2, 3])]);
+    let c = compare(&before, &after);
+    let lines: Vec<(Change, &str, u32, u32)> = c.changes.iter().map(|l| (l.change, l.category.as_str(), l.before_count, l.after_count)).collect();
+    assert_eq!(
+        lines,
+        vec![(Change::Grew, "rinas", 2, 3), (Change::Same, "hurto_personas", 1, 1), (Change::Joined, "rinas", 1, 3)],
+        "the lone theft joined the pair; nothing disappeared"
+    );
+    assert_eq!(c.changes[2].after_id, Some(after.hotspots.iter().find(|h| h.adjustments == vec![7]).map(|h| h.id).unwrap_or_default()));
+}
+
+#[test]
 fn staff_separate_marks_the_rules_put_together() {
     let marks = [at(1, "rinas", 0.0, 0.0), at(2, "rinas", 20.0, 0.0), at(3, "rinas", 40.0, 0.0)];
     let d = corrected(&marks, &[correction(2, AdjustmentAction::Separate, &[3])]);
@@ -628,4 +644,25 @@ proptest! {
             prop_assert_eq!(&app::model::hotspot_filter::recount(h, &sources), h);
         }
     }
+}
+
+#[test]
+fn a_confirmation_counts_as_one_more_mark_and_one_more_person_of_each_kind_of_shape() {
+    // "Yo también lo he visto" on a point, a route and a zone: each +1 joins its original's
+    // hotspot, a second participant with it.
+    let originals = [
+        at(1, "rinas", 0.0, 0.0).by("Ana"),
+        route(2, "consumo_sustancias", &[[0.0, 300.0], [200.0, 300.0]]).by("Ana"),
+        square(3, "alumbrado_deficiente", 600.0, 0.0, 80.0).by("Ana"),
+    ];
+    let mut marks = originals.to_vec();
+    for (n, original) in originals.iter().enumerate() {
+        marks.push(Mark::confirming(original, Uuid::from_u128(10 + n as u128), T + 60_000).by("Beto"));
+    }
+    let d = diag(&marks);
+    assert_eq!(d.hotspots.len(), 3, "{:?}", d.hotspots.iter().map(|h| (&h.category, h.count)).collect::<Vec<_>>());
+    for h in &d.hotspots {
+        assert_eq!((h.count, h.participants), (2, 2), "{}", h.category);
+    }
+    assert_eq!(d.totals.participants, 2);
 }

@@ -1,6 +1,8 @@
 //! Accounts, sessions, workshop device tokens and the audit log. Passwords arrive here already
 //! hashed and tokens as their SHA-256: this module never sees a secret.
 
+use std::collections::HashSet;
+
 use app::model::account::{AuditEntry, Role, User, UserDraft};
 use app::model::Workshop;
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
@@ -24,6 +26,8 @@ pub struct SessionRow {
     pub user: User,
     pub csrf_token: String,
     pub expires_at_ms: i64,
+    /// The barrios of the cities the account is limited to; `None` when it works in every city.
+    pub city_barrios: Option<HashSet<i64>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +66,31 @@ fn user_row(c: &Connection, r: &rusqlite::Row<'_>) -> Result<User, StoreError> {
         .prepare_cached("SELECT barrio_id FROM user_barrios WHERE user_id = ?1 ORDER BY barrio_id")?
         .query_map([id], |r| r.get(0))?
         .collect::<Result<Vec<i64>, _>>()?;
-    Ok(User { id, username, display_name, role, barrios, disabled })
+    let municipios = c
+        .prepare_cached("SELECT municipio FROM user_municipios WHERE user_id = ?1 ORDER BY municipio")?
+        .query_map([id], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    Ok(User { id, username, display_name, role, barrios, municipios, disabled })
+}
+
+/// The barrios of the cities `user` is limited to; `None` when it works in every city.
+fn city_barrios(c: &Connection, user: &User) -> Result<Option<HashSet<i64>>, StoreError> {
+    if user.municipios.is_empty() {
+        return Ok(None);
+    }
+    let mut stmt = c.prepare_cached("SELECT id FROM barrios WHERE municipio = ?1")?;
+    let mut ids = HashSet::new();
+    for m in &user.municipios {
+        for id in stmt.query_map([m], |r| r.get(0))? {
+            ids.insert(id?);
+        }
+    }
+    Ok(Some(ids))
+}
+
+/// The city of a barrio (barrios are never deleted, nor moved to another city).
+fn barrio_municipio(c: &Connection, barrio_id: i64) -> Result<Option<String>, StoreError> {
+    Ok(c.prepare_cached("SELECT municipio FROM barrios WHERE id = ?1")?.query_row([barrio_id], |r| r.get(0)).optional()?)
 }
 
 fn read_user(c: &Connection, id: i64) -> Result<Option<User>, StoreError> {
@@ -74,20 +102,26 @@ fn read_user(c: &Connection, id: i64) -> Result<Option<User>, StoreError> {
     }
 }
 
-fn write_barrios(c: &Connection, user_id: i64, barrios: &[i64]) -> Result<(), StoreError> {
+/// Writes where an account works: its cities, and a facilitator's barrios, which must all be
+/// known and lie in those cities.
+fn write_places(c: &Connection, user_id: i64, draft: &UserDraft) -> Result<Result<(), UserWrite>, StoreError> {
+    c.execute("DELETE FROM user_municipios WHERE user_id = ?1", [user_id])?;
+    for m in &draft.municipios {
+        c.execute("INSERT INTO user_municipios (user_id, municipio) VALUES (?1, ?2)", params![user_id, m])?;
+    }
     c.execute("DELETE FROM user_barrios WHERE user_id = ?1", [user_id])?;
-    for b in barrios {
+    for b in &draft.barrios {
+        let Some(municipio) = barrio_municipio(c, *b)? else { return Ok(Err(UserWrite::UnknownBarrio)) };
+        if !draft.municipios.is_empty() && !draft.municipios.contains(&municipio) {
+            return Ok(Err(UserWrite::BarrioOutsideCities));
+        }
         c.execute("INSERT INTO user_barrios (user_id, barrio_id) VALUES (?1, ?2)", params![user_id, b])?;
     }
-    Ok(())
+    Ok(Ok(()))
 }
 
 fn unique_violation(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, Some(msg)) if f.code == ErrorCode::ConstraintViolation && msg.contains("UNIQUE"))
-}
-
-fn foreign_key_violation(e: &rusqlite::Error) -> bool {
-    matches!(e, rusqlite::Error::SqliteFailure(f, Some(msg)) if f.code == ErrorCode::ConstraintViolation && msg.contains("FOREIGN KEY"))
 }
 
 /// Why an account could not be written.
@@ -95,6 +129,7 @@ fn foreign_key_violation(e: &rusqlite::Error) -> bool {
 pub enum UserWrite {
     UsernameTaken,
     UnknownBarrio,
+    BarrioOutsideCities,
     NotFound,
 }
 
@@ -117,9 +152,8 @@ impl Store {
                 other => other?,
             };
             let id = tx.last_insert_rowid();
-            match write_barrios(&tx, id, &draft.barrios) {
-                Err(StoreError::Sqlite(e)) if foreign_key_violation(&e) => return Ok(Err(UserWrite::UnknownBarrio)),
-                other => other?,
+            if let Err(refused) = write_places(&tx, id, &draft)? {
+                return Ok(Err(refused));
             }
             let user = read_user(&tx, id)?.ok_or_else(|| StoreError::Corrupt("user vanished".into()))?;
             tx.commit()?;
@@ -143,9 +177,8 @@ impl Store {
                 Ok(0) => return Ok(Err(UserWrite::NotFound)),
                 other => other?,
             };
-            match write_barrios(&tx, id, &draft.barrios) {
-                Err(StoreError::Sqlite(e)) if foreign_key_violation(&e) => return Ok(Err(UserWrite::UnknownBarrio)),
-                other => other?,
+            if let Err(refused) = write_places(&tx, id, &draft)? {
+                return Ok(Err(refused));
             }
             if draft.disabled || password_hash.is_some() {
                 tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
@@ -224,7 +257,8 @@ impl Store {
                     params![token_hash, now_ms, expires],
                 )?;
             }
-            Ok(Some(SessionRow { user, csrf_token, expires_at_ms: expires }))
+            let city_barrios = city_barrios(c, &user)?;
+            Ok(Some(SessionRow { user, csrf_token, expires_at_ms: expires, city_barrios }))
         })
         .await
     }
@@ -270,9 +304,10 @@ impl Store {
             let preparer: Option<i64> =
                 c.prepare_cached("SELECT prepared_by FROM workshops WHERE id = ?1")?.query_row([&workshop_id], |r| r.get(0))?;
             // Both accounts behind the token must still be enabled and work in the barrio.
+            let municipio = barrio_municipio(c, workshop.barrio_id)?.unwrap_or_default();
             let mut revoked = false;
             for user_id in [holder, preparer].into_iter().flatten() {
-                revoked |= !read_user(c, user_id)?.is_some_and(|u| !u.disabled && u.works_in(workshop.barrio_id));
+                revoked |= !read_user(c, user_id)?.is_some_and(|u| !u.disabled && u.works_in(workshop.barrio_id, &municipio));
             }
             let kind = if kind == "facilitator" { DeviceKind::Facilitator } else { DeviceKind::Participant };
             Ok(Some(DeviceGrant { workshop, device_id: parse(&device_id)?, kind, revoked }))
@@ -323,10 +358,49 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::test_support::{barrio, store, T};
+    use crate::store::test_support::{barrio, city_barrio, store, workshop, T};
 
     fn draft(username: &str, role: Role, barrios: Vec<i64>) -> UserDraft {
-        UserDraft { username: username.into(), display_name: "Ana".into(), role, barrios, password: None, disabled: false }
+        UserDraft { username: username.into(), display_name: "Ana".into(), role, barrios, municipios: Vec::new(), password: None, disabled: false }
+    }
+
+    fn in_cities(draft: UserDraft, municipios: &[&str]) -> UserDraft {
+        UserDraft { municipios: municipios.iter().map(|m| m.to_string()).collect(), ..draft }
+    }
+
+    async fn session_of(store: &Store, user_id: i64, token: &str) -> SessionRow {
+        let s = NewSession { token_hash: token.into(), user_id, csrf_token: "c".into(), now_ms: T, expires_at_ms: T + 1_000 };
+        store.create_session(s).await.unwrap();
+        store.session(token.into(), T, 1_000, 1_000).await.unwrap().unwrap()
+    }
+
+    #[tokio::test]
+    async fn an_account_of_some_cities_sees_their_barrios_and_its_tablets_tokens_follow_it() {
+        let (_dir, store) = store().await;
+        let santa_marta = barrio(&store, "prado").await;
+        let barranquilla = city_barrio(&store, "08001", "prado").await;
+
+        let everywhere = store.create_user(draft("todo", Role::Staff, vec![]), "h".into(), T).await.unwrap().unwrap();
+        assert_eq!(session_of(&store, everywhere.id, "a").await.city_barrios, None, "no cities: every city");
+        let samarios = store.create_user(in_cities(draft("samario", Role::Staff, vec![]), &["47001"]), "h".into(), T).await.unwrap().unwrap();
+        assert_eq!(samarios.municipios, vec!["47001"]);
+        assert_eq!(session_of(&store, samarios.id, "b").await.city_barrios, Some(HashSet::from([santa_marta])));
+
+        let refused = in_cities(draft("leo", Role::Facilitator, vec![barranquilla]), &["47001"]);
+        assert_eq!(store.create_user(refused, "h".into(), T).await.unwrap(), Err(UserWrite::BarrioOutsideCities));
+        assert_eq!(store.user_count().await.unwrap(), 2, "nothing of the refused account is kept");
+
+        // A tablet's token prepared by a facilitator stops working once the account is moved
+        // to another city.
+        let ana = store.create_user(draft("ana", Role::Facilitator, vec![santa_marta]), "h".into(), T).await.unwrap().unwrap();
+        let w = workshop(&store, santa_marta, 1).await;
+        store.call(move |c| Ok(c.execute("UPDATE workshops SET prepared_by = ?1", [ana.id])?)).await.unwrap();
+        let device = Uuid::from_u128(7);
+        store.issue_device_token("tok".into(), w.id, device, DeviceKind::Facilitator, Some(ana.id), T).await.unwrap();
+        assert!(!store.device_grant("tok".into()).await.unwrap().unwrap().revoked);
+        let moved = in_cities(draft("ana", Role::Facilitator, vec![barranquilla]), &["08001"]);
+        store.update_user(ana.id, moved, None).await.unwrap().unwrap();
+        assert!(store.device_grant("tok".into()).await.unwrap().unwrap().revoked);
     }
 
     #[tokio::test]

@@ -123,6 +123,11 @@ pub(super) fn write_current(c: &Connection, mark: &Mark, clock: &str) -> Result<
 impl Store {
     /// The current version of every mark of a barrio, tombstones included (flagged
     /// `deleted`), oldest first.
+    /// The barrio a mark was made in (which never changes), if the mark exists.
+    pub async fn mark_barrio(&self, id: Uuid) -> Result<Option<i64>, StoreError> {
+        self.call(move |c| Ok(c.query_row("SELECT barrio_id FROM marks WHERE id = ?1", [id.to_string()], |r| r.get(0)).optional()?)).await
+    }
+
     pub async fn marks_for_barrio(&self, barrio_id: i64) -> Result<Vec<Mark>, StoreError> {
         self.call(move |c| of_barrio(c, barrio_id)).await
     }

@@ -109,6 +109,7 @@ fn migrations() -> Migrations<'static> {
         // Rebuilds `barrios`, which other tables reference: checked once it is in place.
         M::up(include_str!("../../migrations/0010_cities.sql")).foreign_key_check(),
         M::up(include_str!("../../migrations/0011_workshop_preparer.sql")),
+        M::up(include_str!("../../migrations/0012_user_municipios.sql")),
         M::up(include_str!("../../migrations/0013_workshop_room.sql")),
     ])
 }

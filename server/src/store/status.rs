@@ -133,15 +133,21 @@ impl Store {
             let mut marks = mark_counts(&tx)?;
             let mut arrivals = arrivals(&tx)?;
             let mut latest = latest_diagnosticos(&tx)?;
-            let mut stmt = tx.prepare("SELECT id, code, name, comuna FROM barrios ORDER BY name COLLATE NOCASE, id")?;
+            let mut stmt = tx.prepare("SELECT id, code, name, comuna, municipio FROM barrios ORDER BY name COLLATE NOCASE, id")?;
             let barrios = stmt
                 .query_map([], |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, String>(4)?,
+                    ))
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
             let mut list: Vec<BarrioStatus> = barrios
                 .into_iter()
-                .map(|(barrio_id, code, name, comuna)| {
+                .map(|(barrio_id, code, name, comuna, municipio)| {
                     let counts = marks.remove(&barrio_id).unwrap_or_default();
                     let (last_mark_ms, last_change_ms) = arrivals.remove(&barrio_id).unwrap_or_default();
                     let (latest, diagnosticos) = latest.remove(&barrio_id).map_or((None, 0), |(l, n)| (Some(l), n));
@@ -149,6 +155,7 @@ impl Store {
                     BarrioStatus {
                         barrio_id,
                         code,
+                        municipio,
                         name,
                         comuna,
                         marks: counts.marks,

@@ -16,12 +16,17 @@ pub async fn store() -> (tempfile::TempDir, Store) {
     (dir, store)
 }
 
-/// Adds a small square barrio and returns its id.
+/// Adds a small square barrio of Santa Marta and returns its id.
 pub async fn barrio(store: &Store, code: &str) -> i64 {
+    city_barrio(store, app::model::SANTA_MARTA_MUNICIPIO, code).await
+}
+
+/// Adds a small square barrio of city `municipio` and returns its id.
+pub async fn city_barrio(store: &Store, municipio: &str, code: &str) -> i64 {
     let ring = vec![vec![-74.21, 11.23], vec![-74.20, 11.23], vec![-74.20, 11.24], vec![-74.21, 11.24], vec![-74.21, 11.23]];
     let boundary = geojson::Geometry::new(geojson::Value::Polygon(vec![ring]));
     let barrio = NewBarrio {
-        municipio: app::model::SANTA_MARTA_MUNICIPIO.into(),
+        municipio: municipio.into(),
         code: code.into(),
         name: code.into(),
         comuna: None,
@@ -32,7 +37,7 @@ pub async fn barrio(store: &Store, code: &str) -> i64 {
     };
     store.insert_barrios(vec![barrio]).await.expect("insert barrio");
     let list = store.list_barrios().await.expect("list");
-    list.iter().find(|b| b.code == code).map(|b| b.id).expect("barrio just added")
+    list.iter().find(|b| b.code == code && b.municipio == municipio).map(|b| b.id).expect("barrio just added")
 }
 
 /// A problem mark (a theft), version 1.

@@ -1,6 +1,7 @@
 //! Who may call what: every route of the API tried as every kind of caller (no session, a
 //! participant's device in workshop A and one in workshop B, the facilitator of barrio A and
-//! the one of barrio B, staff, admin), each answer checked against the table below. A route
+//! the one of barrio B, staff, staff of another city, admin), each answer checked against the
+//! table below. A route
 //! added without a line here fails the test. Then the pieces of access that are not one
 //! request: anti-forgery tokens, sign-in limits, sessions ending, device tokens and closed
 //! workshops, participants' own marks, and the security headers of every response.
@@ -12,7 +13,8 @@ use app::model::{Hlc, Mark, Record, Workshop};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{centre_of, signed_in, spawn_app, TestApp, FACILITATOR_BARRIO, OTHER_FACILITATOR_BARRIO, PASSWORD};
+use crate::helpers::{centre_of, import_with, signed_in, spawn_app, TestApp, FACILITATOR_BARRIO, OTHER_CITY, OTHER_FACILITATOR_BARRIO, PASSWORD};
+use crate::imports::barranquilla;
 use crate::sync::workshop;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -23,14 +25,19 @@ enum Who {
     FacilitatorA,
     FacilitatorB,
     Staff,
+    /// Staff of Barranquilla: the test barrios are Santa Marta's.
+    StaffElsewhere,
     Admin,
 }
 use Who::*;
 
-const EVERYONE: &[Who] = &[Anonymous, ParticipantA, ParticipantB, FacilitatorA, FacilitatorB, Staff, Admin];
+const EVERYONE: &[Who] = &[Anonymous, ParticipantA, ParticipantB, FacilitatorA, FacilitatorB, Staff, StaffElsewhere, Admin];
+/// Staff work on barrio A, a barrio of Santa Marta.
 const STAFF: &[Who] = &[Staff, Admin];
+/// Staff of any city (the list of barrios, which each sees of their own cities).
+const ANY_STAFF: &[Who] = &[Staff, StaffElsewhere, Admin];
 const ADMIN: &[Who] = &[Admin];
-const ACCOUNTS: &[Who] = &[FacilitatorA, FacilitatorB, Staff, Admin];
+const ACCOUNTS: &[Who] = &[FacilitatorA, FacilitatorB, Staff, StaffElsewhere, Admin];
 /// Those who work in barrio A.
 const BARRIO_A: &[Who] = &[FacilitatorA, Staff, Admin];
 /// Those who may read workshop A and send its batches.
@@ -109,6 +116,7 @@ async fn callers(app: &TestApp, f: &Fixture) -> Vec<Caller> {
             FacilitatorA => (signed_in(&app.url, "facilita").await, None),
             FacilitatorB => (signed_in(&app.url, "facilita2").await, None),
             Staff => (signed_in(&app.url, "equipo").await, None),
+            StaffElsewhere => (signed_in(&app.url, "equipo_bq").await, None),
             Admin => (signed_in(&app.url, "admin").await, None),
         };
         out.push(Caller { who: *who, client, device });
@@ -184,7 +192,8 @@ fn allowed(method: &str, path: &str) -> Option<&'static [Who]> {
         ("get", "/workshops/{id}/room") => BARRIO_A,
         ("post", "/sync") => WORKSHOP_A,
         (_, p) if p.starts_with("/barrios/{id}/diagnosticos") || p.starts_with("/barrios/{id}/adjustments") => STAFF,
-        (_, "/diagnosticos/status" | "/marks/{id}/reviews" | "/barrios/{id}/reviews" | "/barrios/{id}/notes") => STAFF,
+        ("get", "/diagnosticos/status") => ANY_STAFF,
+        (_, "/marks/{id}/reviews" | "/barrios/{id}/reviews" | "/barrios/{id}/notes") => STAFF,
         (_, p) if p.starts_with("/barrios/{id}/publications") => STAFF,
         // What staff published is for everyone, with no session at all.
         ("get", p) if p.starts_with("/public/") => EVERYONE,
@@ -553,4 +562,53 @@ async fn a_burst_of_concurrent_guesses_meets_the_sign_in_limits_exactly() {
     assert_eq!(count(&statuses, 401), MAX_FAILURES - failed_so_far, "{statuses:?}");
     let statuses = burst(vec![("admin".to_string(), PASSWORD)]).await;
     assert_eq!(statuses, vec![429], "ten failures from this address: even another account's right password waits");
+}
+
+#[tokio::test]
+async fn staff_of_one_city_see_and_work_on_its_barrios_only() {
+    let app = spawn_app().await;
+    let pescaito = app.barrio_id(FACILITATOR_BARRIO).await;
+    let (status, report) = import_with(&app, &app.client, &json!({"barrios": barranquilla(), "options": {"municipio": OTHER_CITY}})).await;
+    assert_eq!(status, 201, "{report}");
+    let (_, all) = app.get_json("/barrios").await;
+    let all = all.as_array().expect("barrios").clone();
+    let of_city = |m: &str| all.iter().filter(|b| b["municipio"] == m).filter_map(|b| b["id"].as_i64()).collect::<BTreeSet<_>>();
+    let listed = |list: &Value| list.as_array().expect("statuses").iter().filter_map(|s| s["barrio_id"].as_i64()).collect::<BTreeSet<_>>();
+    let status_list = |client: reqwest::Client| {
+        let url = format!("{}/api/v1/diagnosticos/status", app.url);
+        async move { client.get(url).send().await.expect("status").json::<Value>().await.expect("json") }
+    };
+
+    // Staff of Barranquilla list its three barrios, and do staff work there; staff with no
+    // cities set work in both.
+    let bq = signed_in(&app.url, "equipo_bq").await;
+    assert_eq!(listed(&status_list(bq.clone()).await), of_city(OTHER_CITY));
+    let (_, session) = app.get_json("/auth/session").await;
+    assert_eq!(session["user"]["municipios"], json!([]));
+    let bq_session: Value = bq.get(format!("{}/api/v1/auth/session", app.url)).send().await.expect("session").json().await.expect("json");
+    assert_eq!(bq_session["user"]["municipios"], json!([OTHER_CITY]));
+    let prado_bq = *of_city(OTHER_CITY).first().expect("a Barranquilla barrio");
+    let res = bq.post(format!("{}/api/v1/barrios/{prado_bq}/diagnosticos", app.url)).json(&json!({})).send().await.expect("generate");
+    assert_eq!(res.status().as_u16(), 201);
+    let equipo = signed_in(&app.url, "equipo").await;
+    assert_eq!(listed(&status_list(equipo.clone()).await).len(), all.len());
+
+    // An admin limits `equipo` to Santa Marta: its next request already sees only that city.
+    let (_, users) = app.get_json("/admin/users").await;
+    let id_of = |name: &str| users.as_array().and_then(|u| u.iter().find(|u| u["username"] == name)).and_then(|u| u["id"].as_i64()).expect("user");
+    let samario = json!({ "username": "equipo", "display_name": "Cuenta equipo", "role": "staff", "municipios": ["47001"] });
+    let (status, body) = app.post(&format!("/admin/users/{}", id_of("equipo")), Some("application/json"), samario.to_string()).await;
+    assert_eq!((status, body["municipios"].clone()), (200, json!(["47001"])), "{body}");
+    assert_eq!(listed(&status_list(equipo.clone()).await), of_city("47001"));
+    let res = equipo.get(format!("{}/api/v1/barrios/{prado_bq}/diagnosticos", app.url)).send().await.expect("list");
+    assert_eq!(res.status().as_u16(), 403, "another city's diagnósticos");
+    let res = equipo.get(format!("{}/api/v1/barrios/{pescaito}/diagnosticos", app.url)).send().await.expect("list");
+    assert_eq!(res.status().as_u16(), 200);
+
+    // A facilitator's barrios lie in the account's cities, and a city is a DIVIPOLA code.
+    for (municipios, code) in [(json!([OTHER_CITY]), "barrio_outside_cities"), (json!(["8001"]), "invalid_municipio")] {
+        let draft = json!({ "username": "facilita2", "display_name": "F", "role": "facilitator", "barrios": [pescaito], "municipios": municipios });
+        let (status, body) = app.post(&format!("/admin/users/{}", id_of("facilita2")), Some("application/json"), draft.to_string()).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (422, Some(code)), "{body}");
+    }
 }

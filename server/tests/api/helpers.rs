@@ -73,23 +73,29 @@ pub const PASSWORD: &str = "clave de prueba larga";
 pub const FACILITATOR_BARRIO: &str = "pescaito";
 pub const OTHER_FACILITATOR_BARRIO: &str = "bastidas";
 
-/// The accounts every test server has: `admin`, `equipo` (staff), and two facilitators.
+/// The city of the staff account `equipo_bq`: Barranquilla, where the test barrios are not.
+pub const OTHER_CITY: &str = "08001";
+
+/// The accounts every test server has: `admin`, `equipo` (staff), `equipo_bq` (staff of
+/// another city), and two facilitators.
 async fn create_accounts(store: &Store) {
     use app::model::account::{Role, UserDraft};
     let barrios = store.list_barrios().await.expect("barrios");
     // A database a test made by hand may have other barrios: the facilitators get its first ones.
     let id_of = |code: &str, n: usize| barrios.iter().find(|b| b.code == code).or_else(|| barrios.get(n)).map(|b| b.id);
     let hash = server::auth::password::hash(PASSWORD.into()).await.expect("hash");
-    for (username, role, barrios) in [
-        ("admin", Role::Admin, vec![]),
-        ("equipo", Role::Staff, vec![]),
-        ("facilita", Role::Facilitator, id_of(FACILITATOR_BARRIO, 0).into_iter().collect()),
-        ("facilita2", Role::Facilitator, id_of(OTHER_FACILITATOR_BARRIO, 1).into_iter().collect()),
+    for (username, role, barrios, municipios) in [
+        ("admin", Role::Admin, vec![], vec![]),
+        ("equipo", Role::Staff, vec![], vec![]),
+        ("equipo_bq", Role::Staff, vec![], vec![OTHER_CITY.to_string()]),
+        ("facilita", Role::Facilitator, id_of(FACILITATOR_BARRIO, 0).into_iter().collect(), vec![]),
+        ("facilita2", Role::Facilitator, id_of(OTHER_FACILITATOR_BARRIO, 1).into_iter().collect(), vec![]),
     ] {
         if role == Role::Facilitator && barrios.is_empty() {
             continue;
         }
-        let draft = UserDraft { username: username.into(), display_name: format!("Cuenta {username}"), role, barrios, password: None, disabled: false };
+        let draft =
+            UserDraft { username: username.into(), display_name: format!("Cuenta {username}"), role, barrios, municipios, password: None, disabled: false };
         store.create_user(draft, hash.clone(), 1_764_000_000_000).await.expect("store").expect("new account");
     }
 }

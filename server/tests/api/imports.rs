@@ -20,7 +20,7 @@ async fn boundary(app: &TestApp, id: i64) -> Value {
 }
 
 /// Barranquilla's barrios that share their codes with Santa Marta's, 70 km west of them.
-fn barranquilla() -> Value {
+pub(crate) fn barranquilla() -> Value {
     fc(vec![
         square(json!({"name": "EL PRADO"}), -74.80, 10.99, 0.004),
         square(json!({"name": "EL CARMEN"}), -74.795, 10.99, 0.004),

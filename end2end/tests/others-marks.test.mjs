@@ -1,0 +1,83 @@
+// Issue 19, point 2: on a participant's phone, another device's mark opens read-only (the
+// server would refuse any change to it), and "Yo también lo he visto" makes a mark of the
+// phone's own at its place that syncs and counts in the diagnóstico. A tap while a route or
+// zone is being drawn never opens someone else's mark.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { serverAndBrowser } from '../support/suite.mjs';
+import { staffApi } from '../support/staff-api.mjs';
+import { waitForApp, collectPageErrors, artifacts } from '../support/browser.mjs';
+
+const suite = serverAndBrowser();
+const { api, centreOf, sendMarks, workshop } = staffApi(suite);
+
+/** The screen position of a mark's glyph on the page. */
+async function centreOfMark(page, id) {
+  const box = await page.locator(`g.mark[data-mark-id="${id}"]`).boundingBox();
+  return [box.x + box.width / 2, box.y + box.height / 2];
+}
+
+test("another device's mark is read-only here, and a +1 of one's own syncs and counts", async () => {
+  const barrio = await suite.barrioByCode('bastidas');
+  const workshopId = await workshop(barrio.id, '2099-12-05');
+  const centre = await centreOf(barrio.id);
+  // Device A (sent through the API as a device sends) marked a fight at the barrio's centre.
+  const [theirs] = await sendMarks(barrio.id, workshopId, [['rinas', centre, 'Ana']]);
+  const { body: w } = await api(`/workshops/${workshopId}`);
+
+  const phone = await suite.browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true });
+  const page = await phone.newPage();
+  const errors = collectPageErrors(page);
+  await page.goto(`${suite.server.url}/unirse/${w.join_code}`);
+  await page.waitForURL(new RegExp(`/barrio/${barrio.id}$`), { timeout: 30_000 });
+  await waitForApp(page);
+  await page.waitForSelector(`g.mark[data-mark-id="${theirs}"]`, { timeout: 30_000 });
+
+  // With the zone tool and a category in hand, a tap on A's mark is the zone's first corner.
+  await page.click('button.tool[data-tool=zona]');
+  await page.click('button.cat[data-category=alumbrado_deficiente]');
+  const [x, y] = await centreOfMark(page, theirs);
+  await page.mouse.click(x, y);
+  await page.waitForSelector('[data-testid=draft-count][data-vertices="1"]');
+  assert.equal(await page.locator('[data-testid=mark-sheet]').count(), 0, 'no sheet opens while drawing');
+  await page.click('[data-testid=draft-cancel]');
+  await page.click('button.tool[data-tool=punto]');
+
+  // Opened with the point tool: read-only, with a +1 and nothing that edits it.
+  await page.mouse.click(x, y);
+  const sheet = page.locator(`[data-testid=mark-sheet][data-mark-id="${theirs}"]`);
+  await sheet.waitFor();
+  assert.equal(await sheet.getAttribute('data-readonly'), 'true');
+  for (const edit of ['delete', 'reshape', 'save-mark', 'description']) {
+    assert.equal(await sheet.locator(`[data-testid=${edit}]`).count(), 0, `no ${edit} on another's mark`);
+  }
+  assert.match(await sheet.textContent(), /de Ana/);
+  await page.screenshot({ path: `${artifacts}/others-mark-phone.png` });
+
+  await page.click('[data-testid=plus-one]');
+  // The +1's own sheet opens, editable, for its own answers; then it is sent.
+  const own = page.locator('[data-testid=mark-sheet]:not([data-readonly])');
+  await own.waitFor();
+  const mineId = await own.getAttribute('data-mark-id');
+  assert.notEqual(mineId, theirs);
+  await own.locator('[data-choice=noche]').click();
+  await own.locator('[data-testid=save-mark]').click();
+  await page.waitForSelector('[data-testid=pending-count][data-pending="0"]', { timeout: 30_000 });
+
+  // The +1 now lies on top of A's mark: A's is reached from the list, and says this device
+  // already joined it.
+  await page.click('[data-testid=view-toggle]');
+  await page.click(`.items button.item[data-mark-id="${theirs}"]`);
+  await page.waitForSelector(`[data-testid=mark-sheet][data-mark-id="${theirs}"] [data-testid=already-confirmed]`);
+
+  // The server holds the +1 with its link, and the diagnóstico counts two people there.
+  const { body: history } = await api(`/records/mark/${mineId}/versions`);
+  assert.equal(history.versions.at(-1).attributes.confirms, theirs);
+  const { status, body: d } = await api(`/barrios/${barrio.id}/diagnosticos`, {});
+  assert.equal(status, 201, JSON.stringify(d));
+  const spot = d.diagnostico.hotspots.find((h) => h.source_ids.includes(theirs));
+  assert.ok(spot.source_ids.includes(mineId), JSON.stringify(spot));
+  assert.equal(spot.count, 2);
+  assert.deepEqual(errors, []);
+  await phone.close();
+});
