@@ -22,7 +22,7 @@ use crate::components::pwa::{provide_device_state, UpdateBanner};
 use crate::components::status::{provide_sync_state, ConnectionStatus};
 use crate::components::account::{provide_session_state, AccountChip};
 use crate::pages::{
-    AboutDataPage, AccountPage, AdminPage, BarrioListPage, BarrioMapPage, DiagnosticoPage, JoinPage, LoginPage, NotFoundPage, PublicBarrioPage, PublicListPage, PublishPage, ReportPage, StaffPage, SyncPage,
+    AboutDataPage, AccountPage, AdminPage, BarrioListPage, BarrioMapPage, DiagnosticoPage, JoinPage, LoginPage, NotFoundPage, ProjectorPage, PublicBarrioPage, PublicListPage, PublishPage, ReportPage, StaffPage, SyncPage,
     WorkshopPage, WorkshopsPage,
 };
 
@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/barrio/:id") view=BarrioMapPage/>
                     <Route path=path!("/talleres") view=WorkshopsPage/>
                     <Route path=path!("/talleres/:id") view=WorkshopPage/>
+                    <Route path=path!("/talleres/:id/proyectar") view=ProjectorPage/>
                     <Route path=path!("/unirse") view=JoinPage/>
                     <Route path=path!("/unirse/:code") view=JoinPage/>
                     <Route path=path!("/envios") view=SyncPage/>

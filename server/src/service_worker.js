@@ -43,7 +43,7 @@ self.addEventListener('message', (event) => {
   if (event.data && event.data.type === 'SKIP_WAITING') self.skipWaiting();
   // A page the app shows after in-app navigation (a workshop just prepared, with its code
   // and QR) was never requested from the network: keep it, so it opens in the room offline.
-  if (event.data && event.data.type === 'KEEP_PAGE' && /^\/talleres\/[0-9a-f-]{36}$/.test(event.data.path)) {
+  if (event.data && event.data.type === 'KEEP_PAGE' && /^\/talleres\/[0-9a-f-]{36}(\/proyectar)?$/.test(event.data.path)) {
     event.waitUntil(warmPage(new URL(event.data.path, self.location.origin)));
   }
 });

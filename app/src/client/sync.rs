@@ -16,6 +16,7 @@ use super::sync_store::{self, Settled};
 use super::{device, storage};
 use crate::components::status::SyncState;
 use crate::model::sync::{change_json, pages, parse_change, MAX_BATCH_CHANGES, PROTOCOL};
+use crate::model::room::QueueReport;
 use crate::model::{Batch, BatchReply, ChangeStatus, PullReply};
 
 /// JSON per batch: well under the server's limit, so a page is never refused for its size.
@@ -247,20 +248,57 @@ pub async fn error_message(response: gloo_net::http::Response) -> Option<String>
     body.pointer("/error/message").and_then(|m| m.as_str()).map(str::to_string)
 }
 
-/// Brings down, page by page, what other devices sent for each workshop on this device.
+/// Brings down, page by page, what other devices sent for each workshop on this device, and
+/// tells the server what still waits here for each (the facilitator's room panel shows it).
 async fn pull(state: SyncState) -> Result<(), String> {
+    let queues = queues_by_workshop().await;
     for w in sync_store::workshops().await.map_err(|e| e.to_string())? {
-        pull_workshop(state, w.id, w.cursor, w.token.as_deref()).await?;
+        let report = queues.as_ref().map(|q| q.get(&Some(w.id)).copied().unwrap_or(QueueReport { pending: 0, refused: 0 }));
+        pull_workshop(state, w.id, w.cursor, w.token.as_deref(), report).await?;
     }
     Ok(())
+}
+
+/// What waits on this device for each workshop (unsent, and refused); `None` when the queue
+/// cannot be read, so nothing is reported rather than a wrong zero. An empty queue, the usual
+/// case after a push, is known from IndexedDB's own counts without reading the entries.
+async fn queues_by_workshop() -> Option<HashMap<Option<Uuid>, QueueReport>> {
+    let mut out = HashMap::new();
+    if storage::outbox_counts().await.ok()? == (0, 0) {
+        return Some(out);
+    }
+    for entry in storage::outbox().await.ok()? {
+        let q = out.entry(entry.record.workshop_id()).or_insert(QueueReport { pending: 0, refused: 0 });
+        match entry.rejected {
+            Some(_) => q.refused += 1,
+            None => q.pending += 1,
+        }
+    }
+    Some(out)
+}
+
+/// What waits on this device for one workshop, as [`pull_workshop`] reports it.
+pub async fn queue_report(workshop_id: Uuid) -> Option<QueueReport> {
+    let queues = queues_by_workshop().await?;
+    Some(queues.get(&Some(workshop_id)).copied().unwrap_or(QueueReport { pending: 0, refused: 0 }))
 }
 
 /// Brings down one workshop's changes after `cursor`, page by page, each page kept in one
 /// transaction with the cursor, so a page is never half kept nor fetched twice for nothing.
 /// `token` is the device's for the workshop; without one the session's cookie is all it has.
-pub async fn pull_workshop(state: SyncState, workshop_id: Uuid, mut cursor: i64, token: Option<&str>) -> Result<(), String> {
+/// `report`, this device's queue for the workshop, goes with the first page only.
+pub async fn pull_workshop(
+    state: SyncState,
+    workshop_id: Uuid,
+    mut cursor: i64,
+    token: Option<&str>,
+    mut report: Option<QueueReport>,
+) -> Result<(), String> {
     loop {
-        let url = format!("/api/v1/workshops/{workshop_id}/changes?after={cursor}");
+        let mut url = format!("/api/v1/workshops/{workshop_id}/changes?after={cursor}");
+        if let Some(q) = report.take() {
+            url.push_str(&format!("&pending={}&refused={}", q.pending, q.refused));
+        }
         let request = match token {
             Some(t) => bearer(gloo_net::http::Request::get(&url), t),
             None => gloo_net::http::Request::get(&url),

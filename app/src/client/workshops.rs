@@ -68,7 +68,9 @@ pub async fn join(state: SyncState, code: &str) -> Result<StoredWorkshop, String
     };
     sync_store::save_workshop(&stored).await.map_err(|e| format!("No se pudo guardar en el dispositivo: {e}"))?;
     packs::download(stored.workshop.barrio_id).await.map_err(|e| format!("No se pudo descargar el mapa del barrio: {e}"))?;
-    sync::pull_workshop(state, stored.id, 0, stored.token.as_deref()).await.map_err(|e| format!("No se pudieron traer las marcas del taller: {e}"))?;
+    // Reported at once, so the facilitator's panel has a figure for a phone that just joined.
+    let report = sync::queue_report(stored.id).await;
+    sync::pull_workshop(state, stored.id, 0, stored.token.as_deref(), report).await.map_err(|e| format!("No se pudieron traer las marcas del taller: {e}"))?;
     Ok(stored)
 }
 

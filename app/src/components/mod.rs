@@ -14,6 +14,7 @@ pub mod palette;
 pub mod participant;
 pub mod pwa;
 pub mod qr;
+pub mod room;
 pub mod status;
 pub mod tools;
 pub mod tree_panel;

@@ -19,6 +19,7 @@ pub mod publication;
 pub mod redaction;
 pub mod report;
 pub mod review;
+pub mod room;
 pub mod stage;
 pub mod status;
 pub mod sync;

@@ -1,6 +1,7 @@
 //! Workshops (talleres): `/talleres` where a facilitator prepares one and sees those on the
-//! device, `/talleres/:id` with its join code and QR (offline once kept), and `/unirse`
-//! where a participant's device joins by code.
+//! device, `/talleres/:id` with its join code and QR (offline once kept) and, for the
+//! facilitator, the room (`components::room`), and `/unirse` where a participant's device
+//! joins by code.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -9,6 +10,7 @@ use uuid::Uuid;
 
 use crate::components::device_wipe::WipeButton;
 use crate::components::qr::QrCode;
+use crate::components::room::{PackStatus, RoomPanel};
 use crate::data;
 use crate::model::hygiene::WipeScope;
 use crate::model::workshop::{display_code, normalize_code};
@@ -283,6 +285,7 @@ pub fn WorkshopPage() -> impl IntoView {
     // Memoised, so a change to the workshop's settings does not draw the wipe button anew.
     let wiped = RwSignal::new(false);
     let kept_id = Memo::new(move |_| workshop.with(|w| w.as_ref().map(|w| w.id)));
+    let kept_room = Memo::new(move |_| workshop.with(|w| w.as_ref().map(|w| (w.id, w.barrio_id))));
     view! {
         <Title text="Taller"/>
         <section class="page workshop-card">
@@ -309,6 +312,13 @@ pub fn WorkshopPage() -> impl IntoView {
                     <p class="barrio-meta">{format!("El código sirve hasta el {}.", w.expires_es)}</p>
                 </div>
                 <a class="button primary" href=format!("/barrio/{}", w.barrio_id)>"Abrir el mapa del taller"</a>
+            })}
+            // The facilitator's view of the room; the server decides who may read it.
+            {move || kept_room.get().map(|(wid, barrio_id)| view! {
+                <Show when=move || session.user().is_some()>
+                    <PackStatus barrio_id/>
+                    <RoomPanel workshop_id=wid/>
+                </Show>
             })}
             <Show when=move || session.user().is_some_and(|u| workshop.with(|w| w.as_ref().is_some_and(|w| u.assigned_to(w.barrio_id))))>
                 <section class="facilitator-box" data-testid="facilitator-controls">

@@ -148,6 +148,7 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .get("/workshops", workshops::list)
         .get("/workshops/{id}", workshops::one)
         .get("/workshops/{id}/changes", sync::changes)
+        .get("/workshops/{id}/room", workshops::room)
         .post("/workshops/{id}/devices", workshops::device)
         .post("/workshops/{id}/close", workshops::close)
         .post("/workshops/{id}/settings", workshops::settings)

@@ -1,6 +1,7 @@
 //! Sync protocol 2: `POST /api/v1/sync` takes a batch of changes from one device and answers
 //! with a result per change after everything stored is committed; `GET
-//! /api/v1/workshops/{id}/changes` gives the versions a workshop's devices sent, page by page.
+//! /api/v1/workshops/{id}/changes` gives the versions a workshop's devices sent, page by page,
+//! and takes the device's word on what still waits on it.
 
 use std::collections::HashMap;
 
@@ -8,6 +9,7 @@ use app::model::sync::{
     change_json, parse_change, Batch, ErrorBody, PullReply, MAX_BATCH_CHANGES, MAX_CLOCK_AHEAD_MS, MAX_PULL_CHANGES, OLDEST_PROTOCOL,
     PROTOCOL,
 };
+use app::model::room::QueueReport;
 use app::model::{Bilingual, Category, Record, Workshop};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -150,6 +152,22 @@ fn page_query(query: &HashMap<String, String>) -> Result<(i64, usize), ApiError>
     Ok((after, limit))
 }
 
+/// `?pending=` and `?refused=` of a pull: what the device says is waiting on it for this
+/// workshop, for the facilitator's panel. Optional (devices from before send neither), but
+/// checked when present, like the rest of the query.
+fn queue_report(query: &HashMap<String, String>) -> Result<Option<QueueReport>, ApiError> {
+    let number = |field: &'static str| -> Result<Option<u32>, ApiError> {
+        let Some(text) = query.get(field) else { return Ok(None) };
+        text.trim().parse::<u32>().map(Some).map_err(|_| ApiError::InvalidQuery {
+            field,
+            es: format!("«{field}» debe ser un número entero desde 0."),
+            en: format!("{field:?} must be a whole number from 0."),
+        })
+    };
+    let (pending, refused) = (number("pending")?, number("refused")?);
+    Ok(pending.map(|pending| QueueReport { pending, refused: refused.unwrap_or(0) }))
+}
+
 /// Whether a participant's device may receive this version: its own always; another's unless
 /// it is of a sensitive category (an unknown one counts as sensitive) and the facilitator did
 /// not let the workshop share them.
@@ -172,11 +190,16 @@ pub async fn changes(
 ) -> Result<Json<PullReply>, ApiError> {
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::InvalidId(id))?;
     let (after, limit) = page_query(&query)?;
+    let report = queue_report(&query)?;
     if matches!(caller, Caller::Anonymous) {
         return Err(ApiError::Unauthorized);
     }
     let workshop = state.store.workshop(id).await?.ok_or(ApiError::UnknownWorkshop { field: None })?;
     caller.reads_workshop(&workshop)?;
+    // Kept under the device's own token; an account's pull names no device.
+    if let (Some(report), Caller::Device(grant)) = (report, &caller) {
+        state.store.report_queue(workshop.id, grant.device_id, report, now_ms()).await?;
+    }
     let participant = caller.participant_device();
     let page = state.store.workshop_changes(id, after, limit).await?;
     // The cursor moves past what was held back too, so the next page does not ask again.
@@ -278,6 +301,12 @@ mod tests {
         assert_eq!(page_query(&q(&[("limit", "100000")])).unwrap().1, MAX_PULL_CHANGES);
         for bad in [("after", "-1"), ("after", "x"), ("limit", "0"), ("limit", "1.5")] {
             assert!(matches!(page_query(&q(&[bad])), Err(ApiError::InvalidQuery { .. })), "{bad:?}");
+        }
+        assert_eq!(queue_report(&q(&[])).unwrap(), None, "devices from before report nothing");
+        assert_eq!(queue_report(&q(&[("pending", "3")])).unwrap(), Some(QueueReport { pending: 3, refused: 0 }));
+        assert_eq!(queue_report(&q(&[("pending", "0"), ("refused", "2")])).unwrap(), Some(QueueReport { pending: 0, refused: 2 }));
+        for bad in [("pending", "-1"), ("pending", "x"), ("refused", "1.5")] {
+            assert!(matches!(queue_report(&q(&[bad])), Err(ApiError::InvalidQuery { .. })), "{bad:?}");
         }
     }
 }

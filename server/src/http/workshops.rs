@@ -4,6 +4,7 @@
 //! workshop, its barrio and the device's token, if the code is right and still valid. Failed
 //! join attempts are limited per client address, so codes cannot be guessed. A facilitator's
 //! tablet gets its own token (`POST …/devices`), and closing a workshop ends every token.
+//! `GET …/room` counts the room for its facilitator.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -11,6 +12,7 @@ use std::time::Instant;
 
 use app::model::workshop::{normalize_code, CODE_LEN};
 use app::model::account::DeviceToken;
+use app::model::room::Room;
 use app::model::{JoinReply, JoinRequest, Workshop, WorkshopDraft, WorkshopSettings};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -144,6 +146,15 @@ pub async fn list(
 
 pub async fn one(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Workshop>, ApiError> {
     Ok(Json(readable(&state, &caller, &id).await?))
+}
+
+/// `GET /api/v1/workshops/{id}/room`: the facilitator's panel (devices, participants, marks by
+/// stage, each device's reported queue). For those who work in the barrio; the workshop's own
+/// devices may read the workshop but not who else is in the room.
+pub async fn room(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Room>, ApiError> {
+    let workshop = readable(&state, &caller, &id).await?;
+    caller.works_in(workshop.barrio_id)?;
+    Ok(Json(state.store.room(workshop.id, now_ms()).await?))
 }
 
 pub async fn join(

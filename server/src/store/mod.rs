@@ -10,6 +10,7 @@ mod marks;
 mod packs;
 mod publications;
 mod receive;
+mod room;
 mod status;
 mod sync;
 #[cfg(test)]
@@ -109,6 +110,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0010_cities.sql")).foreign_key_check(),
         M::up(include_str!("../../migrations/0011_workshop_preparer.sql")),
         M::up(include_str!("../../migrations/0012_user_municipios.sql")),
+        M::up(include_str!("../../migrations/0013_workshop_room.sql")),
     ])
 }
 

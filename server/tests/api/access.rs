@@ -188,6 +188,8 @@ fn allowed(method: &str, path: &str) -> Option<&'static [Who]> {
         ("get" | "post", "/workshops") => BARRIO_A,
         ("post", "/workshops/{id}/devices" | "/workshops/{id}/close" | "/workshops/{id}/settings") => BARRIO_A,
         ("get", "/workshops/{id}" | "/workshops/{id}/changes") => WORKSHOP_A,
+        // How many devices and people are in the room is the facilitator's to see, not theirs.
+        ("get", "/workshops/{id}/room") => BARRIO_A,
         ("post", "/sync") => WORKSHOP_A,
         (_, p) if p.starts_with("/barrios/{id}/diagnosticos") || p.starts_with("/barrios/{id}/adjustments") => STAFF,
         ("get", "/diagnosticos/status") => ANY_STAFF,

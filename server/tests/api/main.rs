@@ -13,6 +13,7 @@ mod marks;
 mod openapi;
 mod packs;
 mod publications;
+mod room;
 mod pages;
 mod status;
 mod sync;
