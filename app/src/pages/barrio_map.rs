@@ -214,6 +214,9 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
             <div class="map-wrap" class:hidden=move || list_view.get()>
                 <BarrioMap barrio marks on_tap on_select layers editor stage/>
                 <WhoSheet participant/>
+                // The credits live on their own page, one tap away in the map's corner as map
+                // apps put theirs: on a phone every line under the map is map taken away.
+                <a class="about-link map-credits" href=format!("/acerca-de-los-datos?barrio={barrio_id}") data-testid="about-data-link">"Acerca de los datos"</a>
                 <p
                     class="notice"
                     class:ok=move || notice().0 == Some(true)
@@ -244,11 +247,7 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
                     }.into_any(),
                 }}
             </div>
-            // The credits live on their own page: on a phone every line here is map taken away.
-            <p class="attribution" data-testid="attribution">
-                <a class="about-link" href=format!("/acerca-de-los-datos?barrio={barrio_id}") data-testid="about-data-link">"Acerca de los datos"</a>
-                {move || layers_problem.get().map(|p| view! { <span class="warn-text">" " {p}</span> })}
-            </p>
+            {move || layers_problem.get().map(|p| view! { <p class="attribution" data-testid="attribution"><span class="warn-text">{p}</span></p> })}
         </section>
     }
 }
