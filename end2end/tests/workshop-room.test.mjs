@@ -5,25 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser } from '../support/suite.mjs';
+import { prepareWorkshop } from '../support/workshop.mjs';
 import { signedInContext } from '../support/server.mjs';
 import { waitForApp, collectPageErrors, artifacts } from '../support/browser.mjs';
 
 const suite = serverAndBrowser();
 
-/** The facilitator's device prepares a workshop; returns its join code as shown. */
-async function prepareWorkshop(page, barrio) {
-  await page.goto(suite.server.url + '/talleres');
-  await waitForApp(page);
-  await page.waitForSelector(`select[name=barrio] option[value="${barrio.id}"]`, { state: 'attached' });
-  await page.selectOption('select[name=barrio]', String(barrio.id));
-  await page.fill('input[name=place]', 'Salón comunal');
-  await page.fill('input[name=cbsc]', 'CBSC Pescaíto');
-  await page.fill('input[name=facilitator]', 'Ana Facilitadora');
-  await page.click('[data-testid=workshop-form] button[type=submit]');
-  await page.waitForURL(/\/talleres\/[0-9a-f-]{36}$/);
-  await page.waitForSelector('[data-testid=join-qr] svg');
-  return (await page.textContent('[data-testid=join-code]')).trim();
-}
 
 const stat = (page, name) => page.textContent(`[data-testid=room-${name}] strong`).then((t) => t.trim());
 
@@ -53,7 +40,7 @@ test('the facilitator sees a phone join and its mark arrive without reloading, a
   const tablet = await signedInContext(suite.browser, suite.server, { viewport: { width: 800, height: 1280 }, hasTouch: true });
   const page = await tablet.newPage();
   const errors = collectPageErrors(page);
-  const shown = await prepareWorkshop(page, barrio);
+  const shown = await prepareWorkshop(page, suite.server.url, barrio);
   const workshopUrl = page.url();
 
   // Preparing saved the map on the tablet, and the tablet is the room's first device.

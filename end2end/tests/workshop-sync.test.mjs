@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser } from '../support/suite.mjs';
+import { prepareWorkshop } from '../support/workshop.mjs';
 import { signedInContext } from '../support/server.mjs';
 import { waitForApp, collectPageErrors, artifacts, waitForServiceWorker } from '../support/browser.mjs';
 
@@ -16,27 +17,13 @@ async function tapMap(page, dx = 0, dy = 0) {
   await page.mouse.click(box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
 }
 
-/** The facilitator's device prepares a workshop; returns its join code as shown. */
-async function prepareWorkshop(page, barrio) {
-  await page.goto(suite.server.url + '/talleres');
-  await waitForApp(page);
-  await page.waitForSelector(`select[name=barrio] option[value="${barrio.id}"]`, { state: 'attached' });
-  await page.selectOption('select[name=barrio]', String(barrio.id));
-  await page.fill('input[name=place]', 'Salón comunal');
-  await page.fill('input[name=cbsc]', 'CBSC Pescaíto');
-  await page.fill('input[name=facilitator]', 'Ana Facilitadora');
-  await page.click('[data-testid=workshop-form] button[type=submit]');
-  await page.waitForURL(/\/talleres\/[0-9a-f-]{36}$/);
-  await page.waitForSelector('[data-testid=join-qr] svg');
-  return (await page.textContent('[data-testid=join-code]')).trim();
-}
 
 test('a facilitator prepares a workshop; two devices join by code and link, draw offline, and both end with every mark', async () => {
   const barrio = await suite.barrioByCode('pescaito');
   const facilitator = await signedInContext(suite.browser, suite.server, { viewport: { width: 1280, height: 800 } });
   const fPage = await facilitator.newPage();
   const errors = collectPageErrors(fPage);
-  const shown = await prepareWorkshop(fPage, barrio);
+  const shown = await prepareWorkshop(fPage, suite.server.url, barrio);
   assert.match(shown, /^[2-9A-HJ-NP-Z]{3}-[2-9A-HJ-NP-Z]{3}$/);
   const code = shown.replace('-', '');
   assert.match(await fPage.textContent('.join-link'), new RegExp(`/unirse/${code}$`));

@@ -35,17 +35,7 @@ pub fn ProjectorPage() -> impl IntoView {
             }
         });
     });
-    let link = move || {
-        let origin = {
-            #[cfg(feature = "hydrate")]
-            {
-                web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
-            }
-            #[cfg(not(feature = "hydrate"))]
-            String::new()
-        };
-        workshop.with(|w| w.as_ref().map(|w| format!("{origin}/unirse/{}", w.code)).unwrap_or_default())
-    };
+    let link = move || workshop.with(|w| w.as_ref().map(|w| super::workshops::join_link(&w.code)).unwrap_or_default());
     let full_screen = move |_| {
         #[cfg(feature = "hydrate")]
         if let Some(doc) = web_sys::window().and_then(|w| w.document()) {

@@ -271,17 +271,7 @@ pub fn WorkshopPage() -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let _ = id;
     };
-    let link = move || {
-        let origin = {
-            #[cfg(feature = "hydrate")]
-            {
-                web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
-            }
-            #[cfg(not(feature = "hydrate"))]
-            String::new()
-        };
-        workshop.get().map(|w| format!("{origin}/unirse/{}", w.code)).unwrap_or_default()
-    };
+    let link = move || workshop.get().map(|w| join_link(&w.code)).unwrap_or_default();
     // Memoised, so a change to the workshop's settings does not draw the wipe button anew.
     let wiped = RwSignal::new(false);
     let kept_id = Memo::new(move |_| workshop.with(|w| w.as_ref().map(|w| w.id)));
@@ -417,4 +407,18 @@ pub fn JoinPage() -> impl IntoView {
             </form>
         </section>
     }
+}
+
+/// The address a phone opens to join the workshop with `code` (the QR's content): on this
+/// server, as the browser reached it. Empty of origin while rendering on the server.
+pub(crate) fn join_link(code: &str) -> String {
+    let origin = {
+        #[cfg(feature = "hydrate")]
+        {
+            web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        String::new()
+    };
+    format!("{origin}/unirse/{code}")
 }
