@@ -46,7 +46,7 @@ impl Session {
 
     /// [`User::works_in`], with the barrio's city already known from the session.
     pub fn works_in(&self, barrio_id: i64) -> bool {
-        self.in_cities(barrio_id) && (self.user.role.is_staff() || self.user.barrios.contains(&barrio_id))
+        self.in_cities(barrio_id) && self.user.assigned_to(barrio_id)
     }
 
     /// The barrios the account works in when that is a list (a facilitator's, or staff's of
@@ -55,7 +55,7 @@ impl Session {
         if self.user.role.is_staff() {
             self.city_barrios.clone()
         } else {
-            Some(self.user.barrios.iter().copied().filter(|b| self.in_cities(*b)).collect())
+            Some(self.user.barrios.iter().copied().filter(|b| self.works_in(*b)).collect())
         }
     }
 }

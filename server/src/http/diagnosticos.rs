@@ -90,6 +90,8 @@ pub async fn review_mark(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<MarkReview>), ApiError> {
+    // Staff first: whoever else asks learns nothing, not even whether the mark exists.
+    caller.staff()?;
     let barrio_id = state.store.mark_barrio(mark_id).await?.ok_or(ApiError::NotFound)?;
     let user = caller.staff_in(barrio_id)?;
     let mut draft: ReviewDraft = read(&headers, body, state.max_body_bytes)?;

@@ -78,13 +78,10 @@ fn city_barrios(c: &Connection, user: &User) -> Result<Option<HashSet<i64>>, Sto
     if user.municipios.is_empty() {
         return Ok(None);
     }
-    let mut stmt = c.prepare_cached("SELECT id FROM barrios WHERE municipio = ?1")?;
-    let mut ids = HashSet::new();
-    for m in &user.municipios {
-        for id in stmt.query_map([m], |r| r.get(0))? {
-            ids.insert(id?);
-        }
-    }
+    let ids = c
+        .prepare_cached("SELECT b.id FROM user_municipios u JOIN barrios b ON b.municipio = u.municipio WHERE u.user_id = ?1")?
+        .query_map([user.id], |r| r.get(0))?
+        .collect::<Result<HashSet<i64>, _>>()?;
     Ok(Some(ids))
 }
 
