@@ -110,8 +110,11 @@ fn SheetHead(mark: Mark, editor: Editor, unknown_author: &'static str) -> impl I
     }
 }
 
+/// A cause as the sheet lists it: its kind, its words, and its solutions (institution, words).
+type CauseLine = (&'static str, String, Vec<(&'static str, String)>);
+
 /// Causes of a problem and the solutions of each, for the sheet's "Causas y soluciones".
-fn causes_of(editor: Editor, id: uuid::Uuid) -> Vec<(&'static str, String, Vec<(&'static str, String)>)> {
+fn causes_of(editor: Editor, id: uuid::Uuid) -> Vec<CauseLine> {
     editor.drawing.with(|d| {
         d.causes_of(&id)
             .into_iter()
