@@ -59,6 +59,9 @@ pub struct Editor {
     pub draft: RwSignal<Option<Draft>>,
     /// The mark whose sheet is open.
     pub selected: RwSignal<Option<Uuid>>,
+    /// The mark just made here, whose sheet opens to say it is kept and to offer the
+    /// optional details.
+    pub fresh: RwSignal<Option<Uuid>>,
     /// A cause whose links the map shows.
     pub highlighted_cause: RwSignal<Option<Uuid>>,
     /// Where the map should centre next (lon, lat).
@@ -88,6 +91,7 @@ impl Editor {
             category: RwSignal::new(None),
             draft: RwSignal::new(None),
             selected: RwSignal::new(None),
+            fresh: RwSignal::new(None),
             highlighted_cause: RwSignal::new(None),
             focus: RwSignal::new(None),
             undo: StoredValue::new(Vec::new()),
@@ -151,6 +155,17 @@ impl Editor {
     fn refresh_flags(&self) {
         self.can_undo.set(self.undo.with_value(|u| !u.is_empty()));
         self.can_redo.set(self.redo.with_value(|r| !r.is_empty()));
+    }
+
+    /// Saves a new mark and then opens its sheet, so the person sees that more can be said
+    /// (when, how often, to whom) and nobody has to say it: "Listo" closes it.
+    pub fn commit_new(&self, mark: Mark, done: String) {
+        let id = mark.id;
+        self.selected.set(None);
+        self.fresh.set(Some(id));
+        self.commit(vec![Record::Mark(mark)], done);
+        // The sheet shows once the mark is read back from the store.
+        self.selected.set(Some(id));
     }
 
     /// Saves an action's records; `done` says what to tell the person once it is kept.

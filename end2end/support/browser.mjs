@@ -43,7 +43,38 @@ export async function waitForServiceWorker(page) {
   await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
 }
 
+/**
+ * Taps the map at a fraction of its box. A mark's sheet open over the map (each new mark opens
+ * one) is first closed with "Listo", as a person would before tapping under it.
+ */
 export async function tapMap(page, fx = 0.5, fy = 0.5) {
+  await closeSheet(page);
   const box = await page.locator('svg.map').boundingBox();
   await page.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
+}
+
+/**
+ * Picks a category as a person does: on a phone the categories are a sheet opened by the
+ * button at the bottom of the map; beside the map (900 px and up) they are always there.
+ */
+export async function chooseCategory(page, code) {
+  const card = page.locator(`button.cat[data-category=${code}]`);
+  if (!(await card.isVisible())) await page.click('[data-testid=choose-category]');
+  await card.click();
+}
+
+/** Closes a mark's sheet with "Listo", if one is open. */
+export async function closeSheet(page) {
+  const sheet = page.locator('[data-testid=mark-sheet]');
+  if (await sheet.count()) {
+    if (await sheet.getAttribute('data-readonly')) await sheet.locator('[data-testid=close-sheet]').click();
+    else await sheet.locator('[data-testid=save-mark]').click();
+    await sheet.waitFor({ state: 'detached' });
+  }
+}
+
+/** Pulls up the sheet of stages 3 and 5 on a phone (beside the map it is always open). */
+export async function pullUp(page) {
+  const handle = page.locator('[data-testid=pull-handle]');
+  if ((await handle.isVisible()) && (await handle.getAttribute('aria-expanded')) === 'false') await handle.click();
 }

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
-import { launch, waitForApp, collectPageErrors, waitForServiceWorker, artifacts } from '../support/browser.mjs';
+import { launch, waitForApp, collectPageErrors, waitForServiceWorker, artifacts, chooseCategory } from '../support/browser.mjs';
 import { pinch, drag } from '../support/gestures.mjs';
 
 let server, browser;
@@ -121,7 +121,7 @@ test('a saved barrio opens offline with its base layers, and a mark lands within
     // Mouse events carry whole pixels: aim at the pixel, and expect the place drawn there.
     [px, py] = [Math.round(px), Math.round(py)];
     const expected = await lonLatAt(page, bbox, px, py);
-    await page.click('button.cat[data-category=alumbrado_deficiente]');
+    await chooseCategory(page, 'alumbrado_deficiente');
     await page.mouse.click(px, py);
     await page.waitForSelector('[data-testid=notice].ok');
     const stored = await page.evaluate(() => new Promise((resolve, reject) => {

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser } from '../support/suite.mjs';
 import { staffApi } from '../support/staff-api.mjs';
-import { waitForApp, collectPageErrors, artifacts, waitForServiceWorker } from '../support/browser.mjs';
+import { waitForApp, collectPageErrors, artifacts, waitForServiceWorker, chooseCategory } from '../support/browser.mjs';
 
 const suite = serverAndBrowser();
 const { api } = staffApi(suite);
@@ -56,7 +56,7 @@ test('wiping a device is refused while a mark is unsent, and after the sync leav
   await page.fill('[data-testid=who-input]', 'Gaviota');
   await page.click('[data-testid=who-save]');
   await context.setOffline(true);
-  await page.click('button.cat[data-category=alumbrado_deficiente]');
+  await chooseCategory(page, 'alumbrado_deficiente');
   await tapMap(page, 20, 10);
   await page.waitForSelector('[data-testid=pending-count][data-pending="1"]');
   const markId = await page.getAttribute('g.mark[data-category=alumbrado_deficiente]', 'data-mark-id');

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, signedInContext } from '../support/server.mjs';
-import { launch, waitForApp, collectPageErrors, waitForServiceWorker, tapMap, artifacts } from '../support/browser.mjs';
+import { launch, waitForApp, collectPageErrors, waitForServiceWorker, tapMap, artifacts, chooseCategory, pullUp } from '../support/browser.mjs';
 
 let server, browser;
 before(async () => {
@@ -37,7 +37,7 @@ const stored = (page) => page.evaluate(() => new Promise((resolve, reject) => {
 }));
 
 async function choose(page, category) {
-  await page.click(`button.cat[data-category=${category}]`);
+  await chooseCategory(page, category);
 }
 
 async function openMark(page, id) {
@@ -128,6 +128,7 @@ test('draw, tie, edit, delete and undo offline; a reload shows it all exactly as
 
     // 4. The problem tree: two causes of the robbery, one also of the dark street.
     await page.click('[data-stage=arbol]');
+    await pullUp(page);
     await page.waitForSelector('[data-testid=causes-panel]');
     await page.click(`[data-testid=pick-problems] [data-id="${robbery}"]`);
     await page.click(`[data-testid=pick-problems] [data-id="${route}"]`);
@@ -151,6 +152,7 @@ test('draw, tie, edit, delete and undo offline; a reload shows it all exactly as
 
     // 5. A solution for the lighting cause.
     await page.click('[data-stage=soluciones]');
+    await pullUp(page);
     await page.waitForSelector('[data-testid=solutions-panel]');
     const causes = (await stored(page)).causes;
     const lighting = causes.find((c) => c.category === 'falta_iluminacion');
@@ -164,7 +166,7 @@ test('draw, tie, edit, delete and undo offline; a reload shows it all exactly as
 
     // 6. Edit the zone's shape: drag one corner.
     await page.click('[data-stage=problemas]');
-    await page.waitForSelector('[data-testid=palette]');
+    await page.waitForSelector('[data-testid=palette]', { state: 'attached' });
     await openMark(page, zone);
     await page.click('[data-testid=reshape]');
     const handle = page.locator('.draft-vertex.handle[data-vertex="2"]');
@@ -298,13 +300,18 @@ test('the category picker at phone size', async () => {
     await page.goto(`${server.url}/barrio/${barrio.id}`);
     await waitForApp(page);
     await page.waitForSelector('[data-testid=base-layers]');
-    await choose(page, 'hurto_personas');
+    await page.click('[data-testid=choose-category]');
+    await page.waitForSelector('nav.palette.open');
     await page.screenshot({ path: `${artifacts}/category-picker-phone.png` });
     // Every card and tool is at least 44 px in both directions.
-    const small = await page.$$eval('button.cat, .tool, .stage, .palette-tab', (els) => els
-      .map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0 && (r.width < 44 || r.height < 44)).length);
-    assert.equal(small, 0);
+    const small = await page.$$eval('button.cat, .tool, .stage, .palette-tab, .map-button, [data-testid=choose-category]', (els) => els
+      .map((e) => [e.className, e.textContent.trim(), e.getBoundingClientRect()]).filter(([, , r]) => r.width > 0 && (r.width < 44 || r.height < 44))
+      .map(([c, t, r]) => `${c} «${t}» ${r.width}×${r.height}`));
+    assert.deepEqual(small, []);
+    await choose(page, 'hurto_personas');
+    await page.waitForSelector('nav.palette:not(.open)', { state: 'attached' });
     await page.click('[data-stage=arbol]');
+    await pullUp(page);
     await page.waitForSelector('[data-testid=causes-panel]');
     await page.screenshot({ path: `${artifacts}/causes-phone.png` });
   } finally {

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
-import { launch, waitForApp, collectPageErrors } from '../support/browser.mjs';
+import { launch, waitForApp, collectPageErrors, chooseCategory, closeSheet } from '../support/browser.mjs';
 import { pinch } from '../support/gestures.mjs';
 
 let server, browser;
@@ -28,6 +28,9 @@ test('zoom, pan and pinch move the map; drags place nothing; taps land under the
   await waitForApp(page);
   await page.click('a.barrio-link[data-code=bastidas]');
   await page.waitForSelector('svg.map path.barrio-boundary');
+  // The barrio opens close in; "Barrio" shows all of it, where this test starts.
+  await page.waitForFunction(() => document.querySelector('[data-testid=scale-bar]')?.textContent.includes(' m'));
+  await page.click('[data-testid=map-home]');
   const home = await viewBox(page);
   const scaleBefore = await page.textContent('[data-testid=scale-bar]');
 
@@ -38,7 +41,7 @@ test('zoom, pan and pinch move the map; drags place nothing; taps land under the
 
   const box = await page.locator('svg.map').boundingBox();
   const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
-  await page.click('button.cat[data-category=rinas]');
+  await chooseCategory(page, 'rinas');
   // A drag pans and places nothing.
   await page.mouse.move(cx, cy);
   await page.mouse.down();
@@ -67,6 +70,7 @@ test('zoom, pan and pinch move the map; drags place nothing; taps land under the
   assert.ok(Math.abs(m.x + m.width / 2 - (cx - 40)) < 3 && Math.abs(m.y + m.height / 2 - (cy + 20)) < 3, `mark at ${JSON.stringify(m)}`);
   assert.ok(m.width > 30 && m.width < 42, 'markers keep their size on screen whatever the zoom');
 
+  await closeSheet(page);
   await page.click('[data-testid=map-home]');
   assert.deepEqual(await viewBox(page), home, '"Ver todo el barrio" goes back to the whole barrio');
   assert.deepEqual(errors, []);

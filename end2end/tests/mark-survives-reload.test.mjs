@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, signedInContext } from '../support/server.mjs';
-import { launch, waitForApp, collectPageErrors } from '../support/browser.mjs';
+import { launch, waitForApp, collectPageErrors, chooseCategory } from '../support/browser.mjs';
 
 let server, browser;
 before(async () => {
@@ -44,7 +44,7 @@ test('a mark placed on the map is still there after a reload, and reaches the se
   await page.waitForSelector('[data-testid=notice]:has-text("Primero elija una categoría")');
   assert.equal(await page.locator('g.mark').count(), 0);
 
-  await page.click('button.cat[data-category=hurto_personas]');
+  await chooseCategory(page, 'hurto_personas');
   assert.equal(await page.getAttribute('button.cat[data-category=hurto_personas]', 'aria-pressed'), 'true');
   await tapMapCentre(page);
   await page.waitForSelector('g.mark[data-category=hurto_personas]');
@@ -80,7 +80,7 @@ test('a mark made with the network off waits on the device and is sent when it r
 
   await context.setOffline(true);
   await page.waitForSelector('[data-testid=online-status]:has-text("Sin conexión")');
-  await page.click('button.cat[data-category=alumbrado_deficiente]');
+  await chooseCategory(page, 'alumbrado_deficiente');
   await tapMapCentre(page);
   await page.waitForSelector('g.mark[data-category=alumbrado_deficiente]');
   await page.waitForSelector('[data-testid=pending-count][data-pending="1"]');

@@ -29,7 +29,8 @@ async function ready(page, panics) {
 async function expectStage(page, code) {
   await page.waitForSelector(`section.workspace[data-current-stage=${code}]`, { timeout: 10_000 });
   assert.equal(await page.getAttribute('a.stage[aria-current=step]', 'data-stage'), code, 'the stepper marks the stage');
-  await page.waitForSelector(TRAY[code] ?? '[data-testid=palette]', { timeout: 10_000 });
+  // On a phone the palette and the panels are sheets over the map, at rest until pulled up.
+  await page.waitForSelector(TRAY[code] ?? '[data-testid=palette]', { timeout: 10_000, state: 'attached' });
   for (const [other, selector] of Object.entries(TRAY)) {
     if (other !== code) assert.equal(await page.locator(selector).count(), 0, `${other}'s panel is not on ${code}`);
   }
@@ -63,6 +64,7 @@ test('every participant page hydrates online and offline, and an offline reload 
       await page.goto(server.url + p);
       await ready(page, panics);
       await assertFits(page, p);
+      await page.screenshot({ path: join(artifacts, `phone360-page-${p === '/' ? 'barrios' : p.slice(1)}.png`) });
     }
     await waitForServiceWorker(page);
     await page.goto(server.url + path);
@@ -111,6 +113,7 @@ test('every participant page hydrates online and offline, and an offline reload 
     await ready(page, panics);
     await expectStage(page, 'barrio');
     await assertFits(page, 'stage barrio offline');
+    await page.click('[data-testid=choose-category]');
     await page.click('[data-testid=palette] button.cat >> nth=0');
     await tapMap(page, 0.5, 0.5);
     await page.waitForSelector('g.mark');

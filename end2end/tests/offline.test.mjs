@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, freePort, signedInContext } from '../support/server.mjs';
-import { launch, waitForApp, waitForServiceWorker, collectPageErrors, tapMap } from '../support/browser.mjs';
+import { launch, waitForApp, waitForServiceWorker, collectPageErrors, tapMap, chooseCategory } from '../support/browser.mjs';
 
 let browser;
 before(async () => {
@@ -63,10 +63,10 @@ test('after one visit online, the app starts offline, shows the barrio and keeps
     await page.click('a.barrio-link[data-code=pescaito]');
     await page.waitForSelector('svg.map path.barrio-boundary');
 
-    await page.click('button.cat[data-category=rinas]');
+    await chooseCategory(page, 'rinas');
     await tapMap(page, 0.45, 0.5);
     await page.waitForSelector('g.mark[data-category=rinas]');
-    await page.click('button.cat[data-category=lote_baldio]');
+    await chooseCategory(page, 'lote_baldio');
     await tapMap(page, 0.55, 0.45);
     await page.waitForSelector('g.mark[data-category=lote_baldio]');
     await page.waitForSelector('[data-testid=pending-count][data-pending="2"]');
@@ -87,7 +87,7 @@ test('after one visit online, the app starts offline, shows the barrio and keeps
     await page.waitForSelector('[data-testid=pending-count][data-pending="0"]');
     assert.deepEqual((await serverMarks(server, barrioId)).sort(), before);
     // The page keeps working online: another mark goes straight through.
-    await page.click('button.cat[data-category=hurto_residencias]');
+    await chooseCategory(page, 'hurto_residencias');
     await tapMap(page, 0.5, 0.6);
     await page.waitForSelector('[data-testid=mark-count]:has-text("3 marcas")');
     await page.waitForSelector('[data-testid=pending-count][data-pending="0"]');
@@ -128,7 +128,7 @@ test('a new deployment waits for "Actualizar", replaces the old cache and loses 
   const errors = collectPageErrors(page);
   try {
     await visitOnline(page, server, 'bastidas');
-    await page.click('button.cat[data-category=hurto_personas]');
+    await chooseCategory(page, 'hurto_personas');
     await tapMap(page);
     await page.waitForSelector('[data-testid=pending-count][data-pending="0"]');
     // One more mark made offline, still waiting when the update arrives.
@@ -156,7 +156,7 @@ test('a new deployment waits for "Actualizar", replaces the old cache and loses 
     await page.waitForSelector('[data-testid=update-banner]', { timeout: 30_000 });
     // The workshop goes on under the old version until the person chooses.
     assert.deepEqual(await markIds(page), marks);
-    await page.click('button.cat[data-category=rinas]');
+    await chooseCategory(page, 'rinas');
     await tapMap(page, 0.4, 0.6);
     await page.waitForSelector('[data-testid=mark-count]:has-text("3 marcas")');
 
@@ -256,7 +256,7 @@ test('without IndexedDB (private mode) the app says it cannot save instead of pr
     await page.waitForSelector('[data-testid=pending-count]:has-text("No se puede guardar")');
     await page.click('a.barrio-link[data-code=bastidas]');
     await page.waitForSelector('svg.map path.barrio-boundary');
-    await page.click('button.cat[data-category=rinas]');
+    await chooseCategory(page, 'rinas');
     await tapMap(page);
     await page.waitForSelector('[data-testid=notice]:has-text("No se guardó en este dispositivo")');
     assert.equal(await page.locator('g.mark').count(), 0, 'no mark is shown as if saved');

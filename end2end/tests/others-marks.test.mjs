@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser } from '../support/suite.mjs';
 import { staffApi } from '../support/staff-api.mjs';
-import { waitForApp, collectPageErrors, artifacts } from '../support/browser.mjs';
+import { waitForApp, collectPageErrors, artifacts, chooseCategory } from '../support/browser.mjs';
 
 const suite = serverAndBrowser();
 const { api, sendMarks, workshop } = staffApi(suite);
@@ -35,10 +35,12 @@ test("another device's mark is read-only here, and a +1 of one's own syncs and c
   await page.waitForURL(new RegExp(`/barrio/${barrio.id}$`), { timeout: 30_000 });
   await waitForApp(page);
   await page.waitForSelector(`g.mark[data-mark-id="${theirs}"]`, { timeout: 30_000 });
+  // The map opens close in at the barrio's middle; A's mark may be elsewhere in it.
+  await page.click('[data-testid=map-home]');
 
   // With the zone tool and a category in hand, a tap on A's mark is the zone's first corner.
   await page.click('button.tool[data-tool=zona]');
-  await page.click('button.cat[data-category=alumbrado_deficiente]');
+  await chooseCategory(page, 'alumbrado_deficiente');
   const [x, y] = await centreOfMark(page, theirs);
   await page.mouse.click(x, y);
   await page.waitForSelector('[data-testid=draft-count][data-vertices="1"]');

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, signedInContext } from '../support/server.mjs';
-import { launch, waitForApp, collectPageErrors, waitForServiceWorker, tapMap, artifacts } from '../support/browser.mjs';
+import { launch, waitForApp, collectPageErrors, waitForServiceWorker, tapMap, artifacts, chooseCategory } from '../support/browser.mjs';
 
 let server, browser;
 before(async () => {
@@ -54,7 +54,7 @@ test('each mark keeps the alias of who drew it, offline, across a reload, up to 
     await page.waitForSelector('[data-testid=who-sheet]', { state: 'detached' });
     assert.equal((await page.textContent('[data-testid=who] .who-name')).trim(), 'Vecina de la 5');
 
-    await page.click('button.cat[data-category=alumbrado_deficiente]');
+    await chooseCategory(page, 'alumbrado_deficiente');
     await tapMap(page, 0.45, 0.5);
     await page.waitForSelector('[data-testid=notice]:has-text("de Vecina de la 5, guardada")');
 

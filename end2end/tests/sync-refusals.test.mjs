@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser } from '../support/suite.mjs';
 import { signedInContext } from '../support/server.mjs';
-import { waitForApp, collectPageErrors, artifacts, tapMap } from '../support/browser.mjs';
+import { waitForApp, collectPageErrors, artifacts, tapMap, chooseCategory } from '../support/browser.mjs';
 
 const suite = serverAndBrowser();
 
@@ -18,7 +18,7 @@ async function serverMark(barrioId, id) {
 }
 
 async function drawPoint(page, category) {
-  await page.click(`button.cat[data-category=${category}]`);
+  await chooseCategory(page, category);
   await tapMap(page);
   const mark = page.locator('g.mark').last();
   await mark.waitFor();

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { serverAndBrowser } from '../support/suite.mjs';
 import { signedInContext } from '../support/server.mjs';
 import { staffApi } from '../support/staff-api.mjs';
-import { waitForApp, collectPageErrors, artifacts, tapMap } from '../support/browser.mjs';
+import { waitForApp, collectPageErrors, artifacts, tapMap, chooseCategory } from '../support/browser.mjs';
 
 const suite = serverAndBrowser();
 const { centreOf, sendMarks, workshop } = staffApi(suite);
@@ -60,7 +60,7 @@ test('the participant map: Spanish tooltips, right plurals, no repository name, 
   }
   assert.doesNotMatch(await page.textContent('main'), /riskmapogricc|Zluifer/, 'no repository name on the map');
 
-  await page.click('button.cat[data-category=rinas]');
+  await chooseCategory(page, 'rinas');
   await tapMap(page, 0.45, 0.5);
   await page.waitForSelector('g.mark[data-category=rinas]');
   await page.screenshot({ path: `${artifacts}/words-map-phone.png` });

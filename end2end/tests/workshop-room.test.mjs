@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { serverAndBrowser } from '../support/suite.mjs';
 import { prepareWorkshop } from '../support/workshop.mjs';
 import { signedInContext } from '../support/server.mjs';
-import { waitForApp, collectPageErrors, artifacts } from '../support/browser.mjs';
+import { waitForApp, collectPageErrors, artifacts, chooseCategory } from '../support/browser.mjs';
 
 const suite = serverAndBrowser();
 
@@ -73,7 +73,7 @@ test('the facilitator sees a phone join and its mark arrive without reloading, a
   // The phone reported its empty queue when it joined.
   await page.waitForSelector('[data-testid=room-device]:nth-child(2)[data-state=done]', { timeout: 20_000 });
 
-  await pp.click('button.cat[data-category=hurto_personas]');
+  await chooseCategory(pp, 'hurto_personas');
   const box = await pp.locator('svg.map').boundingBox();
   await pp.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   await pp.waitForSelector('[data-testid=pending-count][data-pending="0"]', { timeout: 30_000 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { serverAndBrowser } from '../support/suite.mjs';
 import { prepareWorkshop } from '../support/workshop.mjs';
 import { signedInContext } from '../support/server.mjs';
-import { waitForApp, collectPageErrors, artifacts, waitForServiceWorker } from '../support/browser.mjs';
+import { waitForApp, collectPageErrors, artifacts, waitForServiceWorker, chooseCategory } from '../support/browser.mjs';
 
 const suite = serverAndBrowser();
 
@@ -64,10 +64,10 @@ test('a facilitator prepares a workshop; two devices join by code and link, draw
   // Both offline: each draws its own mark.
   await a.setOffline(true);
   await b.setOffline(true);
-  await pa.click('button.cat[data-category=hurto_personas]');
+  await chooseCategory(pa, 'hurto_personas');
   await tapMap(pa, -30, 0);
   await pa.waitForSelector('[data-testid=pending-count][data-pending="1"]');
-  await pb.click('button.cat[data-category=alumbrado_deficiente]');
+  await chooseCategory(pb, 'alumbrado_deficiente');
   await tapMap(pb, 30, 20);
   await pb.waitForSelector('[data-testid=pending-count][data-pending="1"]');
   const idA = await pa.getAttribute('g.mark[data-category=hurto_personas]', 'data-mark-id');
@@ -104,7 +104,7 @@ test('a facilitator prepares a workshop; two devices join by code and link, draw
   await facilitator.clearCookies();
   await facilitator.setOffline(true);
   const before = await fPage.$$eval('g.mark', (ms) => ms.map((m) => m.dataset.markId));
-  await fPage.click('button.cat[data-category=hurto_personas]');
+  await chooseCategory(fPage, 'hurto_personas');
   await tapMap(fPage, 0, -60);
   await fPage.waitForSelector('[data-testid=pending-count][data-pending="1"]');
   const idF = (await fPage.$$eval('g.mark', (ms) => ms.map((m) => m.dataset.markId))).find((id) => id && !before.includes(id));
@@ -133,7 +133,7 @@ test('7,000 unsent marks on one device all reach the server in under 10 s; pendi
   // One real mark drawn offline is the template for the rest, so the queue holds exactly
   // what the app itself writes.
   await context.setOffline(true);
-  await page.click('button.cat[data-category=alumbrado_deficiente]');
+  await chooseCategory(page, 'alumbrado_deficiente');
   await tapMap(page);
   await page.waitForSelector('[data-testid=pending-count][data-pending="1"]');
   const total = 7000;

@@ -169,7 +169,7 @@ fn HotspotItem(hotspot: Hotspot) -> impl IntoView {
     view! {
         <li class="hotspot" id=format!("hotspot-{id}") class:selected=open class:chosen=chosen data-hotspot-id=id.to_string() data-category=h.category.clone()
             data-count=h.count data-participants=h.participants data-workshops=h.workshops>
-            <label class="pick" title="Seleccionar para unir con otro">
+            <label class="join-pick" title="Seleccionar para unir con otro">
                 <input type="checkbox" name="join" prop:checked=chosen on:change=toggle_chosen/>
                 <span>"Unir"</span>
             </label>
@@ -243,7 +243,7 @@ fn SourceMark(id: Uuid, picked: Option<RwSignal<BTreeSet<Uuid>>>) -> impl IntoVi
     view! {
         <li class="source" data-mark-id=id.to_string() data-rejected=move || if rejected() { "true" } else { "false" }>
             {picked.map(|picked| view! {
-                <label class="pick small" title="Seleccionar para separar">
+                <label class="join-pick small" title="Seleccionar para separar">
                     <input type="checkbox" name="separate" prop:checked=move || picked.with(|p| p.contains(&id))
                         on:change=move |_| picked.update(|p| if !p.remove(&id) { p.insert(id); })/>
                     <span>"Separar"</span>

@@ -90,7 +90,14 @@ pub fn MarkSheet(mark: Mark, editor: Editor, #[prop(into)] alias: Signal<String>
 /// The sheet's head: the category's icon and name, the shape and whose it is, and "Cerrar".
 /// `unknown_author` is what to say when the mark has no alias.
 #[component]
-fn SheetHead(mark: Mark, editor: Editor, unknown_author: &'static str) -> impl IntoView {
+fn SheetHead(
+    mark: Mark,
+    unknown_author: &'static str,
+    on_close: Callback<()>,
+    /// Just made here: the head says it is kept.
+    #[prop(optional, into)]
+    fresh: Signal<bool>,
+) -> impl IntoView {
     let category = Category::by_code(&mark.category);
     let label = category.map(|c| c.label_es).unwrap_or("Marca");
     let author = if mark.alias.is_empty() { unknown_author.to_string() } else { format!(" · de {}", mark.alias) };
@@ -104,8 +111,17 @@ fn SheetHead(mark: Mark, editor: Editor, unknown_author: &'static str) -> impl I
                     {author}
                     {category.filter(|c| c.sensitive).map(|_| " · delicada: no se publica en su lugar exacto")}
                 </p>
+                <Show when=move || fresh.get()>
+                    <p class="fresh-note" data-testid="fresh-note">
+                        <svg viewBox="0 0 24 24" aria-hidden="true" class="icon"><path d="M5 12l5 5 9-10" fill="none" stroke="currentColor" stroke-width="3" stroke-linecap="round" stroke-linejoin="round"/></svg>
+                        "Guardada en este dispositivo"
+                    </p>
+                </Show>
             </div>
-            <button type="button" class="button ghost close" aria-label="Cerrar" on:click=move |_| editor.selected.set(None)>"Cerrar"</button>
+            // The cross every sheet has; "Listo" below says the same in words.
+            <button type="button" class="button ghost close icon-only" aria-label="Cerrar" title="Cerrar" data-testid="close-sheet" on:click=move |_| on_close.run(())>
+                <svg viewBox="0 0 24 24" aria-hidden="true" class="icon"><path d="M6 6l12 12M18 6L6 18" fill="none" stroke="currentColor" stroke-width="2.6" stroke-linecap="round"/></svg>
+            </button>
         </header>
     }
 }
@@ -173,19 +189,17 @@ fn OthersMarkSheet(mark: Mark, editor: Editor, alias: Signal<String>) -> impl In
     let plus_one = move |_| {
         let who = alias.get_untracked();
         let mine = Mark::confirming(&original, new_id(), now_ms()).by(&who);
-        let mine_id = mine.id;
         let msg = if who.is_empty() {
-            format!("Usted también lo ha visto: «{label}» guardada en este dispositivo. Puede agregar cuándo pasa.")
+            format!("Usted también lo ha visto: «{label}» guardada en este dispositivo.")
         } else {
-            format!("{who} también lo ha visto: «{label}» guardada en este dispositivo. Puede agregar cuándo pasa.")
+            format!("{who} también lo ha visto: «{label}» guardada en este dispositivo.")
         };
-        editor.commit(vec![Record::Mark(mine)], msg);
         // The +1's own sheet opens once it is saved, for its own answers.
-        editor.selected.set(Some(mine_id));
+        editor.commit_new(mine, msg);
     };
     view! {
         <section class="sheet mark-sheet readonly" role="dialog" aria-label=format!("Detalles de {label}") data-testid="mark-sheet" data-readonly="true" data-mark-id=mark.id.to_string()>
-            <SheetHead mark=mark.clone() editor unknown_author=" · de otra persona"/>
+            <SheetHead mark=mark.clone() unknown_author=" · de otra persona" on_close=Callback::new(move |_| editor.selected.set(None))/>
             <div class="sheet-body">
                 <p class="readonly-note" data-testid="readonly-note">
                     "La marcó otra persona: solo se cambia en el dispositivo donde se hizo. Si usted también lo ha visto, súmese con su propia marca."
@@ -213,36 +227,71 @@ fn OwnMarkSheet(mark: Mark, editor: Editor) -> impl IntoView {
     let category = Category::by_code(&mark.category);
     let label = category.map(|c| c.label_es).unwrap_or("Marca");
     let is_problem = mark.kind() == Some(MarkKind::Problem);
+    let id = mark.id;
+    let fresh = Signal::derive(move || editor.fresh.get() == Some(id));
+    // Just made, the sheet asks only "¿Cuándo pasa?": it covers less of the map, whose next
+    // tap makes the next mark. "Más detalles" opens the rest.
+    let asked_more = RwSignal::new(false);
+    // A tap on the mark itself (which ends "just made") opens all of it too.
+    let more = Signal::derive(move || asked_more.get() || !fresh.get());
+    let is_point = matches!(mark.geometry.value, geojson::Value::Point(_));
     let attributes = RwSignal::new(mark.attributes.clone());
     let description = RwSignal::new(mark.description.clone());
     let confirm_delete = RwSignal::new(false);
+    // Set once the sheet's answers are saved or the mark deleted: nothing left to keep.
+    let settled = StoredValue::new(false);
     let original = mark.clone();
     let changed = {
         let original = original.clone();
         move || attributes.with(|a| *a != original.attributes) || description.with(|d| *d != original.description)
     };
-    let save = {
+    // Keeps what was answered, as a new version, unless the mark changed under the sheet
+    // (undone, deleted): answers are never written over a version they were not made on.
+    let keep = {
         let original = original.clone();
-        move |_| {
-            let mut next = original.next_version(now_ms());
-            next.attributes = attributes.get_untracked();
-            next.description = description.get_untracked().trim().to_string();
-            if next.same_content(&original) {
-                editor.selected.set(None);
+        move || {
+            if settled.get_value() {
                 return;
             }
-            editor.selected.set(None);
-            editor.commit(vec![Record::Mark(next)], format!("«{label}» actualizada en este dispositivo."));
+            settled.set_value(true);
+            let (Some(a), Some(d)) = (attributes.try_get_untracked(), description.try_get_untracked()) else {
+                return;
+            };
+            let current = editor.drawing.try_with_untracked(|dr| dr.mark(&original.id).map(|m| (m.version, m.deleted)));
+            if current.flatten() != Some((original.version, false)) {
+                return;
+            }
+            let mut next = original.next_version(now_ms());
+            next.attributes = a;
+            next.description = d.trim().to_string();
+            if !next.same_content(&original) {
+                editor.commit(vec![Record::Mark(next)], format!("«{label}» actualizada en este dispositivo."));
+            }
         }
+    };
+    // However the sheet goes away (another tap on the map, another stage, "Cerrar"), what
+    // was answered in it is kept: closing is never a way to lose an answer.
+    on_cleanup({
+        let keep = keep.clone();
+        move || keep()
+    });
+    let done = {
+        let keep = keep.clone();
+        Callback::new(move |_: ()| {
+            keep();
+            editor.fresh.set(None);
+            editor.selected.set(None);
+        })
     };
     let delete = {
         let original = original.clone();
         move |_| {
+            settled.set_value(true);
             let records = editor.drawing.with_untracked(|d| d.delete(&Record::Mark(original.clone()), now_ms()));
             let tied = records.len() - 1;
             editor.selected.set(None);
             let msg = if tied > 0 {
-                format!("«{label}» borrada, y {tied} causa(s) o solución(es) que dependían de ella. Puede deshacer.")
+                format!("«{label}» borrada, y {} que dependían de ella. Puede deshacer.", crate::model::words::count_es(tied, "causa o solución", "causas o soluciones"))
             } else {
                 format!("«{label}» borrada. Puede deshacer.")
             };
@@ -251,14 +300,21 @@ fn OwnMarkSheet(mark: Mark, editor: Editor) -> impl IntoView {
     };
     let reshape = {
         let original = original.clone();
-        move |_| start_reshape(editor, &original)
+        let keep = keep.clone();
+        Callback::new(move |_: ()| {
+            // The answers first, then the shape is moved from the version they made.
+            keep();
+            let latest = editor.drawing.with_untracked(|d| d.mark(&original.id).cloned()).unwrap_or_else(|| original.clone());
+            start_reshape(editor, &latest)
+        })
     };
     view! {
         <section class="sheet mark-sheet" role="dialog" aria-label=format!("Detalles de {label}") data-testid="mark-sheet" data-mark-id=mark.id.to_string()>
-            <SheetHead mark=mark.clone() editor unknown_author=""/>
+            <SheetHead mark=mark.clone() unknown_author="" on_close=done fresh/>
             <div class="sheet-body">
                 <MultiChips legend="¿Cuándo pasa?" name="times" options=TimeOfDay::ALL label=TimeOfDay::label_es code=TimeOfDay::code
                     get=|a| &a.times get_mut=|a| &mut a.times attributes/>
+                <Show when=move || more.get()>
                 <MultiChips legend="¿Qué días?" name="days" options=Days::ALL label=Days::label_es code=Days::code
                     get=|a| &a.days get_mut=|a| &mut a.days attributes/>
                 <OneChip legend="¿Qué tan seguido?" name="frequency" options=Frequency::ALL label=Frequency::label_es code=Frequency::code
@@ -274,6 +330,7 @@ fn OwnMarkSheet(mark: Mark, editor: Editor) -> impl IntoView {
                         on:input=move |ev| description.set(event_target_value(&ev))></textarea>
                 </label>
                 {is_problem.then(|| view! { <CausesList editor id=mark.id/> })}
+                </Show>
             </div>
             <footer class="sheet-actions">
                 <Show when=move || !confirm_delete.get() fallback=move || view! {
@@ -281,11 +338,16 @@ fn OwnMarkSheet(mark: Mark, editor: Editor) -> impl IntoView {
                     <button type="button" class="button" on:click=move |_| confirm_delete.set(false)>"No"</button>
                     <button type="button" class="button danger" data-testid="confirm-delete" on:click=delete.clone()>"Sí, borrar"</button>
                 }>
-                    <button type="button" class="button" data-testid="reshape" on:click=reshape.clone()>
-                        {if matches!(original.geometry.value, geojson::Value::Point(_)) { "Mover" } else { "Editar forma" }}
-                    </button>
+                    <Show when=move || more.get() fallback=move || view! {
+                        <button type="button" class="button" data-testid="more-details" title="Qué días, qué tan seguido, desde cuándo, a quién afecta, qué pasa"
+                            on:click=move |_| asked_more.set(true)>"Más detalles"</button>
+                    }>
+                        <button type="button" class="button" data-testid="reshape" on:click=move |_| reshape.run(())>
+                            {if is_point { "Mover" } else { "Editar forma" }}
+                        </button>
+                    </Show>
                     <button type="button" class="button danger-outline" data-testid="delete" on:click=move |_| confirm_delete.set(true)>"Borrar"</button>
-                    <button type="button" class="button primary" data-testid="save-mark" class:attention=changed.clone() on:click=save.clone()>"Guardar"</button>
+                    <button type="button" class="button primary done" data-testid="save-mark" class:attention=changed.clone() on:click=move |_| done.run(())>"Listo"</button>
                 </Show>
             </footer>
         </section>

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod corrections;
 pub mod device_wipe;
+pub mod hint_strip;
 pub mod hotspot_filters;
 pub mod hotspot_review;
 pub mod hydration;
@@ -12,6 +13,7 @@ pub mod mark_sheet;
 pub mod packs;
 pub mod palette;
 pub mod participant;
+pub mod pull_sheet;
 pub mod pwa;
 pub mod qr;
 pub mod room;

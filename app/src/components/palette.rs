@@ -1,6 +1,7 @@
 //! The category picker: big labelled cards with the group's marker shape, the stage's groups
 //! first under their headings, every other group after "Otras categorías" so nothing a
-//! participant mentions is ever out of reach. Group tabs jump along the strip.
+//! participant mentions is ever out of reach. Group tabs jump along the list. On a phone it is
+//! a sheet over the map, opened by the category button at the bottom and put away by a choice.
 
 use leptos::prelude::*;
 
@@ -8,7 +9,12 @@ use super::icons::CategoryIcon;
 use crate::model::{Category, CategoryGroup, Stage, CATEGORIES};
 
 #[component]
-pub fn CategoryPalette(selected: RwSignal<Option<&'static str>>, #[prop(into)] stage: Signal<Stage>) -> impl IntoView {
+pub fn CategoryPalette(
+    selected: RwSignal<Option<&'static str>>,
+    #[prop(into)] stage: Signal<Stage>,
+    /// Whether the sheet is up (on a phone; beside the map it always shows).
+    open: RwSignal<bool>,
+) -> impl IntoView {
     let order = move || {
         let first = stage.get().groups();
         let rest: Vec<CategoryGroup> = CategoryGroup::ALL.into_iter().filter(|g| !first.contains(g)).collect();
@@ -37,7 +43,13 @@ pub fn CategoryPalette(selected: RwSignal<Option<&'static str>>, #[prop(into)] s
                                     aria-pressed=move || pressed().to_string()
                                     data-category=code
                                     title=tooltip_es(c)
-                                    on:click=move |_| selected.update(|s| *s = if *s == Some(code) { None } else { Some(code) })
+                                    on:click=move |_| {
+                                        selected.update(|s| *s = if *s == Some(code) { None } else { Some(code) });
+                                        // A choice puts the sheet away: the map is for drawing.
+                                        if selected.get_untracked().is_some() {
+                                            open.set(false);
+                                        }
+                                    }
                                 >
                                     <CategoryIcon code=c.code color=c.color/>
                                     <span class="cat-label">
@@ -58,7 +70,14 @@ pub fn CategoryPalette(selected: RwSignal<Option<&'static str>>, #[prop(into)] s
         }
     };
     view! {
-        <nav class="palette" aria-label="Categorías" data-testid="palette">
+        <nav class="palette" class:open=move || open.get() id="palette" aria-label="Categorías" data-testid="palette">
+            <div class="palette-head">
+                <h2>"Categorías"</h2>
+                <button type="button" class="button ghost close" data-testid="palette-close" on:click=move |_| open.set(false)>
+                    <svg viewBox="0 0 24 24" aria-hidden="true" class="icon"><path d="M6 9l6 6 6-6" fill="none" stroke="currentColor" stroke-width="2.6" stroke-linecap="round" stroke-linejoin="round"/></svg>
+                    <span>"Ver el mapa"</span>
+                </button>
+            </div>
             {move || {
                 let (first, rest) = order();
                 view! {
@@ -86,6 +105,31 @@ pub fn CategoryPalette(selected: RwSignal<Option<&'static str>>, #[prop(into)] s
                 }
             }}
         </nav>
+    }
+}
+
+/// The button at the bottom of a phone's map that opens the categories: it shows the one in
+/// hand, so the person always knows what a tap on the map will mark.
+#[component]
+pub fn CategoryButton(selected: RwSignal<Option<&'static str>>, open: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <button type="button" class="category-button" class:empty=move || selected.get().is_none() data-testid="choose-category"
+            aria-controls="palette" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+            {move || match selected.get().and_then(Category::by_code) {
+                Some(c) => view! {
+                    <CategoryIcon code=c.code color=c.color/>
+                    <span class="category-button-text">
+                        <small>"Marcando"</small>
+                        <strong>{c.label_es}</strong>
+                    </span>
+                }.into_any(),
+                None => view! {
+                    <svg viewBox="0 0 24 24" class="tool-icon" aria-hidden="true"><path d="M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h6v6h-6z"/></svg>
+                    <span class="category-button-text"><strong>"Elegir categoría"</strong></span>
+                }.into_any(),
+            }}
+            <svg viewBox="0 0 24 24" class="tool-icon chevron-up" aria-hidden="true"><path d="M6 15l6-6 6 6"/></svg>
+        </button>
     }
 }
 

@@ -79,7 +79,7 @@ pub fn WhoChip(participant: Participant) -> impl IntoView {
             on:click=move |_| participant.open.update(|o| *o = !*o)
         >
             <svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="8" r="4"/><path d="M4 21a8 8 0 0 1 16 0"/></svg>
-            <span class="who-q" aria-hidden="true">"?"</span>
+            <span class="who-q" aria-hidden="true">"¿Quién?"</span>
             <span class="who-name">
                 {move || match participant.current.get() {
                     a if a.is_empty() => "¿Quién dibuja?".to_string(),

@@ -38,16 +38,24 @@ pub fn ToolRow(editor: Editor) -> impl IntoView {
                     }
                 }).collect_view()}
             </div>
-            <div class="history-buttons">
-                <button type="button" class="tool" data-testid="undo" disabled=move || !editor.can_undo.get() on:click=move |_| editor.undo()>
-                    <svg viewBox="0 0 24 24" class="tool-icon" aria-hidden="true"><path d="M9 14L4 9l5-5M4 9h10a6 6 0 0 1 0 12h-3"/></svg>
-                    <span>"Deshacer"</span>
-                </button>
-                <button type="button" class="tool" data-testid="redo" disabled=move || !editor.can_redo.get() on:click=move |_| editor.redo()>
-                    <svg viewBox="0 0 24 24" class="tool-icon" aria-hidden="true"><path d="M15 14l5-5-5-5M20 9H10a6 6 0 0 0 0 12h3"/></svg>
-                    <span>"Rehacer"</span>
-                </button>
-            </div>
+        </div>
+    }
+}
+
+/// Undo and redo, over the map's lower corner: in reach of the thumb on a phone, and where
+/// the change they undo can be seen.
+#[component]
+pub fn HistoryButtons(editor: Editor) -> impl IntoView {
+    view! {
+        <div class="history-buttons" role="group" aria-label="Deshacer y rehacer">
+            <button type="button" class="tool map-pill" data-testid="undo" disabled=move || !editor.can_undo.get() on:click=move |_| editor.undo()>
+                <svg viewBox="0 0 24 24" class="tool-icon" aria-hidden="true"><path d="M9 14L4 9l5-5M4 9h10a6 6 0 0 1 0 12h-3"/></svg>
+                <span>"Deshacer"</span>
+            </button>
+            <button type="button" class="tool map-pill" data-testid="redo" disabled=move || !editor.can_redo.get() on:click=move |_| editor.redo()>
+                <svg viewBox="0 0 24 24" class="tool-icon" aria-hidden="true"><path d="M15 14l5-5-5-5M20 9H10a6 6 0 0 0 0 12h3"/></svg>
+                <span>"Rehacer"</span>
+            </button>
         </div>
     }
 }
@@ -120,7 +128,7 @@ fn finish(editor: Editor, alias: String) {
             let label = Category::by_code(code).map(|c| c.label_es).unwrap_or("Marca");
             let what = if tool == Tool::Line { "Ruta" } else { "Zona" };
             editor.draft.set(None);
-            editor.commit(vec![Record::Mark(mark)], format!("{what} «{label}» guardada en este dispositivo."));
+            editor.commit_new(mark, format!("{what} «{label}» guardada en este dispositivo."));
         }
         Err(why) => editor.message.set(Some((false, why))),
     }
@@ -132,17 +140,9 @@ pub fn DraftBar(editor: Editor, #[prop(into)] alias: Signal<String>) -> impl Int
     let editing = move || editor.draft.with(|d| d.as_ref().is_some_and(|d| d.editing.is_some()));
     view! {
         <Show when=move || editor.draft.with(Option::is_some)>
+            // What the drawing needs now is said in the hint over the map; the bar keeps the
+            // three buttons, each a full thumb wide, and the count of points on "Terminar".
             <div class="draft-bar" data-testid="draft-bar" role="toolbar" aria-label="Dibujo en curso">
-                <span class="draft-count" data-testid="draft-count" data-vertices=move || count().to_string()>
-                    {move || if editing() {
-                        "Arrastre los puntos a su nuevo lugar".to_string()
-                    } else {
-                        match count() {
-                            0 => "Toque el mapa para empezar".to_string(),
-                            n => crate::model::words::count_es(n, "punto", "puntos"),
-                        }
-                    }}
-                </span>
                 <Show when=move || !editing()>
                     <button type="button" class="button" data-testid="draft-back" disabled=move || count() == 0
                         on:click=move |_| editor.draft.update(|d| { if let Some(d) = d { d.vertices.pop(); } })>
@@ -150,8 +150,12 @@ pub fn DraftBar(editor: Editor, #[prop(into)] alias: Signal<String>) -> impl Int
                     </button>
                 </Show>
                 <button type="button" class="button" data-testid="draft-cancel" on:click=move |_| editor.draft.set(None)>"Cancelar"</button>
-                <button type="button" class="button primary" data-testid="draft-finish" on:click=move |_| finish(editor, alias.get_untracked())>
-                    {move || if editing() { "Guardar forma" } else { "Terminar" }}
+                <button type="button" class="button primary draft-finish" data-testid="draft-finish" on:click=move |_| finish(editor, alias.get_untracked())>
+                    <span>{move || if editing() { "Guardar forma" } else { "Terminar" }}</span>
+                    <span class="draft-count" data-testid="draft-count" data-vertices=move || count().to_string()
+                        aria-label=move || crate::model::words::count_es(count(), "punto", "puntos")>
+                        {move || count().to_string()}
+                    </span>
                 </button>
             </div>
         </Show>

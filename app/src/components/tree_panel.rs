@@ -231,17 +231,30 @@ fn CauseCard(cause: Cause, editor: Editor, form: TreeForm) -> impl IntoView {
         }
     };
     let lit = move || editor.highlighted_cause.get() == Some(id);
+    // Another device's cause is read here, and changed only where it was made.
+    let mine = editor.device.with_untracked(|d| d.as_deref().is_some_and(|node| cause.made_on(node)));
+    let author = (!cause.alias.is_empty()).then(|| format!(" · de {}", cause.alias));
     view! {
         <li class="tree-card" class:lit=lit data-cause-id=id.to_string()>
             <button type="button" class="tree-card-main" on:click=move |_| editor.highlighted_cause.update(|h| *h = if *h == Some(id) { None } else { Some(id) })>
                 <strong>{cause.label_es()}</strong>
                 {(!cause.text.is_empty()).then(|| view! { <span>{cause.text.clone()}</span> })}
-                <small>"Explica: " {problems} {(solutions > 0).then(|| format!(" · {solutions} solución(es)"))}</small>
+                <small>
+                    "Explica: " {problems}
+                    {(solutions > 0).then(|| format!(" · {}", crate::model::words::count_es(solutions, "solución", "soluciones")))}
+                    {author}
+                </small>
             </button>
-            <div class="tree-card-actions">
-                <button type="button" class="button small" data-testid="edit-cause" on:click=edit>"Cambiar"</button>
-                <button type="button" class="button small danger-outline" data-testid="delete-cause" on:click=delete>"Borrar"</button>
-            </div>
+            {if mine {
+                view! {
+                    <div class="tree-card-actions">
+                        <button type="button" class="button small" data-testid="edit-cause" on:click=edit>"Cambiar"</button>
+                        <button type="button" class="button small danger-outline" data-testid="delete-cause" on:click=delete>"Borrar"</button>
+                    </div>
+                }.into_any()
+            } else {
+                view! { <small class="others-note" data-testid="others-cause">"De otro dispositivo: se cambia donde se hizo."</small> }.into_any()
+            }}
         </li>
     }
 }
@@ -359,16 +372,24 @@ fn SolutionCard(solution: Solution, editor: Editor, form: TreeForm) -> impl Into
             editor.commit(records, "Solución borrada. Puede deshacer.".into());
         }
     };
+    let mine = editor.device.with_untracked(|d| d.as_deref().is_some_and(|node| solution.made_on(node)));
+    let author = (!solution.alias.is_empty()).then(|| format!(" · de {}", solution.alias));
     view! {
         <li class="tree-card" data-solution-id=solution.id.to_string()>
             <div class="tree-card-main">
                 <strong>{solution.text.clone()}</strong>
-                <small>"Atiende: " {causes}</small>
+                <small>"Atiende: " {causes} {author}</small>
             </div>
-            <div class="tree-card-actions">
-                <button type="button" class="button small" data-testid="edit-solution" on:click=edit>"Cambiar"</button>
-                <button type="button" class="button small danger-outline" data-testid="delete-solution" on:click=delete>"Borrar"</button>
-            </div>
+            {if mine {
+                view! {
+                    <div class="tree-card-actions">
+                        <button type="button" class="button small" data-testid="edit-solution" on:click=edit>"Cambiar"</button>
+                        <button type="button" class="button small danger-outline" data-testid="delete-solution" on:click=delete>"Borrar"</button>
+                    </div>
+                }.into_any()
+            } else {
+                view! { <small class="others-note" data-testid="others-solution">"De otro dispositivo: se cambia donde se hizo."</small> }.into_any()
+            }}
         </li>
     }
 }

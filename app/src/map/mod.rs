@@ -116,11 +116,23 @@ pub fn BarrioMap(
     let gestures = gestures::Gestures::new(svg_ref, view, live, size_px, home);
     #[cfg(feature = "hydrate")]
     {
+        // The server draws the whole barrio (it cannot know the screen); the first measure
+        // zooms in, unless a finger or the list already moved the map.
+        let opened = StoredValue::new(false);
+        // Where the map opens: close in, inside the barrio.
+        let start_at =
+            barrio.inside_point().map(|(lon, lat)| projection.to_svg(lon, lat)).unwrap_or((home.x + home.width / 2.0, home.y + home.height / 2.0));
         let measure = move || {
             if let Some(svg) = svg_ref.get_untracked() {
                 let rect = svg.get_bounding_client_rect();
                 if rect.width() > 0.0 && rect.height() > 0.0 {
                     size_px.set((rect.width(), rect.height()));
+                    if !opened.get_value() {
+                        opened.set_value(true);
+                        if view.get_untracked() == home && live.get_untracked().is_none() {
+                            view.set(home.start_view(start_at.0, start_at.1, (rect.width(), rect.height()), ground_per_unit));
+                        }
+                    }
                 }
             }
         };
@@ -279,6 +291,7 @@ pub fn BarrioMap(
                 <TreeLinks nodes=tree units_per_px=units_per_px.into()/>
                 <DraftLayer draft=editor.draft zone=zone_draft projection units_per_px=units_per_px.into() svg=svg_ref/>
             </svg>
+            // Bottom right, in reach of the thumb; the two that are not obvious say what they do.
             <div class="map-controls">
                 <button type="button" class="map-button" aria-label="Acercar" title="Acercar" on:click=move |_| zoom_by(1.6)>
                     <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 5v14M5 12h14"/></svg>
@@ -286,16 +299,18 @@ pub fn BarrioMap(
                 <button type="button" class="map-button" aria-label="Alejar" title="Alejar" on:click=move |_| zoom_by(1.0 / 1.6)>
                     <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M5 12h14"/></svg>
                 </button>
-                <button type="button" class="map-button" aria-label="¿Dónde estoy?" title="¿Dónde estoy?" data-testid="locate" on:click=locate>
+                <button type="button" class="map-button captioned" aria-label="¿Dónde estoy?" title="¿Dónde estoy? Centra el mapa donde está usted" data-testid="locate" on:click=locate>
                     <svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="4"/><path d="M12 2v4M12 18v4M2 12h4M18 12h4"/></svg>
+                    <span class="map-caption">"Aquí"</span>
                 </button>
-                <button type="button" class="map-button" aria-label="Ver todo el barrio" title="Ver todo el barrio" data-testid="map-home" on:click=move |_| { live.set(None); view.set(home) }>
-                    <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5"/></svg>
+                <button type="button" class="map-button captioned" title="Ver todo el barrio" aria-label="Ver todo el barrio" data-testid="map-home" on:click=move |_| { live.set(None); view.set(home) }>
+                    <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 8l6-4 9 3 1 9-7 5-9-4z" stroke-dasharray="3 2.2"/><path d="M12 10l0 .01"/></svg>
+                    <span class="map-caption">"Barrio"</span>
                 </button>
             </div>
             {move || drawn.get().filter(|d| d.demo).map(|_| view! {
                 <p class="demo-badge" data-testid="demo-badge" title="Las calles, manzanas y lugares de este mapa son de ejemplo: no son los reales del barrio.">
-                    "Calles y lugares de ejemplo (demo)"
+                    "Calles de ejemplo (demo)"
                 </p>
             })}
             {move || locate_message.get().map(|m| view! { <p class="map-toast" role="status" data-testid="locate-message">{m}</p> })}

@@ -5,6 +5,9 @@ use super::projection::ViewBox;
 
 /// The closest the map zooms in: 60 m across, about a block.
 pub const MIN_WIDTH_M: f64 = 60.0;
+/// Ground metres per screen pixel when a barrio opens: a fingertip (about 44 px) covers some
+/// 20 m, a house or two, so a tap lands where it was meant.
+pub const START_GROUND_M_PER_PX: f64 = 0.5;
 /// How far out it zooms, as a multiple of the barrio's fitted view.
 pub const MAX_ZOOM_OUT: f64 = 3.0;
 
@@ -18,6 +21,20 @@ impl ViewBox {
         let k = width / self.width;
         let zoomed = ViewBox { x: x - (x - self.x) * k, y: y - (y - self.y) * k, width, height: self.height * k };
         zoomed.clamped_to(home)
+    }
+
+    /// The view a barrio opens at on a screen of `size` CSS pixels: centred on `(x, y)` and
+    /// zoomed to [`START_GROUND_M_PER_PX`], or the whole barrio (`self`) if that is closer.
+    /// `ground_per_unit` is ground metres per map unit.
+    pub fn start_view(&self, x: f64, y: f64, size: (f64, f64), ground_per_unit: f64) -> ViewBox {
+        let (w, h) = (size.0.max(1.0), size.1.max(1.0));
+        let upp = START_GROUND_M_PER_PX / ground_per_unit.max(1e-9);
+        let (width, height) = (w * upp, h * upp);
+        // "meet": the whole barrio is at least as close as this already.
+        if self.width / w <= upp && self.height / h <= upp {
+            return *self;
+        }
+        ViewBox { x: x - width / 2.0, y: y - height / 2.0, width, height }.clamped_to(self)
     }
 
     /// Zooms by `factor` about the view's centre, as the + and − buttons do.
@@ -102,6 +119,25 @@ mod tests {
             assert!((back.0 - x).abs() < 1e-9 && (back.1 - y).abs() < 1e-9);
         }
         assert_eq!(transform_between(&from, &from, size), (1.0, 0.0, 0.0));
+    }
+
+    #[test]
+    fn a_barrio_opens_with_a_fingertip_a_house_or_two_wide() {
+        // A 1000 m wide barrio on a 360 px phone: 2.8 m per pixel if shown whole.
+        let size = (360.0, 420.0);
+        let v = HOME.start_view(100.0, 50.0, size, 1.0);
+        let m_per_px = (v.width / size.0).max(v.height / size.1);
+        assert!((m_per_px - START_GROUND_M_PER_PX).abs() < 1e-9, "{m_per_px}");
+        assert!((44.0 * m_per_px - 22.0).abs() < 1e-9, "a 44 px fingertip covers 22 m");
+        assert_eq!((v.x + v.width / 2.0, v.y + v.height / 2.0), (100.0, 50.0), "centred where asked");
+        // Mercator units are shorter than ground metres away from the equator.
+        let south = HOME.start_view(0.0, 0.0, size, 0.98);
+        assert!((south.width / size.0 * 0.98 - START_GROUND_M_PER_PX).abs() < 1e-9);
+        // A tiny barrio already that close opens whole; a centre off the barrio is pulled back.
+        let small = ViewBox { x: 0.0, y: 0.0, width: 100.0, height: 100.0 };
+        assert_eq!(small.start_view(50.0, 50.0, size, 1.0), small);
+        let off = HOME.start_view(5000.0, 5000.0, size, 1.0);
+        assert_eq!((off.x + off.width / 2.0, off.y + off.height / 2.0), (HOME.x + HOME.width, HOME.y + HOME.height));
     }
 
     #[test]

@@ -66,4 +66,12 @@ impl Barrio {
         let r = geo.bounding_rect()?;
         Some([r.min().x, r.min().y, r.max().x, r.max().y])
     }
+
+    /// A point inside the boundary, near its middle, as `(lon, lat)`: where the map opens. The
+    /// middle of the box can fall outside a crescent or an L-shaped barrio.
+    pub fn inside_point(&self) -> Option<(f64, f64)> {
+        use geo::InteriorPoint;
+        let geo: geo::Geometry<f64> = self.boundary.value.clone().try_into().ok()?;
+        geo.interior_point().map(|p| (p.x(), p.y()))
+    }
 }

@@ -21,6 +21,14 @@ pub struct Hlc {
     pub node: String,
 }
 
+/// Whether device `node` made the version stamped with `clock`, so that it may change the
+/// record (the server refuses a participant's change to another device's record). A version
+/// with no clock was saved here before devices kept one; a clock with no device came from a
+/// server that could not say whose it was, and is treated as someone else's.
+pub fn made_on(clock: Option<&Hlc>, node: &str) -> bool {
+    clock.is_none_or(|h| !h.node.is_empty() && h.node == node)
+}
+
 /// The largest counter the text form holds; the clock moves to the next millisecond past it.
 const MAX_COUNTER: u32 = 99_999;
 /// Device ids are UUIDs; a node is kept short and plain so the text form stays sortable.
@@ -126,6 +134,16 @@ impl<'de> Deserialize<'de> for Hlc {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_device_in_a_clock_made_that_version() {
+        let clock = Hlc { ms: 1_764_000_000_000, counter: 0, node: "movil-a".into() };
+        assert!(made_on(Some(&clock), "movil-a"));
+        assert!(!made_on(Some(&clock), "movil-b"));
+        assert!(made_on(None, "movil-b"), "never stamped: saved here before devices kept clocks");
+        let nobody = Hlc { node: String::new(), ..clock };
+        assert!(!made_on(Some(&nobody), ""), "a clock without a device is nobody's here");
+    }
     use proptest::prelude::*;
 
     const T: i64 = 1_764_000_000_000;

@@ -423,12 +423,9 @@ impl Mark {
         self
     }
 
-    /// Whether device `node` made the mark's current version, so that it may change it (the
-    /// server refuses a participant's change to another device's mark). A version with no
-    /// clock was saved here before devices kept one; a clock with no device came from a
-    /// server that could not say whose it was, and is treated as someone else's.
+    /// Whether device `node` made the mark's current version, so that it may change it.
     pub fn made_on(&self, node: &str) -> bool {
-        self.hlc.as_ref().is_none_or(|h| !h.node.is_empty() && h.node == node)
+        super::clock::made_on(self.hlc.as_ref(), node)
     }
 
     /// "Yo también lo he visto": a new mark `id` of one's own, at `original`'s place and of its

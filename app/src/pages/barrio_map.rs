@@ -9,15 +9,17 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::hydration::rendered_then_live;
 use crate::components::item_list::ItemList;
+use crate::components::hint_strip::HintStrip;
 use crate::components::mark_sheet::MarkSheet;
-use crate::components::palette::CategoryPalette;
+use crate::components::palette::{CategoryButton, CategoryPalette};
 use crate::components::participant::{Participant, WhoChip, WhoSheet};
-use crate::components::tools::{DraftBar, ToolRow};
+use crate::components::pull_sheet::{PullSheet, SheetHeight};
+use crate::components::tools::{DraftBar, HistoryButtons, ToolRow};
 use crate::components::tree_panel::{CausesPanel, SolutionsPanel, TreeForm};
 use crate::data;
 use crate::editor::{new_id, now_ms, Draft, Editor, Tool};
 use crate::map::BarrioMap;
-use crate::model::{Barrio, Category, Mark, MarkKind, Record, Stage};
+use crate::model::{Barrio, Category, Mark, MarkKind, Stage};
 
 #[component]
 pub fn BarrioMapPage() -> impl IntoView {
@@ -88,6 +90,9 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
     let list_view = RwSignal::new(false);
     let cause_form = TreeForm::new();
     let solution_form = TreeForm::new();
+    // On a phone the categories are a sheet over the map, and stages 3 and 5 their panels.
+    let palette_open = RwSignal::new(false);
+    let tree_sheet = RwSignal::new(SheetHeight::Peek);
     let marks = Memo::new(move |_| editor.live_marks());
 
     // The base layers come from the device's copy of the pack, or are downloaded (and kept)
@@ -128,6 +133,15 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
         });
     });
 
+    // "¿Quién dibuja?" comes up over the map alone: a mark's sheet goes away (keeping its
+    // answers), and so does the palette.
+    Effect::new(move |_| {
+        if participant.open.get() {
+            editor.selected.set(None);
+            palette_open.set(false);
+        }
+    });
+
     // The lists name where each mark is from the layers' street names.
     Effect::new(move |_| {
         if let Some(l) = layers.get() {
@@ -141,6 +155,7 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
         editor.draft.set(None);
         editor.selected.set(None);
         editor.highlighted_cause.set(None);
+        palette_open.set(false);
     });
 
     let on_tap = Callback::new(move |(lon, lat): (f64, f64)| {
@@ -152,9 +167,12 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
             return;
         }
         let Some(code) = editor.category.get_untracked() else {
-            editor.message.set(Some((false, "Primero elija una categoría abajo.".into())));
+            editor.message.set(Some((false, "Primero elija una categoría.".into())));
+            palette_open.set(true);
             return;
         };
+        // A tap elsewhere puts the open sheet away (keeping what was answered in it).
+        editor.selected.set(None);
         match editor.tool.get_untracked() {
             Tool::Point => {
                 let mark = Mark::new_point(new_id(), barrio_id, code, lon, lat, now_ms()).by(&participant.current.get_untracked());
@@ -165,7 +183,7 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
                 } else {
                     format!("«{label}» de {who}, guardada en este dispositivo.")
                 };
-                editor.commit(vec![Record::Mark(mark)], msg);
+                editor.commit_new(mark, msg);
             }
             Tool::Line | Tool::Zone => editor.draft.update(|d| d.get_or_insert_with(Draft::default).vertices.push((lon, lat))),
         }
@@ -174,21 +192,64 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
         Stage::Tree => {
             if editor.drawing.with_untracked(|d| d.mark(&id).is_some_and(|m| m.kind() == Some(MarkKind::Problem))) {
                 cause_form.toggle(id);
+                // The form it was ticked in comes up, with the map still in sight above it.
+                if tree_sheet.get_untracked() == SheetHeight::Peek {
+                    tree_sheet.set(SheetHeight::Half);
+                }
             } else {
                 editor.message.set(Some((false, "Las causas se unen a problemas (delitos, convivencia, factores de riesgo).".into())));
             }
         }
-        _ => editor.selected.set(Some(id)),
+        _ => {
+            editor.fresh.set(None);
+            editor.selected.set(Some(id))
+        }
     });
 
-    let notice = move || match editor.message.get() {
-        Some((ok, text)) => (Some(ok), text),
-        None => (None, stage.get().hint_es().to_string()),
-    };
+    // What to do next, in a line: it follows the tool and the category in hand.
+    let hint = Signal::derive(move || {
+        let s = stage.get();
+        if !s.draws() {
+            return s.hint_es().to_string();
+        }
+        if let Some(d) = editor.draft.get() {
+            return if d.editing.is_some() {
+                "Arrastre los puntos amarillos a su nuevo lugar y toque «Guardar forma».".to_string()
+            } else {
+                "Toque el mapa punto por punto; «Terminar» cuando acabe.".to_string()
+            };
+        }
+        let label = editor.category.get().and_then(Category::by_code).map(|c| c.label_es);
+        match (label, editor.tool.get()) {
+            (None, _) => format!("{} Toque «Elegir categoría».", s.hint_es()),
+            (Some(l), Tool::Point) => format!("«{l}»: toque el mapa donde pasa."),
+            (Some(l), Tool::Line) => format!("Ruta de «{l}»: toque el mapa punto por punto."),
+            (Some(l), Tool::Zone) => format!("Zona de «{l}»: toque sus esquinas en el mapa."),
+        }
+    });
+    let tree_title = Signal::derive(move || match stage.get() {
+        Stage::Solutions => {
+            let n = editor.drawing.with(|d| d.solutions.iter().filter(|s| !s.deleted).count());
+            crate::model::words::count_es(n, "solución", "soluciones")
+        }
+        _ => {
+            let n = editor.drawing.with(|d| d.causes.iter().filter(|c| !c.deleted).count());
+            let picked = cause_form.picked.with(Vec::len);
+            let causes = crate::model::words::count_es(n, "causa", "causas");
+            if picked > 0 {
+                format!("{causes} · {} {}", crate::model::words::count_es(picked, "problema", "problemas"), crate::model::words::plural_es(picked, "elegido", "elegidos"))
+            } else {
+                causes
+            }
+        }
+    });
+    let sheet_mark = Memo::new(move |_| editor.selected.get().and_then(|id| editor.drawing.with(|d| d.mark(&id).filter(|m| !m.deleted).cloned())));
 
     view! {
         <Title text=name.clone()/>
-        <section class="workspace" class:tree-stage=move || !stage.get().draws() class:sheet-open=move || editor.selected.get().is_some() data-current-stage=move || stage.get().code()>
+        <section class="workspace" class:tree-stage=move || !stage.get().draws() class:sheet-open=move || sheet_mark.with(Option::is_some)
+            class:list-view=move || list_view.get() class:palette-open=move || palette_open.get()
+            data-current-stage=move || stage.get().code()>
             <div class="workspace-head">
                 <a class="back" href="/" aria-label="Volver a la lista de barrios">
                     <svg viewBox="0 0 24 24" aria-hidden="true">
@@ -199,6 +260,7 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
                 <h1 class="barrio-title">{name}</h1>
                 <WhoChip participant/>
                 <button type="button" class="view-toggle" data-testid="view-toggle" aria-pressed=move || list_view.get().to_string()
+                    title=move || if list_view.get() { "Volver al mapa" } else { "Ver la lista de lo marcado" }
                     on:click=move |_| list_view.update(|l| *l = !*l)>
                     {move || if list_view.get() {
                         view! { <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 6l6-2 6 2 6-2v14l-6 2-6-2-6 2zM9 4v14M15 6v14"/></svg><span>"Mapa"</span> }.into_any()
@@ -206,28 +268,25 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
                         view! { <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01"/></svg><span>"Lista"</span> }.into_any()
                     }}
                     <span class="mark-count" data-testid="mark-count">
-                        {move || crate::model::words::count_es(marks.read().len(), "marca", "marcas")}
+                        // The word goes on the narrowest phones; the number stays.
+                        {move || {
+                            let n = marks.read().len();
+                            view! { <span class="n">{n.to_string()}</span><span class="w">{format!(" {}", crate::model::words::plural_es(n, "marca", "marcas"))}</span> }
+                        }}
                     </span>
                 </button>
             </div>
             <StageBar stage/>
             <div class="map-wrap" class:hidden=move || list_view.get()>
                 <BarrioMap barrio marks on_tap on_select layers editor stage/>
+                <HintStrip message=editor.message hint/>
+                {move || layers_problem.get().map(|p| view! { <p class="map-problem" data-testid="attribution"><span class="warn-text">{p}</span></p> })}
+                <HistoryButtons editor/>
                 <WhoSheet participant/>
                 // The credits live on their own page, one tap away in the map's corner as map
                 // apps put theirs: on a phone every line under the map is map taken away.
                 <a class="about-link map-credits" href=format!("/acerca-de-los-datos?barrio={barrio_id}") data-testid="about-data-link">"Acerca de los datos"</a>
-                <p
-                    class="notice"
-                    class:ok=move || notice().0 == Some(true)
-                    class:warn=move || notice().0 == Some(false)
-                    role="status"
-                    aria-live="polite"
-                    data-testid="notice"
-                >
-                    {move || notice().1}
-                </p>
-                {move || editor.selected.get().and_then(|id| editor.drawing.with(|d| d.mark(&id).filter(|m| !m.deleted).cloned())).map(|mark| view! {
+                {move || sheet_mark.get().map(|mark| view! {
                     <MarkSheet mark editor alias/>
                 })}
             </div>
@@ -236,18 +295,34 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
                     <ItemList editor show_map=Callback::new(move |_| list_view.set(false))/>
                 </div>
             </Show>
+            // The bottom edge, in reach of the thumb: the category in hand and the tools, or
+            // the shape being drawn; in stages 3 and 5, the handle of their sheet. Its height
+            // never changes, so the map never moves under a finger.
             <div class="tray">
                 {move || match stage.get() {
-                    Stage::Tree => view! { <CausesPanel editor form=cause_form alias/> }.into_any(),
-                    Stage::Solutions => view! { <SolutionsPanel editor form=solution_form alias/> }.into_any(),
+                    Stage::Tree => view! {
+                        <PullSheet height=tree_sheet title=tree_title testid="tree-sheet">
+                            <CausesPanel editor form=cause_form alias/>
+                        </PullSheet>
+                    }.into_any(),
+                    Stage::Solutions => view! {
+                        <PullSheet height=tree_sheet title=tree_title testid="tree-sheet">
+                            <SolutionsPanel editor form=solution_form alias/>
+                        </PullSheet>
+                    }.into_any(),
                     _ => view! {
-                        <DraftBar editor alias/>
-                        <ToolRow editor/>
-                        <CategoryPalette selected=editor.category stage/>
+                        <div class="dock" data-testid="dock">
+                            <Show when=move || editor.draft.with(Option::is_some) fallback=move || view! {
+                                <CategoryButton selected=editor.category open=palette_open/>
+                                <ToolRow editor/>
+                            }>
+                                <DraftBar editor alias/>
+                            </Show>
+                        </div>
+                        <CategoryPalette selected=editor.category stage open=palette_open/>
                     }.into_any(),
                 }}
             </div>
-            {move || layers_problem.get().map(|p| view! { <p class="attribution" data-testid="attribution"><span class="warn-text">{p}</span></p> })}
         </section>
     }
 }
