@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser } from '../support/suite.mjs';
 import { staffApi } from '../support/staff-api.mjs';
-import { waitForApp, collectPageErrors, artifacts, chooseCategory } from '../support/browser.mjs';
+import { waitForApp, collectPageErrors, artifacts, chooseCategory, closeSheet } from '../support/browser.mjs';
 
 const suite = serverAndBrowser();
 const { api, sendMarks, workshop } = staffApi(suite);
@@ -69,8 +69,16 @@ test("another device's mark is read-only here, and a +1 of one's own syncs and c
   await own.locator('[data-testid=save-mark]').click();
   await page.waitForSelector('[data-testid=pending-count][data-pending="0"]', { timeout: 30_000 });
 
-  // The +1 now lies on top of A's mark: A's is reached from the list, and says this device
-  // already joined it.
+  // The +1 is not drawn on top of A's mark: A's mark counts it ("+1"), and its sheet says
+  // this device already joined it, with the way to its own answers.
+  await page.waitForSelector(`g.mark[data-mark-id="${theirs}"] .joined[data-joined="1"]`);
+  assert.equal(await page.locator(`g.mark[data-mark-id="${mineId}"]`).count(), 0, 'no second marker on top of the first');
+  await page.mouse.click(x, y);
+  await page.waitForSelector(`[data-testid=mark-sheet][data-mark-id="${theirs}"] [data-testid=already-confirmed]`);
+  await page.click('[data-testid=open-plus-one]');
+  await page.waitForSelector(`[data-testid=mark-sheet][data-mark-id="${mineId}"]:not([data-readonly])`);
+  await closeSheet(page);
+  // A's mark is reached from the list too.
   await page.click('[data-testid=view-toggle]');
   // Each entry of the list says where it is and whose it is.
   const entry = page.locator(`.items button.item[data-mark-id="${theirs}"]`);

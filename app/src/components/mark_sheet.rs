@@ -181,10 +181,11 @@ fn OthersMarkSheet(mark: Mark, editor: Editor, alias: Signal<String>) -> impl In
         .join(" · ");
     // Someone who already confirmed this mark (or made it on another visit) is told so.
     let id = mark.id;
-    let confirmed_by_me = move || {
+    let my_plus_one = move || {
         let who = alias.get();
-        editor.drawing.with(|d| d.marks.iter().any(|m| !m.deleted && m.attributes.confirms == Some(id) && editor.is_mine(m) && m.alias == who))
+        editor.drawing.with(|d| d.marks.iter().find(|m| !m.deleted && m.attributes.confirms == Some(id) && editor.is_mine(m) && m.alias == who).map(|m| m.id))
     };
+    let confirmed_by_me = move || my_plus_one().is_some();
     let original = mark.clone();
     let plus_one = move |_| {
         let who = alias.get_untracked();
@@ -216,6 +217,10 @@ fn OthersMarkSheet(mark: Mark, editor: Editor, alias: Signal<String>) -> impl In
                     </button>
                 }>
                     <p class="confirm" data-testid="already-confirmed">"Usted ya se sumó a esta marca."</p>
+                    // The +1 is drawn as a count on this mark: its own answers are one tap away.
+                    {move || my_plus_one().map(|mine| view! {
+                        <button type="button" class="button" data-testid="open-plus-one" on:click=move |_| editor.selected.set(Some(mine))>"Ver la suya"</button>
+                    })}
                 </Show>
             </footer>
         </section>

@@ -45,7 +45,15 @@ pub fn marker_shape(group: CategoryGroup, color: &'static str) -> AnyView {
 }
 
 #[component]
-pub fn MarkGlyph(mark: Mark, projection: Projection, units_per_px: Signal<f64>, #[prop(into)] selected: Signal<bool>) -> impl IntoView {
+pub fn MarkGlyph(
+    mark: Mark,
+    projection: Projection,
+    units_per_px: Signal<f64>,
+    #[prop(into)] selected: Signal<bool>,
+    /// How many "+1" marks joined this one ("Yo también lo he visto").
+    #[prop(optional)]
+    joined: usize,
+) -> impl IntoView {
     let category = Category::by_code(&mark.category);
     let (lon, lat) = mark.anchor().unwrap_or_default();
     let (x, y) = projection.to_svg(lon, lat);
@@ -90,6 +98,13 @@ pub fn MarkGlyph(mark: Mark, projection: Projection, units_per_px: Signal<f64>, 
                 {shape}
                 <use_ href=href x="-11" y="-11" width="22" height="22"/>
                 <text class="mark-label" y="32" text-anchor="middle">{label}</text>
+                {(joined > 0).then(|| view! {
+                    <g class="joined" data-joined=joined.to_string()>
+                        <title>{format!("{} también lo {} visto", crate::model::words::count_es(joined, "persona más", "personas más"), crate::model::words::plural_es(joined, "ha", "han"))}</title>
+                        <rect x="8" y="-24" width="26" height="18" rx="9"/>
+                        <text x="21" y="-11" text-anchor="middle">{format!("+{joined}")}</text>
+                    </g>
+                })}
             </g>
         </g>
     }

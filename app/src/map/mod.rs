@@ -74,6 +74,8 @@ pub fn BarrioMap(
         })
     };
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
+    // A "+1" is drawn as a count on the mark it joins, not as a second marker on top of it.
+    let shown = Memo::new(move |_| marks.with(|m| crate::model::mark::fold_confirmations(m)));
     // Projected once per pack; panning and zooming only move the view box.
     let drawn = Memo::new(move |_| layers.get().map(|l| Arc::new(DrawnLayers::new(&l, &projection))));
 
@@ -277,14 +279,15 @@ pub fn BarrioMap(
                     }
                 })}
                 <g class="marks">
-                    <For each=move || marks.get() key=|m| (m.id, m.version) let:mark>
+                    <For each=move || shown.get() key=|(m, joined)| (m.id, m.version, *joined) let:item>
                         {
+                            let (mark, joined) = item;
                             let id = mark.id;
                             let selected = Signal::derive(move || {
                                 editor.selected.get() == Some(id)
                                     || picked_problems.get().is_some_and(|c| editor.drawing.with(|d| d.cause(&c).is_some_and(|c| c.problem_ids.contains(&id))))
                             });
-                            view! { <MarkGlyph mark projection units_per_px=units_per_px.into() selected/> }
+                            view! { <MarkGlyph mark projection units_per_px=units_per_px.into() selected joined/> }
                         }
                     </For>
                 </g>

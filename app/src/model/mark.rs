@@ -458,9 +458,41 @@ pub fn check_alias(alias: &str) -> Result<(), MarkError> {
     Ok(())
 }
 
+/// The marks as the map draws them: a "+1" (a mark that confirms another live mark of the
+/// list) is not drawn on top of the one it confirms, which instead carries how many people
+/// joined it. A +1 whose original is gone stands alone. Cost: linear in the marks.
+pub fn fold_confirmations(marks: &[Mark]) -> Vec<(Mark, usize)> {
+    let live: std::collections::HashSet<Uuid> = marks.iter().filter(|m| !m.deleted).map(|m| m.id).collect();
+    let mut joined: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
+    for m in marks.iter().filter(|m| !m.deleted) {
+        if let Some(original) = m.attributes.confirms.filter(|o| live.contains(o) && *o != m.id) {
+            *joined.entry(original).or_default() += 1;
+        }
+    }
+    marks
+        .iter()
+        .filter(|m| !m.deleted)
+        .filter(|m| !m.attributes.confirms.is_some_and(|o| live.contains(&o) && o != m.id))
+        .map(|m| (m.clone(), joined.get(&m.id).copied().unwrap_or(0)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plus_one_is_folded_into_the_mark_it_confirms() {
+        let original = Mark::new_point(Uuid::from_u128(1), 1, "rinas", -74.2, 11.2, 1_764_000_000_000);
+        let first = Mark::confirming(&original, Uuid::from_u128(2), 1_764_000_000_001);
+        let second = Mark::confirming(&original, Uuid::from_u128(3), 1_764_000_000_002);
+        let mut gone = Mark::new_point(Uuid::from_u128(4), 1, "rinas", -74.21, 11.2, 1_764_000_000_000);
+        let orphan = Mark::confirming(&gone, Uuid::from_u128(5), 1_764_000_000_003);
+        gone.deleted = true;
+        let shown = fold_confirmations(&[original.clone(), first, second, gone, orphan.clone()]);
+        let ids: Vec<(Uuid, usize)> = shown.iter().map(|(m, n)| (m.id, *n)).collect();
+        assert_eq!(ids, vec![(original.id, 2), (orphan.id, 0)], "two joined the fight; the orphan +1 stands alone");
+    }
 
     const ID: &str = "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
 
