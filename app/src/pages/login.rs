@@ -55,6 +55,10 @@ pub fn LoginPage() -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let _ = (u, p, asked, navigate);
     };
+    // What the server rendered while the page hydrates (it loads on demand, and the session may
+    // be known by the time its chunk arrives), the live session from then on.
+    let info = crate::components::hydration::rendered_then_live(move || session.info.get());
+    let user = move || info.with(|i| i.as_ref().and_then(|i| i.user.clone()));
     view! {
         <Title text="Entrar"/>
         <section class="page narrow">
@@ -64,9 +68,9 @@ pub fn LoginPage() -> impl IntoView {
                 "¿Va a participar en un taller? No necesita cuenta: "
                 <a href="/unirse">"únase con el código del taller"</a>"."
             </p>
-            <Show when=move || session.user().is_some()>
+            <Show when=move || user().is_some()>
                 <p class="notice" data-testid="already-signed-in">
-                    {move || session.user().map(|u| format!("Ya entró como {}.", u.display_name))}
+                    {move || user().map(|u| format!("Ya entró como {}.", u.display_name))}
                     " "<a href="/cuenta">"Ver su cuenta"</a>
                 </p>
             </Show>
