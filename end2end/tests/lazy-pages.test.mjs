@@ -3,7 +3,10 @@
 // as a deep link — and, once opened, opens again offline.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, signedInContext } from '../support/server.mjs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, signedInContext, freePort } from '../support/server.mjs';
 import { launch, waitForApp, waitForServiceWorker } from '../support/browser.mjs';
 import { collectPanics } from '../support/checks.mjs';
 
@@ -83,5 +86,48 @@ test('a staff page opens as a deep link, and once opened, opens again offline', 
   } finally {
     await context.setOffline(false);
     await context.close();
+  }
+});
+
+test('after "Actualizar", a staff page opened under the old version still opens offline', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cartobarrio-e2e-lazy-update-'));
+  const port = await freePort();
+  let deployed = await startServer({ dir, port, buildId: 'antes' });
+  const context = await signedInContext(browser, deployed, { viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const panics = collectPanics(page);
+  try {
+    await page.goto(deployed.url + '/');
+    await waitForApp(page);
+    await waitForServiceWorker(page);
+    await page.goto(deployed.url + '/equipo');
+    await waitForApp(page);
+    await page.waitForSelector('[data-testid=status-list]');
+
+    // Deploy: the same port and database, a new build; the person accepts it on the list.
+    await deployed.stop();
+    deployed = await startServer({ dir, port, buildId: 'despues' });
+    await page.goto(deployed.url + '/');
+    await waitForApp(page);
+    await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
+    await page.waitForSelector('[data-testid=update-banner]', { timeout: 30_000 });
+    await Promise.all([page.waitForEvent('load'), page.click('[data-testid=update-banner] button')]);
+    await waitForApp(page);
+    const names = await page.evaluate(() => caches.keys());
+    assert.ok(names.filter((k) => !k.startsWith('cartobarrio-data-')).every((k) => k.endsWith('-despues')), JSON.stringify(names));
+
+    // The staff page was never opened under the new version: its page and chunks were kept
+    // when the new version took over.
+    await context.setOffline(true);
+    await page.goto(deployed.url + '/equipo');
+    await waitForApp(page);
+    await page.waitForSelector('[data-testid=online-status]:has-text("Sin conexión")');
+    await page.waitForSelector('h1:has-text("Diagnósticos por barrio")');
+    assert.deepEqual(panics, []);
+  } finally {
+    await context.setOffline(false);
+    await context.close();
+    await deployed.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
