@@ -1,15 +1,7 @@
 #!/usr/bin/env bash
-# Prints the raw and gzipped size of what a first visit downloads from /pkg (wasm, JS, CSS).
+# Prints every /pkg file's raw, gzip and brotli size and the pages that load it, and fails when
+# the participant's first load (HTML of a barrio page + JS + CSS + wasm, brotli) is over its
+# budget (scripts/size-report.mjs says how it is counted).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PKG="$ROOT/target/site/pkg"
-[ -d "$PKG" ] || { echo "no build in $PKG: run scripts/build.sh first" >&2; exit 1; }
-total_raw=0; total_gz=0
-printf '%-28s %12s %12s\n' "file (target/site/pkg)" "bytes" "gzip -9"
-for f in "$PKG"/*.wasm "$PKG"/*.js "$PKG"/*.css; do
-  [ -f "$f" ] || continue
-  raw=$(stat -c %s "$f"); gz=$(gzip -9 -c "$f" | wc -c)
-  total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz))
-  printf '%-28s %12d %12d\n' "$(basename "$f")" "$raw" "$gz"
-done
-printf '%-28s %12d %12d\n' "total" "$total_raw" "$total_gz"
+exec node "$ROOT/scripts/size-report.mjs" "$@"

@@ -15,16 +15,16 @@ use leptos::config::Env;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, StaticSegment};
+use leptos_router::{path, Lazy, StaticSegment};
 
 use crate::components::icons::IconSprite;
 use crate::components::pwa::{provide_device_state, UpdateBanner};
 use crate::components::status::{provide_sync_state, ConnectionStatus};
 use crate::components::account::{provide_session_state, AccountChip};
-use crate::pages::{
-    AboutDataPage, AccountPage, AdminPage, BarrioListPage, BarrioMapPage, DiagnosticoPage, JoinPage, LoginPage, NotFoundPage, ProjectorPage, PublicBarrioPage, PublicListPage, PublishPage, ReportPage, StaffPage, SyncPage,
-    WorkshopPage, WorkshopsPage,
+use crate::pages::lazy::{
+    AccountRoute, AdminRoute, DiagnosticoRoute, LoginRoute, PublicBarrioRoute, PublicListRoute, PublishRoute, ReportRoute, StaffRoute,
 };
+use crate::pages::{AboutDataPage, BarrioListPage, BarrioMapPage, JoinPage, NotFoundPage, ProjectorPage, SyncPage, WorkshopPage, WorkshopsPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -87,15 +87,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/unirse") view=JoinPage/>
                     <Route path=path!("/unirse/:code") view=JoinPage/>
                     <Route path=path!("/envios") view=SyncPage/>
-                    <Route path=path!("/entrar") view=LoginPage/>
-                    <Route path=path!("/cuenta") view=AccountPage/>
-                    <Route path=path!("/admin") view=AdminPage/>
-                    <Route path=path!("/equipo") view=StaffPage/>
-                    <Route path=path!("/diagnostico/:id") view=DiagnosticoPage/>
-                    <Route path=path!("/diagnostico/:id/informe/:n") view=ReportPage/>
-                    <Route path=path!("/diagnostico/:id/publicar") view=PublishPage/>
-                    <Route path=path!("/publico") view=PublicListPage/>
-                    <Route path=path!("/publico/:id") view=PublicBarrioPage/>
+                    <Route path=path!("/entrar") view={Lazy::<LoginRoute>::new()}/>
+                    <Route path=path!("/cuenta") view={Lazy::<AccountRoute>::new()}/>
+                    <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()}/>
+                    <Route path=path!("/equipo") view={Lazy::<StaffRoute>::new()}/>
+                    <Route path=path!("/diagnostico/:id") view={Lazy::<DiagnosticoRoute>::new()}/>
+                    <Route path=path!("/diagnostico/:id/informe/:n") view={Lazy::<ReportRoute>::new()}/>
+                    <Route path=path!("/diagnostico/:id/publicar") view={Lazy::<PublishRoute>::new()}/>
+                    <Route path=path!("/publico") view={Lazy::<PublicListRoute>::new()}/>
+                    <Route path=path!("/publico/:id") view={Lazy::<PublicBarrioRoute>::new()}/>
                     <Route path=path!("/acerca-de-los-datos") view=AboutDataPage/>
                 </Routes>
             </main>
@@ -108,5 +108,6 @@ pub fn App() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    // Waits for the chunk of a page loaded on demand before hydrating it.
+    leptos::mount::hydrate_lazy(App);
 }

@@ -11,21 +11,42 @@ pub struct AssetManifest {
     pub js: String,
     pub wasm: String,
     pub css: String,
+    /// A split build (`cargo leptos build --split`): the pages loaded on demand.
+    pub split: Option<SplitAssets>,
+}
+
+/// What `--split` adds to `pkg/`: the loader of the lazily loaded chunks
+/// (`__wasm_split.{hash}.js`, imported by the main JS, so part of every first load) and the
+/// manifest of the chunks each lazy page needs (`__wasm_split_manifest.{hash}.json`, which
+/// leptos reads to preload a lazy page's chunks in its HTML).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplitAssets {
+    pub loader: String,
+    pub manifest: String,
 }
 
 impl AssetManifest {
     /// The same lines `hash.txt` holds, which leptos reads to name the files in each page.
     pub fn to_hash_txt(&self) -> String {
-        format!("js: {}\nwasm: {}\ncss: {}\n", self.js, self.wasm, self.css)
+        let mut text = format!("js: {}\nwasm: {}\ncss: {}\n", self.js, self.wasm, self.css);
+        if let Some(split) = &self.split {
+            text.push_str(&format!("manifest: {}\nsplit: {}\n", split.manifest, split.loader));
+        }
+        text
     }
 
-    /// The files under `/pkg` a first visit downloads.
-    pub fn pkg_files(&self, output_name: &str) -> [String; 3] {
-        [
+    /// The files under `/pkg` a first visit downloads (a participant's pages are all in the
+    /// main module; the chunks of the pages loaded on demand are not among them).
+    pub fn pkg_files(&self, output_name: &str) -> Vec<String> {
+        let mut files = vec![
             format!("/pkg/{output_name}.{}.js", self.js),
             format!("/pkg/{output_name}.{}.wasm", self.wasm),
             format!("/pkg/{output_name}.{}.css", self.css),
-        ]
+        ];
+        if let Some(split) = &self.split {
+            files.push(format!("/pkg/__wasm_split.{}.js", split.loader));
+        }
+        files
     }
 }
 
@@ -71,7 +92,8 @@ impl SiteAssets {
             }
         }
         if let [Some((_, js)), Some((_, wasm)), Some((_, css))] = newest {
-            return Ok(SiteAssets::Hashed(AssetManifest { js, wasm, css }));
+            let split = find_split(&pkg);
+            return Ok(SiteAssets::Hashed(AssetManifest { js, wasm, css, split }));
         }
         if plain == [true; 3] {
             return Ok(SiteAssets::Plain);
@@ -86,6 +108,33 @@ impl SiteAssets {
             SiteAssets::Hashed(m) => Some(m),
             SiteAssets::Plain => None,
         }
+    }
+}
+
+/// The newest `__wasm_split.{hash}.js` and `__wasm_split_manifest.{hash}.json` in `pkg`, if both
+/// are there (a split build).
+fn find_split(pkg: &Path) -> Option<SplitAssets> {
+    let mut newest: [Option<(std::time::SystemTime, String)>; 2] = Default::default();
+    for entry in std::fs::read_dir(pkg).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let (k, hash) = if let Some(h) = name.strip_prefix("__wasm_split.").and_then(|r| r.strip_suffix(".js")) {
+            (0, h)
+        } else if let Some(h) = name.strip_prefix("__wasm_split_manifest.").and_then(|r| r.strip_suffix(".json")) {
+            (1, h)
+        } else {
+            continue;
+        };
+        if hash.is_empty() || !hash.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            continue;
+        }
+        let modified = entry.metadata().and_then(|m| m.modified()).unwrap_or(std::time::UNIX_EPOCH);
+        if newest[k].as_ref().is_none_or(|(t, _)| modified > *t) {
+            newest[k] = Some((modified, hash.to_string()));
+        }
+    }
+    match newest {
+        [Some((_, loader)), Some((_, manifest))] => Some(SplitAssets { loader, manifest }),
+        _ => None,
     }
 }
 
@@ -112,7 +161,14 @@ pub fn write_hash_file(site_root: &Path, manifest: &AssetManifest) -> std::io::R
 /// operator (`CARTOBARRIO_BUILD_ID`), e.g. to roll out a server-only change to the worker.
 pub fn deployment_version(manifest: Option<&AssetManifest>, build_id: &str) -> String {
     let base = match manifest {
-        Some(m) => format!("{}{}{}", &m.js[..m.js.len().min(6)], &m.wasm[..m.wasm.len().min(6)], &m.css[..m.css.len().min(6)]),
+        Some(m) => {
+            let mut v = format!("{}{}{}", &m.js[..m.js.len().min(6)], &m.wasm[..m.wasm.len().min(6)], &m.css[..m.css.len().min(6)]);
+            // The loader names every chunk by its hash: a chunk that changed changes it.
+            if let Some(split) = &m.split {
+                v.push_str(&split.loader[..split.loader.len().min(6)]);
+            }
+            v
+        }
         None => "dev".to_string(),
     };
     if build_id.is_empty() {
@@ -136,7 +192,12 @@ mod tests {
     use super::*;
 
     fn built() -> AssetManifest {
-        AssetManifest { js: "86X_9MN0tOpGleFkbJFdTA".into(), wasm: "36uHyWsD_tsrcSklAbPnPQ".into(), css: "LzIEyzU7toU9geBOoRqkkQ".into() }
+        AssetManifest {
+            js: "86X_9MN0tOpGleFkbJFdTA".into(),
+            wasm: "36uHyWsD_tsrcSklAbPnPQ".into(),
+            css: "LzIEyzU7toU9geBOoRqkkQ".into(),
+            split: None,
+        }
     }
 
     #[test]
@@ -159,10 +220,30 @@ mod tests {
         // Written last, so the newest: a name that is no hash is never put in a page.
         std::fs::write(dir.path().join("pkg/cartobarrio.a$b.js"), "x").unwrap();
         let found = SiteAssets::find(dir.path(), "cartobarrio").unwrap();
-        assert_eq!(found, SiteAssets::Hashed(AssetManifest { js: "AAA".into(), wasm: "BBB".into(), css: "CCC".into() }));
+        assert_eq!(found, SiteAssets::Hashed(AssetManifest { js: "AAA".into(), wasm: "BBB".into(), css: "CCC".into(), split: None }));
         let path = write_hash_file(dir.path(), found.manifest().unwrap()).unwrap();
         assert!(path.is_absolute());
         assert_eq!(std::fs::read_to_string(path).unwrap(), "js: AAA\nwasm: BBB\ncss: CCC\n");
+    }
+
+    #[test]
+    fn a_split_build_names_its_chunk_loader_and_manifest_in_the_hash_file() {
+        let dir = site(&[
+            "cartobarrio.AAA.js",
+            "cartobarrio.BBB.wasm",
+            "cartobarrio.CCC.css",
+            "__wasm_split.DDD.js",
+            "__wasm_split_manifest.EEE.json",
+            "split___admin_route_view_1.FFF.wasm",
+            "chunk_3.GGG.wasm",
+        ]);
+        let found = SiteAssets::find(dir.path(), "cartobarrio").unwrap();
+        let manifest = found.manifest().unwrap();
+        assert_eq!(manifest.split, Some(SplitAssets { loader: "DDD".into(), manifest: "EEE".into() }));
+        assert_eq!(manifest.to_hash_txt(), "js: AAA\nwasm: BBB\ncss: CCC\nmanifest: EEE\nsplit: DDD\n");
+        let first_load = manifest.pkg_files("cartobarrio");
+        assert!(first_load.contains(&"/pkg/__wasm_split.DDD.js".to_string()), "{first_load:?}");
+        assert!(!first_load.iter().any(|f| f.contains("split___") || f.contains("chunk_")), "chunks load on demand: {first_load:?}");
     }
 
     #[test]

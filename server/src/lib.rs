@@ -106,9 +106,17 @@ pub fn router(store: Store, config: &ServerConfig) -> Router {
             let options = leptos_options.clone();
             move || app::shell(options.clone())
         })
+        // The build's files, precompressed at build time (scripts/compress-pkg.mjs writes a
+        // `.br` and a `.gz` beside each): the smallest the browser accepts, never compressed
+        // again per request. A file without them is compressed on the fly below.
+        .nest_service(
+            "/pkg",
+            tower_http::services::ServeDir::new(config.site_root.join("pkg")).precompressed_br().precompressed_gzip(),
+        )
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, app::shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), http::pwa::cache_headers))
-        // Compressed, the wasm bundle is about 40 % of its size: it matters on a phone's data plan.
+        // Pages and API answers are compressed per request (gzip); `/pkg` comes precompressed
+        // (the layer leaves a response that already has a Content-Encoding alone).
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn(http::security::headers))
         // A client that stops sending its body is refused, and no request may hold a worker

@@ -58,7 +58,7 @@ self.addEventListener('fetch', (event) => {
   if (request.mode === 'navigate') {
     event.respondWith(page(event, url));
   } else if (url.pathname.startsWith('/pkg/') || PRECACHE.includes(url.pathname)) {
-    event.respondWith(cacheFirst(request));
+    event.respondWith(cacheFirst(event, request));
   } else if (url.pathname === '/api/v1/barrios' || /^\/api\/v1\/barrios\/\d+$/.test(url.pathname)) {
     // Only the public list and boundaries are kept here. Marks, trees and diagnósticos are
     // for signed-in accounts and never go into a cache a shared tablet keeps after signing
@@ -81,10 +81,29 @@ async function warmPage(url) {
   if (await cache.match(pageKey(url))) return;
   try {
     const res = await fetch(url, { credentials: 'same-origin' });
-    if (res.ok && res.headers.get('x-cartobarrio-version') === VERSION) await cache.put(pageKey(url), res);
+    if (res.ok && res.headers.get('x-cartobarrio-version') === VERSION) {
+      await cache.put(pageKey(url), res.clone());
+      await keepChunksOf(res);
+    }
   } catch {
     // Offline: nothing to warm.
   }
+}
+
+// The pages only staff use are loaded on demand, in wasm chunks of their own that the
+// precache leaves out (a participant never needs them). A page rendered by the server names
+// its chunks (`<link rel="preload" href="/pkg/...">`): a page kept without being shown (kept for
+// offline use, or fetched again for a new version on "Actualizar") gets them too, so it opens
+// offline as it did before.
+async function keepChunksOf(res) {
+  const html = await res.text();
+  const paths = new Set([...html.matchAll(/\/pkg\/[\w.-]+\.(?:wasm|js)/g)].map((m) => m[0]));
+  const cache = await caches.open(SHELL_CACHE);
+  await Promise.all([...paths].map(async (path) => {
+    if (await cache.match(path)) return;
+    const chunk = await fetch(path);
+    if (chunk.ok) await cache.put(path, chunk);
+  }));
 }
 
 // One copy per path, whatever the query: `/barrio/7?etapa=arbol` is answered offline with the
@@ -104,10 +123,17 @@ async function page(event, url) {
   return shell || offlinePage();
 }
 
-async function cacheFirst(request) {
+async function cacheFirst(event, request) {
   const cached = await caches.match(request);
   if (cached) return cached;
-  return fetch(request);
+  const res = await fetch(request);
+  // A chunk of a page loaded on demand, used for the first time: kept with this version's
+  // files (its name carries its hash, so it never goes stale), so the page opens offline next.
+  if (res.ok && new URL(request.url).pathname.startsWith('/pkg/')) {
+    const copy = res.clone();
+    event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.put(request, copy)));
+  }
+  return res;
 }
 
 /** The network's answer if it comes in time, else the cached copy; `null` if neither. */

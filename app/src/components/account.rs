@@ -109,7 +109,14 @@ pub fn RequireRole(allowed: fn(Role) -> bool, what: &'static str, children: Chil
     // The session is said twice on a page load (the browser's copy, then the server's): only a
     // change of the answer may rebuild the page, or the first one's pending loads would write
     // into a page already thrown away (a panic on a disposed signal).
-    let access = Memo::new(move |_| match session.info.with(|i| i.as_ref().map(|i| i.user.as_ref().map(|u| u.role))) {
+    //
+    // While the page hydrates it shows what the server rendered ("Revisando la sesión…"): a
+    // page loaded on demand hydrates only once its chunk has arrived, and by then the browser's
+    // copy of the session may already be known, which would build another tree than the markup.
+    let role = crate::components::hydration::rendered_then_live(move || {
+        session.info.with(|i| i.as_ref().map(|i| i.user.as_ref().map(|u| u.role)))
+    });
+    let access = Memo::new(move |_| match role.get() {
         None => Access::Checking,
         Some(Some(role)) if allowed(role) => Access::Allowed,
         Some(Some(role)) => Access::Refused(role),

@@ -23,3 +23,21 @@ where
     Effect::new(move |_| hydrated.set(true));
     Memo::new(move |_| if hydrated.get() { read() } else { rendered.clone() })
 }
+
+/// Keeps what was typed into `input` before the app answered.
+///
+/// The page is usable to the eye long before its wasm has arrived and hydrated (seconds on a
+/// weak link): someone may type into a box meanwhile. The box is left uncontrolled (no
+/// `prop:value`, which hydration would set back to the signal's value, wiping the text), and
+/// once hydration is done (effects run only then) whatever the box holds goes into `value`, so
+/// the page acts on it as if it had been typed after.
+pub fn keep_typed_before_hydration(input: NodeRef<leptos::html::Input>, value: RwSignal<String>) {
+    Effect::new(move |_| {
+        if let Some(el) = input.get_untracked() {
+            let typed = el.value();
+            if !typed.is_empty() && typed != value.get_untracked() {
+                value.set(typed);
+            }
+        }
+    });
+}

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::components::hydration::keep_typed_before_hydration;
 use crate::components::packs::{PackButton, PackShelf, PackShelfPanel};
 use crate::components::pwa::DevicePanel;
 use crate::data;
@@ -28,6 +29,8 @@ pub(crate) fn fold(s: &str) -> String {
 pub fn BarrioListPage() -> impl IntoView {
     let barrios = Resource::new(|| (), |_| data::list_barrios());
     let query = RwSignal::new(String::new());
+    let search = NodeRef::<leptos::html::Input>::new();
+    keep_typed_before_hydration(search, query);
     PackShelf::provide();
     view! {
         <Title text="Barrios"/>
@@ -44,7 +47,8 @@ pub fn BarrioListPage() -> impl IntoView {
                     type="search"
                     placeholder="Ej.: Pescaíto, Bastidas…"
                     autocomplete="off"
-                    prop:value=move || query.get()
+                    data-testid="barrio-search"
+                    node_ref=search
                     on:input=move |ev| query.set(event_target_value(&ev))
                 />
             </label>

@@ -55,6 +55,10 @@ pub fn LoginPage() -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let _ = (u, p, asked, navigate);
     };
+    // What the server rendered while the page hydrates (it loads on demand, and the session may
+    // be known by the time its chunk arrives), the live session from then on.
+    let info = crate::components::hydration::rendered_then_live(move || session.info.get());
+    let user = move || info.with(|i| i.as_ref().and_then(|i| i.user.clone()));
     view! {
         <Title text="Entrar"/>
         <section class="page narrow">
@@ -64,9 +68,9 @@ pub fn LoginPage() -> impl IntoView {
                 "¿Va a participar en un taller? No necesita cuenta: "
                 <a href="/unirse">"únase con el código del taller"</a>"."
             </p>
-            <Show when=move || session.user().is_some()>
+            <Show when=move || user().is_some()>
                 <p class="notice" data-testid="already-signed-in">
-                    {move || session.user().map(|u| format!("Ya entró como {}.", u.display_name))}
+                    {move || user().map(|u| format!("Ya entró como {}.", u.display_name))}
                     " "<a href="/cuenta">"Ver su cuenta"</a>
                 </p>
             </Show>
@@ -135,11 +139,15 @@ pub fn AccountPage() -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let _ = navigate;
     };
+    // What the server rendered while the page hydrates (it loads on demand, and the session may
+    // be known by the time its chunk arrives), the live session from then on.
+    let info = crate::components::hydration::rendered_then_live(move || session.info.get());
+    let user = move || info.with(|i| i.as_ref().and_then(|i| i.user.clone()));
     view! {
         <Title text="Su cuenta"/>
         <section class="page narrow">
-            {move || match session.user() {
-                None if session.known() => view! {
+            {move || match user() {
+                None if info.with(Option::is_some) => view! {
                     <h1>"Su cuenta"</h1>
                     <p>"No ha entrado con ninguna cuenta en este navegador."</p>
                     <p><a class="button primary" href="/entrar">"Entrar"</a></p>
@@ -156,7 +164,7 @@ pub fn AccountPage() -> impl IntoView {
                 }
                 .into_any(),
             }}
-            <Show when=move || session.user().is_some()>
+            <Show when=move || user().is_some()>
                 <h2>"Cambiar la contraseña"</h2>
                 <form class="workshop-form" on:submit=change data-testid="password-form">
                     <label>
@@ -171,7 +179,7 @@ pub fn AccountPage() -> impl IntoView {
                 </form>
             </Show>
             {move || message.get().map(|(ok, text)| view! { <p class=if ok { "notice" } else { "error" } role="status">{text}</p> })}
-            <Show when=move || session.user().is_some()>
+            <Show when=move || user().is_some()>
                 <button type="button" class="button" on:click=logout.clone() data-testid="logout">"Cerrar sesión"</button>
             </Show>
         </section>

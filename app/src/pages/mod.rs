@@ -30,3 +30,45 @@ pub use report::ReportPage;
 pub use staff::StaffPage;
 pub use sync_page::SyncPage;
 pub use workshops::{JoinPage, WorkshopPage, WorkshopsPage};
+
+/// Staff, administration, report, publishing and public pages, loaded on demand.
+///
+/// Built with `cargo leptos build --split`, each `view` below becomes a split point: its code
+/// (and what only it uses) leaves the main wasm for a chunk the browser downloads the first
+/// time the route is opened; a participant's phone never downloads it. Without `--split`
+/// (tests, `cargo leptos watch`) they are ordinary routes. Each route has no data of its own
+/// to start loading early: its page loads what it needs once it runs.
+pub mod lazy {
+    use leptos::prelude::*;
+    use leptos_router::{lazy_route, LazyRoute};
+
+    macro_rules! lazy_page {
+        ($($route:ident => $page:ident),* $(,)?) => {$(
+            #[doc = concat!("`", stringify!($page), "`, loaded on demand.")]
+            pub struct $route;
+
+            #[lazy_route]
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                fn view(_this: Self) -> AnyView {
+                    view! { <super::$page/> }.into_any()
+                }
+            }
+        )*};
+    }
+
+    lazy_page! {
+        AdminRoute => AdminPage,
+        StaffRoute => StaffPage,
+        DiagnosticoRoute => DiagnosticoPage,
+        ReportRoute => ReportPage,
+        PublishRoute => PublishPage,
+        PublicListRoute => PublicListPage,
+        PublicBarrioRoute => PublicBarrioPage,
+        LoginRoute => LoginPage,
+        AccountRoute => AccountPage,
+    }
+}

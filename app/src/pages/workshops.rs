@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use uuid::Uuid;
 
 use crate::components::device_wipe::WipeButton;
@@ -346,7 +346,14 @@ pub fn WorkshopPage() -> impl IntoView {
 #[component]
 pub fn JoinPage() -> impl IntoView {
     let params = use_params_map();
-    let code = RwSignal::new(params.with_untracked(|p| p.get("code")).unwrap_or_default());
+    // The code comes from the QR's link (`/unirse/ABC234`), or from the form sent before the
+    // app answered (a plain GET: `/unirse?code=ABC-234`).
+    let query = use_query_map();
+    let code = RwSignal::new(
+        params.with_untracked(|p| p.get("code")).or_else(|| query.with_untracked(|q| q.get("code"))).unwrap_or_default(),
+    );
+    let code_input = NodeRef::<leptos::html::Input>::new();
+    crate::components::hydration::keep_typed_before_hydration(code_input, code);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let navigate = use_navigate();
@@ -370,10 +377,12 @@ pub fn JoinPage() -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let _ = (normal, navigate);
     };
-    // A link from the QR carries the code: join at once.
+    // A link from the QR carries the code (or the form was sent before the app answered): join
+    // at once. A code typed before hydration is kept, but waits for "Unirme".
+    let from_address = !code.get_untracked().is_empty();
     let join_now = join.clone();
     Effect::new(move |_| {
-        if !code.get_untracked().is_empty() {
+        if from_address {
             join_now();
         }
     });
@@ -394,7 +403,10 @@ pub fn JoinPage() -> impl IntoView {
                         spellcheck="false"
                         maxlength="9"
                         placeholder="ABC-234"
-                        prop:value=move || code.get()
+                        // Uncontrolled: what is typed before hydration stays (see
+                        // `keep_typed_before_hydration`).
+                        value=code.get_untracked()
+                        node_ref=code_input
                         on:input=move |ev| code.set(event_target_value(&ev))
                     />
                 </label>

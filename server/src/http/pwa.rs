@@ -23,10 +23,16 @@ pub async fn service_worker(State(state): State<AppState>) -> Response {
 /// Adds caching headers: hashed `/pkg` files are immutable; HTML pages are revalidated and say
 /// which deployment rendered them (the worker caches only pages of its own version).
 pub async fn cache_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let hashed_asset = state.hashed_assets && request.uri().path().starts_with("/pkg/");
+    let pkg = request.uri().path().starts_with("/pkg/");
+    let hashed_asset = state.hashed_assets && pkg;
     let mut response = next.run(request).await;
     let success = response.status().is_success();
     let headers = response.headers_mut();
+    // `/pkg` answers with the `.br`, the `.gz` or the plain file by the request's
+    // Accept-Encoding: caches between must keep them apart.
+    if pkg && success && !headers.get_all(header::VARY).iter().any(|v| v.to_str().is_ok_and(|v| v.to_ascii_lowercase().contains("accept-encoding"))) {
+        headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     if hashed_asset && success {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
     } else if headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| ct.starts_with("text/html")) {

@@ -154,7 +154,7 @@ pub async fn spawn_app_on(dir: tempfile::TempDir, db_path: PathBuf) -> TestApp {
 /// `#[tokio::test]` has its own runtime, dropped when the test ends; the server-side rendering
 /// keeps process-wide state tied to the runtime it first ran on, so servers spawned on
 /// per-test runtimes sometimes hung once an earlier test's runtime was gone.
-fn server_runtime() -> &'static tokio::runtime::Runtime {
+pub fn server_runtime() -> &'static tokio::runtime::Runtime {
     static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
     RUNTIME.get_or_init(|| tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("server runtime"))
 }

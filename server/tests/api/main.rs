@@ -2,6 +2,7 @@
 //! temporary folder, seeded as on first start.
 
 mod access;
+mod assets;
 mod corrections;
 mod diagnosticos;
 mod diagnosticos_exports;

@@ -1,0 +1,133 @@
+// The pages only staff use live in wasm chunks of their own (lazy routes, `--split`): a
+// participant's phone never downloads them; a staff page loads its chunks when opened — also
+// as a deep link — and, once opened, opens again offline.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, signedInContext, freePort } from '../support/server.mjs';
+import { launch, waitForApp, waitForServiceWorker } from '../support/browser.mjs';
+import { collectPanics } from '../support/checks.mjs';
+
+let browser;
+let server;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const isChunk = (url) => /\/pkg\/(split_|chunk_)[^/]*\.wasm$/.test(new URL(url).pathname);
+
+test("a participant's pages load no staff chunk", async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true });
+  const page = await context.newPage();
+  const chunks = [];
+  page.on('request', (r) => { if (isChunk(r.url())) chunks.push(r.url()); });
+  const panics = collectPanics(page);
+  try {
+    await page.goto(server.url + '/');
+    await waitForApp(page);
+    await page.click('a.barrio-link[data-code=pescaito]');
+    await page.waitForSelector('svg.map path.barrio-boundary');
+    await page.goto(server.url + '/unirse');
+    await waitForApp(page);
+    await page.goto(server.url + '/envios');
+    await waitForApp(page);
+    assert.deepEqual(chunks, [], 'no chunk of a page loaded on demand');
+    assert.deepEqual(panics, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a staff page opens as a deep link, and once opened, opens again offline', async () => {
+  const context = await signedInContext(browser, server, { viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const chunks = [];
+  page.on('request', (r) => { if (isChunk(r.url())) chunks.push(new URL(r.url()).pathname); });
+  const panics = collectPanics(page);
+  try {
+    await page.goto(server.url + '/');
+    await waitForApp(page);
+    await waitForServiceWorker(page);
+    assert.deepEqual(chunks, []);
+
+    await page.goto(server.url + '/equipo');
+    await waitForApp(page);
+    await page.waitForSelector('h1:has-text("Diagnósticos por barrio")');
+    await page.waitForSelector('[data-testid=status-list]');
+    assert.ok(chunks.some((c) => c.includes('split___staff_route')), `the staff page's chunk was loaded: ${chunks}`);
+    // The worker keeps the page and, the first time they are used, its chunks.
+    await page.waitForFunction(async (wanted) => {
+      const names = await caches.keys();
+      const has = async (prefix, path) => {
+        for (const n of names.filter((n) => n.startsWith(prefix))) {
+          if (await (await caches.open(n)).match(path)) return true;
+        }
+        return false;
+      };
+      if (!(await has('cartobarrio-pages-', '/equipo'))) return false;
+      for (const c of wanted) if (!(await has('cartobarrio-shell-', c))) return false;
+      return true;
+    }, [...new Set(chunks)]);
+
+    await context.setOffline(true);
+    await page.goto(server.url + '/equipo');
+    await waitForApp(page);
+    await page.waitForSelector('[data-testid=online-status]:has-text("Sin conexión")');
+    await page.waitForSelector('h1:has-text("Diagnósticos por barrio")');
+    // Hydrated: the page answers (its city picker or filters are live widgets of the chunk).
+    assert.deepEqual(panics, []);
+  } finally {
+    await context.setOffline(false);
+    await context.close();
+  }
+});
+
+test('after "Actualizar", a staff page opened under the old version still opens offline', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cartobarrio-e2e-lazy-update-'));
+  const port = await freePort();
+  let deployed = await startServer({ dir, port, buildId: 'antes' });
+  const context = await signedInContext(browser, deployed, { viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const panics = collectPanics(page);
+  try {
+    await page.goto(deployed.url + '/');
+    await waitForApp(page);
+    await waitForServiceWorker(page);
+    await page.goto(deployed.url + '/equipo');
+    await waitForApp(page);
+    await page.waitForSelector('[data-testid=status-list]');
+
+    // Deploy: the same port and database, a new build; the person accepts it on the list.
+    await deployed.stop();
+    deployed = await startServer({ dir, port, buildId: 'despues' });
+    await page.goto(deployed.url + '/');
+    await waitForApp(page);
+    await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
+    await page.waitForSelector('[data-testid=update-banner]', { timeout: 30_000 });
+    await Promise.all([page.waitForEvent('load'), page.click('[data-testid=update-banner] button')]);
+    await waitForApp(page);
+    const names = await page.evaluate(() => caches.keys());
+    assert.ok(names.filter((k) => !k.startsWith('cartobarrio-data-')).every((k) => k.endsWith('-despues')), JSON.stringify(names));
+
+    // The staff page was never opened under the new version: its page and chunks were kept
+    // when the new version took over.
+    await context.setOffline(true);
+    await page.goto(deployed.url + '/equipo');
+    await waitForApp(page);
+    await page.waitForSelector('[data-testid=online-status]:has-text("Sin conexión")');
+    await page.waitForSelector('h1:has-text("Diagnósticos por barrio")');
+    assert.deepEqual(panics, []);
+  } finally {
+    await context.setOffline(false);
+    await context.close();
+    await deployed.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
