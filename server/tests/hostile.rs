@@ -1,7 +1,7 @@
 //! The real `cartobarrio` binary under what a hostile probe tried (issue 18): a diagnóstico of
 //! a barrio loaded with hundreds of detailed zones generated while devices sync, zones of
 //! growing size, SIGTERM with a request in flight, and a binary started without its site.
-//! The figures printed (`# figure …`) are the README's.
+//! The figures printed (`# figure …`) are docs/benchmarks.md's ("Under a hostile load").
 
 mod binary;
 
@@ -69,7 +69,7 @@ async fn syncs_and_the_health_check_go_on_while_a_large_diagnostico_is_generated
     let ms = now_ms();
     // 750 zones of 140 vertices, in 5 batches (each under 1 MiB), scattered over the middle of
     // the barrio, each overlapping some others: the probe's load, once zones of 38,000
-    // vertices are refused. (A debug build takes 300: the release figure is the README's.)
+    // vertices are refused. (A debug build takes 300: the release figure is docs/benchmarks.md's.)
     let batches = if cfg!(debug_assertions) { 2 } else { 5 };
     let mut sent = 0;
     for batch in 0..batches {
