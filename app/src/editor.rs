@@ -157,6 +157,16 @@ impl Editor {
         self.can_redo.set(self.redo.with_value(|r| !r.is_empty()));
     }
 
+    /// The versions deleting `record` makes that this device sends: its tombstone, and the
+    /// untying of what this device made (the server unties the rest).
+    pub fn deletion(&self, record: &Record) -> Vec<Record> {
+        let all = self.drawing.with_untracked(|d| d.delete(record, now_ms()));
+        match self.device.get_untracked() {
+            Some(node) => Drawing::own_part(all, &node),
+            None => all,
+        }
+    }
+
     /// Saves a new mark and then opens its sheet, so the person sees that more can be said
     /// (when, how often, to whom) and nobody has to say it: "Listo" closes it.
     pub fn commit_new(&self, mark: Mark, done: String) {

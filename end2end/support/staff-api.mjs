@@ -48,6 +48,22 @@ export function staffApi(suite) {
     return changes.map((c) => c.record.id);
   }
 
+  /** A cause sent by another device (its own clock) explaining `problemIds`; its id. */
+  async function sendCause(barrioId, workshopId, problemIds, alias = 'Ana') {
+    const device = crypto.randomUUID();
+    const now = Date.now();
+    const id = crypto.randomUUID();
+    const record = {
+      id, barrio_id: barrioId, category: 'falta_iluminacion', text: 'Los postes no sirven', problem_ids: problemIds, alias,
+      created_at_ms: now, version: 1, updated_at_ms: 0, deleted: false, workshop_id: workshopId,
+      hlc: `${String(now).padStart(13, '0')}-00000-${device}`,
+    };
+    const { status, body } = await api('/sync', { protocol: 2, submission_id: crypto.randomUUID(), device_id: device, workshop_id: workshopId, changes: [{ kind: 'cause', record }] });
+    assert.equal(status, 200, JSON.stringify(body));
+    assert.ok(body.results.every((r) => r.status === 'created'), JSON.stringify(body.results));
+    return id;
+  }
+
   /** A workshop of the barrio on `date`; its id. */
   async function workshop(barrioId, date, place = 'Salón comunal') {
     const { status, body } = await api('/workshops', { barrio_id: barrioId, date, place, cbsc: 'CBSC', facilitator: 'Ana' });
@@ -55,5 +71,5 @@ export function staffApi(suite) {
     return body.id;
   }
 
-  return { api, centreOf, sendMarks, workshop };
+  return { api, centreOf, sendMarks, sendCause, workshop };
 }

@@ -6,10 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser } from '../support/suite.mjs';
 import { staffApi } from '../support/staff-api.mjs';
-import { waitForApp, collectPageErrors, artifacts, chooseCategory, closeSheet } from '../support/browser.mjs';
+import { waitForApp, collectPageErrors, artifacts, chooseCategory, closeSheet, pullUp } from '../support/browser.mjs';
 
 const suite = serverAndBrowser();
-const { api, sendMarks, workshop } = staffApi(suite);
+const { api, sendMarks, sendCause, workshop } = staffApi(suite);
 
 /** The screen position of a mark's glyph on the page. */
 async function centreOfMark(page, id) {
@@ -96,6 +96,37 @@ test("another device's mark is read-only here, and a +1 of one's own syncs and c
   const spot = d.diagnostico.hotspots.find((h) => h.source_ids.includes(theirs));
   assert.ok(spot.source_ids.includes(mineId), JSON.stringify(spot));
   assert.equal(spot.count, 2);
+
+  // Device A explains the +1 with a cause of its own: here it is read-only, and deleting the
+  // +1 sends only what this phone may change — the server unties A's cause itself, and no
+  // refusal is left waiting on the phone.
+  const foreignCause = await sendCause(barrio.id, workshopId, [mineId]);
+  await page.goto(`${suite.server.url}/envios`);
+  await waitForApp(page);
+  await page.click('button:has-text("Sincronizar ahora")');
+  await page.goto(`${suite.server.url}/barrio/${barrio.id}?etapa=arbol`);
+  await waitForApp(page);
+  await pullUp(page);
+  const card = page.locator(`[data-cause-id="${foreignCause}"]`);
+  await card.locator('[data-testid=others-cause]').waitFor({ timeout: 30_000 });
+  assert.equal(await card.locator('[data-testid=edit-cause], [data-testid=delete-cause]').count(), 0, "no changing another device's cause");
+  await page.click('a.stage[data-stage=problemas]');
+  await page.click('[data-testid=view-toggle]');
+  await page.click(`.items button.item[data-mark-id="${mineId}"]`);
+  await page.click(`[data-testid=mark-sheet][data-mark-id="${mineId}"] [data-testid=delete]`);
+  await page.click('[data-testid=confirm-delete]');
+  await page.waitForSelector(`g.mark[data-mark-id="${theirs}"] .joined`, { state: 'detached' });
+  // The tombstone reaches the server, which unties A's cause (its only problem) itself.
+  const deadline = Date.now() + 30_000;
+  let cause;
+  do {
+    await page.waitForTimeout(250);
+    const { body: tree } = await api(`/barrios/${barrio.id}/tree`);
+    cause = tree.causes.find((c) => c.id === foreignCause);
+  } while (!cause.deleted && Date.now() < deadline);
+  assert.equal(cause.deleted, true, "the server untied A's cause");
+  await page.waitForSelector('[data-testid=pending-count][data-pending="0"]', { timeout: 30_000 });
+  assert.equal(await page.locator('[data-testid=rejected-count]').count(), 0, 'nothing refused');
   assert.deepEqual(errors, []);
   await phone.close();
 });

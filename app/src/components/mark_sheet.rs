@@ -292,7 +292,7 @@ fn OwnMarkSheet(mark: Mark, editor: Editor) -> impl IntoView {
         let original = original.clone();
         move |_| {
             settled.set_value(true);
-            let records = editor.drawing.with_untracked(|d| d.delete(&Record::Mark(original.clone()), now_ms()));
+            let records = editor.deletion(&Record::Mark(original.clone()));
             let tied = records.len() - 1;
             editor.selected.set(None);
             let msg = if tied > 0 {

@@ -201,6 +201,23 @@ pub fn CausesPanel(editor: Editor, form: TreeForm, #[prop(into)] alias: Signal<S
     }
 }
 
+/// "Cambiar" and "Borrar" for a cause or solution this device made; another device's is
+/// changed only where it was made (the server refuses it from here), and says so.
+#[component]
+fn CardActions(mine: bool, kind: &'static str, on_edit: Callback<()>, on_delete: Callback<()>) -> impl IntoView {
+    if mine {
+        view! {
+            <div class="tree-card-actions">
+                <button type="button" class="button small" data-testid=format!("edit-{kind}") on:click=move |_| on_edit.run(())>"Cambiar"</button>
+                <button type="button" class="button small danger-outline" data-testid=format!("delete-{kind}") on:click=move |_| on_delete.run(())>"Borrar"</button>
+            </div>
+        }
+        .into_any()
+    } else {
+        view! { <small class="others-note" data-testid=format!("others-{kind}")>"De otro dispositivo: se cambia donde se hizo."</small> }.into_any()
+    }
+}
+
 #[component]
 fn CauseCard(cause: Cause, editor: Editor, form: TreeForm) -> impl IntoView {
     let id = cause.id;
@@ -216,7 +233,7 @@ fn CauseCard(cause: Cause, editor: Editor, form: TreeForm) -> impl IntoView {
     let solutions = editor.drawing.with_untracked(|d| d.solutions_of(&id).len());
     let edit = {
         let cause = cause.clone();
-        move |_| {
+        move |_: ()| {
             form.picked.set(cause.problem_ids.clone());
             form.kind.set(crate::model::CauseCategory::by_code(&cause.category).map(|c| c.code));
             form.text.set(cause.text.clone());
@@ -225,8 +242,8 @@ fn CauseCard(cause: Cause, editor: Editor, form: TreeForm) -> impl IntoView {
     };
     let delete = {
         let cause = cause.clone();
-        move |_| {
-            let records = editor.drawing.with_untracked(|d| d.delete(&Record::Cause(cause.clone()), now_ms()));
+        move |_: ()| {
+            let records = editor.deletion(&Record::Cause(cause.clone()));
             editor.commit(records, "Causa borrada. Puede deshacer.".into());
         }
     };
@@ -245,16 +262,7 @@ fn CauseCard(cause: Cause, editor: Editor, form: TreeForm) -> impl IntoView {
                     {author}
                 </small>
             </button>
-            {if mine {
-                view! {
-                    <div class="tree-card-actions">
-                        <button type="button" class="button small" data-testid="edit-cause" on:click=edit>"Cambiar"</button>
-                        <button type="button" class="button small danger-outline" data-testid="delete-cause" on:click=delete>"Borrar"</button>
-                    </div>
-                }.into_any()
-            } else {
-                view! { <small class="others-note" data-testid="others-cause">"De otro dispositivo: se cambia donde se hizo."</small> }.into_any()
-            }}
+            <CardActions mine kind="cause" on_edit=Callback::new(edit) on_delete=Callback::new(delete)/>
         </li>
     }
 }
@@ -358,7 +366,7 @@ fn SolutionCard(solution: Solution, editor: Editor, form: TreeForm) -> impl Into
         .with_untracked(|d| solution.cause_ids.iter().filter_map(|c| d.cause(c)).map(|c| c.label_es()).collect::<Vec<_>>().join(", "));
     let edit = {
         let s = solution.clone();
-        move |_| {
+        move |_: ()| {
             form.picked.set(s.cause_ids.clone());
             form.kind.set(crate::model::Institution::by_code(&s.institution).map(|i| i.code));
             form.text.set(s.text.clone());
@@ -367,8 +375,8 @@ fn SolutionCard(solution: Solution, editor: Editor, form: TreeForm) -> impl Into
     };
     let delete = {
         let s = solution.clone();
-        move |_| {
-            let records = editor.drawing.with_untracked(|d| d.delete(&Record::Solution(s.clone()), now_ms()));
+        move |_: ()| {
+            let records = editor.deletion(&Record::Solution(s.clone()));
             editor.commit(records, "Solución borrada. Puede deshacer.".into());
         }
     };
@@ -380,16 +388,7 @@ fn SolutionCard(solution: Solution, editor: Editor, form: TreeForm) -> impl Into
                 <strong>{solution.text.clone()}</strong>
                 <small>"Atiende: " {causes} {author}</small>
             </div>
-            {if mine {
-                view! {
-                    <div class="tree-card-actions">
-                        <button type="button" class="button small" data-testid="edit-solution" on:click=edit>"Cambiar"</button>
-                        <button type="button" class="button small danger-outline" data-testid="delete-solution" on:click=delete>"Borrar"</button>
-                    </div>
-                }.into_any()
-            } else {
-                view! { <small class="others-note" data-testid="others-solution">"De otro dispositivo: se cambia donde se hizo."</small> }.into_any()
-            }}
+            <CardActions mine kind="solution" on_edit=Callback::new(edit) on_delete=Callback::new(delete)/>
         </li>
     }
 }

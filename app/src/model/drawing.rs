@@ -232,6 +232,15 @@ impl Drawing {
         out
     }
 
+    /// What device `node` sends of a deletion made with [`Drawing::delete`]: the tombstone,
+    /// and the untying of what this device made. Another device's causes and solutions are
+    /// untied by the server itself, in the tombstone's transaction (`store/untie.rs`), and come
+    /// back with the next sync; sent from here they would be refused (`not_yours`) and stay
+    /// in the queue as a refusal nobody can fix.
+    pub fn own_part(versions: Vec<Record>, node: &str) -> Vec<Record> {
+        versions.into_iter().enumerate().filter(|(i, r)| *i == 0 || super::clock::made_on(r.hlc(), node)).map(|(_, r)| r).collect()
+    }
+
     /// Deleting a record also unties what hangs from it: causes lose the deleted problem (and
     /// are deleted when it was their only one), solutions likewise with causes. Returns every
     /// new version the deletion makes, the record's own tombstone first.
@@ -374,6 +383,22 @@ mod tests {
             updated_at_ms: 0,
             deleted: false,
         }
+    }
+
+    #[test]
+    fn a_deletion_sends_only_what_this_device_may_change() {
+        let mine = Hlc::tick(None, T, "movil-a");
+        let theirs = Hlc::tick(None, T, "movil-b");
+        let d = Drawing {
+            marks: vec![problem(1)],
+            causes: vec![Cause { hlc: Some(mine), ..cause(10, &[1]) }, Cause { hlc: Some(theirs), ..cause(11, &[1]) }],
+            solutions: vec![],
+        };
+        let all = d.delete(&Record::Mark(problem(1)), T + 5);
+        assert_eq!(all.len(), 3, "the tombstone and both causes, untied");
+        let sent = Drawing::own_part(all, "movil-a");
+        let ids: Vec<Uuid> = sent.iter().map(|r| r.id()).collect();
+        assert_eq!(ids, vec![Uuid::from_u128(1), Uuid::from_u128(10)], "the other device's cause is the server's to untie");
     }
 
     fn drawing() -> Drawing {
