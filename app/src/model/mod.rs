@@ -20,6 +20,7 @@ pub mod redaction;
 pub mod report;
 pub mod review;
 pub mod room;
+pub mod ruta;
 pub mod stage;
 pub mod status;
 pub mod sync;
