@@ -78,3 +78,32 @@ export async function pullUp(page) {
   const handle = page.locator('[data-testid=pull-handle]');
   if ((await handle.isVisible()) && (await handle.getAttribute('aria-expanded')) === 'false') await handle.click();
 }
+
+/**
+ * Writes `count` point marks into this device's IndexedDB as the app writes them, scattered
+ * over the square of `size` degrees from (`x0`, `y0`): a barrio with many marks, for the
+ * performance tests.
+ */
+export async function storeMarksOnDevice(page, { barrioId, x0, y0, size, count = 1000 }) {
+  await page.evaluate(({ barrioId, x0, y0, size, count }) => new Promise((resolve, reject) => {
+    const categories = ['hurto_personas', 'hurto_residencias', 'rinas', 'alumbrado_deficiente', 'lote_baldio', 'punto_basura'];
+    const open = indexedDB.open('cartobarrio');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction('marks', 'readwrite');
+      const store = tx.objectStore('marks');
+      for (let i = 0; i < count; i++) {
+        store.put({
+          id: `01937f3a-0000-7000-8000-${i.toString(16).padStart(12, '0')}`,
+          barrio_id: barrioId,
+          category: categories[i % categories.length],
+          geometry: { type: 'Point', coordinates: [x0 + ((i * 37) % 1000) / 1000 * size, y0 + ((i * 91) % 1000) / 1000 * size] },
+          description: '',
+          created_at_ms: 1764000000000 + i,
+        });
+      }
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    };
+  }), { barrioId, x0, y0, size, count });
+}

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { serverAndBrowser } from '../support/suite.mjs';
-import { waitForApp, waitForServiceWorker, collectPageErrors, artifacts } from '../support/browser.mjs';
+import { waitForApp, waitForServiceWorker, collectPageErrors, artifacts, storeMarksOnDevice } from '../support/browser.mjs';
 
 const suite = serverAndBrowser();
 const RUNS = 5;
@@ -66,27 +66,7 @@ test('offline warm start with 4× CPU throttling to the map of a barrio holding 
     await waitForApp(page);
     await waitForServiceWorker(page);
     // 1,000 marks made on this device, written as the app writes them.
-    await page.evaluate(({ barrioId, x0, y0, size }) => new Promise((resolve, reject) => {
-      const categories = ['hurto_personas', 'hurto_residencias', 'rinas', 'alumbrado_deficiente', 'lote_baldio', 'punto_basura'];
-      const open = indexedDB.open('cartobarrio');
-      open.onerror = () => reject(open.error);
-      open.onsuccess = () => {
-        const tx = open.result.transaction('marks', 'readwrite');
-        const store = tx.objectStore('marks');
-        for (let i = 0; i < 1000; i++) {
-          store.put({
-            id: `01937f3a-0000-7000-8000-${i.toString(16).padStart(12, '0')}`,
-            barrio_id: barrioId,
-            category: categories[i % categories.length],
-            geometry: { type: 'Point', coordinates: [x0 + ((i * 37) % 1000) / 1000 * size, y0 + ((i * 91) % 1000) / 1000 * size] },
-            description: '',
-            created_at_ms: 1764000000000 + i,
-          });
-        }
-        tx.oncomplete = () => resolve();
-        tx.onerror = () => reject(tx.error);
-      };
-    }), { barrioId: barrio.id, x0: cx - size / 2, y0: cy - size / 2, size });
+    await storeMarksOnDevice(page, { barrioId: barrio.id, x0: cx - size / 2, y0: cy - size / 2, size });
     // The barrio opened once online: its page and pack are kept.
     await page.click(`a.barrio-link[data-code=pescaito]`);
     await page.waitForFunction(() => document.querySelectorAll('svg.map g.mark').length === 1000, null, { timeout: 60_000 });

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { startServer } from '../support/server.mjs';
-import { launch, waitForApp, collectPageErrors, artifacts } from '../support/browser.mjs';
+import { launch, waitForApp, collectPageErrors, artifacts, storeMarksOnDevice } from '../support/browser.mjs';
 
 let server, browser;
 before(async () => {
@@ -117,28 +117,7 @@ test('frame times while panning and pinching 5,000 base features and 1,000 marks
     await page.goto(server.url + '/');
     await waitForApp(page);
     // 1,000 marks made on this device, written as the app writes them.
-    await page.evaluate(({ barrioId, x0, y0, size }) => new Promise((resolve, reject) => {
-      const categories = ['hurto_personas', 'hurto_residencias', 'rinas', 'alumbrado_deficiente', 'lote_baldio', 'punto_basura'];
-      const open = indexedDB.open('cartobarrio');
-      open.onerror = () => reject(open.error);
-      open.onsuccess = () => {
-        const tx = open.result.transaction('marks', 'readwrite');
-        const store = tx.objectStore('marks');
-        for (let i = 0; i < 1000; i++) {
-          const hex = i.toString(16).padStart(12, '0');
-          store.put({
-            id: `01937f3a-0000-7000-8000-${hex}`,
-            barrio_id: barrioId,
-            category: categories[i % categories.length],
-            geometry: { type: 'Point', coordinates: [x0 + ((i * 37) % 1000) / 1000 * size, y0 + ((i * 91) % 1000) / 1000 * size] },
-            description: '',
-            created_at_ms: 1764000000000 + i,
-          });
-        }
-        tx.oncomplete = () => resolve();
-        tx.onerror = () => reject(tx.error);
-      };
-    }), { barrioId: barrio.id, x0: X0, y0: Y0, size: SIZE });
+    await storeMarksOnDevice(page, { barrioId: barrio.id, x0: X0, y0: Y0, size: SIZE });
 
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
