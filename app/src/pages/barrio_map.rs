@@ -221,7 +221,9 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
         }
         let label = editor.category.get().and_then(Category::by_code).map(|c| c.label_es);
         match (label, editor.tool.get()) {
-            (None, _) => format!("{} Toque «Elegir categoría».", s.hint_es()),
+            // The stage's own words; the category button (or, beside the map, the palette)
+            // is in plain sight below them.
+            (None, _) => s.hint_es().to_string(),
             (Some(l), Tool::Point) => format!("«{l}»: toque el mapa donde pasa."),
             (Some(l), Tool::Line) => format!("Ruta de «{l}»: toque el mapa punto por punto."),
             (Some(l), Tool::Zone) => format!("Zona de «{l}»: toque sus esquinas en el mapa."),
