@@ -8,7 +8,7 @@ use uuid::Uuid;
 use std::sync::Arc;
 
 use crate::model::places::PlaceNames;
-use crate::model::{Drawing, Mark, Record, Step};
+use crate::model::{Drawing, Hlc, Mark, Record, Step};
 
 /// How many actions can be undone.
 const UNDO_DEPTH: usize = 50;
@@ -133,7 +133,13 @@ impl Editor {
     /// Others' marks are read-only here (their sheet offers "Yo también lo he visto"), as the
     /// server would refuse the change. Until the device's id is read, nothing is anyone's.
     pub fn is_mine(&self, mark: &Mark) -> bool {
-        self.device.with(|d| d.as_deref().is_some_and(|node| mark.made_on(node)))
+        self.made_here(mark.hlc.as_ref())
+    }
+
+    /// Whether this device made the version stamped with `clock` (a mark's, a cause's or a
+    /// solution's), so that it may change it. Until the device's id is read, nothing is.
+    pub fn made_here(&self, clock: Option<&Hlc>) -> bool {
+        self.device.with(|d| d.as_deref().is_some_and(|node| crate::model::clock::made_on(clock, node)))
     }
 
     /// A mark's line in a list, after its category: where it is (the nearest street), when it

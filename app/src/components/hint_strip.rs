@@ -32,20 +32,22 @@ pub fn HintStrip(
             );
         }
     });
-    let line = move || match message.get() {
+    // The line once, for the text and the classes that read it.
+    let line = Memo::new(move |_| match message.get() {
         Some((ok, text)) => Some((Some(ok), text)),
         None if hints_dismissed.get() => None,
         None => Some((None, hint.get())),
-    };
+    });
+    let tone = move || line.with(|l| l.as_ref().and_then(|l| l.0));
     view! {
-        <Show when=move || line().is_some()>
-            <div class="hint-strip" class:ok=move || line().is_some_and(|l| l.0 == Some(true))
-                class:warn=move || line().is_some_and(|l| l.0 == Some(false)) class:expanded=move || expanded.get()>
+        <Show when=move || line.with(Option::is_some)>
+            <div class="hint-strip" class:ok=move || tone() == Some(true)
+                class:warn=move || tone() == Some(false) class:expanded=move || expanded.get()>
                 <p class="notice" role="status" aria-live="polite" data-testid="notice"
-                    class:ok=move || line().is_some_and(|l| l.0 == Some(true))
-                    class:warn=move || line().is_some_and(|l| l.0 == Some(false))
+                    class:ok=move || tone() == Some(true)
+                    class:warn=move || tone() == Some(false)
                     on:click=move |_| expanded.update(|e| *e = !*e)>
-                    {move || line().map(|l| l.1).unwrap_or_default()}
+                    {move || line.with(|l| l.as_ref().map(|l| l.1.clone()).unwrap_or_default())}
                 </p>
                 <button type="button" class="hint-close" data-testid="hint-close" aria-label="Quitar este aviso" title="Quitar este aviso"
                     on:click=move |_| {

@@ -249,7 +249,7 @@ fn CauseCard(cause: Cause, editor: Editor, form: TreeForm) -> impl IntoView {
     };
     let lit = move || editor.highlighted_cause.get() == Some(id);
     // Another device's cause is read here, and changed only where it was made.
-    let mine = editor.device.with_untracked(|d| d.as_deref().is_some_and(|node| cause.made_on(node)));
+    let mine = editor.made_here(cause.hlc.as_ref());
     let author = (!cause.alias.is_empty()).then(|| format!(" · de {}", cause.alias));
     view! {
         <li class="tree-card" class:lit=lit data-cause-id=id.to_string()>
@@ -380,7 +380,7 @@ fn SolutionCard(solution: Solution, editor: Editor, form: TreeForm) -> impl Into
             editor.commit(records, "Solución borrada. Puede deshacer.".into());
         }
     };
-    let mine = editor.device.with_untracked(|d| d.as_deref().is_some_and(|node| solution.made_on(node)));
+    let mine = editor.made_here(solution.hlc.as_ref());
     let author = (!solution.alias.is_empty()).then(|| format!(" · de {}", solution.alias));
     view! {
         <li class="tree-card" data-solution-id=solution.id.to_string()>

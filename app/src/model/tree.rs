@@ -270,11 +270,6 @@ fn check_common(
 }
 
 impl Cause {
-    /// Whether device `node` made this version, so that it may change it.
-    pub fn made_on(&self, node: &str) -> bool {
-        super::clock::made_on(self.hlc.as_ref(), node)
-    }
-
     /// The checks that need nothing but the cause itself. A cause may have no text: its
     /// category already says what it is.
     pub fn check(&self) -> Result<(), TreeError> {
@@ -311,11 +306,6 @@ impl Cause {
 }
 
 impl Solution {
-    /// Whether device `node` made this version, so that it may change it.
-    pub fn made_on(&self, node: &str) -> bool {
-        super::clock::made_on(self.hlc.as_ref(), node)
-    }
-
     pub fn check(&self) -> Result<(), TreeError> {
         if Institution::by_code(&self.institution).is_none() {
             return Err(TreeError::UnknownInstitution(self.institution.clone()));

@@ -249,9 +249,7 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
 
     view! {
         <Title text=name.clone()/>
-        <section class="workspace" class:tree-stage=move || !stage.get().draws() class:sheet-open=move || sheet_mark.with(Option::is_some)
-            class:list-view=move || list_view.get() class:palette-open=move || palette_open.get()
-            data-current-stage=move || stage.get().code()>
+        <section class="workspace" class:list-view=move || list_view.get() data-current-stage=move || stage.get().code()>
             <div class="workspace-head">
                 <a class="back" href="/" aria-label="Volver a la lista de barrios">
                     <svg viewBox="0 0 24 24" aria-hidden="true">
