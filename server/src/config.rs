@@ -172,6 +172,9 @@ pub struct ServerConfig {
     /// Largest upload accepted by `POST /api/v1/admin/import`, in bytes.
     #[arg(long, env = "CARTOBARRIO_MAX_IMPORT", default_value_t = 64 * 1024 * 1024, global = true)]
     pub max_import_bytes: usize,
+    /// Largest file accepted as a registro (`POST /api/v1/ciclos/{id}/registros`), in bytes.
+    #[arg(long, env = "CARTOBARRIO_MAX_UPLOAD", default_value_t = 25 * 1024 * 1024, global = true)]
+    pub max_upload_bytes: u64,
     /// Seconds a client has to send a request's headers; a connection that stalls is closed.
     #[arg(long, env = "CARTOBARRIO_HEADER_TIMEOUT", default_value_t = 10, global = true)]
     pub header_timeout_s: u64,

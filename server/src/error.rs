@@ -2,6 +2,8 @@
 //! and in English, and the field at fault; internal details are logged, never sent.
 
 use app::model::sync::{ErrorBody, MAX_BATCH_CHANGES, OLDEST_PROTOCOL, PROTOCOL};
+use app::model::registro::RegistroError;
+use app::model::ruta::RutaError;
 use app::model::{Bilingual, MarkError, TreeError, WorkshopError};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -140,6 +142,21 @@ pub enum ApiError {
     /// 422: a correction of hotspots or a note that breaks a rule or names what is not there.
     #[error(transparent)]
     InvalidAdjustment(#[from] app::model::adjustment::AdjustmentError),
+    /// 422 for a step change or closing the route refuses; 409 when the ciclo is closed or
+    /// the barrio already walks an open one.
+    #[error(transparent)]
+    InvalidRuta(#[from] app::model::ruta::RutaError),
+    /// 422 for a registro's details; 413 for a file too large; 415 for one not of an
+    /// accepted format; 409 for a registro withdrawn already.
+    #[error(transparent)]
+    InvalidRegistro(#[from] app::model::registro::RegistroError),
+    /// 400: an upload cut short before its end.
+    #[error("upload interrupted: {0}")]
+    UploadInterrupted(String),
+    /// 500: a registro's file could not be written or read; logged, shown only as a generic
+    /// message.
+    #[error("file store: {0}")]
+    Files(std::io::Error),
     /// 422: a workshop draft that breaks a rule.
     #[error(transparent)]
     InvalidWorkshop(#[from] WorkshopError),
@@ -185,7 +202,20 @@ impl From<StoreError> for ApiError {
             StoreError::SubmissionReused(_) => ApiError::SubmissionReused,
             StoreError::NotYours { kind, id } => ApiError::NotYours { kind, id },
             StoreError::Correction(e) => ApiError::InvalidAdjustment(e),
+            StoreError::Ruta(e) => ApiError::InvalidRuta(e),
+            StoreError::Registro(e) => ApiError::InvalidRegistro(e),
             other => ApiError::Store(other),
+        }
+    }
+}
+
+impl From<crate::files::FileError> for ApiError {
+    fn from(e: crate::files::FileError) -> ApiError {
+        use crate::files::FileError;
+        match e {
+            FileError::Refused(e) => ApiError::InvalidRegistro(e),
+            FileError::Interrupted(why) => ApiError::UploadInterrupted(why),
+            FileError::Io(e) => ApiError::Files(e),
         }
     }
 }
@@ -322,6 +352,14 @@ impl ApiError {
             | ApiError::MalformedBody(_) => StatusCode::BAD_REQUEST,
             ApiError::InvalidReview(_) | ApiError::InvalidAdjustment(_) | ApiError::InvalidPublication(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::AlreadyWithdrawn => StatusCode::CONFLICT,
+            ApiError::InvalidRuta(RutaError::Closed | RutaError::AlreadyOpen) => StatusCode::CONFLICT,
+            ApiError::InvalidRuta(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::InvalidRegistro(RegistroError::TooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::InvalidRegistro(RegistroError::NotAllowed) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::InvalidRegistro(RegistroError::AlreadyWithdrawn) => StatusCode::CONFLICT,
+            ApiError::InvalidRegistro(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::UploadInterrupted(_) => StatusCode::BAD_REQUEST,
+            ApiError::Files(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::TooManyChanges(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::InvalidCode | ApiError::InvalidQuery { .. } => StatusCode::BAD_REQUEST,
             ApiError::UnknownCode => StatusCode::NOT_FOUND,
@@ -546,6 +584,20 @@ impl ApiError {
                 "This publication was already withdrawn.".into(),
             ),
             ApiError::InvalidAdjustment(e) => (e.code(), Some(e.field()), e.es(), e.en()),
+            ApiError::InvalidRuta(e) => (e.code(), e.field(), e.es(), e.en()),
+            ApiError::InvalidRegistro(e) => (e.code(), e.field(), e.es(), e.en()),
+            ApiError::UploadInterrupted(_) => (
+                "upload_interrupted",
+                Some("file"),
+                "El archivo no llegó completo: vuelva a enviarlo.".into(),
+                "The file did not arrive whole: send it again.".into(),
+            ),
+            ApiError::Files(_) => (
+                "file_store",
+                None,
+                "No se pudo guardar o leer el archivo en el servidor. Avise a quien administra el sistema.".into(),
+                "The server could not keep or read the file. Tell the system's administrator.".into(),
+            ),
             ApiError::InvalidCode => (
                 "invalid_code",
                 Some("code"),

@@ -9,6 +9,7 @@ mod catalog;
 pub mod config;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod http;
 pub mod import;
 pub mod listen;
@@ -87,6 +88,8 @@ pub fn router(store: Store, config: &ServerConfig) -> Router {
         login_limiter: Arc::default(),
         login_backoff: Arc::default(),
         max_import_bytes: config.max_import_bytes,
+        files: files::FileStore::beside(&config.db),
+        max_upload_bytes: config.max_upload_bytes,
         service_worker: assets::service_worker(&version, &precache).into(),
         version: version.into(),
         hashed_assets: manifest.is_some(),

@@ -17,6 +17,7 @@ pub mod pack;
 pub mod places;
 pub mod publication;
 pub mod redaction;
+pub mod registro;
 pub mod report;
 pub mod review;
 pub mod room;

@@ -88,7 +88,7 @@ impl Paso {
         }
     }
 
-    fn next(self) -> Option<Paso> {
+    pub fn next(self) -> Option<Paso> {
         Paso::from_number(self.number() + 1)
     }
 }
@@ -109,6 +109,8 @@ pub enum TipoRegistro {
     ActaComiteInterinstitucional,
     InformeEvaluacion,
     CopiaCertificado,
+    /// Any other document kept with a step; it counts for none of the seed's registros.
+    Otro,
 }
 
 impl TipoRegistro {
@@ -126,7 +128,13 @@ impl TipoRegistro {
             TipoRegistro::ActaComiteInterinstitucional => "Actas de comités interinstitucionales",
             TipoRegistro::InformeEvaluacion => "Informes de evaluación",
             TipoRegistro::CopiaCertificado => "Copia de certificados",
+            TipoRegistro::Otro => "Otro documento",
         }
+    }
+
+    /// The kinds a registro of `paso` may have: the seed's for it, and any other document.
+    pub fn of(paso: Paso) -> impl Iterator<Item = TipoRegistro> {
+        paso.registros().iter().copied().chain([TipoRegistro::Otro])
     }
 }
 
@@ -148,15 +156,48 @@ pub struct CambioDePaso {
     pub reason: String,
 }
 
+/// How a ciclo ended: appended once, never rewritten.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cierre {
+    pub at_ms: i64,
+    pub by: String,
+    /// Why it closed, required when it closes before step 9 (the barrio left the route).
+    pub comment: String,
+}
+
 /// One walk of a barrio through the route; a barrio may walk it more than once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ciclo {
     pub id: Uuid,
     pub barrio_id: i64,
     pub opened_at_ms: i64,
+    /// The account that opened it.
+    #[serde(default)]
+    pub opened_by: String,
     pub closed_at_ms: Option<i64>,
     /// In order; the ciclo starts at step 1 before the first.
     pub changes: Vec<CambioDePaso>,
+    #[serde(default)]
+    pub cierre: Option<Cierre>,
+}
+
+/// `POST /api/v1/ciclos/{id}/cambios`: move the ciclo to step `to` (1–9). Who and when are
+/// the server's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CambioDraft {
+    pub to: u8,
+    #[serde(default)]
+    pub comment: String,
+    /// Why the step is left with registros missing.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// `POST /api/v1/ciclos/{id}/cierre`: close the ciclo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CierreDraft {
+    #[serde(default)]
+    pub comment: String,
 }
 
 /// Why a step change was refused.
@@ -176,6 +217,40 @@ pub enum RutaError {
     BeforeLast,
     #[error("a comment or reason is over {MAX_REASON_CHARS} characters")]
     TooLong,
+    #[error("there is no step {0}: steps go from 1 to 9")]
+    NoSuchStep(u8),
+    #[error("closing a ciclo before step 9 needs a comment")]
+    CloseEarlyWithoutComment,
+    #[error("the barrio already walks an open ciclo")]
+    AlreadyOpen,
+}
+
+impl RutaError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            RutaError::Closed => "ciclo_closed",
+            RutaError::SameStep(_) => "same_step",
+            RutaError::Skips { .. } => "skips_steps",
+            RutaError::BackWithoutComment => "comment_missing",
+            RutaError::MissingWithoutReason(_) => "reason_missing",
+            RutaError::BeforeLast => "before_last_change",
+            RutaError::TooLong => "text_too_long",
+            RutaError::NoSuchStep(_) => "no_such_step",
+            RutaError::CloseEarlyWithoutComment => "comment_missing",
+            RutaError::AlreadyOpen => "ciclo_open",
+        }
+    }
+
+    /// The member of the request at fault.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            RutaError::SameStep(_) | RutaError::Skips { .. } | RutaError::NoSuchStep(_) => Some("to"),
+            RutaError::BackWithoutComment | RutaError::CloseEarlyWithoutComment => Some("comment"),
+            RutaError::MissingWithoutReason(_) => Some("reason"),
+            RutaError::TooLong => Some("comment"),
+            RutaError::Closed | RutaError::BeforeLast | RutaError::AlreadyOpen => None,
+        }
+    }
 }
 
 impl Bilingual for RutaError {
@@ -191,6 +266,11 @@ impl Bilingual for RutaError {
             ),
             RutaError::BeforeLast => "La fecha del cambio es anterior al último cambio del ciclo.".into(),
             RutaError::TooLong => format!("El comentario o la razón pasa de {MAX_REASON_CHARS} caracteres."),
+            RutaError::NoSuchStep(n) => format!("No hay paso {n}: la ruta tiene los pasos 1 a 9."),
+            RutaError::CloseEarlyWithoutComment => {
+                "Para cerrar el ciclo antes del paso 9 (certificación), diga por qué en el comentario.".into()
+            }
+            RutaError::AlreadyOpen => "El barrio ya tiene un ciclo abierto: ciérrelo antes de abrir otro.".into(),
         }
     }
     fn en(&self) -> String {
@@ -205,7 +285,40 @@ impl Bilingual for RutaError {
 
 impl Ciclo {
     pub fn open(id: Uuid, barrio_id: i64, at_ms: i64) -> Ciclo {
-        Ciclo { id, barrio_id, opened_at_ms: at_ms, closed_at_ms: None, changes: Vec::new() }
+        Ciclo { id, barrio_id, opened_at_ms: at_ms, opened_by: String::new(), closed_at_ms: None, changes: Vec::new(), cierre: None }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.closed_at_ms.is_none()
+    }
+
+    /// The ciclo's last stay at `paso`: when it entered (step 1: when it opened, unless it came
+    /// back to it) and when it left, if it did. `None`: it never reached the step.
+    pub fn stay(&self, paso: Paso) -> Option<(i64, Option<i64>)> {
+        let left = |i: usize| self.changes.get(i).map(|c| c.at_ms);
+        match self.changes.iter().rposition(|c| c.to == paso) {
+            Some(i) => Some((self.changes[i].at_ms, left(i + 1))),
+            None => (paso == Paso::Identificacion).then(|| (self.opened_at_ms, left(0))),
+        }
+    }
+
+    /// Checks closing the ciclo: before step 9 it needs a comment (the barrio left the route).
+    pub fn close(&self, at_ms: i64, by: &str, comment: &str) -> Result<Cierre, RutaError> {
+        if !self.is_open() {
+            return Err(RutaError::Closed);
+        }
+        let comment = comment.trim();
+        if comment.chars().count() > MAX_REASON_CHARS {
+            return Err(RutaError::TooLong);
+        }
+        if self.current() != Paso::Certificacion && comment.is_empty() {
+            return Err(RutaError::CloseEarlyWithoutComment);
+        }
+        let last = self.changes.last().map_or(self.opened_at_ms, |c| c.at_ms);
+        if at_ms < last {
+            return Err(RutaError::BeforeLast);
+        }
+        Ok(Cierre { at_ms, by: by.to_string(), comment: comment.to_string() })
     }
 
     /// The step the barrio is at.
@@ -310,9 +423,17 @@ mod tests {
         let back = c.change_to(Paso::Identificacion, T + 2, "marta", "El balance cambió en el cuatrimestre", "", &[]).unwrap();
         assert_eq!(back.to, Paso::Identificacion);
         assert!(back.missing.is_empty(), "going back leaves nothing missing");
+        c.changes.push(back);
         assert_eq!(c.change_to(Paso::Diagnostico, T + 2, "marta", &"x".repeat(MAX_REASON_CHARS + 1), "", &[]), Err(RutaError::TooLong));
-        c.closed_at_ms = Some(T + 3);
+        assert_eq!(c.close(T + 3, "marta", " "), Err(RutaError::CloseEarlyWithoutComment), "step 1 is not the end");
+        let cierre = c.close(T + 3, "marta", "El barrio salió de la priorización").unwrap();
+        assert_eq!(c.stay(Paso::SocializacionInterinstitucional), Some((T + 1, Some(T + 2))));
+        assert_eq!(c.stay(Paso::Identificacion), Some((T + 2, None)), "the last time it entered step 1");
+        assert_eq!(c.stay(Paso::Pacto), None);
+        c.closed_at_ms = Some(cierre.at_ms);
+        c.cierre = Some(cierre);
         assert_eq!(c.change_to(Paso::Diagnostico, T + 4, "marta", "", "", &[]), Err(RutaError::Closed));
+        assert_eq!(c.close(T + 4, "marta", "otra vez"), Err(RutaError::Closed));
         for e in [RutaError::Closed, RutaError::SameStep(2), RutaError::BackWithoutComment, RutaError::TooLong] {
             assert!(!e.es().is_empty() && !e.en().is_empty());
         }

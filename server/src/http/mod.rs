@@ -14,6 +14,7 @@ mod marks;
 mod packs;
 mod publications;
 pub mod pwa;
+mod ruta;
 pub mod security;
 mod stored;
 mod sync;
@@ -57,6 +58,9 @@ pub struct AppState {
     pub login_backoff: Arc<AccountBackoff<String>>,
     /// Largest upload accepted by the admin import.
     pub max_import_bytes: usize,
+    /// Where registros' files are kept, and the largest accepted.
+    pub files: crate::files::FileStore,
+    pub max_upload_bytes: u64,
     /// Identifies this deployment (asset hashes plus build id).
     pub version: Arc<str>,
     /// The generated service worker for this deployment.
@@ -123,6 +127,8 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
     let admin = Api::new().post("/admin/import", admin::import).within(max_import_bytes);
     // A batch holds up to 250 changes: larger than one record, smaller than an import.
     let sync = Api::new().post("/sync", sync::receive).within(max_sync_bytes);
+    // A registro's file is streamed to disk as it arrives, with its own limit (`FileStore`).
+    let uploads = Api::new().post("/ciclos/{id}/registros", ruta::upload);
     let public = Api::new()
         .get("/openapi.json", openapi)
         .post("/auth/login", auth::login)
@@ -178,8 +184,15 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .get("/public/barrios/{id}", publications::public_one)
         .get("/public/barrios/{id}/publicacion.geojson", publications::public_geojson)
         .get("/public/barrios/{id}/publicacion.csv", publications::public_csv)
+        .get("/ruta", ruta::resumen)
+        .get("/barrios/{id}/ruta", ruta::barrio)
+        .post("/barrios/{id}/ciclos", ruta::open)
+        .post("/ciclos/{id}/cambios", ruta::change)
+        .post("/ciclos/{id}/cierre", ruta::close)
+        .get("/registros/{id}/archivo", ruta::download)
+        .post("/registros/{id}/retiro", ruta::withdraw)
         .within(max_body_bytes);
-    public.merge(sync).merge(admin)
+    public.merge(sync).merge(admin).merge(uploads)
 }
 
 /// The versioned JSON API. Old clients keep the URL they were built with, so paths here are

@@ -130,6 +130,17 @@ pub enum UserWrite {
     NotFound,
 }
 
+/// Adds a line to the audit log within the caller's transaction, so a change and its line
+/// are kept together or not at all.
+pub(super) fn audit_row(c: &Connection, user: Option<&User>, action: &str, target: String, detail: String, now_ms: i64) -> Result<(), StoreError> {
+    let (user_id, username) = user.map_or((None, ""), |u| (Some(u.id), u.username.as_str()));
+    c.execute(
+        "INSERT INTO audit_log (at_ms, user_id, username, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![now_ms, user_id, username, action, target, detail],
+    )?;
+    Ok(())
+}
+
 impl Store {
     /// How many accounts exist (the first admin is made from the command line).
     pub async fn user_count(&self) -> Result<i64, StoreError> {
@@ -314,18 +325,8 @@ impl Store {
 
     /// Adds a line to the audit log.
     pub async fn audit(&self, user: Option<&User>, action: &'static str, target: String, detail: String, now_ms: i64) -> Result<(), StoreError> {
-        let (user_id, username) = match user {
-            Some(u) => (Some(u.id), u.username.clone()),
-            None => (None, String::new()),
-        };
-        self.call(move |c| {
-            c.execute(
-                "INSERT INTO audit_log (at_ms, user_id, username, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![now_ms, user_id, username, action, target, detail],
-            )?;
-            Ok(())
-        })
-        .await
+        let user = user.cloned();
+        self.call(move |c| audit_row(c, user.as_ref(), action, target, detail, now_ms)).await
     }
 
     /// The audit log, newest first, `limit` lines before `before` (a `seq`; all when `None`).

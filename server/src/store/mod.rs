@@ -11,6 +11,7 @@ mod packs;
 mod publications;
 mod receive;
 mod room;
+mod ruta;
 mod status;
 mod sync;
 #[cfg(test)]
@@ -32,6 +33,7 @@ pub use history::Kind;
 pub use packs::AppliedImport;
 pub use publications::Withdrawal;
 pub use receive::Outcome;
+pub use ruta::StoredFile;
 pub use sync::{BatchMeta, ChangesPage, Prepared, BARRIO_MARGIN_DEG};
 pub use tree::BarrioTree;
 
@@ -73,6 +75,12 @@ pub enum StoreError {
     /// not there, or joins what may not be joined.
     #[error(transparent)]
     Correction(#[from] app::model::adjustment::AdjustmentError),
+    /// A step change or closing the route's rules refuse.
+    #[error(transparent)]
+    Ruta(#[from] app::model::ruta::RutaError),
+    /// A registro that may not be kept or withdrawn.
+    #[error(transparent)]
+    Registro(#[from] app::model::registro::RegistroError),
 }
 
 impl StoreError {
@@ -91,6 +99,8 @@ impl StoreError {
                 | StoreError::OutsideBarrio(_)
                 | StoreError::NotYours { .. }
                 | StoreError::Correction(_)
+                | StoreError::Ruta(_)
+                | StoreError::Registro(_)
         )
     }
 }
@@ -111,6 +121,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0011_workshop_preparer.sql")),
         M::up(include_str!("../../migrations/0012_user_municipios.sql")),
         M::up(include_str!("../../migrations/0013_workshop_room.sql")),
+        M::up(include_str!("../../migrations/0014_ruta.sql")),
     ])
 }
 

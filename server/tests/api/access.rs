@@ -53,6 +53,9 @@ struct Fixture {
     workshop_c: Workshop,
     mark: Uuid,
     user_b: i64,
+    /// The open ciclo of barrio A, and a registro kept for it.
+    ciclo: Uuid,
+    registro: Uuid,
 }
 
 struct Caller {
@@ -97,7 +100,14 @@ async fn fixture(app: &TestApp) -> Fixture {
     assert_eq!(status, 201, "{body}");
     let (_, users) = app.get_json("/admin/users").await;
     let user_b = users.as_array().and_then(|u| u.iter().find(|u| u["username"] == "facilita2")).and_then(|u| u["id"].as_i64()).expect("facilita2");
-    Fixture { barrio_a, barrio_b, centre_a, workshop_a, workshop_c, mark: record.id(), user_b }
+    let (status, ciclo) = app.post(&format!("/barrios/{barrio_a}/ciclos"), None, "").await;
+    assert_eq!(status, 201, "{ciclo}");
+    let ciclo: Uuid = ciclo["id"].as_str().and_then(|id| id.parse().ok()).expect("ciclo id");
+    let path = format!("/ciclos/{ciclo}/registros?paso=1&tipo=informe&fecha=2026-12-01");
+    let (status, registro) = app.post(&path, Some("application/pdf"), crate::ruta::PDF.to_vec()).await;
+    assert_eq!(status, 201, "{registro}");
+    let registro = registro["id"].as_str().and_then(|id| id.parse().ok()).expect("registro id");
+    Fixture { barrio_a, barrio_b, centre_a, workshop_a, workshop_c, mark: record.id(), user_b, ciclo, registro }
 }
 
 async fn callers(app: &TestApp, f: &Fixture) -> Vec<Caller> {
@@ -136,6 +146,8 @@ fn request(method: &str, path: &str, f: &Fixture, caller: &Caller) -> (String, O
         .replace("/records/{kind}/{id}", &format!("/records/mark/{}", f.mark))
         .replace("/marks/{id}", &format!("/marks/{}", f.mark))
         .replace("/admin/users/{id}", &format!("/admin/users/{}", f.user_b))
+        .replace("/ciclos/{id}", &format!("/ciclos/{}", f.ciclo))
+        .replace("/registros/{id}", &format!("/registros/{}", f.registro))
         .replace("{number}", "1")
         .replace("{other}", "1")
         .replace("{seq}", "1")
@@ -195,6 +207,11 @@ fn allowed(method: &str, path: &str) -> Option<&'static [Who]> {
         ("get", "/diagnosticos/status") => ANY_STAFF,
         (_, "/marks/{id}/reviews" | "/barrios/{id}/reviews" | "/barrios/{id}/notes") => STAFF,
         (_, p) if p.starts_with("/barrios/{id}/publications") => STAFF,
+        // Where each barrio stands: accounts, each seeing the barrios they work in.
+        ("get", "/ruta") => ACCOUNTS,
+        ("get", "/barrios/{id}/ruta") => BARRIO_A,
+        ("post", "/barrios/{id}/ciclos" | "/ciclos/{id}/cambios" | "/ciclos/{id}/cierre" | "/ciclos/{id}/registros") => STAFF,
+        ("get", "/registros/{id}/archivo") | ("post", "/registros/{id}/retiro") => STAFF,
         // What staff published is for everyone, with no session at all.
         ("get", p) if p.starts_with("/public/") => EVERYONE,
         _ => return None,

@@ -25,6 +25,7 @@ pub fn config(db: PathBuf) -> ServerConfig {
         max_body_bytes: 64 * 1024,
         max_sync_bytes: 1024 * 1024,
         max_import_bytes: 8 * 1024 * 1024,
+        max_upload_bytes: 2 * 1024 * 1024,
         build_id: String::new(),
         header_timeout_s: 10,
         body_timeout_s: 15,

@@ -16,6 +16,7 @@ mod packs;
 mod publications;
 mod room;
 mod pages;
+mod ruta;
 mod status;
 mod sync;
 mod tree;
