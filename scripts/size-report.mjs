@@ -29,6 +29,10 @@ const LAZY_PAGES = {
   public_barrio_route: '/publico/:id',
   login_route: '/entrar',
   account_route: '/cuenta',
+  ruta_route: '/ruta',
+  ruta_barrio_route: '/ruta/:id',
+  acta_edit_route: '/ruta/:id/acta',
+  acta_print_route: '/ruta/:id/acta/:acta/imprimir',
 };
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -22,7 +22,8 @@ use crate::components::pwa::{provide_device_state, UpdateBanner};
 use crate::components::status::{provide_sync_state, ConnectionStatus};
 use crate::components::account::{provide_session_state, AccountChip};
 use crate::pages::lazy::{
-    AccountRoute, AdminRoute, DiagnosticoRoute, LoginRoute, PublicBarrioRoute, PublicListRoute, PublishRoute, ReportRoute, StaffRoute,
+    AccountRoute, ActaEditRoute, ActaPrintRoute, AdminRoute, DiagnosticoRoute, LoginRoute, PublicBarrioRoute, PublicListRoute, PublishRoute, ReportRoute, RutaBarrioRoute,
+    RutaRoute, StaffRoute,
 };
 use crate::pages::{AboutDataPage, BarrioListPage, BarrioMapPage, JoinPage, NotFoundPage, ProjectorPage, SyncPage, WorkshopPage, WorkshopsPage};
 
@@ -96,6 +97,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/diagnostico/:id/publicar") view={Lazy::<PublishRoute>::new()}/>
                     <Route path=path!("/publico") view={Lazy::<PublicListRoute>::new()}/>
                     <Route path=path!("/publico/:id") view={Lazy::<PublicBarrioRoute>::new()}/>
+                    <Route path=path!("/ruta") view={Lazy::<RutaRoute>::new()}/>
+                    <Route path=path!("/ruta/:id") view={Lazy::<RutaBarrioRoute>::new()}/>
+                    <Route path=path!("/ruta/:id/acta") view={Lazy::<ActaEditRoute>::new()}/>
+                    <Route path=path!("/ruta/:id/acta/:acta") view={Lazy::<ActaEditRoute>::new()}/>
+                    <Route path=path!("/ruta/:id/acta/:acta/imprimir") view={Lazy::<ActaPrintRoute>::new()}/>
                     <Route path=path!("/acerca-de-los-datos") view=AboutDataPage/>
                 </Routes>
             </main>

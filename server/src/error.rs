@@ -2,6 +2,7 @@
 //! and in English, and the field at fault; internal details are logged, never sent.
 
 use app::model::sync::{ErrorBody, MAX_BATCH_CHANGES, OLDEST_PROTOCOL, PROTOCOL};
+use app::model::acta::ActaError;
 use app::model::registro::RegistroError;
 use app::model::ruta::RutaError;
 use app::model::{Bilingual, MarkError, TreeError, WorkshopError};
@@ -150,6 +151,10 @@ pub enum ApiError {
     /// accepted format; 409 for a registro withdrawn already.
     #[error(transparent)]
     InvalidRegistro(#[from] app::model::registro::RegistroError),
+    /// 422 for an acta that breaks a rule; 409 for a version stored with other content, an
+    /// older version or another barrio; 403 for another facilitator's acta.
+    #[error(transparent)]
+    InvalidActa(#[from] app::model::acta::ActaError),
     /// 400: an upload cut short before its end.
     #[error("upload interrupted: {0}")]
     UploadInterrupted(String),
@@ -204,6 +209,7 @@ impl From<StoreError> for ApiError {
             StoreError::Correction(e) => ApiError::InvalidAdjustment(e),
             StoreError::Ruta(e) => ApiError::InvalidRuta(e),
             StoreError::Registro(e) => ApiError::InvalidRegistro(e),
+            StoreError::Acta(e) => ApiError::InvalidActa(e),
             other => ApiError::Store(other),
         }
     }
@@ -359,6 +365,9 @@ impl ApiError {
             ApiError::InvalidRegistro(RegistroError::AlreadyWithdrawn) => StatusCode::CONFLICT,
             ApiError::InvalidRegistro(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::UploadInterrupted(_) => StatusCode::BAD_REQUEST,
+            ApiError::InvalidActa(ActaError::Conflict(_) | ActaError::Stale(_) | ActaError::OtherBarrio) => StatusCode::CONFLICT,
+            ApiError::InvalidActa(ActaError::NotYours) => StatusCode::FORBIDDEN,
+            ApiError::InvalidActa(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Files(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::TooManyChanges(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::InvalidCode | ApiError::InvalidQuery { .. } => StatusCode::BAD_REQUEST,
@@ -586,6 +595,7 @@ impl ApiError {
             ApiError::InvalidAdjustment(e) => (e.code(), Some(e.field()), e.es(), e.en()),
             ApiError::InvalidRuta(e) => (e.code(), e.field(), e.es(), e.en()),
             ApiError::InvalidRegistro(e) => (e.code(), e.field(), e.es(), e.en()),
+            ApiError::InvalidActa(e) => (e.code(), e.field(), e.es(), e.en()),
             ApiError::UploadInterrupted(_) => (
                 "upload_interrupted",
                 Some("file"),

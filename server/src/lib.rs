@@ -14,6 +14,7 @@ pub mod http;
 pub mod import;
 pub mod listen;
 pub mod merge;
+pub mod outline;
 pub mod seed;
 pub mod store;
 pub mod time;

@@ -2,6 +2,7 @@
 //! few DOM helpers the components need. Components call these small async functions and never
 //! touch IndexedDB themselves.
 
+pub mod actas;
 pub mod device;
 pub mod dom;
 pub mod geo;

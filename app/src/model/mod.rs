@@ -2,6 +2,7 @@
 //! the problem tree, with the validation both sides apply. Pure: no I/O, no browser types.
 
 pub mod account;
+pub mod acta;
 pub mod adjustment;
 pub mod attributes;
 pub mod barrio;

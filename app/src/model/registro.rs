@@ -122,6 +122,9 @@ pub struct Registro {
     pub uploaded_by: String,
     pub uploaded_at_ms: i64,
     pub retiro: Option<Retiro>,
+    /// The acta this file is the signed scan of, if it is one.
+    #[serde(default)]
+    pub acta_id: Option<Uuid>,
 }
 
 impl Registro {
@@ -141,6 +144,9 @@ pub struct RegistroMeta {
     pub descripcion: String,
     #[serde(default)]
     pub nombre: String,
+    /// The acta this file is the signed scan of (one of the barrio's).
+    #[serde(default)]
+    pub acta_id: Option<Uuid>,
 }
 
 /// `POST /api/v1/registros/{id}/retiro`
@@ -171,6 +177,8 @@ pub enum RegistroError {
     ReasonMissing,
     #[error("the reason is over {} characters", super::ruta::MAX_REASON_CHARS)]
     ReasonTooLong,
+    #[error("the barrio has no such acta")]
+    UnknownActa,
 }
 
 impl RegistroError {
@@ -186,6 +194,7 @@ impl RegistroError {
             RegistroError::AlreadyWithdrawn => "already_withdrawn",
             RegistroError::ReasonMissing => "reason_missing",
             RegistroError::ReasonTooLong => "reason_too_long",
+            RegistroError::UnknownActa => "unknown_acta",
         }
     }
 
@@ -198,6 +207,7 @@ impl RegistroError {
             RegistroError::Empty | RegistroError::TooLarge { .. } | RegistroError::NotAllowed => Some("file"),
             RegistroError::ReasonMissing | RegistroError::ReasonTooLong => Some("reason"),
             RegistroError::AlreadyWithdrawn => None,
+            RegistroError::UnknownActa => Some("acta_id"),
         }
     }
 }
@@ -221,6 +231,7 @@ impl Bilingual for RegistroError {
             RegistroError::AlreadyWithdrawn => "El registro ya fue retirado.".into(),
             RegistroError::ReasonMissing => "Para retirar un registro, diga por qué.".into(),
             RegistroError::ReasonTooLong => format!("La razón pasa de {} caracteres.", super::ruta::MAX_REASON_CHARS),
+            RegistroError::UnknownActa => "El barrio no tiene esa acta: guárdela y envíela antes de subir su copia firmada.".into(),
         }
     }
     fn en(&self) -> String {
@@ -273,7 +284,7 @@ impl RegistroMeta {
         if descripcion.chars().count() > MAX_DESCRIPTION_CHARS {
             return Err(RegistroError::DescriptionTooLong);
         }
-        Ok((paso, RegistroMeta { paso: self.paso, tipo: self.tipo, fecha, descripcion, nombre: clean_file_name(&self.nombre) }))
+        Ok((paso, RegistroMeta { paso: self.paso, tipo: self.tipo, fecha, descripcion, nombre: clean_file_name(&self.nombre), acta_id: self.acta_id }))
     }
 }
 
@@ -382,6 +393,14 @@ pub struct RutaResumen {
     pub ciclos: u32,
 }
 
+/// One barrio's outline on the city map of `/ruta` (`GET /api/v1/ruta/mapa`), simplified to a
+/// few metres.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BarrioOutline {
+    pub barrio_id: i64,
+    pub outline: geojson::Geometry,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -405,11 +424,12 @@ mod tests {
             uploaded_by: "marta".into(),
             uploaded_at_ms: T,
             retiro: None,
+            acta_id: None,
         }
     }
 
     fn meta(paso: u8, tipo: TipoRegistro, fecha: &str) -> RegistroMeta {
-        RegistroMeta { paso, tipo, fecha: fecha.into(), descripcion: String::new(), nombre: String::new() }
+        RegistroMeta { paso, tipo, fecha: fecha.into(), descripcion: String::new(), nombre: String::new(), acta_id: None }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The app's pages, one per route.
 
 mod about_data;
+mod acta;
 mod admin;
 mod barrio_list;
 mod barrio_map;
@@ -12,11 +13,14 @@ mod public;
 mod publish;
 mod report;
 mod report_sections;
+mod ruta;
+mod ruta_barrio;
 mod staff;
 mod sync_page;
 mod workshops;
 
 pub use about_data::AboutDataPage;
+pub use acta::{ActaEditPage, ActaPrintPage};
 pub use admin::AdminPage;
 pub use barrio_list::BarrioListPage;
 pub use barrio_map::BarrioMapPage;
@@ -27,6 +31,8 @@ pub use projector::ProjectorPage;
 pub use public::{PublicBarrioPage, PublicListPage};
 pub use publish::PublishPage;
 pub use report::ReportPage;
+pub use ruta::RutaPage;
+pub use ruta_barrio::RutaBarrioPage;
 pub use staff::StaffPage;
 pub use sync_page::SyncPage;
 pub use workshops::{JoinPage, WorkshopPage, WorkshopsPage};
@@ -70,5 +76,9 @@ pub mod lazy {
         PublicBarrioRoute => PublicBarrioPage,
         LoginRoute => LoginPage,
         AccountRoute => AccountPage,
+        RutaRoute => RutaPage,
+        RutaBarrioRoute => RutaBarrioPage,
+        ActaEditRoute => ActaEditPage,
+        ActaPrintRoute => ActaPrintPage,
     }
 }

@@ -160,6 +160,7 @@ fn StaffPanels() -> impl IntoView {
         <Title text="Equipo · Diagnósticos"/>
         <section class="page staff staff-status">
             <h1>"Diagnósticos por barrio"</h1>
+            <p><a class="button small" href="/ruta">"La ruta de los barrios: los nueve pasos"</a></p>
             <p class="barrio-meta">"Para el equipo de la Secretaría: dónde hay marcas por consolidar, qué barrios ya tienen su diagnóstico temprano al día y cuáles aún no tienen marcas."</p>
             <div class="status-filters">
                 <label class="field search-field">

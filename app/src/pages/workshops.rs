@@ -139,6 +139,7 @@ pub fn WorkshopsPage() -> impl IntoView {
             <p class="lead">"Prepare el taller con señal: el código y el QR quedan en este dispositivo y sirven sin conexión el día del taller."</p>
             <div class="join-cta">
                 <a class="button small" href="/unirse">"Unirme a un taller con un código"</a>
+                <a class="button small" href="/ruta">"La ruta de mis barrios"</a>
             </div>
             <Show when=move || !on_device.get().is_empty()>
                 <h2>"Talleres en este dispositivo"</h2>

@@ -1,6 +1,7 @@
 //! HTTP routes: the JSON API under `/api/v1`, the health check, and the server-rendered app.
 
 mod accounts;
+mod actas;
 mod admin;
 mod auth;
 mod barrios;
@@ -185,12 +186,16 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .get("/public/barrios/{id}/publicacion.geojson", publications::public_geojson)
         .get("/public/barrios/{id}/publicacion.csv", publications::public_csv)
         .get("/ruta", ruta::resumen)
+        .get("/ruta/mapa", ruta::mapa)
         .get("/barrios/{id}/ruta", ruta::barrio)
         .post("/barrios/{id}/ciclos", ruta::open)
         .post("/ciclos/{id}/cambios", ruta::change)
         .post("/ciclos/{id}/cierre", ruta::close)
         .get("/registros/{id}/archivo", ruta::download)
         .post("/registros/{id}/retiro", ruta::withdraw)
+        .post("/actas", actas::put)
+        .get("/actas/{id}", actas::one)
+        .get("/barrios/{id}/actas", actas::of_barrio)
         .within(max_body_bytes);
     public.merge(sync).merge(admin).merge(uploads)
 }

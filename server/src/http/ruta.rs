@@ -3,7 +3,7 @@
 //! upload; a facilitator reads the route of the barrios they work in, without the files.
 //! Every change and every download is in the audit log.
 
-use app::model::registro::{Registro, RegistroMeta, RetiroDraft, RutaBarrio, RutaResumen};
+use app::model::registro::{BarrioOutline, Registro, RegistroMeta, RetiroDraft, RutaBarrio, RutaResumen};
 use app::model::ruta::{CambioDraft, Ciclo, CierreDraft};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::{BytesRejection, QueryRejection};
@@ -51,6 +51,25 @@ pub async fn resumen(State(state): State<AppState>, caller: Caller) -> Result<Js
     let mut lines = state.store.ruta_resumen().await?;
     lines.retain(|l| session.works_in(l.barrio_id));
     Ok(Json(lines))
+}
+
+/// The outlines of the barrios the caller works in, for the city map of `/ruta`: parsed and
+/// simplified off the database's thread.
+pub async fn mapa(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<BarrioOutline>>, ApiError> {
+    let session = caller.account()?;
+    let mut rows = state.store.boundaries().await?;
+    rows.retain(|(id, _)| session.works_in(*id));
+    let outlines = tokio::task::spawn_blocking(move || {
+        rows.into_iter()
+            .filter_map(|(barrio_id, text)| {
+                let boundary: geojson::Geometry = serde_json::from_str(&text).ok()?;
+                Some(BarrioOutline { barrio_id, outline: crate::outline::outline(&boundary)? })
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .map_err(|e| ApiError::Store(crate::store::StoreError::Worker(e.to_string())))?;
+    Ok(Json(outlines))
 }
 
 /// A barrio's ciclos; facilitators get the steps without the registros' files and texts.

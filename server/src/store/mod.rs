@@ -2,6 +2,7 @@
 //! open) behind a narrow async interface, so handlers never see SQL.
 
 mod accounts;
+mod actas;
 mod barrios;
 mod corrections;
 mod diagnosticos;
@@ -78,6 +79,9 @@ pub enum StoreError {
     /// A step change or closing the route's rules refuse.
     #[error(transparent)]
     Ruta(#[from] app::model::ruta::RutaError),
+    /// An acta's version that may not be kept.
+    #[error(transparent)]
+    Acta(#[from] app::model::acta::ActaError),
     /// A registro that may not be kept or withdrawn.
     #[error(transparent)]
     Registro(#[from] app::model::registro::RegistroError),
@@ -101,6 +105,7 @@ impl StoreError {
                 | StoreError::Correction(_)
                 | StoreError::Ruta(_)
                 | StoreError::Registro(_)
+                | StoreError::Acta(_)
         )
     }
 }
@@ -122,6 +127,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0012_user_municipios.sql")),
         M::up(include_str!("../../migrations/0013_workshop_room.sql")),
         M::up(include_str!("../../migrations/0014_ruta.sql")),
+        M::up(include_str!("../../migrations/0016_actas.sql")),
     ])
 }
 

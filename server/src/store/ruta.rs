@@ -73,7 +73,7 @@ fn read_ciclo(c: &Connection, id: Uuid) -> Result<Option<Ciclo>, StoreError> {
 }
 
 const SELECT_REGISTRO: &str = "SELECT r.id, r.ciclo_id, c.barrio_id, r.paso, r.tipo, r.fecha, r.descripcion, r.nombre, r.formato, \
-     r.bytes, r.sha256, r.uploaded_by, r.uploaded_at_ms, w.at_ms, w.by_user, w.reason \
+     r.bytes, r.sha256, r.uploaded_by, r.uploaded_at_ms, w.at_ms, w.by_user, w.reason, r.acta_id \
      FROM registros r JOIN ciclos c ON c.id = r.ciclo_id LEFT JOIN registro_withdrawals w ON w.registro_id = r.id";
 
 fn registro_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RegistroRow> {
@@ -95,6 +95,7 @@ fn registro_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RegistroRow> {
             (Some(at_ms), Some(by), Some(reason)) => Some(Retiro { at_ms, by, reason }),
             _ => None,
         },
+        acta_id: r.get(16)?,
     })
 }
 
@@ -113,6 +114,7 @@ struct RegistroRow {
     uploaded_by: String,
     uploaded_at_ms: i64,
     withdrawn: Option<Retiro>,
+    acta_id: Option<String>,
 }
 
 impl RegistroRow {
@@ -132,6 +134,7 @@ impl RegistroRow {
             uploaded_by: self.uploaded_by,
             uploaded_at_ms: self.uploaded_at_ms,
             retiro: self.withdrawn,
+            acta_id: self.acta_id.as_deref().map(parse_id).transpose()?,
         })
     }
 }
@@ -318,6 +321,13 @@ impl Store {
         .await
     }
 
+    /// Every barrio's boundary as stored (GeoJSON text): the caller parses and simplifies it
+    /// without holding the database.
+    pub async fn boundaries(&self) -> Result<Vec<(i64, String)>, StoreError> {
+        self.call(|c| Ok(c.prepare("SELECT id, boundary FROM barrios ORDER BY id")?.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?))
+            .await
+    }
+
     /// Keeps a registro of ciclo `ciclo_id` for a file already stored. `None`: no such ciclo.
     /// A closed ciclo keeps no new registros.
     pub async fn add_registro(
@@ -337,10 +347,15 @@ impl Store {
             if !ciclo.is_open() {
                 return Err(RutaError::Closed.into());
             }
+            if let Some(acta) = meta.acta_id {
+                if !super::actas::in_barrio(&tx, acta, ciclo.barrio_id)? {
+                    return Err(RegistroError::UnknownActa.into());
+                }
+            }
             let bytes = i64::try_from(file.bytes).map_err(|e| corrupt("size", e))?;
             tx.execute(
-                "INSERT INTO registros (id, ciclo_id, paso, tipo, fecha, descripcion, nombre, formato, bytes, sha256, uploaded_by, uploaded_at_ms) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                "INSERT INTO registros (id, ciclo_id, paso, tipo, fecha, descripcion, nombre, formato, bytes, sha256, uploaded_by, uploaded_at_ms, acta_id) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 params![
                     id.to_string(),
                     ciclo_id.to_string(),
@@ -353,7 +368,8 @@ impl Store {
                     bytes,
                     file.sha256,
                     by.display_name,
-                    now_ms
+                    now_ms,
+                    meta.acta_id.map(|a| a.to_string())
                 ],
             )?;
             let detail = format!("paso {} {}: {} ({} bytes)", meta.paso, code(&meta.tipo)?, meta.nombre, file.bytes);
@@ -435,6 +451,7 @@ mod tests {
             fecha: "2026-12-01".into(),
             descripcion: "Informe".into(),
             nombre: "i.pdf".into(),
+            acta_id: None,
         };
         store.add_registro(id, Uuid::from_u128(9), meta, file, staff(), 1_002).await.unwrap().unwrap();
         let moved = store

@@ -56,6 +56,7 @@ struct Fixture {
     /// The open ciclo of barrio A, and a registro kept for it.
     ciclo: Uuid,
     registro: Uuid,
+    acta: Uuid,
 }
 
 struct Caller {
@@ -107,7 +108,10 @@ async fn fixture(app: &TestApp) -> Fixture {
     let (status, registro) = app.post(&path, Some("application/pdf"), crate::ruta::PDF.to_vec()).await;
     assert_eq!(status, 201, "{registro}");
     let registro = registro["id"].as_str().and_then(|id| id.parse().ok()).expect("registro id");
-    Fixture { barrio_a, barrio_b, centre_a, workshop_a, workshop_c, mark: record.id(), user_b, ciclo, registro }
+    let acta = Uuid::new_v4();
+    let (status, body) = app.post("/actas", Some("application/json"), crate::actas::acta_json(acta, barrio_a, 1).to_string()).await;
+    assert_eq!(status, 201, "{body}");
+    Fixture { barrio_a, barrio_b, centre_a, workshop_a, workshop_c, mark: record.id(), user_b, ciclo, registro, acta }
 }
 
 async fn callers(app: &TestApp, f: &Fixture) -> Vec<Caller> {
@@ -148,6 +152,7 @@ fn request(method: &str, path: &str, f: &Fixture, caller: &Caller) -> (String, O
         .replace("/admin/users/{id}", &format!("/admin/users/{}", f.user_b))
         .replace("/ciclos/{id}", &format!("/ciclos/{}", f.ciclo))
         .replace("/registros/{id}", &format!("/registros/{}", f.registro))
+        .replace("/actas/{id}", &format!("/actas/{}", f.acta))
         .replace("{number}", "1")
         .replace("{other}", "1")
         .replace("{seq}", "1")
@@ -182,6 +187,7 @@ fn request(method: &str, path: &str, f: &Fixture, caller: &Caller) -> (String, O
         (_, "/marks/{id}/reviews") => Some(json!({ "action": "restore" })),
         (_, "/barrios/{id}/diagnosticos") => Some(json!({})),
         (_, "/barrios/{id}/publications" | "/barrios/{id}/publications/preview") => Some(json!({ "diagnostico": 1 })),
+        (_, "/actas") => Some(crate::actas::acta_json(Uuid::new_v4(), b, 1)),
         _ => Some(json!({})),
     };
     (concrete, body)
@@ -208,10 +214,12 @@ fn allowed(method: &str, path: &str) -> Option<&'static [Who]> {
         (_, "/marks/{id}/reviews" | "/barrios/{id}/reviews" | "/barrios/{id}/notes") => STAFF,
         (_, p) if p.starts_with("/barrios/{id}/publications") => STAFF,
         // Where each barrio stands: accounts, each seeing the barrios they work in.
-        ("get", "/ruta") => ACCOUNTS,
+        ("get", "/ruta" | "/ruta/mapa") => ACCOUNTS,
         ("get", "/barrios/{id}/ruta") => BARRIO_A,
         ("post", "/barrios/{id}/ciclos" | "/ciclos/{id}/cambios" | "/ciclos/{id}/cierre" | "/ciclos/{id}/registros") => STAFF,
         ("get", "/registros/{id}/archivo") | ("post", "/registros/{id}/retiro") => STAFF,
+        // Facilitators write the actas of their barrios' meetings; staff any.
+        ("post", "/actas") | ("get", "/actas/{id}" | "/barrios/{id}/actas") => BARRIO_A,
         // What staff published is for everyone, with no session at all.
         ("get", p) if p.starts_with("/public/") => EVERYONE,
         _ => return None,

@@ -2,6 +2,7 @@
 //! temporary folder, seeded as on first start.
 
 mod access;
+mod actas;
 mod assets;
 mod corrections;
 mod diagnosticos;

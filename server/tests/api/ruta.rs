@@ -183,3 +183,22 @@ async fn an_upload_is_typed_by_its_bytes_bounded_and_never_kept_half_way() {
     assert_eq!(ruta["ciclos"][0]["registros"].as_array().map(Vec::len), Some(10));
     assert_eq!((files_in(&app, "sha256"), files_in(&app, "tmp")), (10, 0));
 }
+
+#[tokio::test]
+async fn the_city_map_outlines_each_barrio_the_caller_works_in() {
+    let app = spawn_app().await;
+    let res = app.get("/api/v1/ruta/mapa").await;
+    assert_eq!(res.status().as_u16(), 200);
+    let text = res.text().await.expect("text");
+    let outlines: Value = serde_json::from_str(&text).expect("json");
+    let (_, barrios) = app.get_json("/barrios").await;
+    assert_eq!(outlines.as_array().map(Vec::len), barrios.as_array().map(Vec::len), "every barrio has its outline");
+    assert!(outlines.as_array().expect("list").iter().all(|o| matches!(o["outline"]["type"].as_str(), Some("Polygon" | "MultiPolygon"))));
+    println!("# figure city map outlines: {} barrios in {} bytes", outlines.as_array().map_or(0, Vec::len), text.len());
+    assert!(text.len() < 400_000, "simplified: {} bytes", text.len());
+
+    let barrio = app.barrio_id(FACILITATOR_BARRIO).await;
+    let facilitator = signed_in(&app.url, "facilita").await;
+    let theirs: Value = facilitator.get(format!("{}/api/v1/ruta/mapa", app.url)).send().await.expect("map").json().await.expect("json");
+    assert_eq!(theirs.as_array().map(|l| l.iter().map(|o| o["barrio_id"].as_i64()).collect::<Vec<_>>()), Some(vec![Some(barrio)]));
+}

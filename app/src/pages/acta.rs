@@ -1,0 +1,496 @@
+//! Actas of a barrio's meetings: the list on its route page, the form a facilitator fills on a
+//! tablet during the meeting (saved on the device first, sent when there is signal), and the
+//! printable acta on A4 or Letter with signature blocks and a blank attendance sheet.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::components::account::RequireRole;
+use crate::model::acta::{Acta, ActaKind, Asistencia, Compromiso};
+use crate::model::report::PROCEDURE_CODE;
+use crate::model::workshop::date_es;
+
+/// Rows of the blank attendance sheet: a page of them.
+const ATTENDANCE_ROWS: usize = 22;
+
+/// One acta in the list: its latest version here or on the server, and whether it waits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActaLine {
+    pub acta: Acta,
+    /// Saved on this device and not confirmed by the server yet.
+    pub waiting: bool,
+    pub refused: Option<String>,
+}
+
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+/// The server's actas and this device's, one line per acta: the higher version wins, and a
+/// version only here is waiting. Newest meeting first; withdrawn actas left out.
+pub fn merge_lines(server: Vec<Acta>, local: Vec<(Acta, bool, Option<String>)>) -> Vec<ActaLine> {
+    let mut lines: Vec<ActaLine> = server.into_iter().map(|acta| ActaLine { acta, waiting: false, refused: None }).collect();
+    for (acta, sent, refused) in local {
+        match lines.iter_mut().find(|l| l.acta.id == acta.id) {
+            Some(line) if line.acta.version >= acta.version => {}
+            Some(line) => *line = ActaLine { acta, waiting: !sent, refused },
+            None => lines.push(ActaLine { acta, waiting: !sent, refused }),
+        }
+    }
+    lines.retain(|l| !l.acta.deleted);
+    lines.sort_by(|a, b| b.acta.fecha.cmp(&a.acta.fecha).then(b.acta.updated_at_ms.cmp(&a.acta.updated_at_ms)));
+    lines
+}
+
+/// The actas of barrio `barrio` on its route page; works offline from this device's copies.
+#[component]
+pub fn ActasSection(barrio: i64) -> impl IntoView {
+    let lines = RwSignal::new(None::<Vec<ActaLine>>);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            crate::client::actas::send_waiting(barrio).await;
+            let local: Vec<(Acta, bool, Option<String>)> = crate::client::actas::of_barrio(barrio)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .map(|l| (l.acta, l.sent, l.refused))
+                .collect();
+            let server: Vec<Acta> = crate::client::session::get_json(&format!("/api/v1/barrios/{barrio}/actas")).await.unwrap_or_default();
+            lines.set(Some(merge_lines(server, local)));
+        });
+    });
+    view! {
+        <section class="actas" data-testid="actas">
+            <div class="actas-head">
+                <h2>"Actas de reuniones"</h2>
+                <a class="button small primary" href=format!("/ruta/{barrio}/acta") data-testid="new-acta">"Nueva acta"</a>
+            </div>
+            {move || match lines.get() {
+                None => view! { <p class="loading">"Cargando actas…"</p> }.into_any(),
+                Some(list) if list.is_empty() => view! { <p class="empty">"Aún no hay actas de este barrio."</p> }.into_any(),
+                Some(list) => view! {
+                    <ul class="acta-list">
+                        {list.into_iter().map(|l| {
+                            let a = l.acta;
+                            let facts = format!("{} · {} asistentes · {} compromisos", if a.lugar.is_empty() { "Sin lugar" } else { &a.lugar }, a.asistencia.total(), a.compromisos.len());
+                            view! {
+                                <li data-acta=a.id.to_string() data-waiting=l.waiting.to_string()>
+                                    <div>
+                                        <strong>{a.title()}</strong>
+                                        <small>{facts}</small>
+                                        {l.waiting.then(|| view! { <span class="pending-chip">"En este dispositivo, falta enviar"</span> })}
+                                        {l.refused.map(|r| view! { <p class="warn-text">{format!("El servidor no la recibió: {r}")}</p> })}
+                                    </div>
+                                    <span class="acta-actions">
+                                        <a class="button small" href=format!("/ruta/{barrio}/acta/{}", a.id)>"Abrir"</a>
+                                        <a class="button small quiet" href=format!("/ruta/{barrio}/acta/{}/imprimir", a.id)>"Imprimir"</a>
+                                    </span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+fn params() -> (Memo<Option<i64>>, Memo<Option<uuid::Uuid>>) {
+    let params = use_params_map();
+    let barrio = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())));
+    let acta = Memo::new(move |_| params.with(|p| p.get("acta").and_then(|s| s.parse::<uuid::Uuid>().ok())));
+    (barrio, acta)
+}
+
+/// The acta `id`: this device's copy if it has one (it may be newer), else the server's.
+#[cfg(feature = "hydrate")]
+async fn load(id: uuid::Uuid) -> Result<Acta, String> {
+    let local = crate::client::actas::get(id).await.ok().flatten();
+    let server: Option<Acta> = crate::client::session::get_json(&format!("/api/v1/actas/{id}")).await.ok();
+    match (local, server) {
+        (Some(l), Some(s)) if s.version > l.acta.version => Ok(s),
+        (Some(l), _) => Ok(l.acta),
+        (None, Some(s)) => Ok(s),
+        (None, None) => Err("No se encontró el acta en este dispositivo ni en el servidor.".into()),
+    }
+}
+
+#[component]
+pub fn ActaEditPage() -> impl IntoView {
+    view! {
+        <RequireRole allowed=|_| true what="Las actas de un barrio son para el equipo de la Secretaría y quienes facilitan en él.">
+            <ActaEditor/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn ActaEditor() -> impl IntoView {
+    let (barrio, acta_id) = params();
+    #[cfg(not(feature = "hydrate"))]
+    let _ = acta_id;
+    let loaded = RwSignal::new(None::<Result<Acta, String>>);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let (Some(barrio), id) = (barrio.get(), acta_id.get()) else { return };
+        leptos::task::spawn_local(async move {
+            let acta = match id {
+                Some(id) => load(id).await,
+                None => Ok(blank(barrio)),
+            };
+            loaded.set(Some(acta));
+        });
+    });
+    view! {
+        <Title text="Acta"/>
+        <section class="page staff acta-page">
+            <p class="crumbs"><a href=move || format!("/ruta/{}", barrio.get().unwrap_or_default())>"← La ruta del barrio"</a></p>
+            {move || match loaded.get() {
+                None => view! { <p class="loading">"Abriendo el acta…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+                Some(Ok(acta)) => view! { <ActaForm acta/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// A new acta of the barrio, dated today.
+#[cfg(feature = "hydrate")]
+fn blank(barrio_id: i64) -> Acta {
+    let now = crate::client::device::now_ms();
+    Acta {
+        id: crate::client::device::new_id(),
+        barrio_id,
+        version: 0,
+        kind: ActaKind::ComiteBarrial,
+        fecha: crate::model::workshop::colombia_date_time(now).0,
+        lugar: String::new(),
+        asistencia: Asistencia::default(),
+        agenda: String::new(),
+        desarrollo: String::new(),
+        decisiones: String::new(),
+        compromisos: Vec::new(),
+        updated_at_ms: now,
+        author: String::new(),
+        deleted: false,
+    }
+}
+
+/// A count typed in a box: digits only, anything else is 0.
+fn count(text: &str) -> u32 {
+    text.trim().parse().unwrap_or(0)
+}
+
+#[component]
+fn ActaForm(acta: Acta) -> impl IntoView {
+    let base = StoredValue::new(acta.clone());
+    let kind = RwSignal::new(acta.kind);
+    let fecha = RwSignal::new(acta.fecha.clone());
+    let lugar = RwSignal::new(acta.lugar.clone());
+    let asistencia = RwSignal::new(acta.asistencia);
+    let agenda = RwSignal::new(acta.agenda.clone());
+    let desarrollo = RwSignal::new(acta.desarrollo.clone());
+    let decisiones = RwSignal::new(acta.decisiones.clone());
+    let compromisos = RwSignal::new(acta.compromisos.clone());
+    let status = RwSignal::new(None::<(bool, String)>);
+    let busy = RwSignal::new(false);
+    let barrio = acta.barrio_id;
+    let id = acta.id;
+
+    let current = move || {
+        let b = base.get_value();
+        Acta {
+            version: b.version + 1,
+            kind: kind.get_untracked(),
+            fecha: fecha.get_untracked(),
+            lugar: lugar.get_untracked(),
+            asistencia: asistencia.get_untracked(),
+            agenda: agenda.get_untracked(),
+            desarrollo: desarrollo.get_untracked(),
+            decisiones: decisiones.get_untracked(),
+            compromisos: compromisos.get_untracked(),
+            ..b
+        }
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let acta = current();
+        let acta = match acta.checked() {
+            Ok(a) => a,
+            Err(e) => {
+                use crate::model::Bilingual;
+                status.set(Some((false, e.es())));
+                return;
+            }
+        };
+        #[cfg(feature = "hydrate")]
+        {
+            busy.set(true);
+            leptos::task::spawn_local(async move {
+                let acta = crate::model::acta::Acta { updated_at_ms: crate::client::device::now_ms(), ..acta };
+                if let Err(e) = crate::client::actas::save(&acta).await {
+                    status.set(Some((false, format!("No se pudo guardar en este dispositivo: {e:?}. No cierre la página; intente de nuevo."))));
+                    busy.set(false);
+                    return;
+                }
+                base.set_value(acta.clone());
+                status.set(Some((true, "Guardada en este dispositivo. Enviando…".into())));
+                let local = crate::client::actas::LocalActa { id: acta.id.to_string(), acta, sent: false, refused: None };
+                let said = match crate::client::actas::send(local).await {
+                    crate::client::actas::Sent::Confirmed => (true, "Guardada y enviada al servidor.".to_string()),
+                    crate::client::actas::Sent::Waiting => {
+                        (true, "Guardada en este dispositivo. Sin conexión: se enviará al volver la señal.".to_string())
+                    }
+                    crate::client::actas::Sent::Refused(why) => (false, format!("Guardada en este dispositivo, pero el servidor no la recibió: {why}")),
+                };
+                status.set(Some(said));
+                busy.set(false);
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (acta, busy);
+    };
+    let count_field = move |label: &'static str, name: &'static str, get: fn(&Asistencia) -> u32, set: fn(&mut Asistencia, u32)| {
+        view! {
+            <label class="field count-field"><span>{label}</span>
+                <input type="number" inputmode="numeric" min="0" max="5000" name=name
+                    prop:value=move || asistencia.with(|a| get(a).to_string())
+                    on:input=move |ev| { let n = count(&event_target_value(&ev)); asistencia.update(|a| set(a, n)); }/>
+            </label>
+        }
+    };
+    let text_field = move |label: &'static str, name: &'static str, signal: RwSignal<String>, rows: &'static str| {
+        view! {
+            <label class="field wide"><span>{label}</span>
+                <textarea name=name rows=rows maxlength="10000" prop:value=signal on:input=move |ev| signal.set(event_target_value(&ev))></textarea>
+            </label>
+        }
+    };
+    view! {
+        <h1>{if acta.version == 0 { "Nueva acta" } else { "Acta" }}</h1>
+        <p class="barrio-meta">"Se guarda primero en este dispositivo: funciona sin señal y se envía sola cuando vuelve. La asistencia se cuenta por sector; los nombres van solo en la hoja de firmas impresa."</p>
+        <form class="acta-form" on:submit=save data-testid="acta-form">
+            <label class="field"><span>"Tipo de reunión"</span>
+                <select name="kind" on:change=move |ev| if let Some(k) = ActaKind::from_code(&event_target_value(&ev)) { kind.set(k) }>
+                    {ActaKind::ALL.into_iter().map(|k| view! { <option value=k.code() selected=move || kind.get() == k>{k.label_es()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label class="field"><span>"Fecha"</span>
+                <input type="date" name="fecha" required prop:value=fecha on:input=move |ev| fecha.set(event_target_value(&ev))/>
+            </label>
+            <label class="field wide"><span>"Lugar"</span>
+                <input type="text" name="lugar" maxlength="200" prop:value=lugar on:input=move |ev| lugar.set(event_target_value(&ev))/>
+            </label>
+            <fieldset class="wide asistencia">
+                <legend>"Asistencia (cuántas personas)"</legend>
+                {count_field("Comunidad", "comunidad", |a| a.comunidad, |a, n| a.comunidad = n)}
+                {count_field("Policía", "policia", |a| a.policia, |a, n| a.policia = n)}
+                {count_field("Secretarías", "secretarias", |a| a.secretarias, |a, n| a.secretarias = n)}
+                {count_field("Otras instituciones", "otras", |a| a.otras, |a, n| a.otras = n)}
+                <p class="total">{move || format!("Total: {}", asistencia.with(Asistencia::total))}</p>
+            </fieldset>
+            {text_field("Orden del día", "agenda", agenda, "3")}
+            {text_field("Desarrollo", "desarrollo", desarrollo, "6")}
+            {text_field("Decisiones", "decisiones", decisiones, "3")}
+            <fieldset class="wide compromisos">
+                <legend>"Compromisos"</legend>
+                {move || compromisos.get().into_iter().enumerate().map(|(i, c)| {
+                    let edit = move |f: fn(&mut Compromiso, String)| move |ev: leptos::ev::Event| {
+                        let v = event_target_value(&ev);
+                        compromisos.update(|all| if let Some(c) = all.get_mut(i) { f(c, v) });
+                    };
+                    view! {
+                        <div class="compromiso" data-row=i>
+                            <label class="field"><span>"Responsable"</span>
+                                <input type="text" name="responsable" maxlength="500" prop:value=c.responsable on:change=edit(|c, v| c.responsable = v)/>
+                            </label>
+                            <label class="field"><span>"Qué se hará"</span>
+                                <input type="text" name="que" maxlength="500" prop:value=c.que on:change=edit(|c, v| c.que = v)/>
+                            </label>
+                            <label class="field"><span>"Fecha límite"</span>
+                                <input type="date" name="fecha_limite" prop:value=c.fecha_limite on:change=edit(|c, v| c.fecha_limite = v)/>
+                            </label>
+                            <button type="button" class="button small quiet" on:click=move |_| compromisos.update(|all| { if i < all.len() { all.remove(i); } })>"Quitar"</button>
+                        </div>
+                    }
+                }).collect_view()}
+                <button type="button" class="button small" data-testid="add-compromiso"
+                    on:click=move |_| compromisos.update(|all| all.push(Compromiso { responsable: String::new(), que: String::new(), fecha_limite: String::new() }))>
+                    "Agregar compromiso"
+                </button>
+            </fieldset>
+            <div class="wide acta-save">
+                <button type="submit" class="button primary" disabled=move || busy.get() data-testid="save-acta">"Guardar acta"</button>
+                <a class="button small quiet" href=format!("/ruta/{barrio}/acta/{id}/imprimir")>"Imprimir"</a>
+            </div>
+            {move || status.get().map(|(ok, text)| view! { <p class=if ok { "notice ok" } else { "notice warn" } role="status" data-testid="acta-status">{text}</p> })}
+        </form>
+    }
+}
+
+#[component]
+pub fn ActaPrintPage() -> impl IntoView {
+    view! {
+        <RequireRole allowed=|_| true what="Las actas de un barrio son para el equipo de la Secretaría y quienes facilitan en él.">
+            <ActaPrint/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn ActaPrint() -> impl IntoView {
+    let (barrio, acta_id) = params();
+    #[cfg(not(feature = "hydrate"))]
+    let _ = acta_id;
+    let loaded = RwSignal::new(None::<Result<(Acta, String), String>>);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let (Some(barrio), Some(id)) = (barrio.get(), acta_id.get()) else { return };
+        leptos::task::spawn_local(async move {
+            let name = crate::data::barrio(barrio).await.ok().flatten().map(|b| b.summary.name).unwrap_or_default();
+            loaded.set(Some(load(id).await.map(|a| (a, name))));
+        });
+    });
+    view! {
+        <Title text="Acta para imprimir"/>
+        <div class="report-page">
+            <div class="report-actions">
+                <a class="button small quiet" href=move || format!("/ruta/{}", barrio.get().unwrap_or_default())>"← La ruta del barrio"</a>
+                <button type="button" class="button primary" on:click=move |_| {
+                    #[cfg(feature = "hydrate")]
+                    if let Some(w) = web_sys::window() { let _ = w.print(); }
+                }>"Imprimir"</button>
+            </div>
+            {move || match loaded.get() {
+                None => view! { <p class="report-loading">"Preparando el acta…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="report-error error" role="alert">{e}</p> }.into_any(),
+                Some(Ok((acta, name))) => view! { <ActaDocument acta barrio_name=name/> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// The printed acta: letterhead, the meeting, its commitments, signatures, and a blank
+/// attendance sheet on a page of its own for the wet signatures.
+#[component]
+fn ActaDocument(acta: Acta, barrio_name: String) -> impl IntoView {
+    let a = acta.asistencia;
+    let paragraphs = |text: &str| -> Vec<String> { text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect() };
+    let section = move |n: u8, title: &'static str, text: String| {
+        let lines = paragraphs(&text);
+        view! {
+            <section class="report-section">
+                <h2>{format!("{n}. {title}")}</h2>
+                {if lines.is_empty() { view! { <p class="muted">"(Sin registrar)"</p> }.into_any() }
+                 else { lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view().into_any() }}
+            </section>
+        }
+    };
+    let title = acta.title();
+    view! {
+        <article class="report acta-doc" data-testid="acta-doc">
+            <header class="report-head">
+                <div class="report-letterhead">
+                    <div class="report-issuer">
+                        <p class="report-issuer-line">"Alcaldía Distrital de Santa Marta · Secretaría de Seguridad y Convivencia"</p>
+                        <p class="report-process">"Intervención en seguridad y convivencia territorial — coproducción de seguridad"</p>
+                    </div>
+                    <dl class="report-code">
+                        <div><dt>"Código"</dt><dd>{PROCEDURE_CODE}</dd></div>
+                        <div><dt>"Versión del acta"</dt><dd>{acta.version}</dd></div>
+                        <div><dt>"Fecha"</dt><dd>{date_es(&acta.fecha)}</dd></div>
+                    </dl>
+                </div>
+                <h1>{title}</h1>
+                <p class="report-subtitle">{format!("Barrio {barrio_name}")}{(!acta.lugar.is_empty()).then(|| format!(" · {}", acta.lugar))}</p>
+            </header>
+            <section class="report-section">
+                <h2>"1. Asistencia"</h2>
+                <table class="report-table">
+                    <thead><tr><th>"Comunidad"</th><th>"Policía"</th><th>"Secretarías"</th><th>"Otras instituciones"</th><th>"Total"</th></tr></thead>
+                    <tbody><tr>
+                        <td class="num">{a.comunidad}</td><td class="num">{a.policia}</td><td class="num">{a.secretarias}</td>
+                        <td class="num">{a.otras}</td><td class="num"><strong>{a.total()}</strong></td>
+                    </tr></tbody>
+                </table>
+                <p class="report-note">"Los nombres y firmas de quienes asistieron van en la hoja de asistencia adjunta."</p>
+            </section>
+            {section(2, "Orden del día", acta.agenda.clone())}
+            {section(3, "Desarrollo", acta.desarrollo.clone())}
+            {section(4, "Decisiones", acta.decisiones.clone())}
+            <section class="report-section">
+                <h2>"5. Compromisos"</h2>
+                {if acta.compromisos.is_empty() { view! { <p class="muted">"(Sin compromisos)"</p> }.into_any() } else { view! {
+                    <table class="report-table">
+                        <thead><tr><th>"No."</th><th>"Responsable"</th><th>"Qué se hará"</th><th>"Fecha límite"</th></tr></thead>
+                        <tbody>
+                            {acta.compromisos.iter().enumerate().map(|(i, c)| view! {
+                                <tr><td class="num">{i + 1}</td><td>{c.responsable.clone()}</td><td>{c.que.clone()}</td>
+                                    <td>{if c.fecha_limite.is_empty() { "—".to_string() } else { date_es(&c.fecha_limite) }}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any() }}
+            </section>
+            <section class="report-section report-signatures">
+                <h2>"Firmas"</h2>
+                <div class="signature-grid">
+                    {["Presidente(a) del CBSC", "Secretario(a) de la reunión", "Secretaría de Seguridad y Convivencia"].into_iter().map(|role| view! {
+                        <div class="signature">
+                            <p class="signature-role">{role}</p>
+                            <p class="signature-field"><span>"Nombre:"</span></p>
+                            <p class="signature-field signature-sign"><span>"Firma:"</span></p>
+                        </div>
+                    }).collect_view()}
+                </div>
+            </section>
+            <section class="report-section attendance-sheet" data-testid="attendance-sheet">
+                <h2>{format!("Hoja de asistencia — {}", acta.title())}</h2>
+                <p class="report-note">{format!("Barrio {barrio_name}. Con su firma, cada persona deja constancia de que asistió; esta hoja no se publica.")}</p>
+                <table class="report-table attendance">
+                    <thead><tr><th>"No."</th><th>"Nombre"</th><th>"Sector o entidad"</th><th>"Teléfono"</th><th>"Firma"</th></tr></thead>
+                    <tbody>
+                        {(1..=ATTENDANCE_ROWS).map(|n| view! { <tr><td class="num">{n}</td><td></td><td></td><td></td><td></td></tr> }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+            <footer class="report-foot">{format!("Cartobarrio · {} · barrio {barrio_name} · versión {} · {PROCEDURE_CODE}", acta.title(), acta.version)}</footer>
+        </article>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn acta(id: u128, version: u32, fecha: &str) -> Acta {
+        Acta {
+            id: uuid::Uuid::from_u128(id),
+            barrio_id: 1,
+            version,
+            kind: ActaKind::ComiteBarrial,
+            fecha: fecha.into(),
+            lugar: String::new(),
+            asistencia: Asistencia::default(),
+            agenda: String::new(),
+            desarrollo: String::new(),
+            decisiones: String::new(),
+            compromisos: vec![],
+            updated_at_ms: 0,
+            author: String::new(),
+            deleted: false,
+        }
+    }
+
+    #[test]
+    fn the_newest_version_wins_and_what_is_only_here_waits() {
+        let server = vec![acta(1, 2, "2026-11-01"), acta(2, 1, "2026-12-01")];
+        let local = vec![(acta(1, 1, "2026-11-01"), true, None), (acta(2, 2, "2026-12-01"), false, None), (acta(3, 1, "2026-12-05"), false, None)];
+        let lines = merge_lines(server, local);
+        let seen: Vec<(u128, u32, bool)> = lines.iter().map(|l| (l.acta.id.as_u128(), l.acta.version, l.waiting)).collect();
+        assert_eq!(seen, vec![(3, 1, true), (2, 2, true), (1, 2, false)]);
+        let withdrawn = merge_lines(vec![Acta { deleted: true, ..acta(4, 1, "2026-12-01") }], vec![]);
+        assert!(withdrawn.is_empty());
+        assert_eq!((count(" 12 "), count("doce"), count("-3")), (12, 0, 0));
+    }
+}
