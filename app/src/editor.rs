@@ -152,11 +152,6 @@ impl Editor {
         [place, when, who].into_iter().flatten().collect::<Vec<_>>().join(" · ")
     }
 
-    /// The live marks, for the map and the counts.
-    pub fn live_marks(&self) -> Vec<Mark> {
-        self.drawing.with(|d| d.marks.iter().filter(|m| !m.deleted).cloned().collect())
-    }
-
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     fn refresh_flags(&self) {
         self.can_undo.set(self.undo.with_value(|u| !u.is_empty()));

@@ -86,8 +86,20 @@ pub(super) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, StorageError> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| StorageError::Decode(e.to_string()))
 }
 
+/// Decodes a stored record. The browser writes it as JSON text and it is parsed here in one
+/// go: decoding the JavaScript object field by field crossed into JavaScript for every field,
+/// which made reading a busy barrio's thousand marks slow, and kept a second decoder of every
+/// stored type in the download beside the JSON one the API needs anyway. The records were
+/// written by [`to_js`], which keeps to what JSON can say.
 pub(super) fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, StorageError> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| StorageError::Decode(e.to_string()))
+    let json = js_sys::JSON::stringify(&value).map_err(|e| StorageError::Decode(format!("{e:?}")))?;
+    let json = JsValue::from(json).as_string().ok_or_else(|| StorageError::Decode("not a stored record".into()))?;
+    serde_json::from_str(&json).map_err(|e| StorageError::Decode(e.to_string()))
+}
+
+/// [`from_js`] for many records at once: one JSON text for all of them.
+pub(super) fn many_from_js<T: for<'de> Deserialize<'de>>(values: Vec<JsValue>) -> Result<Vec<T>, StorageError> {
+    from_js(values.into_iter().collect::<js_sys::Array>().into())
 }
 
 /// This device's identity, made once and kept in `meta`.
@@ -221,7 +233,7 @@ async fn by_barrio<T: for<'de> Deserialize<'de>>(db: &Rexie, store: &str, barrio
     let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
     let key = KeyRange::only(&JsValue::from_f64(barrio_id as f64)).map_err(|e| StorageError::Idb(format!("{e:?}")))?;
     let values = tx.store(store)?.index("barrio_id")?.get_all(Some(key), None).await?;
-    values.into_iter().map(from_js::<T>).collect()
+    many_from_js(values)
 }
 
 /// Everything drawn for a barrio on this device (tombstones included), oldest first.
@@ -246,7 +258,7 @@ pub async fn outbox() -> Result<Vec<ChangeEntry>, StorageError> {
 /// [`outbox`] within a transaction that includes `changes`.
 pub(super) async fn outbox_in(tx: &rexie::Transaction) -> Result<Vec<ChangeEntry>, StorageError> {
     let values = tx.store(CHANGES)?.get_all(None, None).await?;
-    let mut out = values.into_iter().map(from_js::<ChangeEntry>).collect::<Result<Vec<_>, _>>()?;
+    let mut out: Vec<ChangeEntry> = many_from_js(values)?;
     out.sort_by(|a, b| a.seq.total_cmp(&b.seq).then_with(|| a.key.cmp(&b.key)));
     Ok(out)
 }
@@ -320,7 +332,7 @@ pub async fn packs() -> Result<Vec<PackOnDevice>, StorageError> {
     let db = open().await?;
     let tx = db.transaction(&[PACKS], TransactionMode::ReadOnly)?;
     let values = tx.store(PACKS)?.get_all(None, None).await?;
-    let mut out = values.into_iter().map(|v| from_js::<StoredPack>(v).map(|p| PackOnDevice::from(&p))).collect::<Result<Vec<_>, _>>()?;
+    let mut out: Vec<PackOnDevice> = many_from_js::<StoredPack>(values)?.iter().map(PackOnDevice::from).collect();
     out.sort_by(|a, b| a.barrio_name.cmp(&b.barrio_name));
     Ok(out)
 }
@@ -375,5 +387,5 @@ pub async fn set_participant(alias: &str) -> Result<ParticipantRecord, StorageEr
 pub async fn all_marks() -> Result<Vec<Mark>, StorageError> {
     let db = open().await?;
     let tx = db.transaction(&[MARKS], TransactionMode::ReadOnly)?;
-    tx.store(MARKS)?.get_all(None, None).await?.into_iter().map(from_js).collect()
+    many_from_js(tx.store(MARKS)?.get_all(None, None).await?)
 }

@@ -95,7 +95,7 @@ pub async fn save_workshop(w: &StoredWorkshop) -> Result<(), StorageError> {
 pub async fn workshops() -> Result<Vec<StoredWorkshop>, StorageError> {
     let db = open().await?;
     let tx = db.transaction(&[WORKSHOPS], TransactionMode::ReadOnly)?;
-    let mut out = tx.store(WORKSHOPS)?.get_all(None, None).await?.into_iter().map(from_js).collect::<Result<Vec<StoredWorkshop>, _>>()?;
+    let mut out: Vec<StoredWorkshop> = storage::many_from_js(tx.store(WORKSHOPS)?.get_all(None, None).await?)?;
     out.sort_by(|a, b| b.workshop.date.cmp(&a.workshop.date).then(b.joined_at_ms.cmp(&a.joined_at_ms)));
     Ok(out)
 }
@@ -181,7 +181,7 @@ pub async fn settle(settled: Vec<Settled>) -> Result<(), StorageError> {
 pub async fn receipts() -> Result<Vec<Receipt>, StorageError> {
     let db = open().await?;
     let tx = db.transaction(&[RECEIPTS], TransactionMode::ReadOnly)?;
-    tx.store(RECEIPTS)?.get_all(None, None).await?.into_iter().map(from_js).collect()
+    storage::many_from_js(tx.store(RECEIPTS)?.get_all(None, None).await?)
 }
 
 /// Puts the refused versions back in the queue, to be tried again after the person fixed

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::projection::Projection;
 use crate::editor::Draft;
-use crate::model::{Category, CategoryGroup, Drawing, Mark};
+use crate::model::{Category, CategoryGroup, Drawing, Mark, CATEGORIES};
 
 /// Marker size on screen, in CSS pixels, whatever the zoom: big enough to see and tap.
 pub const MARKER_PX: f64 = 36.0;
@@ -28,85 +28,155 @@ fn positions(ps: &[Vec<f64>]) -> Vec<(f64, f64)> {
     ps.iter().filter(|p| p.len() >= 2).map(|p| (p[0], p[1])).collect()
 }
 
-/// The marker of a category's group, drawn for a 36 px marker (about 18 units from the
+/// A group's marker outline in `color`, drawn for a 36 px marker (about 18 units from the
 /// centre): circle, square, diamond, shield or hexagon, so groups differ without colour.
-pub fn marker_shape(group: CategoryGroup, color: &'static str) -> AnyView {
-    match group {
-        CategoryGroup::Crime => view! { <circle r="17" fill=color class="mark-shape"/> }.into_any(),
-        CategoryGroup::Coexistence => {
-            view! { <rect x="-15" y="-15" width="30" height="30" rx="4" fill=color class="mark-shape"/> }.into_any()
-        }
-        CategoryGroup::RiskFactor => view! { <path d="M0 -19L19 0L0 19L-19 0Z" fill=color class="mark-shape"/> }.into_any(),
-        CategoryGroup::Protective => {
-            view! { <path d="M0 -18L15 -12V1C15 9 8 15 0 18C-8 15 -15 9 -15 1V-12Z" fill=color class="mark-shape"/> }.into_any()
-        }
-        CategoryGroup::Actor => view! { <path d="M-9 -16H9L18 0L9 16H-9L-18 0Z" fill=color class="mark-shape"/> }.into_any(),
-    }
+pub fn shape_markup(group: CategoryGroup, color: &str) -> String {
+    let outline = match group {
+        CategoryGroup::Crime => r#"circle r="17""#,
+        CategoryGroup::Coexistence => r#"rect x="-15" y="-15" width="30" height="30" rx="4""#,
+        CategoryGroup::RiskFactor => r#"path d="M0 -19L19 0L0 19L-19 0Z""#,
+        CategoryGroup::Protective => r#"path d="M0 -18L15 -12V1C15 9 8 15 0 18C-8 15 -15 9 -15 1V-12Z""#,
+        CategoryGroup::Actor => r#"path d="M-9 -16H9L18 0L9 16H-9L-18 0Z""#,
+    };
+    format!(r#"<{outline} fill="{}" class="mark-shape"/>"#, escape_markup(color))
 }
 
-#[component]
-pub fn MarkGlyph(
-    mark: Mark,
-    projection: Projection,
-    units_per_px: Signal<f64>,
-    #[prop(into)] selected: Signal<bool>,
-    /// How many "+1" marks joined this one ("Yo también lo he visto").
-    #[prop(optional)]
-    joined: usize,
-) -> impl IntoView {
-    let category = Category::by_code(&mark.category);
-    let (lon, lat) = mark.anchor().unwrap_or_default();
-    let (x, y) = projection.to_svg(lon, lat);
+/// The marker of a category's group, as the hotspot map and its legend draw it.
+pub fn marker_shape(group: CategoryGroup, color: &'static str) -> AnyView {
+    leptos::tachys::svg::InertElement::new(shape_markup(group, color)).into_any()
+}
+
+/// Everything of a point's marker that depends only on its category — the group's outline in
+/// the category's colour, the category's icon and its name — as SVG markup. Cloning it is
+/// one call into the browser where building it element by element was a dozen per mark, and
+/// the icon is inlined rather than a `<use>` of the sprite: a thousand `<use>` shadow trees
+/// made the first drawing of a busy barrio markedly slower. Only the taxonomy's own static
+/// data goes in; never anything a person typed.
+pub fn glyph_markup(category: Option<&Category>) -> String {
     let color = category.map(|c| c.color).unwrap_or("#555");
     let label = category.map(|c| c.label_es).unwrap_or("Marca");
     let group = category.map(|c| c.group).unwrap_or(CategoryGroup::Crime);
-    let href = format!("#icon-{}", mark.category);
-    // The drawing is made for a 36 px marker (18 units from the centre), then scaled.
-    let transform = move || format!("translate({x:.1} {y:.1}) scale({:.4})", units_per_px.get() * MARKER_PX / 36.0);
-    let shape = marker_shape(group, color);
-    // Routes and zones: the line stays 6 px wide on screen; zones are tinted, not covered.
-    let (body, kind) = match &mark.geometry.value {
-        geojson::Value::LineString(l) => {
-            let d = line_path(&projection, &positions(l), false);
-            let d2 = d.clone();
-            (
-                Some(
-                    view! {
-                        <path class="route-casing" d=d stroke-width=move || format!("{:.2}", units_per_px.get() * 10.0)/>
-                        <path class="route" d=d2 stroke=color stroke-width=move || format!("{:.2}", units_per_px.get() * 6.0)/>
-                    }
-                    .into_any(),
-                ),
-                "line",
-            )
-        }
-        geojson::Value::Polygon(_) => {
-            let d = projection.path(&mark.geometry);
-            (
-                Some(view! {
-                    <path class="zone" d=d fill=color stroke=color fill-rule="evenodd" stroke-width=move || format!("{:.2}", units_per_px.get() * 3.0)/>
-                }.into_any()),
-                "zone",
-            )
-        }
-        _ => (None, "point"),
-    };
-    view! {
-        <g class="mark" class:selected=move || selected.get() data-category=mark.category.clone() data-mark-id=mark.id.to_string() data-shape=kind data-version=mark.version.to_string()>
-            {body}
+    // The sprite's 24-unit icon in a 22-unit box centred on the mark, as `<use>` placed it;
+    // the icon's own group takes the placement (one element less in each of many marks).
+    const PLACE: &str = r#"transform="translate(-11 -11) scale(0.9166667)""#;
+    let icon = category
+        .map(|c| match c.icon.strip_prefix("<g ") {
+            Some(rest) => format!("<g {PLACE} {rest}"),
+            None => format!("<g {PLACE}>{}</g>", c.icon),
+        })
+        .unwrap_or_default();
+    format!(
+        r#"<g class="mark-glyph">{}{icon}<text class="mark-label" y="32" text-anchor="middle">{}</text></g>"#,
+        shape_markup(group, color),
+        escape_markup(label)
+    )
+}
+
+/// [`glyph_markup`] for the category `code`, made once per category for the life of the page.
+fn glyph(code: &str) -> &'static str {
+    static GLYPHS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    // One per category, in the taxonomy's order, then the one of an unknown category.
+    let glyphs = GLYPHS.get_or_init(|| CATEGORIES.iter().map(Some).chain([None]).map(glyph_markup).collect());
+    let i = CATEGORIES.iter().position(|c| c.code == code).unwrap_or(CATEGORIES.len());
+    &glyphs[i]
+}
+
+fn escape_markup(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// What the map needs to draw one mark: a few numbers and strings rather than the mark, so
+/// the list the map keeps is cheap to compare and to copy when one mark changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarkRow {
+    pub id: Uuid,
+    pub version: u32,
+    pub category: String,
+    /// Where its marker sits, in SVG units.
+    pub at: (f64, f64),
+    pub shape: RowShape,
+    /// How many "+1" marks joined this one ("Yo también lo he visto").
+    pub joined: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RowShape {
+    Point,
+    /// A route, as the SVG path through its vertices.
+    Line(String),
+    /// A zone, as the SVG path of its rings.
+    Zone(String),
+}
+
+impl MarkRow {
+    pub fn new(mark: &Mark, joined: usize, projection: &Projection) -> MarkRow {
+        let (lon, lat) = mark.anchor().unwrap_or_default();
+        let shape = match &mark.geometry.value {
+            geojson::Value::LineString(l) => RowShape::Line(line_path(projection, &positions(l), false)),
+            geojson::Value::Polygon(_) => RowShape::Zone(projection.path(&mark.geometry)),
+            _ => RowShape::Point,
+        };
+        MarkRow { id: mark.id, version: mark.version, category: mark.category.clone(), at: projection.to_svg(lon, lat), shape, joined }
+    }
+
+    /// The rows of the marks the map draws: live ones, a "+1" folded into the mark it joins.
+    pub fn all(marks: &[Mark], projection: &Projection) -> Vec<MarkRow> {
+        crate::model::mark::fold_confirmations(marks).into_iter().map(|(m, joined)| MarkRow::new(m, joined, projection)).collect()
+    }
+}
+
+/// One mark on the map. Nothing in it is reactive: the marker keeps its size on screen through
+/// the `--mark-scale` and `--upp` of the layer it is drawn in (map/mod.rs), and the map
+/// marks the selected ones itself, so a barrio with a thousand marks builds no thousand
+/// effects, and a zoom or a tap reruns none of them.
+pub fn mark_view(row: MarkRow, selected: bool) -> AnyView {
+    let MarkRow { id, version, category, at: (x, y), shape, joined } = row;
+    let color = Category::by_code(&category).map(|c| c.color).unwrap_or("#555");
+    let glyph = leptos::tachys::svg::InertElement::new(glyph(&category));
+    let transform = format!("translate({x:.1} {y:.1})");
+    let marker = if joined > 0 {
+        let title = format!(
+            "{} también lo {} visto",
+            crate::model::words::count_es(joined, "persona más", "personas más"),
+            crate::model::words::plural_es(joined, "ha", "han")
+        );
+        view! {
             <g class="mark-marker" transform=transform>
-                {shape}
-                <use_ href=href x="-11" y="-11" width="22" height="22"/>
-                <text class="mark-label" y="32" text-anchor="middle">{label}</text>
-                {(joined > 0).then(|| view! {
-                    <g class="joined" data-joined=joined.to_string()>
-                        <title>{format!("{} también lo {} visto", crate::model::words::count_es(joined, "persona más", "personas más"), crate::model::words::plural_es(joined, "ha", "han"))}</title>
-                        <rect x="8" y="-24" width="26" height="18" rx="9"/>
-                        <text x="21" y="-11" text-anchor="middle">{format!("+{joined}")}</text>
-                    </g>
-                })}
+                {glyph}
+                <g class="joined" data-joined=joined.to_string()>
+                    <title>{title}</title>
+                    <rect x="8" y="-24" width="26" height="18" rx="9"/>
+                    <text x="21" y="-11" text-anchor="middle">{format!("+{joined}")}</text>
+                </g>
             </g>
-        </g>
+        }
+        .into_any()
+    } else {
+        view! { <g class="mark-marker" transform=transform>{glyph}</g> }.into_any()
+    };
+    let class = if selected { "mark selected" } else { "mark" };
+    let (id, version) = (id.to_string(), version.to_string());
+    // Routes and zones: the line stays 6 px wide on screen (CSS); zones are tinted, not covered.
+    match shape {
+        RowShape::Point => view! {
+            <g class=class data-category=category data-mark-id=id data-shape="point" data-version=version>{marker}</g>
+        }
+        .into_any(),
+        RowShape::Line(d) => view! {
+            <g class=class data-category=category data-mark-id=id data-shape="line" data-version=version>
+                <path class="route-casing" d=d.clone()/>
+                <path class="route" d=d stroke=color/>
+                {marker}
+            </g>
+        }
+        .into_any(),
+        RowShape::Zone(d) => view! {
+            <g class=class data-category=category data-mark-id=id data-shape="zone" data-version=version>
+                <path class="zone" d=d fill=color stroke=color fill-rule="evenodd"/>
+                {marker}
+            </g>
+        }
+        .into_any(),
     }
 }
 
@@ -269,6 +339,55 @@ fn truncate(s: &str, max: usize) -> String {
 mod tests {
     use super::*;
     use crate::model::Cause;
+
+    #[test]
+    fn a_glyph_is_its_groups_shape_in_its_colour_with_its_icon_and_name() {
+        let robbery = Category::by_code("hurto_personas").unwrap();
+        let g = glyph_markup(Some(robbery));
+        assert!(g.starts_with(r##"<g class="mark-glyph"><circle r="17" fill="#c62828" class="mark-shape"/>"##), "{g}");
+        let placed = r##"<g transform="translate(-11 -11) scale(0.9166667)" fill="none" stroke="#fff""##;
+        assert!(g.contains(placed), "the icon is inlined, in the box a <use> gave it: {g}");
+        assert!(g.contains(robbery.icon.trim_start_matches("<g ")));
+        assert!(!g.contains("<use"));
+        assert!(g.ends_with(r#"<text class="mark-label" y="32" text-anchor="middle">Hurto a personas</text></g>"#), "{g}");
+        // Every category's glyph is one element, and the cache hands out the same markup.
+        for c in CATEGORIES {
+            assert_eq!(glyph(c.code), glyph_markup(Some(c)));
+            assert!(glyph(c.code).contains(c.label_es));
+        }
+    }
+
+    #[test]
+    fn an_unknown_category_gets_a_grey_circle_named_marca_and_no_icon() {
+        let g = glyph("<script>alert(1)</script>");
+        assert_eq!(
+            g,
+            r##"<g class="mark-glyph"><circle r="17" fill="#555" class="mark-shape"/><text class="mark-label" y="32" text-anchor="middle">Marca</text></g>"##
+        );
+        assert_eq!(escape_markup(r#"a<b>&"c""#), "a&lt;b&gt;&amp;&quot;c&quot;");
+    }
+
+    #[test]
+    fn rows_carry_what_the_map_draws_and_fold_a_plus_one() {
+        let projection = Projection::centred_on([-74.21, 11.2, -74.2, 11.21]);
+        let point = Mark::new_point(Uuid::from_u128(1), 1, "rinas", -74.205, 11.205, 1_764_000_000_000);
+        let plus_one = Mark::confirming(&point, Uuid::from_u128(2), 1_764_000_000_001);
+        let route = Mark {
+            geometry: geojson::Geometry::new(geojson::Value::LineString(vec![
+                vec![-74.209, 11.201],
+                vec![-74.208, 11.202],
+                vec![-74.207, 11.203],
+            ])),
+            ..Mark::new_point(Uuid::from_u128(3), 1, "hurto_personas", 0.0, 0.0, 1_764_000_000_002)
+        };
+        let gone = Mark { deleted: true, ..Mark::new_point(Uuid::from_u128(4), 1, "rinas", -74.2, 11.2, 1_764_000_000_003) };
+        let rows = MarkRow::all(&[point.clone(), plus_one, route.clone(), gone], &projection);
+        assert_eq!(rows.len(), 2, "the +1 is folded and the deleted mark is not drawn");
+        assert_eq!((rows[0].id, rows[0].joined, rows[0].shape.clone()), (point.id, 1, RowShape::Point));
+        assert_eq!(rows[0].at, projection.to_svg(-74.205, 11.205));
+        assert_eq!(rows[1].at, projection.to_svg(-74.208, 11.202), "a route's marker sits on its middle vertex");
+        assert!(matches!(&rows[1].shape, RowShape::Line(d) if d.starts_with('M') && d.matches('L').count() == 2));
+    }
 
     #[test]
     fn a_cause_sits_between_its_problems_and_skips_deleted_ones() {

@@ -14,9 +14,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::editor::{Editor, Tool};
-use crate::model::{Barrio, BaseLayers, Mark, Stage};
+use crate::model::{Barrio, BaseLayers, Stage};
 use layers::{landmark_color, DrawnLayers, LandmarkGlyph, LABEL_PX};
-use marks::{tree_nodes, DraftLayer, MarkGlyph, TreeLinks};
+use marks::{mark_view, tree_nodes, DraftLayer, MarkRow, TreeLinks, MARKER_PX};
 use projection::{Projection, ViewBox};
 
 /// Landmark badge size on screen, in CSS pixels: smaller than marks, which matter more.
@@ -31,7 +31,6 @@ const TAP_SLOP_PX: f64 = 10.0;
 #[component]
 pub fn BarrioMap(
     barrio: Barrio,
-    #[prop(into)] marks: Signal<Vec<Mark>>,
     /// Blocks, streets and landmarks, once the barrio's pack is at hand.
     #[prop(into)]
     layers: Signal<Option<Arc<BaseLayers>>>,
@@ -74,8 +73,44 @@ pub fn BarrioMap(
         })
     };
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
-    // A "+1" is drawn as a count on the mark it joins, not as a second marker on top of it.
-    let shown = Memo::new(move |_| marks.with(|m| crate::model::mark::fold_confirmations(m)));
+    // What is drawn of the editor's live marks (a "+1" as a count on the mark it joins, not
+    // as a second marker on top of it), read straight from the drawing: no mark is copied.
+    let shown = Memo::new(move |_| editor.drawing.with(|d| MarkRow::all(&d.marks, &projection)));
+    // The marks drawn as selected: the one whose sheet is open, or the problems of the cause
+    // whose links are shown.
+    let picked_problems = editor.highlighted_cause;
+    let selected_marks = Memo::new(move |_| {
+        let mut ids: Vec<uuid::Uuid> = editor.selected.get().into_iter().collect();
+        if let Some(cause) = picked_problems.get() {
+            editor.drawing.with(|d| ids.extend(d.cause(&cause).map(|c| c.problem_ids.clone()).unwrap_or_default()));
+        }
+        ids
+    });
+    let marks_layer = NodeRef::<leptos::svg::G>::new();
+    // A mark is drawn with its class for the selection of the moment; when the selection
+    // changes, this one effect moves the class, instead of an effect in each of a thousand
+    // marks rerunning on every tap.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |before: Option<Vec<uuid::Uuid>>| {
+        let now = selected_marks.get();
+        if let Some(layer) = marks_layer.get() {
+            let class = |id: &uuid::Uuid, on: bool| {
+                if let Ok(Some(el)) = layer.query_selector(&format!("g.mark[data-mark-id=\"{id}\"]")) {
+                    let _ = if on { el.class_list().add_1("selected") } else { el.class_list().remove_1("selected") };
+                }
+            };
+            before.iter().flatten().filter(|id| !now.contains(id)).for_each(|id| class(id, false));
+            now.iter().for_each(|id| class(id, true));
+        }
+        now
+    });
+    // Markers keep their size on screen and routes their width: the layer says how many SVG
+    // units a CSS pixel is, and the stylesheet scales by it (one style change on a zoom, not
+    // one per mark).
+    let marks_scale = move || {
+        let u = units_per_px.get();
+        format!("--upp:{u:.5};--mark-scale:{:.5}", u * MARKER_PX / 36.0)
+    };
     // Projected once per pack; panning and zooming only move the view box.
     let drawn = Memo::new(move |_| layers.get().map(|l| Arc::new(DrawnLayers::new(&l, &projection))));
 
@@ -218,7 +253,6 @@ pub fn BarrioMap(
         }
         editor.drawing.with(|d| tree_nodes(d, &projection, only, s == Stage::Solutions))
     });
-    let picked_problems = editor.highlighted_cause;
 
     view! {
         <div class="map-frame">
@@ -278,16 +312,11 @@ pub fn BarrioMap(
                         </g>
                     }
                 })}
-                <g class="marks">
-                    <For each=move || shown.get() key=|(m, joined)| (m.id, m.version, *joined) let:item>
+                <g class="marks" node_ref=marks_layer style=marks_scale>
+                    <For each=move || shown.get() key=|row| (row.id, row.version, row.joined) let:row>
                         {
-                            let (mark, joined) = item;
-                            let id = mark.id;
-                            let selected = Signal::derive(move || {
-                                editor.selected.get() == Some(id)
-                                    || picked_problems.get().is_some_and(|c| editor.drawing.with(|d| d.cause(&c).is_some_and(|c| c.problem_ids.contains(&id))))
-                            });
-                            view! { <MarkGlyph mark projection units_per_px=units_per_px.into() selected joined/> }
+                            let selected = selected_marks.with_untracked(|s| s.contains(&row.id));
+                            mark_view(row, selected)
                         }
                     </For>
                 </g>

@@ -460,8 +460,9 @@ pub fn check_alias(alias: &str) -> Result<(), MarkError> {
 
 /// The marks as the map draws them: a "+1" (a mark that confirms another live mark of the
 /// list) is not drawn on top of the one it confirms, which instead carries how many people
-/// joined it. A +1 whose original is gone stands alone. Cost: linear in the marks.
-pub fn fold_confirmations(marks: &[Mark]) -> Vec<(Mark, usize)> {
+/// joined it. A +1 whose original is gone stands alone. Cost: linear in the marks, and no
+/// mark is copied.
+pub fn fold_confirmations(marks: &[Mark]) -> Vec<(&Mark, usize)> {
     let live: std::collections::HashSet<Uuid> = marks.iter().filter(|m| !m.deleted).map(|m| m.id).collect();
     let mut joined: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
     for m in marks.iter().filter(|m| !m.deleted) {
@@ -473,7 +474,7 @@ pub fn fold_confirmations(marks: &[Mark]) -> Vec<(Mark, usize)> {
         .iter()
         .filter(|m| !m.deleted)
         .filter(|m| !m.attributes.confirms.is_some_and(|o| live.contains(&o) && o != m.id))
-        .map(|m| (m.clone(), joined.get(&m.id).copied().unwrap_or(0)))
+        .map(|m| (m, joined.get(&m.id).copied().unwrap_or(0)))
         .collect()
 }
 
@@ -489,7 +490,8 @@ mod tests {
         let mut gone = Mark::new_point(Uuid::from_u128(4), 1, "rinas", -74.21, 11.2, 1_764_000_000_000);
         let orphan = Mark::confirming(&gone, Uuid::from_u128(5), 1_764_000_000_003);
         gone.deleted = true;
-        let shown = fold_confirmations(&[original.clone(), first, second, gone, orphan.clone()]);
+        let marks = [original.clone(), first, second, gone, orphan.clone()];
+        let shown = fold_confirmations(&marks);
         let ids: Vec<(Uuid, usize)> = shown.iter().map(|(m, n)| (m.id, *n)).collect();
         assert_eq!(ids, vec![(original.id, 2), (orphan.id, 0)], "two joined the fight; the orphan +1 stands alone");
     }

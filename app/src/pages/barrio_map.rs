@@ -93,7 +93,7 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
     // On a phone the categories are a sheet over the map, and stages 3 and 5 their panels.
     let palette_open = RwSignal::new(false);
     let tree_sheet = RwSignal::new(SheetHeight::Peek);
-    let marks = Memo::new(move |_| editor.live_marks());
+    let mark_count = Memo::new(move |_| editor.drawing.with(|d| d.marks.iter().filter(|m| !m.deleted).count()));
 
     // The base layers come from the device's copy of the pack, or are downloaded (and kept)
     // when the barrio is opened online; a newer version on the server replaces the copy.
@@ -270,7 +270,7 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
                     <span class="mark-count" data-testid="mark-count">
                         // The word goes on the narrowest phones; the number stays.
                         {move || {
-                            let n = marks.read().len();
+                            let n = mark_count.get();
                             view! { <span class="n">{n.to_string()}</span><span class="w">{format!(" {}", crate::model::words::plural_es(n, "marca", "marcas"))}</span> }
                         }}
                     </span>
@@ -278,7 +278,7 @@ fn BarrioWorkspace(barrio: Barrio) -> impl IntoView {
             </div>
             <StageBar stage/>
             <div class="map-wrap" class:hidden=move || list_view.get()>
-                <BarrioMap barrio marks on_tap on_select layers editor stage/>
+                <BarrioMap barrio on_tap on_select layers editor stage/>
                 <HintStrip message=editor.message hint/>
                 {move || layers_problem.get().map(|p| view! { <p class="map-problem" data-testid="attribution"><span class="warn-text">{p}</span></p> })}
                 <HistoryButtons editor/>
