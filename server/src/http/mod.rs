@@ -5,10 +5,12 @@ mod admin;
 mod auth;
 mod barrios;
 mod body;
+mod cbsc;
 mod corrections;
 mod deadline;
 mod diagnosticos;
 mod health;
+pub mod inscripciones;
 mod limit;
 mod marks;
 mod packs;
@@ -56,6 +58,8 @@ pub struct AppState {
     /// Failed sign-ins per client address (a hard limit) and per account (a backoff).
     pub login_limiter: Arc<AttemptLimiter<IpAddr>>,
     pub login_backoff: Arc<AccountBackoff<String>>,
+    /// Requests to enter the route per client address.
+    pub inscripcion_limiter: Arc<AttemptLimiter<IpAddr>>,
     /// Largest upload accepted by the admin import.
     pub max_import_bytes: usize,
     /// Where registros' files are kept, and the largest accepted.
@@ -129,6 +133,8 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
     let sync = Api::new().post("/sync", sync::receive).within(max_sync_bytes);
     // A registro's file is streamed to disk as it arrives, with its own limit (`FileStore`).
     let uploads = Api::new().post("/ciclos/{id}/registros", ruta::upload);
+    // Anyone may send it: the smallest body that holds its longest fields.
+    let inscripcion = Api::new().post("/inscripciones", inscripciones::send).within(inscripciones::MAX_BODY_BYTES);
     let public = Api::new()
         .get("/openapi.json", openapi)
         .post("/auth/login", auth::login)
@@ -191,8 +197,12 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .post("/ciclos/{id}/cierre", ruta::close)
         .get("/registros/{id}/archivo", ruta::download)
         .post("/registros/{id}/retiro", ruta::withdraw)
+        .get("/inscripciones", inscripciones::list)
+        .post("/inscripciones/{id}/decision", inscripciones::decide)
+        .get("/barrios/{id}/cbsc", cbsc::history)
+        .post("/barrios/{id}/cbsc", cbsc::add_version)
         .within(max_body_bytes);
-    public.merge(sync).merge(admin).merge(uploads)
+    public.merge(sync).merge(admin).merge(uploads).merge(inscripcion)
 }
 
 /// The versioned JSON API. Old clients keep the URL they were built with, so paths here are

@@ -3,9 +3,11 @@
 
 mod accounts;
 mod barrios;
+mod cbsc;
 mod corrections;
 mod diagnosticos;
 mod history;
+mod inscripciones;
 mod marks;
 mod packs;
 mod publications;
@@ -81,6 +83,9 @@ pub enum StoreError {
     /// A registro that may not be kept or withdrawn.
     #[error(transparent)]
     Registro(#[from] app::model::registro::RegistroError),
+    /// A request to enter the route that may not be kept or decided.
+    #[error(transparent)]
+    Inscripcion(#[from] app::model::inscripcion::InscripcionError),
 }
 
 impl StoreError {
@@ -101,6 +106,7 @@ impl StoreError {
                 | StoreError::Correction(_)
                 | StoreError::Ruta(_)
                 | StoreError::Registro(_)
+                | StoreError::Inscripcion(_)
         )
     }
 }
@@ -122,6 +128,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0012_user_municipios.sql")),
         M::up(include_str!("../../migrations/0013_workshop_room.sql")),
         M::up(include_str!("../../migrations/0014_ruta.sql")),
+        M::up(include_str!("../../migrations/0015_inscripcion_cbsc.sql")),
     ])
 }
 

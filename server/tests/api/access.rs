@@ -56,6 +56,8 @@ struct Fixture {
     /// The open ciclo of barrio A, and a registro kept for it.
     ciclo: Uuid,
     registro: Uuid,
+    /// A pending request to enter the route, of barrio A.
+    inscripcion: Uuid,
 }
 
 struct Caller {
@@ -107,7 +109,11 @@ async fn fixture(app: &TestApp) -> Fixture {
     let (status, registro) = app.post(&path, Some("application/pdf"), crate::ruta::PDF.to_vec()).await;
     assert_eq!(status, 201, "{registro}");
     let registro = registro["id"].as_str().and_then(|id| id.parse().ok()).expect("registro id");
-    Fixture { barrio_a, barrio_b, centre_a, workshop_a, workshop_c, mark: record.id(), user_b, ciclo, registro }
+    let (status, body) = crate::inscripciones::send(app, &crate::inscripciones::request(barrio_a)).await;
+    assert_eq!(status, 202, "{body}");
+    let (_, list) = app.get_json("/inscripciones").await;
+    let inscripcion = list[0]["id"].as_str().and_then(|id| id.parse().ok()).expect("inscripción id");
+    Fixture { barrio_a, barrio_b, centre_a, workshop_a, workshop_c, mark: record.id(), user_b, ciclo, registro, inscripcion }
 }
 
 async fn callers(app: &TestApp, f: &Fixture) -> Vec<Caller> {
@@ -148,6 +154,7 @@ fn request(method: &str, path: &str, f: &Fixture, caller: &Caller) -> (String, O
         .replace("/admin/users/{id}", &format!("/admin/users/{}", f.user_b))
         .replace("/ciclos/{id}", &format!("/ciclos/{}", f.ciclo))
         .replace("/registros/{id}", &format!("/registros/{}", f.registro))
+        .replace("/inscripciones/{id}", &format!("/inscripciones/{}", f.inscripcion))
         .replace("{number}", "1")
         .replace("{other}", "1")
         .replace("{seq}", "1")
@@ -182,6 +189,9 @@ fn request(method: &str, path: &str, f: &Fixture, caller: &Caller) -> (String, O
         (_, "/marks/{id}/reviews") => Some(json!({ "action": "restore" })),
         (_, "/barrios/{id}/diagnosticos") => Some(json!({})),
         (_, "/barrios/{id}/publications" | "/barrios/{id}/publications/preview") => Some(json!({ "diagnostico": 1 })),
+        (_, "/inscripciones") => Some(crate::inscripciones::request(b)),
+        (_, "/inscripciones/{id}/decision") => Some(json!({ "veredicto": "rechazada", "reason": "Prueba de acceso" })),
+        (_, "/barrios/{id}/cbsc") => Some(json!({ "fecha_conformacion": "2026-01-10", "miembros": 5, "estado": "activo" })),
         _ => Some(json!({})),
     };
     (concrete, body)
@@ -212,6 +222,13 @@ fn allowed(method: &str, path: &str) -> Option<&'static [Who]> {
         ("get", "/barrios/{id}/ruta") => BARRIO_A,
         ("post", "/barrios/{id}/ciclos" | "/ciclos/{id}/cambios" | "/ciclos/{id}/cierre" | "/ciclos/{id}/registros") => STAFF,
         ("get", "/registros/{id}/archivo") | ("post", "/registros/{id}/retiro") => STAFF,
+        // Any community may ask to enter the route; staff of the barrio's city answer.
+        ("post", "/inscripciones") => EVERYONE,
+        ("get", "/inscripciones") => ANY_STAFF,
+        ("post", "/inscripciones/{id}/decision") => STAFF,
+        // The committee: those who work in the barrio read it (names for staff only).
+        ("get", "/barrios/{id}/cbsc") => BARRIO_A,
+        ("post", "/barrios/{id}/cbsc") => STAFF,
         // What staff published is for everyone, with no session at all.
         ("get", p) if p.starts_with("/public/") => EVERYONE,
         _ => return None,

@@ -3,12 +3,14 @@
 
 mod access;
 mod assets;
+mod cbsc;
 mod corrections;
 mod diagnosticos;
 mod diagnosticos_exports;
 mod helpers;
 mod history;
 mod imports;
+mod inscripciones;
 mod limits;
 mod marks;
 mod openapi;
