@@ -24,6 +24,7 @@ use crate::components::account::{provide_session_state, AccountChip};
 use crate::pages::lazy::{
     AccountRoute, AdminRoute, DiagnosticoRoute, LoginRoute, PublicBarrioRoute, PublicListRoute, PublishRoute, ReportRoute, StaffRoute,
 };
+use crate::pages::lazy::{InscripcionRoute, InscripcionesRoute};
 use crate::pages::{AboutDataPage, BarrioListPage, BarrioMapPage, JoinPage, NotFoundPage, ProjectorPage, SyncPage, WorkshopPage, WorkshopsPage};
 
 /// The HTML document around the app, rendered on the server.
@@ -97,6 +98,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/publico") view={Lazy::<PublicListRoute>::new()}/>
                     <Route path=path!("/publico/:id") view={Lazy::<PublicBarrioRoute>::new()}/>
                     <Route path=path!("/acerca-de-los-datos") view=AboutDataPage/>
+                    <Route path=path!("/inscripcion") view={Lazy::<InscripcionRoute>::new()}/>
+                    // Before any `/ruta/:id`: the first route that matches wins.
+                    <Route path=path!("/ruta/inscripciones") view={Lazy::<InscripcionesRoute>::new()}/>
                 </Routes>
             </main>
         </Router>

@@ -5,6 +5,8 @@ mod admin;
 mod barrio_list;
 mod barrio_map;
 mod diagnostico;
+mod inscripcion;
+mod inscripciones;
 mod login;
 mod not_found;
 mod projector;
@@ -21,6 +23,8 @@ pub use admin::AdminPage;
 pub use barrio_list::BarrioListPage;
 pub use barrio_map::BarrioMapPage;
 pub use diagnostico::DiagnosticoPage;
+pub use inscripcion::InscripcionPage;
+pub use inscripciones::InscripcionesPage;
 pub use login::{AccountPage, LoginPage};
 pub use not_found::NotFoundPage;
 pub use projector::ProjectorPage;
@@ -70,5 +74,7 @@ pub mod lazy {
         PublicBarrioRoute => PublicBarrioPage,
         LoginRoute => LoginPage,
         AccountRoute => AccountPage,
+        InscripcionRoute => InscripcionPage,
+        InscripcionesRoute => InscripcionesPage,
     }
 }

@@ -161,6 +161,7 @@ fn StaffPanels() -> impl IntoView {
         <section class="page staff staff-status">
             <h1>"Diagnósticos por barrio"</h1>
             <p class="barrio-meta">"Para el equipo de la Secretaría: dónde hay marcas por consolidar, qué barrios ya tienen su diagnóstico temprano al día y cuáles aún no tienen marcas."</p>
+            <p><a href="/ruta/inscripciones" data-testid="inscripciones-link">"Solicitudes de inscripción en la ruta"</a></p>
             <div class="status-filters">
                 <label class="field search-field">
                     <span>"Buscar barrio o comuna"</span>
