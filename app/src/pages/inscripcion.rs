@@ -30,7 +30,7 @@ fn contact_label(canal: Canal) -> (&'static str, &'static str, &'static str, &'s
     match canal {
         Canal::Telefono => ("Número de teléfono o celular", "tel", "tel", "300 123 4567"),
         Canal::Correo => ("Correo electrónico", "email", "email", "junta@ejemplo.com"),
-        Canal::Otro => ("¿Cómo les encontramos?", "text", "off", "Por ejemplo: en el salón comunal, los martes en la tarde"),
+        Canal::Otro => ("¿Cómo les encontramos?", "text", "off", "Por ejemplo: en el salón comunal, los martes"),
     }
 }
 
@@ -38,7 +38,7 @@ fn by_channel(canal: Canal) -> &'static str {
     match canal {
         Canal::Telefono => "por teléfono",
         Canal::Correo => "por correo electrónico",
-        Canal::Otro => "por el medio que nos indicaron",
+        Canal::Otro => "como nos indicaron",
     }
 }
 
@@ -74,7 +74,7 @@ pub fn InscripcionPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match crate::data::list_barrios().await {
                 Ok(list) => barrios.set(list),
-                Err(_) => error.set(Some("No se pudo cargar la lista de barrios: revise la conexión y recargue la página.".into())),
+                Err(_) => error.set(Some("No se pudo cargar la lista de barrios: recargue la página con señal.".into())),
             }
         });
     });
@@ -83,7 +83,7 @@ pub fn InscripcionPage() -> impl IntoView {
         ev.prevent_default();
         error.set(None);
         let Some(barrio) = chosen.get_untracked() else {
-            error.set(Some("Elija su barrio: escriba su nombre en el buscador y tóquelo en la lista.".into()));
+            error.set(Some("Elija su barrio: escriba su nombre y tóquelo en la lista.".into()));
             return;
         };
         let value = |r: NodeRef<leptos::html::Input>| r.get_untracked().map(|e| e.value()).unwrap_or_default();
@@ -95,20 +95,15 @@ pub fn InscripcionPage() -> impl IntoView {
             motivo: motivo.get_untracked().map(|e| e.value()).unwrap_or_default(),
             sitio_web: value(trap),
         };
-        // The same rules as the server, so a person learns at once what to fix; a bot's filled
-        // trap goes to the server like any other request.
-        if let Err(e) = draft.clone().checked() {
-            use crate::model::Bilingual;
-            error.set(Some(e.es()));
-            return;
-        }
+        // The server checks the rest and says what to fix in Spanish (a refusal it does not
+        // count against the limit): the messages need not travel in every phone's download.
         sending.set(true);
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
             let result = async {
                 let request = gloo_net::http::Request::post("/api/v1/inscripciones").json(&draft).map_err(|e| e.to_string())?;
                 let response =
-                    request.send().await.map_err(|_| "Sin conexión con el servidor: envíe la solicitud cuando tenga señal.".to_string())?;
+                    request.send().await.map_err(|_| "Sin conexión: envíe la solicitud cuando tenga señal.".to_string())?;
                 if response.ok() {
                     Ok(())
                 } else {
@@ -152,9 +147,9 @@ pub fn InscripcionPage() -> impl IntoView {
                                 let typed = !query.get().trim().is_empty();
                                 if rows.is_empty() {
                                     let text = if typed && !barrios.with(Vec::is_empty) {
-                                        "Ningún barrio coincide: pruebe con otra parte del nombre."
+                                        "Ningún barrio coincide: pruebe otra parte del nombre."
                                     } else {
-                                        "Escriba una parte del nombre y toque su barrio en la lista."
+                                        "Escriba parte del nombre y toque su barrio."
                                     };
                                     view! { <p class="muted">{text}</p> }.into_any()
                                 } else {
@@ -205,15 +200,15 @@ pub fn InscripcionPage() -> impl IntoView {
                 <label class="insc-step">
                     <span>"4. ¿Por qué quieren entrar a la ruta?"</span>
                     <textarea name="motivo" node_ref=motivo rows="5" maxlength=MAX_MOTIVO_CHARS
-                        placeholder="Cuéntenos qué pasa en el barrio y qué esperan de la ruta."
+                        placeholder="Qué pasa en el barrio y qué esperan de la ruta"
                         on:input=move |ev| motivo_chars.set(event_target_value(&ev).chars().count())></textarea>
-                    <small class="muted">{move || format!("{} de {} caracteres", motivo_chars.get(), MAX_MOTIVO_CHARS)}</small>
+                    <small class="muted">{move || format!("{} de {}.{:03} caracteres", motivo_chars.get(), MAX_MOTIVO_CHARS / 1000, MAX_MOTIVO_CHARS % 1000)}</small>
                 </label>
                 // Hidden from people (and from screen readers); bots fill every box they find.
                 <div class="insc-trap" aria-hidden="true">
                     <label>"Sitio web (deje esto vacío)"<input type="text" name="sitio_web" node_ref=trap tabindex="-1" autocomplete="off"/></label>
                 </div>
-                <p class="muted insc-privacy">"Su contacto solo lo ve el equipo de la Secretaría para responderles: no se publica ni se comparte."</p>
+                <p class="muted">"Su contacto solo lo ve el equipo de la Secretaría: no se publica."</p>
                 {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="inscripcion-error">{e}</p> })}
                 <button type="submit" class="button primary" prop:disabled=move || sending.get()>
                     {move || if sending.get() { "Enviando…" } else { "Enviar la solicitud" }}
@@ -228,14 +223,13 @@ pub fn InscripcionPage() -> impl IntoView {
             <h1>"Inscriba su barrio en la ruta de la seguridad"</h1>
             {move || match sent.get() {
                 None => view! {
-                    <p class="lead">"La ruta de coproducción de seguridad de la Secretaría de Seguridad y Convivencia de Santa Marta está abierta a todas las comunidades que quieran trabajar por un barrio más seguro. Cuéntenos quiénes son y cómo contactarles."</p>
+                    <p class="lead">"La ruta de la Secretaría de Seguridad y Convivencia está abierta a todas las comunidades que quieran un barrio más seguro. Cuéntenos quiénes son y cómo contactarles."</p>
                     {form()}
                 }.into_any(),
                 Some((barrio, canal, contacto)) => view! {
                     <div class="insc-done" role="status" data-testid="inscripcion-recibida">
                         <h2>"Recibimos su solicitud"</h2>
-                        <p>{format!("Recibimos su solicitud para inscribir el barrio {barrio} en la ruta. El equipo de la Secretaría de Seguridad y Convivencia la revisará y les contactará {} ({contacto}).", by_channel(canal))}</p>
-                        <p>"Si el barrio entra a la ruta, empezamos por revisar sus indicadores de seguridad y convivencia, y luego les invitamos a construir juntos el diagnóstico del barrio."</p>
+                        <p>{format!("Recibimos su solicitud para inscribir el barrio {barrio} en la ruta. El equipo de la Secretaría la revisará y les contactará {} ({contacto}).", by_channel(canal))}</p>
                         <a class="button primary" href="/">"Volver al inicio"</a>
                     </div>
                 }.into_any(),

@@ -28,7 +28,7 @@ pub fn InscripcionesPage() -> impl IntoView {
     view! {
         <Title text="Solicitudes de inscripción"/>
         <section class="page insc-staff">
-            <StaffOnly what="Las solicitudes de inscripción en la ruta son para el equipo de la Secretaría.">
+            <StaffOnly what="Las solicitudes de inscripción son para el equipo de la Secretaría.">
                 <InscripcionesPanel/>
             </StaffOnly>
         </section>
@@ -48,15 +48,8 @@ fn InscripcionesPanel() -> impl IntoView {
         });
     };
     Effect::new(move |_| reload());
+    // The server checks the decision and says in Spanish what is missing.
     let decide = move |item: Inscripcion, draft: DecisionDraft| {
-        let draft = match draft.checked() {
-            Ok(d) => d,
-            Err(e) => {
-                use crate::model::Bilingual;
-                message.set(Some((false, format!("{}: {}", item.barrio_name, e.es()))));
-                return;
-            }
-        };
         busy.set(true);
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
@@ -65,9 +58,9 @@ fn InscripcionesPanel() -> impl IntoView {
                 Ok(done) => {
                     let text = match done.decision.map(|d| d.veredicto) {
                         Some(Veredicto::Aceptada) => {
-                            format!("Aceptada: el barrio {} entró a la ruta, con un ciclo abierto en el paso 1.", done.barrio_name)
+                            format!("{} entró a la ruta: ciclo abierto en el paso 1.", done.barrio_name)
                         }
-                        _ => format!("Rechazada la solicitud de {} ({}).", done.organizacion, done.barrio_name),
+                        _ => format!("Rechazada la solicitud de {}.", done.barrio_name),
                     };
                     message.set(Some((true, text)));
                     reload();
@@ -82,7 +75,7 @@ fn InscripcionesPanel() -> impl IntoView {
 
     view! {
         <h1>"Solicitudes de inscripción en la ruta"</h1>
-        <p class="lead">"Comunidades que piden entrar a la ruta de coproducción de seguridad. Al aceptar una, se abre un ciclo del barrio en el paso 1 (identificación). El contacto es solo para el equipo: no se publica ni se exporta."</p>
+        <p class="lead">"Al aceptar una, se abre un ciclo del barrio en el paso 1. El contacto es solo para el equipo: no se publica ni se exporta."</p>
         {move || message.get().map(|(ok, text)| view! {
             <p class=if ok { "insc-message ok" } else { "insc-message error" } role="status" data-testid="inscripciones-message">{text}</p>
         })}
