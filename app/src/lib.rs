@@ -25,6 +25,7 @@ use crate::pages::lazy::{
     AccountRoute, ActaEditRoute, ActaPrintRoute, AdminRoute, DiagnosticoRoute, LoginRoute, PublicBarrioRoute, PublicListRoute, PublishRoute, ReportRoute, RutaBarrioRoute,
     RutaRoute, StaffRoute,
 };
+use crate::pages::lazy::{InscripcionRoute, InscripcionesRoute};
 use crate::pages::{AboutDataPage, BarrioListPage, BarrioMapPage, JoinPage, NotFoundPage, ProjectorPage, SyncPage, WorkshopPage, WorkshopsPage};
 
 /// The HTML document around the app, rendered on the server.
@@ -98,11 +99,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/publico") view={Lazy::<PublicListRoute>::new()}/>
                     <Route path=path!("/publico/:id") view={Lazy::<PublicBarrioRoute>::new()}/>
                     <Route path=path!("/ruta") view={Lazy::<RutaRoute>::new()}/>
+                    // Before any `/ruta/:id`: the first route that matches wins.
+                    <Route path=path!("/ruta/inscripciones") view={Lazy::<InscripcionesRoute>::new()}/>
                     <Route path=path!("/ruta/:id") view={Lazy::<RutaBarrioRoute>::new()}/>
                     <Route path=path!("/ruta/:id/acta") view={Lazy::<ActaEditRoute>::new()}/>
                     <Route path=path!("/ruta/:id/acta/:acta") view={Lazy::<ActaEditRoute>::new()}/>
                     <Route path=path!("/ruta/:id/acta/:acta/imprimir") view={Lazy::<ActaPrintRoute>::new()}/>
                     <Route path=path!("/acerca-de-los-datos") view=AboutDataPage/>
+                    <Route path=path!("/inscripcion") view={Lazy::<InscripcionRoute>::new()}/>
                 </Routes>
             </main>
         </Router>

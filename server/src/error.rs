@@ -4,6 +4,8 @@
 use app::model::sync::{ErrorBody, MAX_BATCH_CHANGES, OLDEST_PROTOCOL, PROTOCOL};
 use app::model::acta::ActaError;
 use app::model::registro::RegistroError;
+use app::model::cbsc::CbscError;
+use app::model::inscripcion::InscripcionError;
 use app::model::ruta::RutaError;
 use app::model::{Bilingual, MarkError, TreeError, WorkshopError};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -155,6 +157,18 @@ pub enum ApiError {
     /// older version or another barrio; 403 for another facilitator's acta.
     #[error(transparent)]
     InvalidActa(#[from] app::model::acta::ActaError),
+    /// 422 for a request to enter the route or a decision that breaks a rule; 409 when the
+    /// barrio has too many requests waiting, the request was decided, or the barrio already
+    /// walks an open ciclo.
+    #[error(transparent)]
+    InvalidInscripcion(#[from] InscripcionError),
+    /// 422: a version of a barrio's CBSC that breaks a rule.
+    #[error(transparent)]
+    InvalidCbsc(#[from] CbscError),
+    /// 429: too many requests to enter the route from this address; try after
+    /// `retry_after_s` seconds.
+    #[error("too many requests")]
+    TooManyRequests { retry_after_s: u64 },
     /// 400: an upload cut short before its end.
     #[error("upload interrupted: {0}")]
     UploadInterrupted(String),
@@ -210,6 +224,7 @@ impl From<StoreError> for ApiError {
             StoreError::Ruta(e) => ApiError::InvalidRuta(e),
             StoreError::Registro(e) => ApiError::InvalidRegistro(e),
             StoreError::Acta(e) => ApiError::InvalidActa(e),
+            StoreError::Inscripcion(e) => ApiError::InvalidInscripcion(e),
             other => ApiError::Store(other),
         }
     }
@@ -364,6 +379,9 @@ impl ApiError {
             ApiError::InvalidRegistro(RegistroError::NotAllowed) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::InvalidRegistro(RegistroError::AlreadyWithdrawn) => StatusCode::CONFLICT,
             ApiError::InvalidRegistro(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::InvalidInscripcion(e) if e.is_conflict() => StatusCode::CONFLICT,
+            ApiError::InvalidInscripcion(_) | ApiError::InvalidCbsc(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::UploadInterrupted(_) => StatusCode::BAD_REQUEST,
             ApiError::InvalidActa(ActaError::Conflict(_) | ActaError::Stale(_) | ActaError::OtherBarrio) => StatusCode::CONFLICT,
             ApiError::InvalidActa(ActaError::NotYours) => StatusCode::FORBIDDEN,
@@ -596,6 +614,17 @@ impl ApiError {
             ApiError::InvalidRuta(e) => (e.code(), e.field(), e.es(), e.en()),
             ApiError::InvalidRegistro(e) => (e.code(), e.field(), e.es(), e.en()),
             ApiError::InvalidActa(e) => (e.code(), e.field(), e.es(), e.en()),
+            ApiError::InvalidInscripcion(e) => (e.code(), e.field(), e.es(), e.en()),
+            ApiError::InvalidCbsc(e) => (e.code(), Some(e.field()), e.es(), e.en()),
+            ApiError::TooManyRequests { retry_after_s } => (
+                "too_many_requests",
+                None,
+                format!(
+                    "Llegaron demasiadas solicitudes desde esta conexión. Espere {} minutos y vuelva a intentar.",
+                    retry_after_s.div_ceil(60)
+                ),
+                format!("Too many requests came from this connection. Wait {} minutes and try again.", retry_after_s.div_ceil(60)),
+            ),
             ApiError::UploadInterrupted(_) => (
                 "upload_interrupted",
                 Some("file"),
@@ -670,7 +699,7 @@ impl ApiError {
     /// How long a client should wait before trying again, when it should.
     fn retry_after_s(&self) -> Option<u64> {
         match self {
-            ApiError::TooManyAttempts { retry_after_s } => Some(*retry_after_s),
+            ApiError::TooManyAttempts { retry_after_s } | ApiError::TooManyRequests { retry_after_s } => Some(*retry_after_s),
             _ if self.status() == StatusCode::SERVICE_UNAVAILABLE => Some(5),
             _ => None,
         }

@@ -88,6 +88,7 @@ pub fn router(store: Store, config: &ServerConfig) -> Router {
         join_limiter: Arc::default(),
         login_limiter: Arc::default(),
         login_backoff: Arc::default(),
+        inscripcion_limiter: Arc::new(auth::limiter::AttemptLimiter::with_max(http::inscripciones::PER_ADDRESS)),
         max_import_bytes: config.max_import_bytes,
         files: files::FileStore::beside(&config.db),
         max_upload_bytes: config.max_upload_bytes,

@@ -35,6 +35,10 @@ fn action_es(action: &str) -> &str {
         "hotspot_adjust_cancel" => "Deshizo una corrección",
         "hotspot_note" => "Anotó un punto crítico",
         "export" => "Descargó",
+        "inscripcion_receive" => "Llegó una solicitud de inscripción",
+        "inscripcion_accept" => "Aceptó la inscripción",
+        "inscripcion_decline" => "Rechazó la inscripción",
+        "cbsc_version" => "Registró el CBSC",
         other => other,
     }
 }

@@ -6,6 +6,8 @@ mod admin;
 mod barrio_list;
 mod barrio_map;
 mod diagnostico;
+mod inscripcion;
+mod inscripciones;
 mod login;
 mod not_found;
 mod projector;
@@ -25,6 +27,8 @@ pub use admin::AdminPage;
 pub use barrio_list::BarrioListPage;
 pub use barrio_map::BarrioMapPage;
 pub use diagnostico::DiagnosticoPage;
+pub use inscripcion::InscripcionPage;
+pub use inscripciones::InscripcionesPage;
 pub use login::{AccountPage, LoginPage};
 pub use not_found::NotFoundPage;
 pub use projector::ProjectorPage;
@@ -80,5 +84,7 @@ pub mod lazy {
         RutaBarrioRoute => RutaBarrioPage,
         ActaEditRoute => ActaEditPage,
         ActaPrintRoute => ActaPrintPage,
+        InscripcionRoute => InscripcionPage,
+        InscripcionesRoute => InscripcionesPage,
     }
 }

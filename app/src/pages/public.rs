@@ -65,6 +65,10 @@ pub fn PublicListPage() -> impl IntoView {
                     </ul>
                 }.into_any(),
             }}
+            <p class="insc-invite" data-testid="inscripcion-link">
+                "¿Su comunidad quiere trabajar con la Secretaría por un barrio más seguro? "
+                <a href="/inscripcion">"Inscriba su barrio en la ruta"</a>
+            </p>
         </section>
     }
 }

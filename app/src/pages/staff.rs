@@ -162,6 +162,7 @@ fn StaffPanels() -> impl IntoView {
             <h1>"Diagnósticos por barrio"</h1>
             <p><a class="button small" href="/ruta">"La ruta de los barrios: los nueve pasos"</a></p>
             <p class="barrio-meta">"Para el equipo de la Secretaría: dónde hay marcas por consolidar, qué barrios ya tienen su diagnóstico temprano al día y cuáles aún no tienen marcas."</p>
+            <p><a href="/ruta/inscripciones" data-testid="inscripciones-link">"Solicitudes de inscripción en la ruta"</a></p>
             <div class="status-filters">
                 <label class="field search-field">
                     <span>"Buscar barrio o comuna"</span>

@@ -23,16 +23,25 @@ const TRACKED_KEYS: usize = 10_000;
 #[must_use = "a successful attempt must be forgiven, or it counts as a failure"]
 pub struct Ticket(Instant);
 
-/// A hard limit per key: [`MAX_FAILURES`] failed attempts in [`WINDOW`], then 429 until the
-/// oldest expires. Used per client address, where a lockout hurts only the guesser.
+/// A hard limit per key: [`MAX_FAILURES`] failed attempts in [`WINDOW`] (or the limit it was
+/// made with), then 429 until the oldest expires. Used per client address, where a lockout
+/// hurts only the guesser.
 #[derive(Debug)]
 pub struct AttemptLimiter<K> {
     attempts: Mutex<HashMap<K, VecDeque<Instant>>>,
+    max: usize,
 }
 
 impl<K> Default for AttemptLimiter<K> {
     fn default() -> Self {
-        AttemptLimiter { attempts: Mutex::new(HashMap::new()) }
+        AttemptLimiter::with_max(MAX_FAILURES)
+    }
+}
+
+impl<K> AttemptLimiter<K> {
+    /// A limiter that lets a key make `max` attempts in [`WINDOW`].
+    pub fn with_max(max: usize) -> Self {
+        AttemptLimiter { attempts: Mutex::new(HashMap::new()), max }
     }
 }
 
@@ -61,7 +70,7 @@ impl<K: Hash + Eq + Clone> AttemptLimiter<K> {
         while times.front().is_some_and(|t| now.saturating_duration_since(*t) >= WINDOW) {
             times.pop_front();
         }
-        if times.len() >= MAX_FAILURES {
+        if times.len() >= self.max {
             let oldest = times.front().copied().unwrap_or(now);
             return Err(WINDOW.saturating_sub(now.saturating_duration_since(oldest)));
         }
@@ -216,6 +225,14 @@ mod tests {
         // Forty attempts reserved before any of them is decided: ten pass, thirty wait.
         let passed = (0..40).filter(|_| limiter.reserve(&"k", t0).is_ok()).count();
         assert_eq!(passed, MAX_FAILURES);
+    }
+
+    #[test]
+    fn a_limiter_made_with_its_own_maximum_holds_it() {
+        let limiter = AttemptLimiter::with_max(5);
+        let t0 = Instant::now();
+        assert_eq!((0..40).filter(|_| limiter.reserve(&"k", t0).is_ok()).count(), 5);
+        assert!(limiter.reserve(&"k", t0 + WINDOW).is_ok());
     }
 
     #[test]

@@ -6,10 +6,12 @@ mod admin;
 mod auth;
 mod barrios;
 mod body;
+mod cbsc;
 mod corrections;
 mod deadline;
 mod diagnosticos;
 mod health;
+pub mod inscripciones;
 mod limit;
 mod marks;
 mod packs;
@@ -57,6 +59,8 @@ pub struct AppState {
     /// Failed sign-ins per client address (a hard limit) and per account (a backoff).
     pub login_limiter: Arc<AttemptLimiter<IpAddr>>,
     pub login_backoff: Arc<AccountBackoff<String>>,
+    /// Requests to enter the route per client address.
+    pub inscripcion_limiter: Arc<AttemptLimiter<IpAddr>>,
     /// Largest upload accepted by the admin import.
     pub max_import_bytes: usize,
     /// Where registros' files are kept, and the largest accepted.
@@ -130,6 +134,8 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
     let sync = Api::new().post("/sync", sync::receive).within(max_sync_bytes);
     // A registro's file is streamed to disk as it arrives, with its own limit (`FileStore`).
     let uploads = Api::new().post("/ciclos/{id}/registros", ruta::upload);
+    // Anyone may send it: the smallest body that holds its longest fields.
+    let inscripcion = Api::new().post("/inscripciones", inscripciones::send).within(inscripciones::MAX_BODY_BYTES);
     let public = Api::new()
         .get("/openapi.json", openapi)
         .post("/auth/login", auth::login)
@@ -196,8 +202,12 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .post("/actas", actas::put)
         .get("/actas/{id}", actas::one)
         .get("/barrios/{id}/actas", actas::of_barrio)
+        .get("/inscripciones", inscripciones::list)
+        .post("/inscripciones/{id}/decision", inscripciones::decide)
+        .get("/barrios/{id}/cbsc", cbsc::history)
+        .post("/barrios/{id}/cbsc", cbsc::add_version)
         .within(max_body_bytes);
-    public.merge(sync).merge(admin).merge(uploads)
+    public.merge(sync).merge(admin).merge(uploads).merge(inscripcion)
 }
 
 /// The versioned JSON API. Old clients keep the URL they were built with, so paths here are

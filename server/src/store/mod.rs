@@ -4,9 +4,11 @@
 mod accounts;
 mod actas;
 mod barrios;
+mod cbsc;
 mod corrections;
 mod diagnosticos;
 mod history;
+mod inscripciones;
 mod marks;
 mod packs;
 mod publications;
@@ -85,6 +87,9 @@ pub enum StoreError {
     /// A registro that may not be kept or withdrawn.
     #[error(transparent)]
     Registro(#[from] app::model::registro::RegistroError),
+    /// A request to enter the route that may not be kept or decided.
+    #[error(transparent)]
+    Inscripcion(#[from] app::model::inscripcion::InscripcionError),
 }
 
 impl StoreError {
@@ -106,6 +111,7 @@ impl StoreError {
                 | StoreError::Ruta(_)
                 | StoreError::Registro(_)
                 | StoreError::Acta(_)
+                | StoreError::Inscripcion(_)
         )
     }
 }
@@ -127,6 +133,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0012_user_municipios.sql")),
         M::up(include_str!("../../migrations/0013_workshop_room.sql")),
         M::up(include_str!("../../migrations/0014_ruta.sql")),
+        M::up(include_str!("../../migrations/0015_inscripcion_cbsc.sql")),
         M::up(include_str!("../../migrations/0016_actas.sql")),
     ])
 }

@@ -162,6 +162,23 @@ fn ciclos_of(c: &Connection, barrio_id: i64) -> Result<Vec<Ciclo>, StoreError> {
     ids.iter().map(|id| read_ciclo(c, parse_id(id)?)?.ok_or_else(|| corrupt("ciclo", "vanished"))).collect()
 }
 
+/// Opens ciclo `id` of an existing barrio at step 1, with its audit line, inside the caller's
+/// transaction (an accepted inscripción opens one in the same transaction as its decision).
+/// Refused while another ciclo of the barrio is open.
+pub(super) fn insert_ciclo(tx: &Connection, barrio_id: i64, id: Uuid, by: &User, now_ms: i64) -> Result<Ciclo, StoreError> {
+    let open = tx.query_row("SELECT 1 FROM open_ciclos WHERE barrio_id = ?1", [barrio_id], |_| Ok(())).optional()?;
+    if open.is_some() {
+        return Err(RutaError::AlreadyOpen.into());
+    }
+    tx.execute(
+        "INSERT INTO ciclos (id, barrio_id, opened_at_ms, opened_by) VALUES (?1, ?2, ?3, ?4)",
+        params![id.to_string(), barrio_id, now_ms, by.display_name],
+    )?;
+    tx.execute("INSERT INTO open_ciclos (barrio_id, ciclo_id) VALUES (?1, ?2)", params![barrio_id, id.to_string()])?;
+    audit_row(tx, Some(by), "ciclo_open", format!("barrio {barrio_id} ciclo {id}"), String::new(), now_ms)?;
+    read_ciclo(tx, id)?.ok_or_else(|| corrupt("ciclo", "not written"))
+}
+
 /// A file already on disk, ready to be named by a registro.
 #[derive(Debug, Clone)]
 pub struct StoredFile {
@@ -184,17 +201,7 @@ impl Store {
             if !barrio_exists(&tx, barrio_id)? {
                 return Ok(None);
             }
-            let open = tx.query_row("SELECT 1 FROM open_ciclos WHERE barrio_id = ?1", [barrio_id], |_| Ok(())).optional()?;
-            if open.is_some() {
-                return Err(RutaError::AlreadyOpen.into());
-            }
-            tx.execute(
-                "INSERT INTO ciclos (id, barrio_id, opened_at_ms, opened_by) VALUES (?1, ?2, ?3, ?4)",
-                params![id.to_string(), barrio_id, now_ms, by.display_name],
-            )?;
-            tx.execute("INSERT INTO open_ciclos (barrio_id, ciclo_id) VALUES (?1, ?2)", params![barrio_id, id.to_string()])?;
-            audit_row(&tx, Some(&by), "ciclo_open", format!("barrio {barrio_id} ciclo {id}"), String::new(), now_ms)?;
-            let ciclo = read_ciclo(&tx, id)?.ok_or_else(|| corrupt("ciclo", "not written"))?;
+            let ciclo = insert_ciclo(&tx, barrio_id, id, &by, now_ms)?;
             tx.commit()?;
             Ok(Some(ciclo))
         })

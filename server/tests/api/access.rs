@@ -57,6 +57,8 @@ struct Fixture {
     ciclo: Uuid,
     registro: Uuid,
     acta: Uuid,
+    /// A pending request to enter the route, of barrio A.
+    inscripcion: Uuid,
 }
 
 struct Caller {
@@ -111,7 +113,11 @@ async fn fixture(app: &TestApp) -> Fixture {
     let acta = Uuid::new_v4();
     let (status, body) = app.post("/actas", Some("application/json"), crate::actas::acta_json(acta, barrio_a, 1).to_string()).await;
     assert_eq!(status, 201, "{body}");
-    Fixture { barrio_a, barrio_b, centre_a, workshop_a, workshop_c, mark: record.id(), user_b, ciclo, registro, acta }
+    let (status, body) = crate::inscripciones::send(app, &crate::inscripciones::request(barrio_a)).await;
+    assert_eq!(status, 202, "{body}");
+    let (_, list) = app.get_json("/inscripciones").await;
+    let inscripcion = list[0]["id"].as_str().and_then(|id| id.parse().ok()).expect("inscripción id");
+    Fixture { barrio_a, barrio_b, centre_a, workshop_a, workshop_c, mark: record.id(), user_b, ciclo, registro, acta, inscripcion }
 }
 
 async fn callers(app: &TestApp, f: &Fixture) -> Vec<Caller> {
@@ -153,6 +159,7 @@ fn request(method: &str, path: &str, f: &Fixture, caller: &Caller) -> (String, O
         .replace("/ciclos/{id}", &format!("/ciclos/{}", f.ciclo))
         .replace("/registros/{id}", &format!("/registros/{}", f.registro))
         .replace("/actas/{id}", &format!("/actas/{}", f.acta))
+        .replace("/inscripciones/{id}", &format!("/inscripciones/{}", f.inscripcion))
         .replace("{number}", "1")
         .replace("{other}", "1")
         .replace("{seq}", "1")
@@ -188,6 +195,9 @@ fn request(method: &str, path: &str, f: &Fixture, caller: &Caller) -> (String, O
         (_, "/barrios/{id}/diagnosticos") => Some(json!({})),
         (_, "/barrios/{id}/publications" | "/barrios/{id}/publications/preview") => Some(json!({ "diagnostico": 1 })),
         (_, "/actas") => Some(crate::actas::acta_json(Uuid::new_v4(), b, 1)),
+        (_, "/inscripciones") => Some(crate::inscripciones::request(b)),
+        (_, "/inscripciones/{id}/decision") => Some(json!({ "veredicto": "rechazada", "reason": "Prueba de acceso" })),
+        (_, "/barrios/{id}/cbsc") => Some(json!({ "fecha_conformacion": "2026-01-10", "miembros": 5, "estado": "activo" })),
         _ => Some(json!({})),
     };
     (concrete, body)
@@ -220,6 +230,13 @@ fn allowed(method: &str, path: &str) -> Option<&'static [Who]> {
         ("get", "/registros/{id}/archivo") | ("post", "/registros/{id}/retiro") => STAFF,
         // Facilitators write the actas of their barrios' meetings; staff any.
         ("post", "/actas") | ("get", "/actas/{id}" | "/barrios/{id}/actas") => BARRIO_A,
+        // Any community may ask to enter the route; staff of the barrio's city answer.
+        ("post", "/inscripciones") => EVERYONE,
+        ("get", "/inscripciones") => ANY_STAFF,
+        ("post", "/inscripciones/{id}/decision") => STAFF,
+        // The committee: those who work in the barrio read it (names for staff only).
+        ("get", "/barrios/{id}/cbsc") => BARRIO_A,
+        ("post", "/barrios/{id}/cbsc") => STAFF,
         // What staff published is for everyone, with no session at all.
         ("get", p) if p.starts_with("/public/") => EVERYONE,
         _ => return None,

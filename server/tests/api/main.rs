@@ -4,12 +4,14 @@
 mod access;
 mod actas;
 mod assets;
+mod cbsc;
 mod corrections;
 mod diagnosticos;
 mod diagnosticos_exports;
 mod helpers;
 mod history;
 mod imports;
+mod inscripciones;
 mod limits;
 mod marks;
 mod openapi;
