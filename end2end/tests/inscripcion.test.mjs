@@ -1,26 +1,14 @@
 // A community asks to enrol its barrio in the route from a phone, with no account; staff accept
 // it on /ruta/inscripciones from a computer, and the barrio then walks a ciclo at step 1.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, signedInContext } from '../support/server.mjs';
-import { launch, waitForApp, artifacts } from '../support/browser.mjs';
+import { serverAndBrowser } from '../support/suite.mjs';
+import { signedInContext } from '../support/server.mjs';
+import { waitForApp, artifacts } from '../support/browser.mjs';
 import { collectPanics, overflowing } from '../support/checks.mjs';
 
-let browser;
-let server;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function barrioId(code) {
-  const list = await (await fetch(`${server.url}/api/v1/barrios`)).json();
-  return list.find((b) => b.code === code).id;
-}
+const suite = serverAndBrowser();
+const barrioId = async (code) => (await suite.barrioByCode(code)).id;
 
 /** Boxes shorter than a finger, among the form's controls. */
 async function smallTargets(page) {
@@ -32,12 +20,12 @@ async function smallTargets(page) {
 
 test('a community asks on a phone, staff accept on a computer, and the barrio walks a ciclo', async () => {
   const pescaito = await barrioId('pescaito');
-  const phone = await browser.newContext({ viewport: { width: 360, height: 640 }, hasTouch: true, isMobile: true });
+  const phone = await suite.browser.newContext({ viewport: { width: 360, height: 640 }, hasTouch: true, isMobile: true });
   const page = await phone.newPage();
   const panics = collectPanics(page);
   try {
     // The public finds the form from the published diagnósticos.
-    await page.goto(server.url + '/publico');
+    await page.goto(suite.server.url + '/publico');
     await waitForApp(page);
     await page.click('[data-testid=inscripcion-link] a');
     await page.waitForSelector('[data-testid=inscripcion-form]');
@@ -73,11 +61,11 @@ test('a community asks on a phone, staff accept on a computer, and the barrio wa
 
   // The tablet only looks; the computer decides.
   for (const [width, height, name] of [[768, 1024, 'tablet'], [1024, 768, 'desktop']]) {
-    const staff = await signedInContext(browser, server, { viewport: { width, height } });
+    const staff = await signedInContext(suite.browser, suite.server, { viewport: { width, height } });
     const page = await staff.newPage();
     const panics = collectPanics(page);
     try {
-      await page.goto(server.url + '/ruta/inscripciones');
+      await page.goto(suite.server.url + '/ruta/inscripciones');
       await waitForApp(page);
       const card = page.locator(`[data-testid=inscripcion-pendiente][data-barrio="${pescaito}"]`);
       await card.waitFor();
@@ -100,19 +88,19 @@ test('a community asks on a phone, staff accept on a computer, and the barrio wa
   }
 
   // The barrio now walks a ciclo at step 1, the one the decision names.
-  const ruta = await (await server.fetch(`/api/v1/barrios/${pescaito}/ruta`)).json();
+  const ruta = await (await suite.server.fetch(`/api/v1/barrios/${pescaito}/ruta`)).json();
   assert.equal(ruta.ciclos.length, 1);
   assert.equal(ruta.ciclos[0].ciclo.closed_at_ms, null);
   assert.deepEqual(ruta.ciclos[0].ciclo.changes, [], 'at step 1');
-  const list = await (await server.fetch('/api/v1/inscripciones')).json();
+  const list = await (await suite.server.fetch('/api/v1/inscripciones')).json();
   assert.equal(list[0].decision.veredicto, 'aceptada');
   assert.equal(list[0].decision.ciclo_id, ruta.ciclos[0].ciclo.id);
 });
 
 test('a bot filling the hidden box is answered alike, and staff never see it', async () => {
-  const page = await browser.newPage({ viewport: { width: 360, height: 640 } });
+  const page = await suite.browser.newPage({ viewport: { width: 360, height: 640 } });
   try {
-    await page.goto(server.url + '/inscripcion');
+    await page.goto(suite.server.url + '/inscripcion');
     await waitForApp(page);
     const trap = page.locator('input[name=sitio_web]');
     assert.equal(await trap.isVisible(), true, 'in the page, for bots that read it');
@@ -127,7 +115,7 @@ test('a bot filling the hidden box is answered alike, and staff never see it', a
     await trap.fill('https://spam.example', { force: true });
     await page.click('button[type=submit]');
     await page.waitForSelector('[data-testid=inscripcion-recibida]');
-    const list = await (await server.fetch('/api/v1/inscripciones')).json();
+    const list = await (await suite.server.fetch('/api/v1/inscripciones')).json();
     assert.ok(list.every((i) => i.organizacion !== 'Robot'), 'nothing kept');
   } finally {
     await page.close();

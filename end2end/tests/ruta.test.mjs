@@ -24,6 +24,8 @@ test('staff walk a barrio through its first steps, keeping a registro on the way
   await waitForApp(page);
   await page.waitForSelector('[data-testid=ruta-count][data-shown="327"]');
   assert.equal(await page.locator('.ruta-row[data-paso="0"]').count(), 327);
+  await page.waitForSelector('[data-testid=city-map] path');
+  assert.deepEqual(await overflowing(page), [], 'the step chips scroll within their row, the page does not');
   await page.fill('input[name=ruta-search]', 'pescai');
   await page.waitForSelector('[data-testid=ruta-count][data-shown="1"]');
   await page.click(`.ruta-row[data-code=pescaito]`);
@@ -109,6 +111,18 @@ test('staff walk a barrio through its first steps, keeping a registro on the way
     assert.deepEqual(await overflowing(page), [], `nothing wider than the ${name}`);
     await page.screenshot({ path: `${artifacts}/ruta-barrio-${name}.png`, fullPage: true });
   }
+  // The committee, recorded by staff; its names are for staff only.
+  await page.click('.cbsc-edit summary');
+  const cbsc = page.locator('[data-testid=cbsc-form]');
+  await cbsc.locator('select[name=estado]').selectOption('Activo');
+  await cbsc.locator('input[name=fecha_conformacion]').fill('2026-03-14');
+  await cbsc.locator('input[name=miembros]').fill('9');
+  await cbsc.locator('input[name=rol][value=Presidencia]').check();
+  await cbsc.locator('textarea[name=nombres]').fill('Ana Pérez — Presidencia');
+  await cbsc.locator('button[type=submit]').click();
+  await page.waitForSelector('.cbsc-facts');
+  assert.match(await page.textContent('[data-testid=cbsc]'), /Activo.*14\/03\/2026.*9.*Presidencia/s);
+  assert.match(await page.textContent('.cbsc-names'), /solo para el equipo/);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -122,6 +136,11 @@ test('a facilitator of the barrio reads its route without the files', async () =
     method: 'POST', headers: { 'content-type': 'application/pdf' }, body: PDF,
   });
   assert.equal(kept.status, 201);
+  const committee = await suite.server.fetch(`/api/v1/barrios/${barrio.id}/cbsc`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ fecha_conformacion: '2026-02-01', miembros: 7, roles: ['presidente'], estado: 'activo', nombres: [{ nombre: 'Rosa Díaz', rol: 'presidente' }] }),
+  });
+  assert.equal(committee.status, 201, await committee.text());
   await createUser(suite.server, { username: 'facilita_ruta', role: 'facilitator', barrios: [barrio.id] });
   const context = await signedInContext(suite.browser, suite.server, { viewport: { width: 360, height: 640 } }, { username: 'facilita_ruta', password: 'clave de prueba e2e' });
   const page = await context.newPage();
@@ -129,7 +148,10 @@ test('a facilitator of the barrio reads its route without the files', async () =
   await waitForApp(page);
   await page.waitForSelector('.ruta-step[data-paso="1"] .registro-checks li[data-kept=true]');
   assert.equal(await page.locator('[data-testid=registro-files]').count(), 0, 'no files for facilitators');
-  assert.equal(await page.locator('.add-registro, [data-testid=step-forward], .close-ciclo').count(), 0, 'nor staff forms');
+  await page.waitForSelector('.cbsc-facts');
+  assert.match(await page.textContent('[data-testid=cbsc]'), /Activo/);
+  assert.ok(!(await page.content()).includes('Rosa Díaz'), 'the committee\'s names never reach a facilitator');
+  assert.equal(await page.locator('.add-registro, [data-testid=step-forward], .close-ciclo, .cbsc-edit').count(), 0, 'nor staff forms');
   await page.goto(`${suite.server.url}/ruta`);
   await waitForApp(page);
   await page.waitForSelector('[data-testid=ruta-count][data-shown="1"]');

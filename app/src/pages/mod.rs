@@ -5,6 +5,7 @@ mod acta;
 mod admin;
 mod barrio_list;
 mod barrio_map;
+mod cbsc_panel;
 mod diagnostico;
 mod inscripcion;
 mod inscripciones;

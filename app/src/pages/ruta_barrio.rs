@@ -133,6 +133,7 @@ fn RutaBarrioPanels() -> impl IntoView {
             }}
             // Outside the route's answer: the actas kept on this device show without signal.
             {move || barrio_id().map(|barrio| view! { <super::acta::ActasSection barrio/> })}
+            {move || barrio_id().map(|barrio| view! { <super::cbsc_panel::CbscPanel barrio staff/> })}
         </section>
     }
 }
