@@ -224,6 +224,18 @@ test('an acta typed on a tablet without signal is kept, sent when the signal com
     const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
     assert.ok(Number(/Pages:\s+(\d+)/.exec(info)[1]) >= 2, `${format}: the attendance sheet on a page of its own`);
   }
+
+  // Signed on paper, its scan is kept as a registro of the open ciclo that names the acta.
+  const ciclo = await suite.server.fetch(`/api/v1/barrios/${barrio.id}/ciclos`, { method: 'POST' });
+  assert.equal(ciclo.status, 201);
+  await page.goto(`${suite.server.url}/ruta/${barrio.id}`);
+  await waitForApp(page);
+  await page.click('[data-testid=actas] .signed-scan summary');
+  await page.setInputFiles('[data-testid=actas] .signed-scan input[type=file]', { name: 'acta firmada.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await page.click('[data-testid=actas] .signed-scan button[type=submit]');
+  await page.waitForSelector('[data-testid=acta-signed]');
+  const ruta = await (await suite.server.fetch(`/api/v1/barrios/${barrio.id}/ruta`)).json();
+  assert.equal(ruta.ciclos[0].registros[0].acta_id, stored[0].id);
   assert.deepEqual(errors.filter((e) => !/Failed to fetch|net::ERR_INTERNET_DISCONNECTED|NetworkError/.test(e)), []);
   await context.close();
 });

@@ -6,7 +6,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use std::collections::HashSet;
+
+use super::ruta_barrio::RutaContext;
 use crate::components::account::RequireRole;
+use crate::model::ruta::{Paso, TipoRegistro};
 use crate::model::acta::{Acta, ActaKind, Asistencia, Compromiso};
 use crate::model::report::PROCEDURE_CODE;
 use crate::model::workshop::date_es;
@@ -40,9 +44,23 @@ pub fn merge_lines(server: Vec<Acta>, local: Vec<(Acta, bool, Option<String>)>) 
     lines
 }
 
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+/// What a signed acta's scan is kept as, at step `paso`: its kind of acta when the step keeps
+/// that kind, another document otherwise.
+pub fn scan_tipo(kind: ActaKind, paso: Paso) -> TipoRegistro {
+    let natural = if kind == ActaKind::ComiteInterinstitucional { TipoRegistro::ActaComiteInterinstitucional } else { TipoRegistro::ActaReunion };
+    if paso.registros().contains(&natural) { natural } else { TipoRegistro::Otro }
+}
+
 /// The actas of barrio `barrio` on its route page; works offline from this device's copies.
+/// Staff keep an acta's signed scan as a registro of the open ciclo's step.
 #[component]
-pub fn ActasSection(barrio: i64) -> impl IntoView {
+pub fn ActasSection(
+    barrio: i64,
+    ctx: RutaContext,
+    open_ciclo: Signal<Option<(uuid::Uuid, Paso)>>,
+    signed: Signal<HashSet<uuid::Uuid>>,
+) -> impl IntoView {
     let lines = RwSignal::new(None::<Vec<ActaLine>>);
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
@@ -71,6 +89,7 @@ pub fn ActasSection(barrio: i64) -> impl IntoView {
                     <ul class="acta-list">
                         {list.into_iter().map(|l| {
                             let a = l.acta;
+                            let (acta_id, for_scan) = (a.id, a.clone());
                             let facts = format!("{} · {} asistentes · {} compromisos", if a.lugar.is_empty() { "Sin lugar" } else { &a.lugar }, a.asistencia.total(), a.compromisos.len());
                             view! {
                                 <li data-acta=a.id.to_string() data-waiting=l.waiting.to_string()>
@@ -79,7 +98,13 @@ pub fn ActasSection(barrio: i64) -> impl IntoView {
                                         <small>{facts}</small>
                                         {l.waiting.then(|| view! { <span class="pending-chip">"En este dispositivo, falta enviar"</span> })}
                                         {l.refused.map(|r| view! { <p class="warn-text">{format!("El servidor no la recibió: {r}")}</p> })}
+                                        {move || signed.with(|s| s.contains(&acta_id)).then(|| view! { <small class="ok-text" data-testid="acta-signed">"✓ Copia firmada guardada"</small> })}
                                     </div>
+                                    {(!l.waiting).then(move || view! {
+                                        <Show when=move || ctx.staff.get() && open_ciclo.get().is_some()>
+                                            <SignedScan acta=for_scan.clone() ctx open_ciclo/>
+                                        </Show>
+                                    })}
                                     <span class="acta-actions">
                                         <a class="button small" href=format!("/ruta/{barrio}/acta/{}", a.id)>"Abrir"</a>
                                         <a class="button small quiet" href=format!("/ruta/{barrio}/acta/{}/imprimir", a.id)>"Imprimir"</a>
@@ -95,6 +120,44 @@ pub fn ActasSection(barrio: i64) -> impl IntoView {
 }
 
 #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+/// Keeps the acta's signed scan (a photo or a PDF) as a registro that names it.
+#[component]
+fn SignedScan(acta: Acta, ctx: RutaContext, open_ciclo: Signal<Option<(uuid::Uuid, Paso)>>) -> impl IntoView {
+    let file_input = NodeRef::<leptos::html::Input>::new();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        {
+            let (Some((ciclo, paso)), Some(file)) =
+                (open_ciclo.get_untracked(), file_input.get_untracked().and_then(|i| i.files()).and_then(|f| f.get(0)))
+            else {
+                return;
+            };
+            let tipo = scan_tipo(acta.kind, paso);
+            let query = super::ruta_barrio::upload_query(paso, tipo, &acta.fecha, &format!("Copia firmada: {}", acta.title()), &file.name());
+            let url = format!("/api/v1/ciclos/{ciclo}/registros?{query}&acta_id={}", acta.id);
+            ctx.busy.set(true);
+            leptos::task::spawn_local(async move {
+                let result = super::ruta_barrio::upload(&url, file).await;
+                ctx.finish(result.map(|_| "Copia firmada guardada como registro del paso.".to_string()));
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&acta, open_ciclo, file_input);
+    };
+    view! {
+        <details class="withdraw signed-scan">
+            <summary class="button small">"Subir copia firmada"</summary>
+            <form on:submit=submit>
+                <label class="field"><span>"Foto o PDF del acta firmada"</span>
+                    <input type="file" name="scan" node_ref=file_input required accept=".pdf,.jpg,.jpeg,.png,.webp,application/pdf,image/*"/>
+                </label>
+                <button type="submit" class="button small primary" disabled=move || ctx.busy.get()>"Guardar copia firmada"</button>
+            </form>
+        </details>
+    }
+}
+
 fn params() -> (Memo<Option<i64>>, Memo<Option<uuid::Uuid>>) {
     let params = use_params_map();
     let barrio = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())));
@@ -480,6 +543,13 @@ mod tests {
             author: String::new(),
             deleted: false,
         }
+    }
+
+    #[test]
+    fn a_signed_scan_is_kept_as_the_steps_own_kind_of_acta_when_it_has_one() {
+        assert_eq!(scan_tipo(ActaKind::ComiteBarrial, Paso::Intervencion), TipoRegistro::ActaReunion);
+        assert_eq!(scan_tipo(ActaKind::ComiteInterinstitucional, Paso::Seguimiento), TipoRegistro::ActaComiteInterinstitucional);
+        assert_eq!(scan_tipo(ActaKind::ComiteBarrial, Paso::Diagnostico), TipoRegistro::Otro);
     }
 
     #[test]

@@ -80,6 +80,19 @@ fn RutaBarrioPanels() -> impl IntoView {
         }
     });
     let ctx = RutaContext { version, notice, error, busy, staff };
+    // The open ciclo and its step, where a signed acta's scan is kept; and the actas whose scan is.
+    let open_now = Signal::derive(move || {
+        data.with(|d| match d {
+            Some(Ok(r)) => r.ciclos.first().filter(|c| c.ciclo.is_open()).map(|c| (c.ciclo.id, c.ciclo.current())),
+            _ => None,
+        })
+    });
+    let signed = Signal::derive(move || {
+        data.with(|d| match d {
+            Some(Ok(r)) => r.ciclos.iter().flat_map(|c| &c.registros).filter(|x| x.counts()).filter_map(|x| x.acta_id).collect(),
+            _ => std::collections::HashSet::new(),
+        })
+    });
 
     let open_ciclo = move |_| {
         #[cfg(feature = "hydrate")]
@@ -132,7 +145,7 @@ fn RutaBarrioPanels() -> impl IntoView {
                 }
             }}
             // Outside the route's answer: the actas kept on this device show without signal.
-            {move || barrio_id().map(|barrio| view! { <super::acta::ActasSection barrio/> })}
+            {move || barrio_id().map(|barrio| view! { <super::acta::ActasSection barrio ctx open_ciclo=open_now signed/> })}
             {move || barrio_id().map(|barrio| view! { <super::cbsc_panel::CbscPanel barrio staff/> })}
         </section>
     }
@@ -141,12 +154,12 @@ fn RutaBarrioPanels() -> impl IntoView {
 /// What every form of the page shares: the page's messages, and reading the route again.
 #[derive(Clone, Copy)]
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-struct RutaContext {
+pub(super) struct RutaContext {
     version: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
     error: RwSignal<Option<String>>,
-    busy: RwSignal<bool>,
-    staff: Signal<bool>,
+    pub(super) busy: RwSignal<bool>,
+    pub(super) staff: Signal<bool>,
 }
 
 impl RutaContext {
@@ -161,7 +174,7 @@ impl RutaContext {
     }
 
     #[cfg(feature = "hydrate")]
-    fn finish(self, result: Result<String, String>) {
+    pub(super) fn finish(self, result: Result<String, String>) {
         self.busy.set(false);
         match result {
             Ok(done) => {
@@ -388,7 +401,7 @@ fn UploadForm(ciclo: uuid::Uuid, paso: Paso, ctx: RutaContext) -> impl IntoView 
 
 /// The query of an upload, each value encoded.
 #[cfg(feature = "hydrate")]
-fn upload_query(paso: Paso, tipo: TipoRegistro, fecha: &str, descripcion: &str, nombre: &str) -> String {
+pub(super) fn upload_query(paso: Paso, tipo: TipoRegistro, fecha: &str, descripcion: &str, nombre: &str) -> String {
     let enc = |s: &str| String::from(js_sys::encode_uri_component(s));
     let tipo = serde_json::to_value(tipo).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
     format!("paso={}&tipo={}&fecha={}&descripcion={}&nombre={}", paso.number(), enc(&tipo), enc(fecha), enc(descripcion), enc(nombre))
@@ -396,7 +409,7 @@ fn upload_query(paso: Paso, tipo: TipoRegistro, fecha: &str, descripcion: &str, 
 
 /// Sends a file as the body, with the session's anti-forgery token.
 #[cfg(feature = "hydrate")]
-async fn upload(url: &str, file: web_sys::File) -> Result<(), String> {
+pub(super) async fn upload(url: &str, file: web_sys::File) -> Result<(), String> {
     let request = crate::client::session::post(url).body(file).map_err(|e| e.to_string())?;
     let response = request.send().await.map_err(|_| "Sin conexión con el servidor: el registro no se guardó.".to_string())?;
     if response.ok() {
