@@ -151,19 +151,9 @@ mod tests {
 
     #[tokio::test]
     async fn versions_are_appended_and_names_read_only_when_asked() {
-        use app::model::account::{Role, UserDraft};
         let (_dir, store) = store().await;
         let barrio = barrio(&store, "pescaito").await;
-        let draft = UserDraft {
-            username: "marta".into(),
-            display_name: "Marta".into(),
-            role: Role::Staff,
-            barrios: vec![],
-            municipios: vec![],
-            password: None,
-            disabled: false,
-        };
-        let staff = store.create_user(draft, "h".into(), T).await.unwrap().unwrap();
+        let staff = account(&store, "Marta", app::model::account::Role::Staff).await;
         let first = CbscDraft {
             fecha_conformacion: String::new(),
             miembros: 0,
@@ -188,20 +178,16 @@ mod tests {
         assert_eq!(staff_view.versiones[0].nombres.as_ref().unwrap()[0].nombre, "Rosa Díaz");
         let other_view = store.cbsc_of_barrio(barrio, false).await.unwrap().unwrap();
         assert!(other_view.versiones.iter().all(|v| v.nombres.is_none()));
-        store
-            .call(move |c| {
-                for sql in [
-                    "UPDATE cbsc_versions SET miembros = 1",
-                    "DELETE FROM cbsc_versions",
-                    "UPDATE cbsc_member_names SET nombre = 'x'",
-                    "DELETE FROM cbsc_member_names",
-                ] {
-                    assert!(c.execute(sql, []).is_err(), "{sql} must be refused");
-                }
-                Ok(())
-            })
-            .await
-            .unwrap();
+        assert_refused(
+            &store,
+            &[
+                "UPDATE cbsc_versions SET miembros = 1",
+                "DELETE FROM cbsc_versions",
+                "UPDATE cbsc_member_names SET nombre = 'x'",
+                "DELETE FROM cbsc_member_names",
+            ],
+        )
+        .await;
         let log = store.audit_log(None, 10).await.unwrap();
         let line = log.iter().find(|e| e.action == "cbsc_version").unwrap();
         assert_eq!(line.detail, "versión 2: activo, 7 integrantes, cargos: Presidencia, Fiscal; 1 nombre registrado");

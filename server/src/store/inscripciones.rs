@@ -227,20 +227,6 @@ mod tests {
     use super::*;
     use crate::store::test_support::*;
 
-    async fn staff(store: &Store) -> User {
-        use app::model::account::{Role, UserDraft};
-        let draft = UserDraft {
-            username: "marta".into(),
-            display_name: "Marta".into(),
-            role: Role::Staff,
-            barrios: vec![],
-            municipios: vec![],
-            password: None,
-            disabled: false,
-        };
-        store.create_user(draft, "h".into(), T).await.unwrap().unwrap()
-    }
-
     fn draft(barrio_id: i64) -> InscripcionDraft {
         InscripcionDraft {
             barrio_id,
@@ -256,7 +242,7 @@ mod tests {
     async fn requests_are_capped_per_barrio_and_decided_once_never_rewritten() {
         let (_dir, store) = store().await;
         let barrio = barrio(&store, "pescaito").await;
-        let staff = staff(&store).await;
+        let staff = account(&store, "Marta", app::model::account::Role::Staff).await;
         for i in 0..MAX_PENDIENTES_POR_BARRIO as u128 {
             store.add_inscripcion(draft(barrio), Uuid::from_u128(i + 1), T).await.unwrap().unwrap();
         }
@@ -284,20 +270,16 @@ mod tests {
         let order: Vec<(u128, bool)> = list.iter().map(|i| (i.id.as_u128(), i.is_pending())).collect();
         assert_eq!(order, vec![(3, true), (4, true), (2, false), (1, false)], "pending oldest first, then the latest decisions");
         assert!(store.inscripciones(|_| false).await.unwrap().is_empty());
-        store
-            .call(move |c| {
-                for sql in [
-                    "UPDATE inscripciones SET contacto = 'x'",
-                    "DELETE FROM inscripciones",
-                    "UPDATE inscripcion_decisiones SET reason = 'x'",
-                    "DELETE FROM inscripcion_decisiones",
-                ] {
-                    assert!(c.execute(sql, []).is_err(), "{sql} must be refused");
-                }
-                Ok(())
-            })
-            .await
-            .unwrap();
+        assert_refused(
+            &store,
+            &[
+                "UPDATE inscripciones SET contacto = 'x'",
+                "DELETE FROM inscripciones",
+                "UPDATE inscripcion_decisiones SET reason = 'x'",
+                "DELETE FROM inscripcion_decisiones",
+            ],
+        )
+        .await;
         let log = store.audit_log(None, 50).await.unwrap();
         assert!(log.iter().all(|e| !e.detail.contains("300 123 4567") && !e.target.contains("300")), "the contact is not in the log");
         let actions: Vec<&str> = log.iter().rev().map(|e| e.action.as_str()).filter(|a| !a.starts_with("user")).collect();

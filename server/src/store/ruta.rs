@@ -426,25 +426,11 @@ mod tests {
     use super::*;
     use crate::store::test_support::*;
 
-    async fn staff(store: &Store) -> User {
-        use app::model::account::{Role, UserDraft};
-        let draft = UserDraft {
-            username: "marta".into(),
-            display_name: "Marta".into(),
-            role: Role::Staff,
-            barrios: vec![],
-            municipios: vec![],
-            password: None,
-            disabled: false,
-        };
-        store.create_user(draft, "h".into(), T).await.unwrap().unwrap()
-    }
-
     #[tokio::test]
     async fn step_changes_and_registros_are_appended_and_never_rewritten() {
         let (_dir, store) = store().await;
         let barrio = barrio(&store, "pescaito").await;
-        let staff = staff(&store).await;
+        let staff = account(&store, "Marta", app::model::account::Role::Staff).await;
         let staff = || staff.clone();
         let id = Uuid::from_u128(7);
         let ciclo = store.open_ciclo(barrio, id, staff(), 1_000).await.unwrap().unwrap();
@@ -472,22 +458,18 @@ mod tests {
         let registro =
             store.withdraw_registro(Uuid::from_u128(9), RetiroDraft { reason: "duplicado".into() }, staff(), 1_005).await.unwrap().unwrap();
         assert_eq!(registro.retiro.unwrap().reason, "duplicado");
-        store
-            .call(move |c| {
-                for sql in [
-                    "UPDATE ciclo_changes SET to_paso = 9",
-                    "DELETE FROM ciclo_changes",
-                    "UPDATE registros SET tipo = 'otro'",
-                    "DELETE FROM registros",
-                    "DELETE FROM registro_withdrawals",
-                    "DELETE FROM ciclos",
-                ] {
-                    assert!(c.execute(sql, []).is_err(), "{sql} must be refused");
-                }
-                Ok(())
-            })
-            .await
-            .unwrap();
+        assert_refused(
+            &store,
+            &[
+                "UPDATE ciclo_changes SET to_paso = 9",
+                "DELETE FROM ciclo_changes",
+                "UPDATE registros SET tipo = 'otro'",
+                "DELETE FROM registros",
+                "DELETE FROM registro_withdrawals",
+                "DELETE FROM ciclos",
+            ],
+        )
+        .await;
         let closed = store.close_ciclo(id, "El barrio salió de la priorización".into(), staff(), 1_006).await.unwrap().unwrap();
         assert!(!closed.is_open());
         let ruta = store.ruta_of_barrio(barrio).await.unwrap().unwrap();

@@ -92,3 +92,30 @@ pub async fn workshop(store: &Store, barrio_id: i64, n: u8) -> Workshop {
     };
     store.create_workshop(draft, None, T, move || (Uuid::from_u128(1000 + u128::from(n)), [n; 6])).await.expect("store").expect("barrio exists")
 }
+
+/// An account of `role` named `username` (shown by that name), made in the store.
+pub async fn account(store: &Store, username: &str, role: app::model::account::Role) -> app::model::account::User {
+    let draft = app::model::account::UserDraft {
+        username: username.into(),
+        display_name: username.into(),
+        role,
+        barrios: vec![],
+        municipios: vec![],
+        password: None,
+        disabled: false,
+    };
+    store.create_user(draft, "h".into(), T).await.expect("create user").expect("a new user name")
+}
+
+/// Asserts the database refuses every one of `statements` (the append-only triggers).
+pub async fn assert_refused(store: &Store, statements: &'static [&'static str]) {
+    store
+        .call(move |c| {
+            for sql in statements {
+                assert!(c.execute(sql, []).is_err(), "{sql} must be refused");
+            }
+            Ok(())
+        })
+        .await
+        .expect("database");
+}
