@@ -75,6 +75,8 @@ test('staff walk a barrio through its first steps, keeping a registro on the way
   await page.waitForSelector('[data-testid=ciclo][data-paso="3"]');
   assert.equal(await page.getAttribute('.ruta-step[data-paso="1"]', 'data-state'), 'done');
   assert.equal(await page.getAttribute('.ruta-step[data-paso="3"]', 'data-state'), 'current');
+  await page.waitForSelector('[data-testid=trail-3] .muted');
+  assert.match(await page.textContent('[data-testid=trail-3]'), /Aún no se ha generado el diagnóstico/);
   await page.click('.ruta-history summary');
   assert.match(await page.textContent('.ruta-history'), /sin Presentación, Informe, Oficio de convocatoria: «La presentación se hizo de palabra en la JAC»/);
   assert.deepEqual(await overflowing(page), [], 'nothing wider than the phone');

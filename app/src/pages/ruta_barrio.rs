@@ -261,7 +261,7 @@ fn StepItem(estado: PasoEstado, registros: Vec<Registro>, current: Paso, barrio:
             </ul>
             {(!registros.is_empty()).then(|| view! { <RegistroList registros ctx/> })}
             <Show when=move || ctx.staff.get() && diagnostico && reached>
-                <p><a href=format!("/diagnostico/{barrio}")>"Ver el diagnóstico y sus versiones"</a></p>
+                <DiagnosticoTrail barrio paso/>
             </Show>
             <Show when=move || ctx.staff.get() && reached>
                 <details class="add-registro">
@@ -276,6 +276,56 @@ fn StepItem(estado: PasoEstado, registros: Vec<Registro>, current: Paso, barrio:
             })}
         </li>
     }
+}
+
+/// What the app itself keeps for steps 3 and 4: the diagnóstico's versions (step 3) and its
+/// publications "editadas por seguridad" (step 4), each with the page that shows it.
+#[component]
+fn DiagnosticoTrail(barrio: i64, paso: Paso) -> impl IntoView {
+    let lines = RwSignal::new(None::<Vec<(String, String)>>);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            use crate::client::session::get_json;
+            use crate::model::publication::PublicationSummary;
+            use crate::model::review::DiagnosticoSummary;
+            let found: Vec<(String, String)> = if paso == Paso::Diagnostico {
+                let versions: Vec<DiagnosticoSummary> = get_json(&format!("/api/v1/barrios/{barrio}/diagnosticos")).await.unwrap_or_default();
+                versions.iter().take(3).map(|v| (diagnostico_es(v.number, v.created_at_ms, v.totals.hotspots), format!("/diagnostico/{barrio}"))).collect()
+            } else {
+                let published: Vec<PublicationSummary> = get_json(&format!("/api/v1/barrios/{barrio}/publications")).await.unwrap_or_default();
+                published.iter().map(|p| (publication_es(p.number, p.diagnostico_number, p.published_at_ms, p.withdrawn_at_ms), format!("/publico/{barrio}"))).collect()
+            };
+            lines.set(Some(found));
+        });
+    });
+    let (none, link, href) = if paso == Paso::Diagnostico {
+        ("Aún no se ha generado el diagnóstico.", "Ver el diagnóstico y sus versiones", format!("/diagnostico/{barrio}"))
+    } else {
+        ("El diagnóstico aún no se ha publicado.", "Publicar el diagnóstico editado por seguridad", format!("/diagnostico/{barrio}/publicar"))
+    };
+    view! {
+        <div class="step-trail" data-testid=format!("trail-{}", paso.number())>
+            {move || lines.get().map(|l| if l.is_empty() { view! { <p class="muted">{none}</p> }.into_any() } else { view! {
+                <ul>{l.into_iter().map(|(text, href)| view! { <li><a href=href>{text}</a></li> }).collect_view()}</ul>
+            }.into_any() })}
+            <p><a href=href>{link}</a></p>
+        </div>
+    }
+}
+
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn diagnostico_es(number: u32, at_ms: i64, hotspots: u32) -> String {
+    format!("Diagnóstico, versión {number} · {} · {}", day_es(at_ms), crate::model::words::count_es(hotspots, "punto crítico", "puntos críticos"))
+}
+
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn publication_es(number: u32, diagnostico: u32, at_ms: i64, withdrawn: Option<i64>) -> String {
+    let mut text = format!("Publicación {number} (diagnóstico versión {diagnostico}) · {}", day_es(at_ms));
+    if let Some(w) = withdrawn {
+        text.push_str(&format!(" · retirada el {}", day_es(w)));
+    }
+    text
 }
 
 #[component]
@@ -536,6 +586,13 @@ fn PastCiclo(ciclo: CicloRuta) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_diagnosticos_trail_reads_as_people_say_it() {
+        let t = 1_764_000_000_000;
+        assert_eq!(diagnostico_es(2, t, 1), "Diagnóstico, versión 2 · 24/11/2025 · 1 punto crítico");
+        assert_eq!(publication_es(1, 2, t, Some(t)), "Publicación 1 (diagnóstico versión 2) · 24/11/2025 · retirada el 24/11/2025");
+    }
 
     #[test]
     fn sizes_and_history_read_as_people_say_them() {
