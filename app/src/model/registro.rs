@@ -239,26 +239,10 @@ impl Bilingual for RegistroError {
     }
 }
 
-/// Whether `fecha` is a calendar date written `YYYY-MM-DD` between 1990 and 2100.
+/// Whether `fecha` is a calendar date written `YYYY-MM-DD` between 1990 and 2100 (a registro
+/// may be a document older than the app).
 pub fn is_date(fecha: &str) -> bool {
-    let b = fecha.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num =
-        |r: std::ops::Range<usize>| fecha.get(r).filter(|s| s.bytes().all(|c| c.is_ascii_digit())).and_then(|s| s.parse::<u32>().ok());
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1990..=2100).contains(&y) && (1..=days).contains(&d)
+    super::workshop::calendar_date(fecha).is_some_and(|(y, _, _)| (1990..=2100).contains(&y))
 }
 
 /// A file name safe to show and to offer back as a download name: no folders, no control

@@ -169,8 +169,8 @@ impl WorkshopDraft {
     }
 }
 
-/// Days since 1970-01-01 of a `YYYY-MM-DD` date between 2020 and 2100, if it is one.
-pub fn day_number(date: &str) -> Option<i64> {
+/// Year, month and day of a calendar date written `YYYY-MM-DD`, if it is one.
+pub fn calendar_date(date: &str) -> Option<(i64, i64, i64)> {
     let b = date.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
@@ -179,9 +179,15 @@ pub fn day_number(date: &str) -> Option<i64> {
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let days_in_month = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    if !(2020..=2100).contains(&y) || !(1..=12).contains(&m) || d < 1 || d > days_in_month[(m - 1) as usize] {
+    if !(1..=12).contains(&m) || d < 1 || d > days_in_month[(m - 1) as usize] {
         return None;
     }
+    Some((y, m, d))
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date between 2020 and 2100, if it is one.
+pub fn day_number(date: &str) -> Option<i64> {
+    let (y, m, d) = calendar_date(date).filter(|(y, _, _)| (2020..=2100).contains(y))?;
     // Days from civil (proleptic Gregorian), after Howard Hinnant's well-known derivation.
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);

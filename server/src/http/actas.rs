@@ -7,7 +7,6 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use uuid::Uuid;
 
 use super::diagnosticos::read;
 use super::{now_ms, AppState};
@@ -38,7 +37,7 @@ pub async fn of_barrio(State(state): State<AppState>, caller: Caller, Path(barri
 
 pub async fn one(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Acta>, ApiError> {
     caller.account()?;
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::InvalidId(id.chars().take(80).collect()))?;
+    let id = super::uuid_of(&id)?;
     let acta = state.store.acta(id).await?.ok_or(ApiError::NotFound)?;
     caller.works_in(acta.barrio_id)?;
     Ok(Json(acta))

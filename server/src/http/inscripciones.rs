@@ -86,7 +86,7 @@ pub async fn decide(
 ) -> Result<(StatusCode, Json<Inscripcion>), ApiError> {
     // Signed-in staff first, so that no one else learns whether a request exists.
     caller.staff()?;
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::InvalidId(id.chars().take(80).collect()))?;
+    let id = super::uuid_of(&id)?;
     let barrio_id = state.store.inscripcion_barrio(id).await?.ok_or(ApiError::NotFound)?;
     let user = caller.staff_in(barrio_id)?.clone();
     let draft: DecisionDraft = read(&headers, body, state.max_body_bytes)?;

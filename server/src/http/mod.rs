@@ -88,6 +88,11 @@ impl FromRef<AppState> for Store {
 
 pub use crate::time::now_ms;
 
+/// A path's id as a UUID; 400 `invalid_id` (with at most 80 of its characters) otherwise.
+pub(crate) fn uuid_of(id: &str) -> Result<uuid::Uuid, crate::error::ApiError> {
+    uuid::Uuid::parse_str(id).map_err(|_| crate::error::ApiError::InvalidId(id.chars().take(80).collect()))
+}
+
 /// Routes with their methods, kept as they are added: the router is built from them, and the
 /// OpenAPI document is checked against the list.
 struct Api {

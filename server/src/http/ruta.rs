@@ -18,10 +18,6 @@ use super::{now_ms, AppState};
 use crate::auth::Caller;
 use crate::error::ApiError;
 
-fn parse_id(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::InvalidId(id.chars().take(80).collect()))
-}
-
 /// The staff member who may act on ciclo `id`, and its barrio: signed-in staff first, so
 /// that no one else learns whether a ciclo exists.
 async fn staff_on_ciclo<'c>(
@@ -30,7 +26,7 @@ async fn staff_on_ciclo<'c>(
     id: &str,
 ) -> Result<(&'c app::model::account::User, Uuid, i64), ApiError> {
     caller.staff()?;
-    let id = parse_id(id)?;
+    let id = super::uuid_of(id)?;
     let barrio_id = state.store.ciclo_barrio(id).await?.ok_or(ApiError::NotFound)?;
     Ok((caller.staff_in(barrio_id)?, id, barrio_id))
 }
@@ -41,7 +37,7 @@ async fn staff_on_registro<'c>(
     id: &str,
 ) -> Result<(&'c app::model::account::User, Registro), ApiError> {
     caller.staff()?;
-    let registro = state.store.registro(parse_id(id)?).await?.ok_or(ApiError::NotFound)?;
+    let registro = state.store.registro(super::uuid_of(id)?).await?.ok_or(ApiError::NotFound)?;
     Ok((caller.staff_in(registro.barrio_id)?, registro))
 }
 

@@ -55,7 +55,7 @@ impl Store {
     pub async fn put_acta(&self, mut acta: Acta, by: User, any_author: bool, now_ms: i64) -> Result<Option<(Acta, bool)>, StoreError> {
         self.call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            if tx.query_row("SELECT 1 FROM barrios WHERE id = ?1", [acta.barrio_id], |_| Ok(())).optional()?.is_none() {
+            if !super::barrios::exists(&tx, acta.barrio_id)? {
                 return Ok(None);
             }
             acta.author = by.display_name.clone();

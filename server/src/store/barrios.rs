@@ -31,6 +31,11 @@ pub(super) fn read_barrio(c: &rusqlite::Connection, id: i64) -> Result<Option<Ba
     .transpose()
 }
 
+/// Whether barrio `id` exists, on an open connection or transaction.
+pub(super) fn exists(c: &rusqlite::Connection, id: i64) -> Result<bool, StoreError> {
+    Ok(c.query_row("SELECT 1 FROM barrios WHERE id = ?1", [id], |_| Ok(())).optional()?.is_some())
+}
+
 impl Store {
     /// Inserts barrios in one transaction: all or none.
     pub async fn insert_barrios(&self, barrios: Vec<NewBarrio>) -> Result<usize, StoreError> {

@@ -6,7 +6,7 @@
 use app::model::account::User;
 use app::model::cbsc::{Cbsc, CbscDraft, CbscHistoria, EstadoCbsc, MiembroCbsc, RolCbsc};
 use app::model::words::count_es;
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, TransactionBehavior};
 
 use super::accounts::audit_row;
 use super::{Store, StoreError};
@@ -89,7 +89,7 @@ impl Store {
     /// `with_names` (staff). `None`: no such barrio.
     pub async fn cbsc_of_barrio(&self, barrio_id: i64, with_names: bool) -> Result<Option<CbscHistoria>, StoreError> {
         self.call(move |c| {
-            if c.query_row("SELECT 1 FROM barrios WHERE id = ?1", [barrio_id], |_| Ok(())).optional()?.is_none() {
+            if !super::barrios::exists(&c, barrio_id)? {
                 return Ok(None);
             }
             Ok(Some(CbscHistoria { barrio_id, versiones: versions(c, barrio_id, with_names)? }))
@@ -101,7 +101,7 @@ impl Store {
     pub async fn add_cbsc_version(&self, barrio_id: i64, draft: CbscDraft, by: User, now_ms: i64) -> Result<Option<Cbsc>, StoreError> {
         self.call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            if tx.query_row("SELECT 1 FROM barrios WHERE id = ?1", [barrio_id], |_| Ok(())).optional()?.is_none() {
+            if !super::barrios::exists(&tx, barrio_id)? {
                 return Ok(None);
             }
             let version: i64 =

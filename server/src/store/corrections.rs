@@ -71,9 +71,6 @@ fn one(c: &Connection, barrio_id: i64, seq: i64) -> Result<Option<Adjustment>, S
     stmt.query_row(params![barrio_id, seq], adjustment_row).optional()?.map(parse_adjustment).transpose()
 }
 
-fn barrio_exists(c: &Connection, barrio_id: i64) -> Result<bool, StoreError> {
-    Ok(c.query_row("SELECT 1 FROM barrios WHERE id = ?1", [barrio_id], |_| Ok(())).optional()?.is_some())
-}
 
 impl Store {
     /// Records a checked correction of barrio `barrio_id`'s hotspots, to apply from the next
@@ -82,7 +79,7 @@ impl Store {
     pub async fn add_adjustment(&self, barrio_id: i64, draft: AdjustmentDraft, now_ms: i64) -> Result<Option<Adjustment>, StoreError> {
         self.call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            if !barrio_exists(&tx, barrio_id)? {
+            if !super::barrios::exists(&tx, barrio_id)? {
                 return Ok(None);
             }
             let mut groups: Vec<(String, GeometryKind)> = Vec::with_capacity(draft.mark_ids.len());

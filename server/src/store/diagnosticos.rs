@@ -14,9 +14,6 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
 }
 
-fn barrio_exists(c: &Connection, barrio_id: i64) -> Result<bool, StoreError> {
-    Ok(c.query_row("SELECT 1 FROM barrios WHERE id = ?1", [barrio_id], |_| Ok(())).optional()?.is_some())
-}
 
 /// The marks of a barrio whose latest review rejects them.
 fn rejected_marks(c: &Connection, barrio_id: i64) -> Result<std::collections::BTreeSet<Uuid>, StoreError> {
@@ -60,7 +57,7 @@ struct Snapshot {
 /// diagnóstico was made from (Store::marks_as_of). `None`: no such barrio.
 fn read_snapshot(c: &mut Connection, barrio_id: i64, now_ms: i64) -> Result<Option<Snapshot>, StoreError> {
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if !barrio_exists(&tx, barrio_id)? {
+    if !super::barrios::exists(&tx, barrio_id)? {
         return Ok(None);
     }
     let lock_ms = history::clock_ms(&tx)?;
@@ -127,7 +124,7 @@ impl Store {
     /// The barrio's diagnósticos, newest first; `None`: no such barrio.
     pub async fn diagnosticos(&self, barrio_id: i64) -> Result<Option<Vec<DiagnosticoSummary>>, StoreError> {
         self.call(move |c| {
-            if !barrio_exists(c, barrio_id)? {
+            if !super::barrios::exists(c, barrio_id)? {
                 return Ok(None);
             }
             let mut stmt = c.prepare_cached(

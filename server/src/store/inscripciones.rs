@@ -123,7 +123,7 @@ impl Store {
     pub async fn add_inscripcion(&self, draft: InscripcionDraft, id: Uuid, now_ms: i64) -> Result<Option<()>, StoreError> {
         self.call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            if tx.query_row("SELECT 1 FROM barrios WHERE id = ?1", [draft.barrio_id], |_| Ok(())).optional()?.is_none() {
+            if !super::barrios::exists(&tx, draft.barrio_id)? {
                 return Ok(None);
             }
             if pending_of(&tx, draft.barrio_id)? >= MAX_PENDIENTES_POR_BARRIO {

@@ -150,9 +150,6 @@ fn read_registro(c: &Connection, id: Uuid) -> Result<Option<Registro>, StoreErro
     stmt.query_row([id.to_string()], registro_row).optional()?.map(RegistroRow::parse).transpose()
 }
 
-fn barrio_exists(c: &Connection, barrio_id: i64) -> Result<bool, StoreError> {
-    Ok(c.query_row("SELECT 1 FROM barrios WHERE id = ?1", [barrio_id], |_| Ok(())).optional()?.is_some())
-}
 
 fn ciclos_of(c: &Connection, barrio_id: i64) -> Result<Vec<Ciclo>, StoreError> {
     let ids: Vec<String> = c
@@ -198,7 +195,7 @@ impl Store {
     pub async fn open_ciclo(&self, barrio_id: i64, id: Uuid, by: User, now_ms: i64) -> Result<Option<Ciclo>, StoreError> {
         self.call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            if !barrio_exists(&tx, barrio_id)? {
+            if !super::barrios::exists(&tx, barrio_id)? {
                 return Ok(None);
             }
             let ciclo = insert_ciclo(&tx, barrio_id, id, &by, now_ms)?;
