@@ -16,6 +16,7 @@ pub mod hotspot_filter;
 pub mod hygiene;
 pub mod inscripcion;
 pub mod mark;
+pub mod media;
 pub mod pack;
 pub mod places;
 pub mod publication;
