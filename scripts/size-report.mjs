@@ -33,6 +33,12 @@ const LAZY_PAGES = {
   ruta_barrio_route: '/ruta/:id',
   acta_edit_route: '/ruta/:id/acta',
   acta_print_route: '/ruta/:id/acta/:acta/imprimir',
+  inscripcion_route: '/inscripcion',
+  inscripciones_route: '/ruta/inscripciones',
+  // Precached by the service worker after the first load (server/src/lib.rs, PRECACHED_SPLITS).
+  workshops_route: '/talleres (precached)',
+  projector_route: '/talleres/:id/proyectar (precached)',
+  about_data_route: '/acerca-de-los-datos (precached)',
 };
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

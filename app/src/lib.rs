@@ -25,8 +25,8 @@ use crate::pages::lazy::{
     AccountRoute, ActaEditRoute, ActaPrintRoute, AdminRoute, DiagnosticoRoute, LoginRoute, PublicBarrioRoute, PublicListRoute, PublishRoute, ReportRoute, RutaBarrioRoute,
     RutaRoute, StaffRoute,
 };
-use crate::pages::lazy::{InscripcionRoute, InscripcionesRoute};
-use crate::pages::{AboutDataPage, BarrioListPage, BarrioMapPage, JoinPage, NotFoundPage, ProjectorPage, SyncPage, WorkshopPage, WorkshopsPage};
+use crate::pages::lazy::{AboutDataRoute, InscripcionRoute, InscripcionesRoute, ProjectorRoute, WorkshopsRoute};
+use crate::pages::{BarrioListPage, BarrioMapPage, JoinPage, NotFoundPage, SyncPage, WorkshopPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -83,9 +83,9 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=StaticSegment("") view=BarrioListPage/>
                     <Route path=path!("/barrio/:id") view=BarrioMapPage/>
-                    <Route path=path!("/talleres") view=WorkshopsPage/>
+                    <Route path=path!("/talleres") view={Lazy::<WorkshopsRoute>::new()}/>
                     <Route path=path!("/talleres/:id") view=WorkshopPage/>
-                    <Route path=path!("/talleres/:id/proyectar") view=ProjectorPage/>
+                    <Route path=path!("/talleres/:id/proyectar") view={Lazy::<ProjectorRoute>::new()}/>
                     <Route path=path!("/unirse") view=JoinPage/>
                     <Route path=path!("/unirse/:code") view=JoinPage/>
                     <Route path=path!("/envios") view=SyncPage/>
@@ -105,7 +105,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/ruta/:id/acta") view={Lazy::<ActaEditRoute>::new()}/>
                     <Route path=path!("/ruta/:id/acta/:acta") view={Lazy::<ActaEditRoute>::new()}/>
                     <Route path=path!("/ruta/:id/acta/:acta/imprimir") view={Lazy::<ActaPrintRoute>::new()}/>
-                    <Route path=path!("/acerca-de-los-datos") view=AboutDataPage/>
+                    <Route path=path!("/acerca-de-los-datos") view={Lazy::<AboutDataRoute>::new()}/>
                     <Route path=path!("/inscripcion") view={Lazy::<InscripcionRoute>::new()}/>
                 </Routes>
             </main>

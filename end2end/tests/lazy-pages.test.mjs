@@ -45,6 +45,34 @@ test("a participant's pages load no staff chunk", async () => {
   }
 });
 
+test("a facilitator's pages are out of the first load but open offline without a visit", async () => {
+  const context = await signedInContext(browser, server, { viewport: { width: 1024, height: 768 }, hasTouch: true });
+  const page = await context.newPage();
+  const chunks = [];
+  page.on('request', (r) => { if (isChunk(r.url())) chunks.push(new URL(r.url()).pathname); });
+  const panics = collectPanics(page);
+  try {
+    await page.goto(server.url + '/');
+    await waitForApp(page);
+    assert.deepEqual(chunks, [], 'the barrio list loads no chunk');
+    await waitForServiceWorker(page);
+    // The worker fetched the room pages' chunks on install: never opened here, they open with
+    // no signal, hydrated (the app's bar answers) and without a panic.
+    await context.setOffline(true);
+    const pages = { '/talleres': '[data-testid=workshop-form]', '/acerca-de-los-datos': 'h1' };
+    for (const [path, shown] of Object.entries(pages)) {
+      await page.goto(server.url + path);
+      await waitForApp(page);
+      await page.waitForSelector(shown);
+      assert.equal(await page.locator('text=Sin conexión').count(), 0, `${path} opened offline`);
+    }
+    assert.deepEqual(panics, []);
+  } finally {
+    await context.setOffline(false);
+    await context.close();
+  }
+});
+
 test('a staff page opens as a deep link, and once opened, opens again offline', async () => {
   const context = await signedInContext(browser, server, { viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();

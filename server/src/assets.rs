@@ -50,6 +50,29 @@ impl AssetManifest {
     }
 }
 
+/// The `/pkg` paths of the wasm chunks the lazy routes named by `routes` need (`"workshops_route"`
+/// for `WorkshopsRoute`), as the split manifest lists them, each once: the pages a worker
+/// precaches although a first visit does not load them. Empty for a build without a split or
+/// whose manifest cannot be read (the pages then load their chunks when opened, as staff's do).
+pub fn chunks_of(site_root: &Path, split: &SplitAssets, routes: &[&str]) -> Vec<String> {
+    let path = site_root.join("pkg").join(format!("__wasm_split_manifest.{}.json", split.manifest));
+    let Ok(text) = std::fs::read_to_string(&path) else { return Vec::new() };
+    let Ok(manifest) = serde_json::from_str::<std::collections::BTreeMap<String, Vec<String>>>(&text) else {
+        tracing::warn!(path = %path.display(), "the split manifest could not be read: facilitators' pages are not precached");
+        return Vec::new();
+    };
+    let mut chunks: Vec<String> = manifest
+        .iter()
+        .filter(|(key, _)| routes.iter().any(|r| key.strip_prefix("__").is_some_and(|k| k.starts_with(&format!("{r}_view")))))
+        .flat_map(|(_, chunks)| chunks.iter())
+        .filter(|c| c.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '_' | '-' | '.')))
+        .map(|c| format!("/pkg/{c}.wasm"))
+        .collect();
+    chunks.sort();
+    chunks.dedup();
+    chunks
+}
+
 /// What `{site-root}/pkg` holds for the app called `output_name`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SiteAssets {
@@ -244,6 +267,19 @@ mod tests {
         let first_load = manifest.pkg_files("cartobarrio");
         assert!(first_load.contains(&"/pkg/__wasm_split.DDD.js".to_string()), "{first_load:?}");
         assert!(!first_load.iter().any(|f| f.contains("split___") || f.contains("chunk_")), "chunks load on demand: {first_load:?}");
+    }
+
+    #[test]
+    fn the_chunks_of_precached_pages_come_from_the_split_manifest_once_each() {
+        let dir = site(&[]);
+        let manifest = r#"{"__workshops_route_view_17":["chunk_1.A","split___workshops_route_view_17.B"],
+            "__projector_route_view_17":["chunk_1.A","chunk_2.C"],"__admin_route_view_17":["chunk_9.Z"]}"#;
+        std::fs::write(dir.path().join("pkg/__wasm_split_manifest.M.json"), manifest).unwrap();
+        let split = SplitAssets { loader: "L".into(), manifest: "M".into() };
+        let chunks = chunks_of(dir.path(), &split, &["workshops_route", "projector_route"]);
+        assert_eq!(chunks, ["/pkg/chunk_1.A.wasm", "/pkg/chunk_2.C.wasm", "/pkg/split___workshops_route_view_17.B.wasm"]);
+        let missing = SplitAssets { loader: "L".into(), manifest: "nada".into() };
+        assert!(chunks_of(dir.path(), &missing, &["workshops_route"]).is_empty());
     }
 
     #[test]

@@ -37,6 +37,9 @@ use crate::store::Store;
 
 /// The name cargo-leptos gives the app's files in `pkg/`.
 const OUTPUT_NAME: &str = "cartobarrio";
+/// The lazy routes a facilitator opens in a hall with no signal (`app::pages::lazy`): out of a
+/// participant's first load, so the worker fetches their chunks after it (on install) instead.
+const PRECACHED_SPLITS: &[&str] = &["workshops_route", "projector_route", "about_data_route"];
 
 /// Builds the whole application router for a store; tests call this without opening a port.
 pub fn router(store: Store, config: &ServerConfig) -> Router {
@@ -77,7 +80,12 @@ pub fn router(store: Store, config: &ServerConfig) -> Router {
     .map(String::from)
     .to_vec();
     match &manifest {
-        Some(m) => precache.extend(m.pkg_files(OUTPUT_NAME)),
+        Some(m) => {
+            precache.extend(m.pkg_files(OUTPUT_NAME));
+            if let Some(split) = &m.split {
+                precache.extend(assets::chunks_of(&config.site_root, split, PRECACHED_SPLITS));
+            }
+        }
         None => precache.extend(["/pkg/cartobarrio.js", "/pkg/cartobarrio.wasm", "/pkg/cartobarrio.css"].map(String::from)),
     }
     let state = AppState {

@@ -42,7 +42,8 @@ pub use staff::StaffPage;
 pub use sync_page::SyncPage;
 pub use workshops::{JoinPage, WorkshopPage, WorkshopsPage};
 
-/// Staff, administration, report, publishing and public pages, loaded on demand.
+/// Staff, administration, report, publishing and public pages, and the facilitator's, loaded on
+/// demand.
 ///
 /// Built with `cargo leptos build --split`, each `view` below becomes a split point: its code
 /// (and what only it uses) leaves the main wasm for a chunk the browser downloads the first
@@ -87,5 +88,11 @@ pub mod lazy {
         ActaPrintRoute => ActaPrintPage,
         InscripcionRoute => InscripcionPage,
         InscripcionesRoute => InscripcionesPage,
+        // Facilitators' pages on the room's path: out of a participant's first load, but
+        // precached by the service worker (server/src/lib.rs, `PRECACHED_SPLITS`) so they open
+        // in a hall with no signal.
+        WorkshopsRoute => WorkshopsPage,
+        ProjectorRoute => ProjectorPage,
+        AboutDataRoute => AboutDataPage,
     }
 }
