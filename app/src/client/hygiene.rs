@@ -17,6 +17,8 @@ pub enum WipeError {
     Unsent(Unsent),
     #[error("No se pudo borrar: {0}")]
     Storage(#[from] StorageError),
+    #[error("Quedan {0} fotos o notas de voz por enviar. Conéctese y espere a que se envíen; después podrá borrar.")]
+    MediaUnsent(usize),
 }
 
 impl From<rexie::Error> for WipeError {
@@ -48,6 +50,12 @@ async fn delete_where<T: for<'de> serde::Deserialize<'de>>(
 /// Wipes `scope` from this device; how many records went. Refused, with nothing touched,
 /// while any change in it is unsent or refused.
 pub async fn wipe(scope: WipeScope) -> Result<usize, WipeError> {
+    // Photos and notes live in a database of their own: checked first, removed once the
+    // records went, so a refusal leaves both as they were.
+    match super::media::unsent_in(scope).await? {
+        0 => {}
+        n => return Err(WipeError::MediaUnsent(n)),
+    }
     let db = open().await?;
     let tx = db.transaction(&[MARKS, CAUSES, SOLUTIONS, CHANGES, RECEIPTS, WORKSHOPS, META], TransactionMode::ReadWrite)?;
     let queue = outbox_in(&tx).await?;
@@ -88,5 +96,6 @@ pub async fn wipe(scope: WipeScope) -> Result<usize, WipeError> {
     // The aliases typed on this device name the people who used it.
     meta.delete(JsValue::from_str("participant")).await?;
     tx.done().await?;
+    super::media::wipe(scope).await?;
     Ok(gone.len())
 }

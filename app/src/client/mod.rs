@@ -7,6 +7,7 @@ pub mod device;
 pub mod dom;
 pub mod geo;
 pub mod hygiene;
+pub mod media;
 pub mod packs;
 pub mod pwa;
 pub mod session;

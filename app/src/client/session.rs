@@ -41,6 +41,11 @@ pub fn remembered() -> Option<SessionInfo> {
     Some(info)
 }
 
+/// The session's anti-forgery token, for writes other than a POST.
+pub fn csrf() -> Option<String> {
+    CSRF.with(|c| c.borrow().clone())
+}
+
 /// A POST that carries the session's anti-forgery token.
 pub fn post(url: &str) -> RequestBuilder {
     let request = Request::post(url);

@@ -54,6 +54,7 @@ pub fn start(state: SyncState) {
 
 /// Re-reads the queue and updates the counts shown to the user.
 pub async fn refresh(state: SyncState) {
+    state.media.set(super::media::waiting().await);
     match storage::outbox_counts().await {
         Ok((pending, rejected)) => {
             state.storage_ok.set(Some(true));
@@ -121,7 +122,15 @@ async fn sync_once(state: SyncState) -> bool {
             return false;
         }
     }
+    // Photos and notes go after the marks they hang on, one file at a time: a mark is never
+    // held back by a photo, and a photo waits for its mark.
+    let progress = move |bytes: u64| state.media.update(|m| m.bytes_left = m.bytes_left.saturating_sub(bytes));
+    let media_sent = super::media::send_waiting(&progress).await;
     match pull(state).await {
+        Ok(()) if !media_sent => {
+            state.last_problem.set(Some("Quedan fotos o notas de voz por enviar; se reintentará.".into()));
+            false
+        }
         Ok(()) => {
             state.last_problem.set(None);
             true

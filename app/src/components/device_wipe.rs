@@ -46,7 +46,7 @@ pub fn WipeButton(
                 }
                 Err(e) => {
                     // Whatever waits is sent now if there is signal, so a second try can work.
-                    if matches!(e, WipeError::Unsent(_)) {
+                    if matches!(e, WipeError::Unsent(_) | WipeError::MediaUnsent(_)) {
                         crate::client::sync::send_soon(state);
                     }
                     outcome.set(Some(Err(e.to_string())));

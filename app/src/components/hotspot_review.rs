@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::components::icons::{CategoryIcon, LockIcon};
 use crate::model::adjustment::{joinable, shares_any, Adjustment, AdjustmentAction, HotspotNote};
 use crate::model::diagnostico::{GeometryKind, Hotspot};
+use crate::model::media::{MediaItem, MediaKind};
 use crate::model::review::{MarkReview, ReviewAction};
 use crate::model::words::{count_es, plural_es};
 use crate::model::workshop::when_es;
@@ -57,6 +58,8 @@ pub struct ReviewState {
     /// Hotspots ticked to be joined.
     pub chosen: RwSignal<BTreeSet<Uuid>>,
     pub act: Callback<StaffAction>,
+    /// The barrio's photos and voice notes (each on a mark).
+    pub media: RwSignal<Vec<MediaItem>>,
 }
 
 pub fn kind_es(kind: GeometryKind) -> &'static str {
@@ -196,6 +199,7 @@ fn HotspotItem(hotspot: Hotspot) -> impl IntoView {
                     {format!("Reportado entre {} y {}", when_es(h.first_reported_ms), when_es(h.last_reported_ms))}
                     {(!times.is_empty()).then(|| format!(" · {times}"))}
                 </p>
+                <HotspotGallery sources=sources.clone()/>
                 <ul class="sources">
                     {sources.into_iter().map(|mark| view! { <SourceMark id=mark picked=separable.then_some(picked)/> }).collect_view()}
                 </ul>
@@ -203,6 +207,56 @@ fn HotspotItem(hotspot: Hotspot) -> impl IntoView {
                 <NoteBox hotspot=id/>
             </details>
         </li>
+    }
+}
+
+/// The photos and voice notes on a hotspot's marks: thumbnails that open the photo whole,
+/// and players for the notes.
+#[component]
+fn HotspotGallery(sources: Vec<Uuid>) -> impl IntoView {
+    let state = expect_context::<ReviewState>();
+    let items = move || state.media.with(|all| all.iter().filter(|m| sources.contains(&m.record.id)).cloned().collect::<Vec<_>>());
+    let open = RwSignal::new(None::<MediaItem>);
+    view! {
+        {move || {
+            let list = items();
+            (!list.is_empty()).then(|| view! {
+                <div class="hotspot-gallery" data-testid="hotspot-gallery">
+                    <h4>{format!("Archivo fotográfico y notas de voz ({})", list.len())}</h4>
+                    <ul class="media-list">
+                        {list.into_iter().map(|m| {
+                            let who = if m.alias.is_empty() { String::new() } else { format!(" · {}", m.alias) };
+                            let facts = format!("{}{who}", when_es(m.captured_at_ms));
+                            match m.kind {
+                                MediaKind::Photo => {
+                                    let thumb = m.thumb_url.clone().unwrap_or_else(|| m.url.clone());
+                                    view! {
+                                        <li class="media-item" data-kind="photo" data-testid="gallery-photo">
+                                            <button type="button" class="media-open" aria-label="Ver la foto completa" on:click=move |_| open.set(Some(m.clone()))>
+                                                <img src=thumb alt="Foto de la marca" class="media-thumb" loading="lazy"/>
+                                            </button>
+                                            <span class="media-facts">{facts}</span>
+                                        </li>
+                                    }.into_any()
+                                }
+                                MediaKind::Voice => view! {
+                                    <li class="media-item" data-kind="voice" data-testid="gallery-voice">
+                                        <audio controls preload="none" src=m.url.clone() class="media-audio"></audio>
+                                        <span class="media-facts">{format!("Nota de voz · {facts}")}</span>
+                                    </li>
+                                }.into_any(),
+                            }
+                        }).collect_view()}
+                    </ul>
+                </div>
+            })
+        }}
+        {move || open.get().map(|m| view! {
+            <div class="media-viewer" role="dialog" aria-label="Foto completa" data-testid="media-viewer" on:click=move |_| open.set(None)>
+                <img src=m.url.clone() alt="Foto de la marca"/>
+                <button type="button" class="button primary" data-testid="media-viewer-close">"Cerrar"</button>
+            </div>
+        })}
     }
 }
 

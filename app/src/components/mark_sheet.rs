@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::icons::CategoryIcon;
+use super::media_capture::MediaAttachments;
 use super::tools::start_reshape;
 use crate::editor::{new_id, now_ms, Editor};
 use crate::model::mark::MAX_DESCRIPTION_CHARS;
@@ -334,6 +335,7 @@ fn OwnMarkSheet(mark: Mark, editor: Editor) -> impl IntoView {
                         prop:value=move || description.get()
                         on:input=move |ev| description.set(event_target_value(&ev))></textarea>
                 </label>
+                <MediaAttachments mark_id=mark.id barrio_id=mark.barrio_id workshop_id=mark.workshop_id/>
                 {is_problem.then(|| view! { <CausesList editor id=mark.id/> })}
                 </Show>
             </div>

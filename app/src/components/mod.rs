@@ -10,6 +10,7 @@ pub mod hydration;
 pub mod icons;
 pub mod item_list;
 pub mod mark_sheet;
+pub mod media_capture;
 pub mod packs;
 pub mod palette;
 pub mod participant;

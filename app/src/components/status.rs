@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::model::media::MediaQueue;
 use crate::model::words::{count_es, plural_es};
 
 /// Shared, app-wide state of the device's link with the server.
@@ -28,6 +29,8 @@ pub struct SyncState {
     pub again: StoredValue<bool>,
     /// How many pulls brought changes, and the barrios the last one touched.
     pub remote_changes: RwSignal<(u64, Vec<i64>)>,
+    /// Photos and voice notes still only on this device (they go after the marks).
+    pub media: RwSignal<MediaQueue>,
 }
 
 pub fn provide_sync_state() {
@@ -43,6 +46,7 @@ pub fn provide_sync_state() {
         failures: StoredValue::new(0),
         again: StoredValue::new(false),
         remote_changes: RwSignal::new((0, Vec::new())),
+        media: RwSignal::new(MediaQueue::default()),
     };
     provide_context(state);
     #[cfg(feature = "hydrate")]
@@ -98,6 +102,18 @@ pub fn ConnectionStatus() -> impl IntoView {
                 </svg>
                 {pending_label}
             </a>
+            <Show when=move || { state.media.with(|m| m.files() > 0) }>
+                <a href="/envios" class="chip media-pending" data-testid="media-pending"
+                    data-files=move || state.media.with(|m| m.files())
+                    title=move || state.media.with(MediaQueue::label_es) aria-label=move || state.media.with(MediaQueue::label_es)>
+                    <svg class="chip-icon" viewBox="0 0 24 24" aria-hidden="true">
+                        <path d="M4 8h3l2-3h6l2 3h3v11H4z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/>
+                        <circle cx="12" cy="13" r="3.5" fill="none" stroke="currentColor" stroke-width="2"/>
+                    </svg>
+                    {move || state.media.with(|m| m.files()).to_string()}
+                    <span class="chip-long">{move || state.media.with(|m| plural_es(m.files(), " archivo", " archivos"))}</span>
+                </a>
+            </Show>
             <Show when=move || state.too_old.get()>
                 <a href="/envios" class="chip rejected" data-testid="too-old" aria-label="Actualice la app: esta versión ya no puede enviar" title="Esta versión ya no puede enviar">
                     <svg class="chip-icon" viewBox="0 0 24 24" aria-hidden="true">

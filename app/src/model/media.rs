@@ -255,6 +255,53 @@ pub fn size_label(bytes: u64) -> String {
     }
 }
 
+/// The photos and notes waiting on a device, for the app's bar and "Envío de datos".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MediaQueue {
+    pub photos: u32,
+    pub notes: u32,
+    /// Bytes the server has not acknowledged yet, of `bytes_total`.
+    pub bytes_left: u64,
+    pub bytes_total: u64,
+}
+
+impl MediaQueue {
+    pub fn files(&self) -> u32 {
+        self.photos + self.notes
+    }
+
+    /// "2 fotos por enviar", "1 foto y 1 nota de voz por enviar"; empty when nothing waits.
+    pub fn label_es(&self) -> String {
+        let photos = super::words::count_es(self.photos, "foto", "fotos");
+        let notes = super::words::count_es(self.notes, "nota de voz", "notas de voz");
+        match (self.photos, self.notes) {
+            (0, 0) => String::new(),
+            (_, 0) => format!("{photos} por enviar"),
+            (0, _) => format!("{notes} por enviar"),
+            _ => format!("{photos} y {notes} por enviar"),
+        }
+    }
+
+    /// How much of the waiting bytes went already, 0–100.
+    pub fn percent_sent(&self) -> u32 {
+        if self.bytes_total == 0 {
+            return 100;
+        }
+        u32::try_from((self.bytes_total - self.bytes_left.min(self.bytes_total)) * 100 / self.bytes_total).unwrap_or(100)
+    }
+}
+
+/// `width × height` scaled down (never up) so the longest side is at most `side`, keeping
+/// the aspect ratio: how the device resizes a photo before keeping it.
+pub fn fit(width: u32, height: u32, side: u32) -> (u32, u32) {
+    let longest = width.max(height);
+    if longest <= side || longest == 0 {
+        return (width.max(1), height.max(1));
+    }
+    let scale = |v: u32| u32::try_from((u64::from(v) * u64::from(side) + u64::from(longest) / 2) / u64::from(longest)).unwrap_or(side).max(1);
+    (scale(width), scale(height))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,6 +354,24 @@ mod tests {
     fn missing_chunks_are_the_complement() {
         let state = UploadState { id: Uuid::nil(), chunks: 5, received: vec![0, 2, 4], receipt: None };
         assert_eq!(state.missing(), vec![1, 3]);
+    }
+
+    #[test]
+    fn photos_shrink_to_the_longest_side_keeping_their_shape() {
+        assert_eq!(fit(4000, 3000, 1600), (1600, 1200));
+        assert_eq!(fit(3000, 4000, 1600), (1200, 1600));
+        assert_eq!(fit(800, 600, 1600), (800, 600));
+        assert_eq!(fit(10_000, 10, 1600), (1600, 2));
+    }
+
+    #[test]
+    fn the_queue_says_what_waits_in_words() {
+        let q = MediaQueue { photos: 2, notes: 0, bytes_left: 300, bytes_total: 1200 };
+        assert_eq!(q.label_es(), "2 fotos por enviar");
+        assert_eq!(q.percent_sent(), 75);
+        assert_eq!(MediaQueue { photos: 1, notes: 1, ..q }.label_es(), "1 foto y 1 nota de voz por enviar");
+        assert_eq!(MediaQueue::default().label_es(), "");
+        assert_eq!(MediaQueue::default().percent_sent(), 100);
     }
 
     #[test]

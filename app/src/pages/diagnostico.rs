@@ -101,9 +101,16 @@ fn DiagnosticoPanels() -> impl IntoView {
             }
         });
     };
+    // The barrio's photos and voice notes, for each hotspot's gallery.
+    let media = RwSignal::new(Vec::<crate::model::media::MediaItem>::new());
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         if let Some(id) = barrio_id() {
+            leptos::task::spawn_local(async move {
+                if let Ok(list) = crate::client::session::get_json::<Vec<crate::model::media::MediaItem>>(&format!("/api/v1/barrios/{id}/media")).await {
+                    media.set(list);
+                }
+            });
             load(id, None);
             leptos::task::spawn_local(async move { layers.set(crate::client::packs::base_layers(id).await) });
         }
@@ -173,7 +180,7 @@ fn DiagnosticoPanels() -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let _ = (barrio, number, action);
     });
-    provide_context(ReviewState { hotspots, marks: marks_by_id, reviews, adjustments, notes, selected, chosen, act });
+    provide_context(ReviewState { hotspots, marks: marks_by_id, reviews, adjustments, notes, selected, chosen, act, media });
 
     // The name comes through a signal set once the barrio has loaded: a text read straight
     // from the resource while hydrating never updated on a page opened by its address. Never

@@ -155,6 +155,17 @@ pub fn SyncPage() -> impl IntoView {
             <dl class="sync-facts">
                 <dt>"Por enviar"</dt>
                 <dd data-testid="sync-pending">{move || state.pending.get().map(|n| count_es(n, "cambio", "cambios")).unwrap_or_else(|| "…".into())}</dd>
+                <dt>"Fotos y notas de voz"</dt>
+                <dd data-testid="media-queue" data-files=move || state.media.with(|m| m.files())>
+                    {move || state.media.with(|m| if m.files() == 0 { "Todas enviadas".to_string() } else {
+                        format!("{} · faltan {} de {}", m.label_es(), crate::model::media::size_label(m.bytes_left), crate::model::media::size_label(m.bytes_total))
+                    })}
+                    <Show when=move || state.media.with(|m| m.files() > 0)>
+                        <progress class="media-progress" max="100" data-testid="media-progress"
+                            prop:value=move || state.media.with(|m| m.percent_sent())
+                            aria-label="Parte enviada de las fotos y notas de voz"></progress>
+                    </Show>
+                </dd>
                 <dt>"Última sincronización completa"</dt>
                 <dd data-testid="last-sync">{move || state.last_ok.get().map(time_es).unwrap_or_else(|| "Nunca".into())}</dd>
                 // Too old is said above, in the alert; the server's words would repeat it.
