@@ -13,6 +13,7 @@ pub mod files;
 pub mod http;
 pub mod import;
 pub mod listen;
+pub mod media;
 pub mod merge;
 pub mod outline;
 pub mod seed;
@@ -92,6 +93,7 @@ pub fn router(store: Store, config: &ServerConfig) -> Router {
         max_import_bytes: config.max_import_bytes,
         files: files::FileStore::beside(&config.db),
         max_upload_bytes: config.max_upload_bytes,
+        upload_locks: Arc::default(),
         service_worker: assets::service_worker(&version, &precache).into(),
         version: version.into(),
         hashed_assets: manifest.is_some(),
