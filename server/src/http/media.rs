@@ -49,18 +49,17 @@ fn sender_of(caller: &Caller) -> Result<Sender, ApiError> {
 
 /// Where a file offered for `offer.record` goes (its barrio and workshop), if the caller may
 /// attach it there. A device attaches to the marks it sent itself in its workshop (a
-/// facilitator's tablet, to any mark of its workshop); a mark of another workshop is as
-/// unknown to it (404). Accounts attach to marks and workshops of the barrios they work in.
+/// facilitator's tablet, to any mark of its workshop); a mark of another workshop is refused
+/// (403), as every route refuses what is not the caller's. Accounts attach to marks and
+/// workshops of the barrios they work in.
 async fn destination(state: &AppState, caller: &Caller, offer: &MediaOffer) -> Result<(i64, Option<Uuid>), ApiError> {
     match offer.record.kind {
         RecordKind::Mark => {
             let mark = state.store.mark_target(offer.record.id).await?.ok_or(ApiError::NotFound)?;
             match caller {
                 Caller::Device(g) => {
-                    if mark.workshop_id != Some(g.workshop.id) {
-                        return Err(ApiError::NotFound);
-                    }
-                    if g.kind == DeviceKind::Participant && mark.first_device != Some(g.device_id) {
+                    let own = g.kind == DeviceKind::Facilitator || mark.first_device == Some(g.device_id);
+                    if mark.workshop_id != Some(g.workshop.id) || !own {
                         return Err(ApiError::Forbidden);
                     }
                 }
@@ -179,36 +178,34 @@ pub async fn chunk(
 }
 
 /// Whether `caller` may see kept file `row`: staff of its barrio always (hidden ones too);
-/// accounts working in the barrio and the workshop's facilitator tablets, while not hidden;
-/// a participant's device its own, and others' photos on marks of its workshop that are not
-/// of a sensitive category. Anyone else learns nothing of it (404).
+/// accounts working in the barrio and the workshop's facilitator tablets; a participant's
+/// device its own, and others' photos on marks of its workshop that are not of a sensitive
+/// category. Hidden files, and those of deleted marks, are gone (404) for all but staff.
 async fn may_see(state: &AppState, caller: &Caller, row: &MediaRow) -> Result<(), ApiError> {
     if matches!(caller, Caller::Anonymous) {
         return Err(ApiError::Unauthorized);
     }
+    let staff = caller.staff_in(row.barrio_id).is_ok();
+    let allowed = staff
+        || match caller {
+            Caller::Account(_) => caller.works_in(row.barrio_id).is_ok(),
+            Caller::Device(g) if row.workshop_id == Some(g.workshop.id) => {
+                g.kind == DeviceKind::Facilitator
+                    || row.sender == Sender::Device(g.device_id)
+                    || shown_to_others(row, state.store.media_category(row).await?.as_deref())
+            }
+            _ => false,
+        };
+    if !allowed {
+        return Err(ApiError::Forbidden);
+    }
     if row.received_at_ms.is_none() {
         return Err(ApiError::NotFound);
     }
-    if caller.staff_in(row.barrio_id).is_ok() {
-        return Ok(());
-    }
-    if row.deleted_at_ms.is_some() || state.store.media_on_deleted_mark(row).await? {
+    if !staff && (row.deleted_at_ms.is_some() || state.store.media_on_deleted_mark(row).await?) {
         return Err(ApiError::NotFound);
     }
-    let allowed = match caller {
-        Caller::Account(_) => caller.works_in(row.barrio_id).is_ok(),
-        Caller::Device(g) if row.workshop_id == Some(g.workshop.id) => {
-            g.kind == DeviceKind::Facilitator
-                || row.sender == Sender::Device(g.device_id)
-                || shown_to_others(row, state.store.media_category(row).await?.as_deref())
-        }
-        _ => false,
-    };
-    if allowed {
-        Ok(())
-    } else {
-        Err(ApiError::NotFound)
-    }
+    Ok(())
 }
 
 /// Whether other participants of the workshop may see a file: photos only (a voice is a

@@ -227,10 +227,10 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .post("/media", media::offer)
         .get("/media/{id}/upload", media::upload_state)
         .get("/media/{id}", media::file)
-        .delete("/media/{id}", media::hide)
         .get("/media/{id}/thumb", media::thumb)
         .get("/barrios/{id}/media", media::of_barrio)
         .get("/workshops/{id}/media", media::of_workshop)
+        .delete("/media/{id}", media::hide)
         .within(max_body_bytes);
     public.merge(sync).merge(admin).merge(uploads).merge(inscripcion).merge(chunks)
 }
