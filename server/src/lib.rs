@@ -124,7 +124,12 @@ pub fn router(store: Store, config: &ServerConfig) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), http::pwa::cache_headers))
         // Pages and API answers are compressed per request (gzip); `/pkg` comes precompressed
         // (the layer leaves a response that already has a Content-Encoding alone).
-        .layer(tower_http::compression::CompressionLayer::new())
+        // Audio is not: it is compressed already, and players read it by ranges of its bytes
+        // as kept (photos are left alone by the default rule, as every image).
+        .layer(tower_http::compression::CompressionLayer::new().compress_when({
+            use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+            DefaultPredicate::new().and(NotForContentType::const_new("audio/"))
+        }))
         .layer(axum::middleware::from_fn(http::security::headers))
         // A client that stops sending its body is refused, and no request may hold a worker
         // past the deadline, however slowly it was sent or however much it asked for.

@@ -474,3 +474,95 @@ impl Store {
         .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{barrio, store, T};
+    use super::*;
+    use app::model::media::MediaOffer;
+
+    fn offer(n: u128, sha: char) -> MediaOffer {
+        MediaOffer {
+            id: Uuid::from_u128(n),
+            record: RecordRef { kind: RecordKind::Mark, id: Uuid::from_u128(999) },
+            kind: MediaKind::Photo,
+            mime: "image/jpeg".into(),
+            bytes: 300_000,
+            sha256: sha.to_string().repeat(64),
+            width: None,
+            height: None,
+            duration_ms: None,
+            captured_at_ms: T,
+        }
+    }
+
+    const PHONE: Sender = Sender::Device(Uuid::from_u128(0xde71ce));
+
+    #[tokio::test]
+    async fn an_upload_is_offered_once_counts_its_chunks_and_completes_once() {
+        let (_dir, store) = store().await;
+        let b = barrio(&store, "uno").await;
+        let row = MediaRow::offered(&offer(1, 'a'), b, None, PHONE, T);
+        assert!(matches!(store.offer_media(row.clone(), 40, 1_000).await.unwrap(), (Offered::New(_), ref stale) if stale.is_empty()));
+        for n in [1, 1, 0] {
+            store.add_media_chunk(row.id, n).await.unwrap();
+        }
+        let (again, _) = store.offer_media(row.clone(), 40, 1_000).await.unwrap();
+        assert_eq!(again, Offered::Existing(row.clone(), vec![0, 1]));
+        let done = store.complete_media(row.id, "image/jpeg", Some((640, 480)), Some("b".repeat(64)), T + 5).await.unwrap().unwrap();
+        assert_eq!((done.received_at_ms, done.width), (Some(T + 5), Some(640)));
+        assert_eq!(
+            store.complete_media(row.id, "image/png", None, None, T + 9).await.unwrap().unwrap().received_at_ms,
+            Some(T + 5),
+            "once"
+        );
+        assert_eq!(store.add_media_chunk(row.id, 0).await.unwrap(), Vec::<u32>::new(), "a complete upload counts no chunk");
+        // The same bytes under another id: complete at once, with the first one's checks.
+        let twin = MediaRow::offered(&offer(2, 'a'), b, None, Sender::Device(Uuid::from_u128(8)), T + 10);
+        match store.offer_media(twin, 40, 1_000).await.unwrap().0 {
+            Offered::Deduplicated(row) => assert_eq!((row.received_at_ms, row.thumb_sha256), (Some(T + 10), Some("b".repeat(64)))),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_sender_has_few_unfinished_uploads_and_old_ones_are_dropped() {
+        let (_dir, store) = store().await;
+        let b = barrio(&store, "uno").await;
+        for n in 1..=2 {
+            let row = MediaRow::offered(&offer(n, 'c'), b, None, PHONE, T);
+            assert!(matches!(store.offer_media(row, 2, 1_000).await.unwrap().0, Offered::New(_)));
+        }
+        let third = MediaRow::offered(&offer(3, 'c'), b, None, PHONE, T + 10);
+        assert_eq!(store.offer_media(third.clone(), 2, 1_000).await.unwrap().0, Offered::TooManyOpen);
+        let other = MediaRow::offered(&offer(4, 'c'), b, None, Sender::Device(Uuid::from_u128(5)), T + 10);
+        assert!(matches!(store.offer_media(other, 2, 1_000).await.unwrap().0, Offered::New(_)), "another device's count");
+        store.add_media_chunk(Uuid::from_u128(1), 0).await.unwrap();
+        // A week later the unfinished ones are gone, their chunks with them.
+        let later = MediaRow { offered_at_ms: T + 2_000, ..third };
+        let (offered, stale) = store.offer_media(later, 2, 1_000).await.unwrap();
+        assert!(matches!(offered, Offered::New(_)));
+        assert_eq!(stale, (1..=4).map(Uuid::from_u128).filter(|id| *id != Uuid::from_u128(3)).collect::<Vec<_>>());
+        assert_eq!(store.media(Uuid::from_u128(1)).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn hidden_files_leave_the_listings() {
+        let (_dir, store) = store().await;
+        let b = barrio(&store, "uno").await;
+        for (n, sha) in [(1, 'd'), (2, 'e')] {
+            let row = MediaRow::offered(&offer(n, sha), b, None, PHONE, T);
+            store.offer_media(row, 40, 1_000).await.unwrap();
+            store.complete_media(Uuid::from_u128(n), "image/jpeg", None, None, T + n as i64).await.unwrap();
+        }
+        let unfinished = MediaRow::offered(&offer(3, 'f'), b, None, PHONE, T);
+        store.offer_media(unfinished, 40, 1_000).await.unwrap();
+        let ids = |list: Vec<ListedMedia>| list.into_iter().map(|m| m.row.id.as_u128()).collect::<Vec<_>>();
+        assert_eq!(ids(store.barrio_media(b, None).await.unwrap()), vec![2, 1], "complete ones, newest first");
+        store.hide_media(Uuid::from_u128(2), T + 50).await.unwrap();
+        store.hide_media(Uuid::from_u128(2), T + 90).await.unwrap();
+        assert_eq!(ids(store.barrio_media(b, None).await.unwrap()), vec![1]);
+        assert_eq!(store.media(Uuid::from_u128(2)).await.unwrap().unwrap().0.deleted_at_ms, Some(T + 50), "kept, hidden once");
+        assert_eq!(ids(store.barrio_media(b, Some(Uuid::from_u128(998))).await.unwrap()), Vec::<u128>::new());
+    }
+}

@@ -36,18 +36,22 @@ impl Phone {
         Phone { id, client: reqwest::Client::builder().default_headers(headers).build().expect("client") }
     }
 
-    /// Draws a mark of `category` at the barrio's centre and syncs it: its id.
-    async fn mark(&self, app: &TestApp, w: &Workshop, (lon, lat): (f64, f64), category: &str) -> Uuid {
+    /// Draws a mark of `category` at the barrio's centre and syncs it: the version sent.
+    async fn mark(&self, app: &TestApp, w: &Workshop, (lon, lat): (f64, f64), category: &str) -> Record {
         let mark = Mark { alias: "Rosa".into(), ..Mark::new_point(Uuid::new_v4(), w.barrio_id, category, lon, lat, T) };
-        let record = Record::Mark(mark.clone()).stamped(Hlc::tick(None, T, &self.id.simple().to_string()), Some(w.id));
+        let record = Record::Mark(mark).stamped(Hlc::tick(None, T, &self.id.simple().to_string()), Some(w.id));
+        self.send(app, w, &record, "created").await;
+        record
+    }
+
+    async fn send(&self, app: &TestApp, w: &Workshop, record: &Record, expected: &str) {
         let batch = json!({
             "protocol": PROTOCOL, "submission_id": Uuid::new_v4(), "device_id": self.id, "workshop_id": w.id,
-            "changes": [change_json(&record)],
+            "changes": [change_json(record)],
         });
         let res = self.client.post(format!("{}/api/v1/sync", app.url)).json(&batch).send().await.expect("sync");
         let reply: Value = res.json().await.expect("json");
-        assert_eq!(reply["results"][0]["status"], "created", "{reply}");
-        mark.id
+        assert_eq!(reply["results"][0]["status"], expected, "{reply}");
     }
 }
 
@@ -138,7 +142,7 @@ async fn a_photo_sent_in_chunks_out_of_order_resumes_is_kept_once_and_shown_to_w
     let centre = centre_of(&app, barrio).await;
     let w = workshop(&app, barrio, "2099-12-01").await;
     let (rosa, luis) = (Phone::join(&app, &w).await, Phone::join(&app, &w).await);
-    let park = rosa.mark(&app, &w, centre, "parque").await;
+    let park = rosa.mark(&app, &w, centre, "parque").await.id();
 
     let photo = noisy_jpeg(640, 480);
     let id = Uuid::new_v4();
@@ -252,7 +256,8 @@ async fn a_voice_note_answers_ranges_and_what_is_not_the_file_offered_is_refused
     let centre = centre_of(&app, barrio).await;
     let w = workshop(&app, barrio, "2099-12-01").await;
     let (rosa, luis) = (Phone::join(&app, &w).await, Phone::join(&app, &w).await);
-    let park = rosa.mark(&app, &w, centre, "parque").await;
+    let drawn = rosa.mark(&app, &w, centre, "parque").await;
+    let park = drawn.id();
 
     let voice = webm(5_000);
     let id = Uuid::new_v4();
@@ -322,8 +327,31 @@ async fn a_voice_note_answers_ranges_and_what_is_not_the_file_offered_is_refused
     assert_eq!((status, refused["error"]["code"].as_str()), (415, Some("wrong_type")));
     let (status, _) = send_offer(&rosa.client, &app, &offer(Uuid::new_v4(), ("mark", Uuid::new_v4()), "photo", "image/jpeg", b"x")).await;
     assert_eq!(status, 404, "an unknown mark");
+    // A photo by its first bytes that no decoder can read: refused, not kept without a thumbnail.
+    let mut broken = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00];
+    broken.resize(3_000, 0x42);
+    let unreadable = Uuid::new_v4();
+    assert_eq!(send_offer(&rosa.client, &app, &offer(unreadable, ("mark", park), "photo", "image/jpeg", &broken)).await.0, 201);
+    let (status, refused) = put_chunk(&rosa.client, &app, unreadable, 0, &broken).await;
+    assert_eq!((status, refused["error"]["code"].as_str()), (422, Some("unreadable")), "{refused}");
+    assert_eq!(kept_files(&app), before);
     // A chunk body well over a chunk's size is refused before it is read whole.
     assert_eq!(put_chunk(&rosa.client, &app, damaged, 0, &vec![0; CHUNK_BYTES as usize * 2]).await.0, 413);
+
+    // Audio goes as kept, never compressed on the way (its ranges are of the kept bytes).
+    let res = rosa.client.get(format!("{}/api/v1/media/{id}", app.url)).header("accept-encoding", "gzip").send().await.expect("file");
+    assert!(res.headers().get("content-encoding").is_none());
+    assert_eq!(res.bytes().await.expect("bytes").len(), voice.len());
+
+    // Rosa deletes her mark: its files leave the listings, and staff still reach them.
+    let tombstone = drawn.tombstone(T + 60_000).stamped(Hlc::tick(None, T + 60_000, &rosa.id.simple().to_string()), Some(w.id));
+    rosa.send(&app, &w, &tombstone, "updated").await;
+    let (_, all) = get_json(&facilitator, format!("{}/api/v1/workshops/{}/media", app.url, w.id)).await;
+    assert_eq!(all["items"], json!([]));
+    let (_, archive) = app.get_json(&format!("/barrios/{barrio}/media")).await;
+    assert_eq!(archive["items"], json!([]));
+    assert_eq!(get_json(&rosa.client, format!("{}/api/v1/media/{id}", app.url)).await.0, 404);
+    assert_eq!(app.get(&format!("/api/v1/media/{id}")).await.status().as_u16(), 200);
 }
 
 #[tokio::test]
@@ -333,7 +361,7 @@ async fn the_same_last_chunks_sent_at_once_end_in_one_checked_file() {
     let centre = centre_of(&app, barrio).await;
     let w = workshop(&app, barrio, "2099-12-01").await;
     let rosa = Phone::join(&app, &w).await;
-    let park = rosa.mark(&app, &w, centre, "parque").await;
+    let park = rosa.mark(&app, &w, centre, "parque").await.id();
     let photo = noisy_jpeg(640, 480);
     let id = Uuid::new_v4();
     let (status, first) = send_offer(&rosa.client, &app, &offer(id, ("mark", park), "photo", "image/jpeg", &photo)).await;
