@@ -817,6 +817,21 @@ mod tests {
     }
 
     #[test]
+    fn media_refusals_have_their_status_code_and_field() {
+        let parts = |e: MediaError| {
+            let err = ApiError::from(e);
+            (err.status(), err.parts().0, err.parts().1)
+        };
+        assert_eq!(parts(MediaError::TooLarge { limit: 1 }), (StatusCode::PAYLOAD_TOO_LARGE, "too_large", Some("bytes")));
+        assert_eq!(parts(MediaError::WrongType), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "wrong_type", Some("mime")));
+        assert_eq!(parts(MediaError::IdTaken), (StatusCode::CONFLICT, "id_taken", Some("id")));
+        assert_eq!(parts(MediaError::TooManyOpen { limit: 40 }), (StatusCode::TOO_MANY_REQUESTS, "too_many_uploads", None));
+        assert_eq!(parts(MediaError::DigestMismatch), (StatusCode::UNPROCESSABLE_ENTITY, "digest_mismatch", Some("sha256")));
+        assert_eq!(parts(MediaError::BadChunk(3)), (StatusCode::UNPROCESSABLE_ENTITY, "bad_chunk", None));
+        assert_eq!(parts(MediaError::Unreadable), (StatusCode::UNPROCESSABLE_ENTITY, "unreadable", None));
+    }
+
+    #[test]
     fn store_errors_do_not_leak_details() {
         let err = ApiError::Store(StoreError::Corrupt("secret path /var/x".into()));
         let (_, _, es, en) = err.parts();
