@@ -3,6 +3,7 @@
 
 use app::model::sync::{ErrorBody, MAX_BATCH_CHANGES, OLDEST_PROTOCOL, PROTOCOL};
 use app::model::acta::ActaError;
+use app::model::media::MediaError;
 use app::model::registro::RegistroError;
 use app::model::cbsc::CbscError;
 use app::model::inscripcion::InscripcionError;
@@ -162,6 +163,10 @@ pub enum ApiError {
     /// walks an open ciclo.
     #[error(transparent)]
     InvalidInscripcion(#[from] InscripcionError),
+    /// A photo or voice note refused: 413 too large, 415 not of its kind, 409 an id used for
+    /// another file, 429 too many unfinished uploads, 422 anything else.
+    #[error(transparent)]
+    InvalidMedia(#[from] app::model::media::MediaError),
     /// 422: a version of a barrio's CBSC that breaks a rule.
     #[error(transparent)]
     InvalidCbsc(#[from] CbscError),
@@ -379,6 +384,11 @@ impl ApiError {
             ApiError::InvalidRegistro(RegistroError::NotAllowed) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::InvalidRegistro(RegistroError::AlreadyWithdrawn) => StatusCode::CONFLICT,
             ApiError::InvalidRegistro(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::InvalidMedia(MediaError::TooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::InvalidMedia(MediaError::WrongType) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::InvalidMedia(MediaError::IdTaken) => StatusCode::CONFLICT,
+            ApiError::InvalidMedia(MediaError::TooManyOpen { .. }) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::InvalidMedia(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::InvalidInscripcion(e) if e.is_conflict() => StatusCode::CONFLICT,
             ApiError::InvalidInscripcion(_) | ApiError::InvalidCbsc(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -613,6 +623,7 @@ impl ApiError {
             ApiError::InvalidAdjustment(e) => (e.code(), Some(e.field()), e.es(), e.en()),
             ApiError::InvalidRuta(e) => (e.code(), e.field(), e.es(), e.en()),
             ApiError::InvalidRegistro(e) => (e.code(), e.field(), e.es(), e.en()),
+            ApiError::InvalidMedia(e) => (e.code(), media_field(e), e.es(), e.en()),
             ApiError::InvalidActa(e) => (e.code(), e.field(), e.es(), e.en()),
             ApiError::InvalidInscripcion(e) => (e.code(), e.field(), e.es(), e.en()),
             ApiError::InvalidCbsc(e) => (e.code(), Some(e.field()), e.es(), e.en()),
@@ -681,6 +692,19 @@ impl ApiError {
                 "Internal server error: the file could not be made. Please try again.".into(),
             ),
         }
+    }
+}
+
+/// The member of a `MediaOffer` at fault, when one is.
+fn media_field(e: &MediaError) -> Option<&'static str> {
+    match e {
+        MediaError::Empty | MediaError::TooLarge { .. } => Some("bytes"),
+        MediaError::WrongType => Some("mime"),
+        MediaError::BadDigest | MediaError::DigestMismatch => Some("sha256"),
+        MediaError::TooLong => Some("duration_ms"),
+        MediaError::BadSize => Some("width"),
+        MediaError::IdTaken => Some("id"),
+        MediaError::BadChunk(_) | MediaError::Unreadable | MediaError::TooManyOpen { .. } => None,
     }
 }
 
@@ -790,6 +814,21 @@ mod tests {
         let body = change_refusal(StoreError::OtherWorkshop { kind: Kind::Cause, id });
         assert_eq!((body.code.as_str(), body.field.as_deref()), ("other_workshop", Some("record.workshop_id")));
         assert!(body.message.starts_with("La causa"));
+    }
+
+    #[test]
+    fn media_refusals_have_their_status_code_and_field() {
+        let parts = |e: MediaError| {
+            let err = ApiError::from(e);
+            (err.status(), err.parts().0, err.parts().1)
+        };
+        assert_eq!(parts(MediaError::TooLarge { limit: 1 }), (StatusCode::PAYLOAD_TOO_LARGE, "too_large", Some("bytes")));
+        assert_eq!(parts(MediaError::WrongType), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "wrong_type", Some("mime")));
+        assert_eq!(parts(MediaError::IdTaken), (StatusCode::CONFLICT, "id_taken", Some("id")));
+        assert_eq!(parts(MediaError::TooManyOpen { limit: 40 }), (StatusCode::TOO_MANY_REQUESTS, "too_many_uploads", None));
+        assert_eq!(parts(MediaError::DigestMismatch), (StatusCode::UNPROCESSABLE_ENTITY, "digest_mismatch", Some("sha256")));
+        assert_eq!(parts(MediaError::BadChunk(3)), (StatusCode::UNPROCESSABLE_ENTITY, "bad_chunk", None));
+        assert_eq!(parts(MediaError::Unreadable), (StatusCode::UNPROCESSABLE_ENTITY, "unreadable", None));
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod files;
 pub mod http;
 pub mod import;
 pub mod listen;
+pub mod media;
 pub mod merge;
 pub mod outline;
 pub mod seed;
@@ -100,6 +101,7 @@ pub fn router(store: Store, config: &ServerConfig) -> Router {
         max_import_bytes: config.max_import_bytes,
         files: files::FileStore::beside(&config.db),
         max_upload_bytes: config.max_upload_bytes,
+        upload_locks: Arc::default(),
         service_worker: assets::service_worker(&version, &precache).into(),
         version: version.into(),
         hashed_assets: manifest.is_some(),
@@ -130,7 +132,12 @@ pub fn router(store: Store, config: &ServerConfig) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), http::pwa::cache_headers))
         // Pages and API answers are compressed per request (gzip); `/pkg` comes precompressed
         // (the layer leaves a response that already has a Content-Encoding alone).
-        .layer(tower_http::compression::CompressionLayer::new())
+        // Audio is not: it is compressed already, and players read it by ranges of its bytes
+        // as kept (photos are left alone by the default rule, as every image).
+        .layer(tower_http::compression::CompressionLayer::new().compress_when({
+            use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+            DefaultPredicate::new().and(NotForContentType::const_new("audio/"))
+        }))
         .layer(axum::middleware::from_fn(http::security::headers))
         // A client that stops sending its body is refused, and no request may hold a worker
         // past the deadline, however slowly it was sent or however much it asked for.

@@ -22,6 +22,11 @@ pub const MAX_PHOTO_SIDE: u32 = 1_600;
 pub const MAX_VOICE_MS: u32 = 120_000;
 /// The longest side of the thumbnails the server makes for galleries.
 pub const THUMB_SIDE: u32 = 320;
+/// Uploads one device (or account) may have started and not finished at once: enough for a
+/// morning of photos offline, few enough that nobody fills the server's disk with halves.
+pub const MAX_OPEN_UPLOADS: u32 = 40;
+/// An upload left unfinished this long is dropped (its chunks go; the device offers it again).
+pub const OPEN_UPLOAD_MS: i64 = 7 * 24 * 3_600_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -201,12 +206,18 @@ pub enum MediaError {
     TooLong,
     #[error("the photo's width or height is out of range")]
     BadSize,
-    #[error("the bytes do not hash to the SHA-256 offered")]
+    #[error("the bytes do not hash to the SHA-256 offered; the chunks received were dropped, so the file is sent again from its start")]
     DigestMismatch,
     #[error("chunk {0} does not belong to this file or has the wrong length")]
     BadChunk(u32),
     #[error("this id was already offered for another file")]
     IdTaken,
+    /// The bytes are of an accepted type by their first bytes, but no image can be read from
+    /// them (truncated, corrupt, or too large once decoded).
+    #[error("the photo cannot be read as an image")]
+    Unreadable,
+    #[error("there are {limit} unfinished uploads already; finish or wait for them before starting more")]
+    TooManyOpen { limit: u32 },
 }
 
 impl MediaError {
@@ -221,6 +232,8 @@ impl MediaError {
             MediaError::DigestMismatch => "digest_mismatch",
             MediaError::BadChunk(_) => "bad_chunk",
             MediaError::IdTaken => "id_taken",
+            MediaError::Unreadable => "unreadable",
+            MediaError::TooManyOpen { .. } => "too_many_uploads",
         }
     }
 }
@@ -234,15 +247,26 @@ impl Bilingual for MediaError {
             MediaError::BadDigest => "La huella SHA-256 debe tener 64 dígitos hexadecimales en minúscula.".into(),
             MediaError::TooLong => "Una nota de voz dura como máximo dos minutos.".into(),
             MediaError::BadSize => "El ancho o el alto de la foto no es válido.".into(),
-            MediaError::DigestMismatch => "El archivo llegó dañado: sus bytes no dan la huella anunciada. Se enviará de nuevo.".into(),
+            MediaError::DigestMismatch => "El archivo llegó dañado: sus bytes no dan la huella anunciada. Las partes recibidas se descartaron; se enviará de nuevo desde el principio.".into(),
             MediaError::BadChunk(n) => format!("La parte {n} no corresponde a este archivo o tiene otro tamaño."),
             MediaError::IdTaken => "Ese identificador ya se usó para otro archivo.".into(),
+            MediaError::Unreadable => "La foto no se puede leer como imagen: puede estar dañada.".into(),
+            MediaError::TooManyOpen { limit } => {
+                format!("Hay {limit} envíos de archivos sin terminar; espere a que terminen antes de empezar otros.")
+            }
         }
     }
 
     fn en(&self) -> String {
         super::sentence(self)
     }
+}
+
+/// What `GET /api/v1/barrios/{id}/media` and `GET /api/v1/workshops/{id}/media` answer,
+/// newest first.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct MediaList {
+    pub items: Vec<MediaItem>,
 }
 
 /// Human size for the device's lists ("380 KB", "1,2 MB"), Colombian decimal comma.

@@ -2,6 +2,7 @@
 //! kept once, and a name never points at other bytes. A file is written whole and synced
 //! before any registro names it; an upload refused or cut short leaves nothing behind.
 
+mod parts;
 pub mod sniff;
 
 use std::path::{Path, PathBuf};

@@ -14,6 +14,7 @@ mod health;
 pub mod inscripciones;
 mod limit;
 mod marks;
+mod media;
 mod packs;
 mod publications;
 pub mod pwa;
@@ -30,7 +31,7 @@ use axum::handler::Handler;
 use axum::http::header;
 use axum::middleware;
 use axum::response::IntoResponse;
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::{delete, get, post, put, MethodRouter};
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -66,6 +67,8 @@ pub struct AppState {
     /// Where registros' files are kept, and the largest accepted.
     pub files: crate::files::FileStore,
     pub max_upload_bytes: u64,
+    /// One turn at a time per photo or voice note being uploaded.
+    pub upload_locks: Arc<crate::media::guard::UploadLocks>,
     /// Identifies this deployment (asset hashes plus build id).
     pub version: Arc<str>,
     /// The generated service worker for this deployment.
@@ -119,6 +122,14 @@ impl Api {
         self.add("post", path, post(handler))
     }
 
+    fn put<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Api {
+        self.add("put", path, put(handler))
+    }
+
+    fn delete<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Api {
+        self.add("delete", path, delete(handler))
+    }
+
     /// Bodies over `limit` bytes are refused (413) before any handler of these routes runs.
     fn within(mut self, limit: usize) -> Api {
         self.router = self.router.layer(DefaultBodyLimit::max(limit)).layer(middleware::from_fn_with_state(limit, limit::buffered_within));
@@ -139,6 +150,8 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
     let sync = Api::new().post("/sync", sync::receive).within(max_sync_bytes);
     // A registro's file is streamed to disk as it arrives, with its own limit (`FileStore`).
     let uploads = Api::new().post("/ciclos/{id}/registros", ruta::upload);
+    // A photo's or voice note's chunk: its fixed size and a little more, nothing larger.
+    let chunks = Api::new().put("/media/{id}/chunks/{n}", media::chunk).within(media::CHUNK_BODY_LIMIT);
     // Anyone may send it: the smallest body that holds its longest fields.
     let inscripcion = Api::new().post("/inscripciones", inscripciones::send).within(inscripciones::MAX_BODY_BYTES);
     let public = Api::new()
@@ -211,8 +224,15 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .post("/inscripciones/{id}/decision", inscripciones::decide)
         .get("/barrios/{id}/cbsc", cbsc::history)
         .post("/barrios/{id}/cbsc", cbsc::add_version)
+        .post("/media", media::offer)
+        .get("/media/{id}/upload", media::upload_state)
+        .get("/media/{id}", media::file)
+        .get("/media/{id}/thumb", media::thumb)
+        .get("/barrios/{id}/media", media::of_barrio)
+        .get("/workshops/{id}/media", media::of_workshop)
+        .delete("/media/{id}", media::hide)
         .within(max_body_bytes);
-    public.merge(sync).merge(admin).merge(uploads).merge(inscripcion)
+    public.merge(sync).merge(admin).merge(uploads).merge(inscripcion).merge(chunks)
 }
 
 /// The versioned JSON API. Old clients keep the URL they were built with, so paths here are

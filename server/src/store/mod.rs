@@ -10,6 +10,7 @@ mod diagnosticos;
 mod history;
 mod inscripciones;
 mod marks;
+mod media;
 mod packs;
 mod publications;
 mod receive;
@@ -33,6 +34,7 @@ use thiserror::Error;
 pub use accounts::{DeviceGrant, DeviceKind, NewSession, SessionRow, UserWrite};
 pub use barrios::NewBarrio;
 pub use history::Kind;
+pub use media::{ListedMedia, MarkTarget, MediaRow, Offered, Sender};
 pub use packs::AppliedImport;
 pub use publications::Withdrawal;
 pub use receive::Outcome;
@@ -135,6 +137,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0014_ruta.sql")),
         M::up(include_str!("../../migrations/0015_inscripcion_cbsc.sql")),
         M::up(include_str!("../../migrations/0016_actas.sql")),
+        M::up(include_str!("../../migrations/0017_media.sql")),
     ])
 }
 

@@ -59,6 +59,8 @@ struct Fixture {
     acta: Uuid,
     /// A pending request to enter the route, of barrio A.
     inscripcion: Uuid,
+    /// A photo of the mark, sent by the admin.
+    media: Uuid,
 }
 
 struct Caller {
@@ -117,7 +119,8 @@ async fn fixture(app: &TestApp) -> Fixture {
     assert_eq!(status, 202, "{body}");
     let (_, list) = app.get_json("/inscripciones").await;
     let inscripcion = list[0]["id"].as_str().and_then(|id| id.parse().ok()).expect("inscripción id");
-    Fixture { barrio_a, barrio_b, centre_a, workshop_a, workshop_c, mark: record.id(), user_b, ciclo, registro, acta, inscripcion }
+    let media = crate::media::kept_photo(app, &app.client, record.id()).await;
+    Fixture { barrio_a, barrio_b, centre_a, workshop_a, workshop_c, mark: record.id(), user_b, ciclo, registro, acta, inscripcion, media }
 }
 
 async fn callers(app: &TestApp, f: &Fixture) -> Vec<Caller> {
@@ -160,6 +163,8 @@ fn request(method: &str, path: &str, f: &Fixture, caller: &Caller) -> (String, O
         .replace("/registros/{id}", &format!("/registros/{}", f.registro))
         .replace("/actas/{id}", &format!("/actas/{}", f.acta))
         .replace("/inscripciones/{id}", &format!("/inscripciones/{}", f.inscripcion))
+        .replace("/media/{id}", &format!("/media/{}", f.media))
+        .replace("{n}", "0")
         .replace("{number}", "1")
         .replace("{other}", "1")
         .replace("{seq}", "1")
@@ -198,6 +203,7 @@ fn request(method: &str, path: &str, f: &Fixture, caller: &Caller) -> (String, O
         (_, "/inscripciones") => Some(crate::inscripciones::request(b)),
         (_, "/inscripciones/{id}/decision") => Some(json!({ "veredicto": "rechazada", "reason": "Prueba de acceso" })),
         (_, "/barrios/{id}/cbsc") => Some(json!({ "fecha_conformacion": "2026-01-10", "miembros": 5, "estado": "activo" })),
+        (_, "/media") => Some(crate::media::offer(Uuid::new_v4(), ("mark", f.mark), "photo", "image/jpeg", b"a photo")),
         _ => Some(json!({})),
     };
     (concrete, body)
@@ -237,6 +243,13 @@ fn allowed(method: &str, path: &str) -> Option<&'static [Who]> {
         // The committee: those who work in the barrio read it (names for staff only).
         ("get", "/barrios/{id}/cbsc") => BARRIO_A,
         ("post", "/barrios/{id}/cbsc") => STAFF,
+        // Photos and voice notes: those who may attach to the mark offer; only the sender sends
+        // or resumes; the workshop sees (participants: photos of marks that are not sensitive);
+        // the sender or staff hide; the barrio's archive is staff's.
+        ("post", "/media") => BARRIO_A,
+        ("put", "/media/{id}/chunks/{n}") | ("get", "/media/{id}/upload") => ADMIN,
+        ("get", "/media/{id}" | "/media/{id}/thumb" | "/workshops/{id}/media") => WORKSHOP_A,
+        ("delete", "/media/{id}") | ("get", "/barrios/{id}/media") => STAFF,
         // What staff published is for everyone, with no session at all.
         ("get", p) if p.starts_with("/public/") => EVERYONE,
         _ => return None,
@@ -261,9 +274,11 @@ async fn every_route_answers_each_role_as_the_access_table_says() {
         for caller in &callers {
             let (concrete, body) = request(method, path, &f, caller);
             let url = format!("{}/api/v1{concrete}", app.url);
-            let req = match body {
-                None => caller.client.get(&url),
-                Some(b) => caller.client.post(&url).json(&b),
+            let req = match (method, body) {
+                ("put", _) => caller.client.put(&url).header("content-type", "application/octet-stream").body("x"),
+                ("delete", _) => caller.client.delete(&url),
+                (_, None) => caller.client.get(&url),
+                (_, Some(b)) => caller.client.post(&url).json(&b),
             };
             let res = req.send().await.expect("request");
             let status = res.status().as_u16();

@@ -14,6 +14,7 @@ mod imports;
 mod inscripciones;
 mod limits;
 mod marks;
+mod media;
 mod openapi;
 mod packs;
 mod publications;

@@ -78,6 +78,8 @@ async fn the_openapi_document_names_every_route_and_every_operation_in_it_answer
         let url = format!("{}/api/v1{concrete}", app.url);
         let request = match method.as_str() {
             "get" => app.client.get(&url),
+            "put" => app.client.put(&url).header("content-type", "application/octet-stream").body("{}"),
+            "delete" => app.client.delete(&url),
             _ => app.client.post(&url).header("content-type", "application/json").body("{}"),
         };
         let res = request.send().await.expect("request");
