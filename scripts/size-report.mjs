@@ -39,6 +39,8 @@ const LAZY_PAGES = {
   workshops_route: '/talleres (precached)',
   projector_route: '/talleres/:id/proyectar (precached)',
   about_data_route: '/acerca-de-los-datos (precached)',
+  sync_route: '/envios (precached)',
+  workshop_route: '/talleres/:id (precached)',
 };
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

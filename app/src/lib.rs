@@ -25,8 +25,8 @@ use crate::pages::lazy::{
     AccountRoute, ActaEditRoute, ActaPrintRoute, AdminRoute, DiagnosticoRoute, LoginRoute, PublicBarrioRoute, PublicListRoute, PublishRoute, ReportRoute, RutaBarrioRoute,
     RutaRoute, StaffRoute,
 };
-use crate::pages::lazy::{AboutDataRoute, InscripcionRoute, InscripcionesRoute, ProjectorRoute, WorkshopsRoute};
-use crate::pages::{BarrioListPage, BarrioMapPage, JoinPage, NotFoundPage, SyncPage, WorkshopPage};
+use crate::pages::lazy::{AboutDataRoute, InscripcionRoute, InscripcionesRoute, ProjectorRoute, SyncRoute, WorkshopRoute, WorkshopsRoute};
+use crate::pages::{BarrioListPage, BarrioMapPage, JoinPage, NotFoundPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -84,11 +84,11 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=BarrioListPage/>
                     <Route path=path!("/barrio/:id") view=BarrioMapPage/>
                     <Route path=path!("/talleres") view={Lazy::<WorkshopsRoute>::new()}/>
-                    <Route path=path!("/talleres/:id") view=WorkshopPage/>
+                    <Route path=path!("/talleres/:id") view={Lazy::<WorkshopRoute>::new()}/>
                     <Route path=path!("/talleres/:id/proyectar") view={Lazy::<ProjectorRoute>::new()}/>
                     <Route path=path!("/unirse") view=JoinPage/>
                     <Route path=path!("/unirse/:code") view=JoinPage/>
-                    <Route path=path!("/envios") view=SyncPage/>
+                    <Route path=path!("/envios") view={Lazy::<SyncRoute>::new()}/>
                     <Route path=path!("/entrar") view={Lazy::<LoginRoute>::new()}/>
                     <Route path=path!("/cuenta") view={Lazy::<AccountRoute>::new()}/>
                     <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()}/>

@@ -12,7 +12,7 @@ use web_sys::Blob;
 
 use super::storage::{from_js, to_js, StorageError};
 use crate::model::hygiene::WipeScope;
-use crate::model::media::{fit, MediaKind, MediaOffer, MediaQueue, MediaReceipt, RecordRef, UploadState, CHUNK_BYTES, MAX_PHOTO_SIDE};
+use crate::model::media::{fit, MediaKind, MediaOffer, MediaQueue, MediaReceipt, RecordKind, RecordRef, UploadState, CHUNK_BYTES, MAX_PHOTO_SIDE};
 
 const DB_NAME: &str = "cartobarrio-media";
 const DB_VERSION: u32 = 1;
@@ -112,7 +112,7 @@ pub async fn of_record(id: Uuid) -> Result<Vec<(LocalMedia, Blob)>, StorageError
 pub async fn remove(local: &LocalMedia) -> Result<(), StorageError> {
     if local.receipt.is_some() {
         let url = format!("/api/v1/media/{}", local.offer.id);
-        let request = with_auth(gloo_net::http::Request::delete(&url), local.workshop_id).await;
+        let request = with_auth(gloo_net::http::Request::delete(&url), local).await;
         match request.send().await {
             Ok(r) if r.ok() || r.status() == 404 => {}
             _ => return Err(StorageError::Invalid("Para quitar una foto ya enviada hace falta conexión.".into())),
@@ -200,11 +200,14 @@ pub async fn sha256(blob: &Blob) -> Result<String, String> {
     Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// The workshop's device token, or the signed-in account's anti-forgery token.
-async fn with_auth(request: gloo_net::http::RequestBuilder, workshop: Option<Uuid>) -> gloo_net::http::RequestBuilder {
-    let token = match workshop {
-        Some(w) => super::sync_store::workshops().await.ok().and_then(|ws| ws.into_iter().find(|s| s.id == w)).and_then(|s| s.token),
-        None => None,
+/// A mark's files go with the workshop's device token, as its mark did; a workshop's own
+/// (the facilitator's) and any made outside a workshop with the signed-in account's session.
+async fn with_auth(request: gloo_net::http::RequestBuilder, local: &LocalMedia) -> gloo_net::http::RequestBuilder {
+    let token = match (local.offer.record.kind, local.workshop_id) {
+        (RecordKind::Mark, Some(w)) => {
+            super::sync_store::workshops().await.ok().and_then(|ws| ws.into_iter().find(|s| s.id == w)).and_then(|s| s.token)
+        }
+        _ => None,
     };
     match token {
         Some(t) => request.header("Authorization", &format!("Bearer {t}")),
@@ -227,7 +230,7 @@ pub enum Sent {
 /// Sends one file: offers it, then sends only the chunks the server lacks, noting each one
 /// acknowledged, so the next try starts from there. `progress` hears each chunk's bytes.
 pub async fn send(mut local: LocalMedia, blob: &Blob, progress: &dyn Fn(u64)) -> Sent {
-    let offer = match with_auth(super::session::post("/api/v1/media"), local.workshop_id).await.json(&local.offer) {
+    let offer = match with_auth(super::session::post("/api/v1/media"), &local).await.json(&local.offer) {
         Ok(r) => r,
         Err(e) => return Sent::Refused(e.to_string()),
     };
@@ -252,7 +255,7 @@ pub async fn send(mut local: LocalMedia, blob: &Blob, progress: &dyn Fn(u64)) ->
             return Sent::Refused("no se pudo leer el archivo guardado".into());
         };
         let url = format!("/api/v1/media/{}/chunks/{n}", local.offer.id);
-        let request = with_auth(gloo_net::http::Request::put(&url), local.workshop_id).await.header("Content-Type", "application/octet-stream");
+        let request = with_auth(gloo_net::http::Request::put(&url), &local).await.header("Content-Type", "application/octet-stream");
         let request = match request.body(part) {
             Ok(r) => r,
             Err(e) => return Sent::Refused(e.to_string()),

@@ -9,6 +9,7 @@ use super::media_capture::MediaAttachments;
 use super::tools::start_reshape;
 use crate::editor::{new_id, now_ms, Editor};
 use crate::model::mark::MAX_DESCRIPTION_CHARS;
+use crate::model::media::{RecordKind, RecordRef};
 use crate::model::{Affected, Attributes, Category, Days, Frequency, Mark, MarkKind, Record, Since, TimeOfDay};
 
 /// A row of toggle chips for a list of choices (several may be on).
@@ -335,7 +336,7 @@ fn OwnMarkSheet(mark: Mark, editor: Editor) -> impl IntoView {
                         prop:value=move || description.get()
                         on:input=move |ev| description.set(event_target_value(&ev))></textarea>
                 </label>
-                <MediaAttachments mark_id=mark.id barrio_id=mark.barrio_id workshop_id=mark.workshop_id/>
+                <MediaAttachments record=RecordRef { kind: RecordKind::Mark, id: mark.id } barrio_id=mark.barrio_id workshop_id=mark.workshop_id/>
                 {is_problem.then(|| view! { <CausesList editor id=mark.id/> })}
                 </Show>
             </div>

@@ -1,11 +1,12 @@
-//! Photos and voice notes on a mark's sheet: "Foto" (the camera), "Galería" and "Nota de voz"
-//! (up to two minutes, with its timer), each kept on the device before it shows, listed with
-//! its size and whether it went, to play back, remove or record again.
+//! Photos and voice notes on a record — a mark's sheet, a workshop's page: "Foto" (the camera),
+//! "Galería" and "Nota de voz" (up to two minutes, with its timer), each kept on the device
+//! before it shows, listed with its size and whether it went, to play back, remove or record
+//! again.
 
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use crate::model::media::{size_label, MediaKind, MAX_VOICE_MS};
+use crate::model::media::{size_label, MediaKind, RecordRef, MAX_VOICE_MS};
 
 /// One file as the sheet lists it.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,7 +27,7 @@ fn clock(ms: u32) -> String {
 }
 
 #[component]
-pub fn MediaAttachments(mark_id: Uuid, barrio_id: i64, workshop_id: Option<Uuid>) -> impl IntoView {
+pub fn MediaAttachments(record: RecordRef, barrio_id: i64, workshop_id: Option<Uuid>) -> impl IntoView {
     let items = RwSignal::new(Vec::<Shown>::new());
     let busy = RwSignal::new(None::<&'static str>);
     let error = RwSignal::new(None::<String>);
@@ -34,9 +35,9 @@ pub fn MediaAttachments(mark_id: Uuid, barrio_id: i64, workshop_id: Option<Uuid>
     // Milliseconds recorded, while recording.
     let recording = RwSignal::new(None::<u32>);
     #[cfg(feature = "hydrate")]
-    let hooks = hydrate::Hooks::new(mark_id, barrio_id, workshop_id, items, busy, error, low_space, recording);
+    let hooks = hydrate::Hooks::new(record, barrio_id, workshop_id, items, busy, error, low_space, recording);
     #[cfg(not(feature = "hydrate"))]
-    let _ = (mark_id, barrio_id, workshop_id);
+    let _ = (record, barrio_id, workshop_id);
     let on_photo = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         hooks.photo(ev);
@@ -103,7 +104,7 @@ pub fn MediaAttachments(mark_id: Uuid, barrio_id: i64, workshop_id: Option<Uuid>
                             None => format!("{} · {state}", size_label(item.bytes)),
                         };
                         let shown = match item.kind {
-                            MediaKind::Photo => view! { <img src=item.url.clone() alt="Foto de la marca" class="media-thumb"/> }.into_any(),
+                            MediaKind::Photo => view! { <img src=item.url.clone() alt="Foto guardada" class="media-thumb"/> }.into_any(),
                             MediaKind::Voice => view! { <audio controls preload="metadata" src=item.url.clone() class="media-audio"></audio> }.into_any(),
                         };
                         let is_voice = item.kind == MediaKind::Voice;
@@ -144,7 +145,7 @@ mod hydrate {
     use super::Shown;
     use crate::client::media::{self, LocalMedia, Recording, Target};
     use crate::components::status::{use_sync_state, SyncState};
-    use crate::model::media::{MediaKind, RecordKind, RecordRef, MAX_VOICE_MS};
+    use crate::model::media::{MediaKind, RecordRef, MAX_VOICE_MS};
 
     type Live = Rc<RefCell<Option<(Recording, leptos::prelude::IntervalHandle)>>>;
 
@@ -175,7 +176,7 @@ mod hydrate {
     impl Hooks {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            mark_id: Uuid,
+            record: RecordRef,
             barrio_id: i64,
             workshop_id: Option<Uuid>,
             items: RwSignal<Vec<Shown>>,
@@ -184,7 +185,7 @@ mod hydrate {
             low_space: RwSignal<bool>,
             recording: RwSignal<Option<u32>>,
         ) -> Hooks {
-            let target = Target { record: RecordRef { kind: RecordKind::Mark, id: mark_id }, barrio_id, workshop_id };
+            let target = Target { record, barrio_id, workshop_id };
             let state = use_sync_state();
             let live = StoredValue::new(SendWrapper::new(Rc::default()));
             let hooks = Hooks { target, items, busy, error, low_space, recording, live, state };

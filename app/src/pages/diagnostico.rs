@@ -107,8 +107,8 @@ fn DiagnosticoPanels() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(id) = barrio_id() {
             leptos::task::spawn_local(async move {
-                if let Ok(list) = crate::client::session::get_json::<Vec<crate::model::media::MediaItem>>(&format!("/api/v1/barrios/{id}/media")).await {
-                    media.set(list);
+                if let Ok(list) = crate::client::session::get_json::<crate::model::media::MediaList>(&format!("/api/v1/barrios/{id}/media")).await {
+                    media.set(list.items);
                 }
             });
             load(id, None);

@@ -94,5 +94,9 @@ pub mod lazy {
         WorkshopsRoute => WorkshopsPage,
         ProjectorRoute => ProjectorPage,
         AboutDataRoute => AboutDataPage,
+        // A participant's second-tier pages, precached the same way: what waits to be sent,
+        // and a workshop's own page (its QR, the room, the facilitator's photos).
+        SyncRoute => SyncPage,
+        WorkshopRoute => WorkshopPage,
     }
 }

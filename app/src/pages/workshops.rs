@@ -9,7 +9,9 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use uuid::Uuid;
 
 use crate::components::device_wipe::WipeButton;
+use crate::components::media_capture::MediaAttachments;
 use crate::components::qr::QrCode;
+use crate::model::media::{RecordKind, RecordRef};
 use crate::components::room::{PackStatus, RoomPanel};
 use crate::data;
 use crate::model::hygiene::WipeScope;
@@ -331,6 +333,12 @@ pub fn WorkshopPage() -> impl IntoView {
                     </button>
                     {move || control_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 </section>
+                // The archivo fotográfico of the workshop itself: the paper map on the wall, the room.
+                {move || kept_room.get().map(|(wid, barrio_id)| view! {
+                    <section class="facilitator-box" data-testid="workshop-media">
+                        <MediaAttachments record=RecordRef { kind: RecordKind::Workshop, id: wid } barrio_id workshop_id=Some(wid)/>
+                    </section>
+                })}
             </Show>
             {move || kept_id.get().map(|wid| view! {
                 <section class="device-hygiene" data-testid="workshop-wipe">

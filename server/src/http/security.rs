@@ -28,8 +28,9 @@ const FIXED: [(&str, &str); 6] = [
     ("x-frame-options", "DENY"),
     ("cross-origin-opener-policy", "same-origin"),
     ("cross-origin-resource-policy", "same-origin"),
-    // The map asks for the device's position; nothing here needs the camera or microphone.
-    ("permissions-policy", "geolocation=(self), camera=(), microphone=(), payment=(), usb=()"),
+    // The map asks for the device's position and a mark's sheet records voice notes; photos
+    // come through the file picker (the system's camera), so the page never opens the camera.
+    ("permissions-policy", "geolocation=(self), camera=(), microphone=(self), payment=(), usb=()"),
 ];
 
 pub async fn headers(request: Request, next: Next) -> Response {
