@@ -43,6 +43,10 @@
   }).catch(function (err) { console.warn('service worker not registered', err); });
   navigator.serviceWorker.addEventListener('controllerchange', function () {
     // Only a new version the person accepted reloads the page; the first install does not.
-    if (applying) window.location.reload();
+    if (applying) return window.location.reload();
+    // The first install: this page came before the worker, so it is not kept yet. Ask for it,
+    // so that reloading it with no signal (a participant who joined minutes ago) still works.
+    var worker = navigator.serviceWorker.controller;
+    if (worker) worker.postMessage({ type: 'KEEP_PAGE', path: window.location.pathname });
   });
 })();

@@ -76,7 +76,7 @@ test("a facilitator's pages are out of the first load but open offline without a
       await page.goto(server.url + path);
       await waitForApp(page);
       await page.waitForSelector(shown);
-      assert.equal(await page.locator('text=Sin conexión').count(), 0, `${path} opened offline`);
+      assert.equal(await page.locator('h1', { hasText: 'Sin conexión' }).count(), 0, `${path} opened offline, not the worker's "Sin conexión" page`);
     }
     assert.deepEqual(panics, []);
   } finally {

@@ -1,12 +1,14 @@
 // Issue 22 on a phone: a participant photographs and records on a mark's sheet with no
 // signal, and both survive a reload; sent with the signal cut mid-upload, the photo resumes
-// where it stopped; staff then see the photo and hear the note in the hotspot's gallery. The
-// photo that reaches IndexedDB was resized and re-encoded: no EXIF (GPS, phone model) left.
+// where it stopped; staff then see the photo and hear the note in the hotspot's gallery, put
+// the photo in the report's annex and publish it after the check the page asks for, and the
+// public page shows it. The photo that reaches IndexedDB was resized and re-encoded: no EXIF
+// (GPS, phone model) left.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { startServer, signedInContext } from '../support/server.mjs';
-import { waitForApp, collectPageErrors, artifacts, chooseCategory } from '../support/browser.mjs';
+import { waitForApp, waitForServiceWorker, collectPageErrors, artifacts, chooseCategory } from '../support/browser.mjs';
 import { prepareWorkshop } from '../support/workshop.mjs';
 
 let server;
@@ -102,6 +104,8 @@ test('photo and voice note made offline on a mark survive a reload, resume after
   await page.goto(`${server.url}/unirse/${code}`);
   await page.waitForURL(new RegExp(`/barrio/${barrio.id}$`), { timeout: 30_000 });
   await page.waitForSelector('svg.map path.barrio-boundary');
+  // The reload below is offline: the service worker must hold the app shell first.
+  await waitForServiceWorker(page);
   const photo = await cameraJpeg(page);
   assert.ok(photo.includes(Buffer.from('TestPhone')), 'the test photo carries EXIF');
 
@@ -192,7 +196,51 @@ test('photo and voice note made offline on a mark survive a reload, resume after
   });
   assert.equal(played.error, null);
   assert.ok(played.time > 0, `the note plays: ${JSON.stringify(played)}`);
+
+  // Staff choose the photo for the report's annex, and publish it only after the check for
+  // faces, plates and house numbers.
+  const item = hotspot.locator('[data-testid=gallery-photo]');
+  await item.locator('[data-testid=media-in-report]').click();
+  await sPage.waitForSelector('.hotspot[data-category=hurto_personas] [data-testid=gallery-photo][data-in-report=true]');
+  await hotspot.locator('[data-testid=media-publish]').click();
+  const check = hotspot.locator('[data-testid=publish-check]');
+  await check.waitFor();
+  assert.match(await check.textContent(), /cara.*placa.*número de una casa/s);
   await sPage.screenshot({ path: `${artifacts}/media-staff-gallery.png`, fullPage: true });
+  await check.locator('[data-testid=publish-confirm]').click();
+  await sPage.waitForSelector('.hotspot[data-category=hurto_personas] [data-testid=gallery-photo][data-published=true]');
+  assert.equal(await hotspot.locator('[data-testid=gallery-voice] [data-testid=media-publish]').count(), 0, 'a voice note has no publish button');
+
+  // The whole archive is one download away, and it is a ZIP.
+  const zipHref = await sPage.getAttribute('[data-testid=download-zip]', 'href');
+  const zip = await staff.request.get(`${server.url}${zipHref}`);
+  assert.equal(zip.status(), 200);
+  assert.equal((await zip.body()).subarray(0, 2).toString('latin1'), 'PK');
+
+  // The printed report carries the chosen photo in its annex.
+  await sPage.goto(`${server.url}/diagnostico/${barrio.id}/informe/1`);
+  const annexed = sPage.locator('[data-testid=annex-photo] img');
+  await annexed.waitFor();
+  await sPage.waitForFunction((el) => el.complete && el.naturalWidth > 0, await annexed.elementHandle());
+  await sPage.locator('[data-testid=photo-annex]').scrollIntoViewIfNeeded();
+  await sPage.screenshot({ path: `${artifacts}/media-report-annex.png` });
+
+  // Published, the barrio's public page shows the photo to anyone, with its month and no alias.
+  const published = await server.fetch(`/api/v1/barrios/${barrio.id}/publications`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ diagnostico: 1 }),
+  });
+  assert.equal(published.status, 201, await published.text());
+  const visitor = await browser.newContext({ viewport: { width: 360, height: 640 }, hasTouch: true, isMobile: true });
+  const vPage = await visitor.newPage();
+  errors.push(...collectPageErrors(vPage));
+  await vPage.goto(`${server.url}/publico/${barrio.id}`);
+  const publicPhoto = vPage.locator('[data-testid=public-photo] img');
+  await publicPhoto.waitFor();
+  await vPage.waitForFunction((el) => el.complete && el.naturalWidth > 0, await publicPhoto.elementHandle());
+  assert.equal(await vPage.locator('[data-testid=public-photo]').count(), 1, 'only the approved photo');
+  await vPage.locator('[data-testid=public-photos]').scrollIntoViewIfNeeded();
+  await vPage.screenshot({ path: `${artifacts}/media-public-phone.png` });
+  await visitor.close();
   assert.deepEqual(errors, []);
   await staff.close();
   await phone.close();

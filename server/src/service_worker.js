@@ -13,6 +13,8 @@ const PAGES_CACHE = `cartobarrio-pages-${VERSION}`;
 const DATA_CACHE = 'cartobarrio-data-v1';
 // On a weak link, wait this long for the network before answering from the cache.
 const NETWORK_WAIT_MS = 3500;
+// Pages the app may ask the worker to keep (KEEP_PAGE): a barrio's map, a workshop's page.
+const KEEPABLE = /^\/(barrio\/\d+|talleres\/[0-9a-f-]{36}(\/proyectar)?)$/;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -42,8 +44,9 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('message', (event) => {
   if (event.data && event.data.type === 'SKIP_WAITING') self.skipWaiting();
   // A page the app shows after in-app navigation (a workshop just prepared, with its code
-  // and QR) was never requested from the network: keep it, so it opens in the room offline.
-  if (event.data && event.data.type === 'KEEP_PAGE' && /^\/talleres\/[0-9a-f-]{36}(\/proyectar)?$/.test(event.data.path)) {
+  // and QR), or one loaded before this worker existed (a participant's first visit, from the
+  // workshop's QR), was never kept: keep it, so it opens offline.
+  if (event.data && event.data.type === 'KEEP_PAGE' && KEEPABLE.test(event.data.path)) {
     event.waitUntil(warmPage(new URL(event.data.path, self.location.origin)));
   }
 });

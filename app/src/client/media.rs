@@ -12,7 +12,7 @@ use web_sys::Blob;
 
 use super::storage::{from_js, to_js, StorageError};
 use crate::model::hygiene::WipeScope;
-use crate::model::media::{fit, MediaKind, MediaOffer, MediaQueue, MediaReceipt, RecordKind, RecordRef, UploadState, CHUNK_BYTES, MAX_PHOTO_SIDE};
+use crate::model::media::{fit, MediaKind, MediaOffer, MediaQueue, MediaReceipt, RecordKind, RecordRef, UploadState, CHUNK_BYTES, MAX_PHOTO_SIDE, PHOTO_TARGET_BYTES};
 
 const DB_NAME: &str = "cartobarrio-media";
 const DB_VERSION: u32 = 1;
@@ -178,17 +178,32 @@ pub async fn prepare_photo(file: &Blob) -> Result<(Blob, u32, u32), String> {
         canvas.get_context("2d").ok().flatten().ok_or("sin lienzo 2D")?.unchecked_into();
     context.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, f64::from(w), f64::from(h)).map_err(|_| "no se pudo dibujar")?;
     bitmap.close();
-    let blob = JsFuture::from(js_sys::Promise::new(&mut |resolve, _reject| {
+    // A busy scene (leaves, a crowd) can come out large: encoded again, coarser, it is sent
+    // sooner on a weak link and still shows what it needs to.
+    let mut blob = jpeg(&canvas, PHOTO_QUALITY[0]).await?;
+    for quality in &PHOTO_QUALITY[1..] {
+        if blob.size() <= PHOTO_TARGET_BYTES as f64 {
+            break;
+        }
+        blob = jpeg(&canvas, *quality).await?;
+    }
+    Ok((blob, w, h))
+}
+
+/// JPEG qualities tried in turn until the photo fits [`PHOTO_TARGET_BYTES`].
+const PHOTO_QUALITY: [f64; 3] = [0.8, 0.65, 0.5];
+
+async fn jpeg(canvas: &web_sys::HtmlCanvasElement, quality: f64) -> Result<Blob, String> {
+    JsFuture::from(js_sys::Promise::new(&mut |resolve, _reject| {
         let done = wasm_bindgen::closure::Closure::once_into_js(move |blob: JsValue| {
             let _ = resolve.call1(&JsValue::NULL, &blob);
         });
-        let _ = canvas.to_blob_with_type_and_encoder_options(done.unchecked_ref(), "image/jpeg", &JsValue::from(0.8));
+        let _ = canvas.to_blob_with_type_and_encoder_options(done.unchecked_ref(), "image/jpeg", &JsValue::from(quality));
     }))
     .await
     .ok()
     .and_then(|b| b.dyn_into::<Blob>().ok())
-    .ok_or("No se pudo guardar la foto en JPEG.")?;
-    Ok((blob, w, h))
+    .ok_or_else(|| "No se pudo guardar la foto en JPEG.".to_string())
 }
 
 /// SHA-256 of `blob`, as 64 lower-case hex digits.

@@ -75,6 +75,19 @@ pub async fn post_json<T: serde::de::DeserializeOwned>(url: &str, body: &impl se
     response.json().await.map_err(|e| e.to_string())
 }
 
+/// PUTs `body` as JSON with the session and its anti-forgery token; the answer as JSON.
+pub async fn put_json<T: serde::de::DeserializeOwned>(url: &str, body: &impl serde::Serialize) -> Result<T, String> {
+    let mut request = Request::put(url);
+    if let Some(token) = csrf() {
+        request = request.header(CSRF_HEADER, &token);
+    }
+    let response = request.json(body).map_err(|e| e.to_string())?.send().await.map_err(|_| NO_SERVER.to_string())?;
+    if !response.ok() {
+        return Err(refusal(response).await);
+    }
+    response.json().await.map_err(|e| e.to_string())
+}
+
 /// The server's message for a refused request, or a plain one.
 pub async fn refusal(response: gloo_net::http::Response) -> String {
     let status = response.status();

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::components::icons::{CategoryIcon, LockIcon};
 use crate::model::adjustment::{joinable, shares_any, Adjustment, AdjustmentAction, HotspotNote};
 use crate::model::diagnostico::{GeometryKind, Hotspot};
-use crate::model::media::{MediaItem, MediaKind};
+use crate::model::media::{MediaDecision, MediaItem, MediaKind};
 use crate::model::review::{MarkReview, ReviewAction};
 use crate::model::words::{count_es, plural_es};
 use crate::model::workshop::when_es;
@@ -40,6 +40,11 @@ pub enum StaffAction {
     Note {
         hotspot: Uuid,
         text: String,
+    },
+    /// Whether a photo goes in the report's annex, and whether it may be published.
+    Media {
+        id: Uuid,
+        decision: MediaDecision,
     },
 }
 
@@ -211,12 +216,19 @@ fn HotspotItem(hotspot: Hotspot) -> impl IntoView {
 }
 
 /// The photos and voice notes on a hotspot's marks: thumbnails that open the photo whole,
-/// and players for the notes.
+/// players for the notes, and the staff's decisions on each photo — into the report's annex,
+/// and published only after a look for faces, plates and house numbers.
 #[component]
 fn HotspotGallery(sources: Vec<Uuid>) -> impl IntoView {
     let state = expect_context::<ReviewState>();
     let items = move || state.media.with(|all| all.iter().filter(|m| sources.contains(&m.record.id)).cloned().collect::<Vec<_>>());
     let open = RwSignal::new(None::<MediaItem>);
+    // The photo whose publication waits for the reviewer's look.
+    let checking = RwSignal::new(None::<Uuid>);
+    let decide = move |m: &MediaItem, in_report: bool, publish: bool| {
+        checking.set(None);
+        state.act.run(StaffAction::Media { id: m.id, decision: MediaDecision { in_report, publish } });
+    };
     view! {
         {move || {
             let list = items();
@@ -230,12 +242,61 @@ fn HotspotGallery(sources: Vec<Uuid>) -> impl IntoView {
                             match m.kind {
                                 MediaKind::Photo => {
                                     let thumb = m.thumb_url.clone().unwrap_or_else(|| m.url.clone());
+                                    let id = m.id;
+                                    let (in_report, published, sensitive) = (m.in_report, m.published, m.sensitive);
+                                    let (for_report, for_publish, for_confirm, for_view) = (m.clone(), m.clone(), m.clone(), m.clone());
                                     view! {
-                                        <li class="media-item" data-kind="photo" data-testid="gallery-photo">
-                                            <button type="button" class="media-open" aria-label="Ver la foto completa" on:click=move |_| open.set(Some(m.clone()))>
+                                        <li class="media-item" data-kind="photo" data-testid="gallery-photo"
+                                            data-in-report=in_report.to_string() data-published=published.to_string()>
+                                            <button type="button" class="media-open" aria-label="Ver la foto completa" on:click=move |_| open.set(Some(for_view.clone()))>
                                                 <img src=thumb alt="Foto de la marca" class="media-thumb" loading="lazy"/>
                                             </button>
                                             <span class="media-facts">{facts}</span>
+                                            <div class="media-decisions">
+                                                <button type="button" class="button small toggle" aria-pressed=in_report.to_string() data-testid="media-in-report"
+                                                    on:click=move |_| decide(&for_report, !in_report, published)>
+                                                    <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 3h9l4 4v14H6zM9 12h7M9 16h7" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/></svg>
+                                                    <span>{if in_report { "En el informe" } else { "Al informe" }}</span>
+                                                </button>
+                                                {if sensitive {
+                                                    view! { <span class="media-rule" data-testid="media-sensitive">"Marca delicada: no se publica"</span> }.into_any()
+                                                } else if published {
+                                                    view! {
+                                                        <button type="button" class="button small toggle" aria-pressed="true" data-testid="media-unpublish"
+                                                            on:click=move |_| decide(&for_publish, in_report, false)>
+                                                            <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M3 12h18M12 3a14 14 0 0 1 0 18M12 3a14 14 0 0 0 0 18" fill="none" stroke="currentColor" stroke-width="2"/></svg>
+                                                            <span>"Publicada · retirar"</span>
+                                                        </button>
+                                                    }.into_any()
+                                                } else {
+                                                    view! {
+                                                        <button type="button" class="button small" data-testid="media-publish" on:click=move |_| checking.set(Some(id))>
+                                                            <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M3 12h18M12 3a14 14 0 0 1 0 18M12 3a14 14 0 0 0 0 18" fill="none" stroke="currentColor" stroke-width="2"/></svg>
+                                                            <span>"Publicar…"</span>
+                                                        </button>
+                                                    }.into_any()
+                                                }}
+                                            </div>
+                                            {move || (checking.get() == Some(id)).then(|| {
+                                                let m = for_confirm.clone();
+                                                view! {
+                                                    <div class="publish-check" role="alertdialog" aria-label="Revise la foto antes de publicarla" data-testid="publish-check">
+                                                        <p><strong>"Antes de publicar, mire la foto completa:"</strong></p>
+                                                        <ul>
+                                                            <li>"¿Se ve la cara de alguien?"</li>
+                                                            <li>"¿Se lee la placa de un vehículo?"</li>
+                                                            <li>"¿Se ve el número de una casa o algo que diga de quién es?"</li>
+                                                        </ul>
+                                                        <p>"Si ve alguna de estas cosas, no la publique."</p>
+                                                        <div class="publish-check-actions">
+                                                            <button type="button" class="button primary small" data-testid="publish-confirm"
+                                                                on:click=move |_| decide(&m, in_report, true)>"La revisé: publicar"</button>
+                                                            <button type="button" class="button quiet small" data-testid="publish-cancel"
+                                                                on:click=move |_| checking.set(None)>"Cancelar"</button>
+                                                        </div>
+                                                    </div>
+                                                }
+                                            })}
                                         </li>
                                     }.into_any()
                                 }
@@ -243,6 +304,7 @@ fn HotspotGallery(sources: Vec<Uuid>) -> impl IntoView {
                                     <li class="media-item" data-kind="voice" data-testid="gallery-voice">
                                         <audio controls preload="none" src=m.url.clone() class="media-audio"></audio>
                                         <span class="media-facts">{format!("Nota de voz · {facts}")}</span>
+                                        <span class="media-rule">"Las notas de voz no se publican"</span>
                                     </li>
                                 }.into_any(),
                             }

@@ -71,7 +71,7 @@ pub fn MediaAttachments(record: RecordRef, barrio_id: i64, workshop_id: Option<U
                 <label class="button media-button" class:disabled=move || busy.get().is_some() || recording.get().is_some()>
                     <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M4 5h16v14H4zM4 15l5-5 4 4 3-3 4 4" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/></svg>
                     <span>"Galería"</span>
-                    <input type="file" accept="image/*" class="sr-only" data-testid="photo-gallery" on:change=on_photo/>
+                    <input type="file" accept="image/*" multiple class="sr-only" data-testid="photo-gallery" on:change=on_photo/>
                 </label>
                 <Show when=move || recording.get().is_none() fallback=move || view! {
                     <button type="button" class="button danger media-button recording" data-testid="voice-stop" on:click=stop>
@@ -240,19 +240,28 @@ mod hydrate {
             }
         }
 
+        /// Each photo chosen (the gallery lets one pick several), one after another: each is
+        /// resized, kept and listed before the next, so a closed app loses none already shown.
         pub fn photo(self, ev: leptos::ev::Event) {
             let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            let Some(list) = input.files() else { return };
+            let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
             input.set_value("");
+            if files.is_empty() {
+                return;
+            }
             self.busy.set(Some("Preparando la foto…"));
             spawn_local(async move {
-                let outcome = async {
-                    let (blob, w, h) = media::prepare_photo(&file).await?;
-                    let local = media::keep(blob.clone(), self.target, MediaKind::Photo, "image/jpeg".into(), Some((w, h)), None).await?;
-                    Ok((local, blob))
+                for file in files {
+                    self.busy.try_set(Some("Preparando la foto…"));
+                    let outcome = async {
+                        let (blob, w, h) = media::prepare_photo(&file).await?;
+                        let local = media::keep(blob.clone(), self.target, MediaKind::Photo, "image/jpeg".into(), Some((w, h)), None).await?;
+                        Ok((local, blob))
+                    }
+                    .await;
+                    self.kept(outcome).await;
                 }
-                .await;
-                self.kept(outcome).await;
             });
         }
 

@@ -67,17 +67,18 @@ pub fn ConnectionStatus() -> impl IntoView {
             "Sin conexión"
         }
     };
-    // On a phone the word "cambios" is left out, so the bar stays on one line.
+    // On a phone the word "cambios" is left out, so the bar stays on one line; with files
+    // waiting too, so is "por enviar" (the two counts then sit side by side, each with its icon).
     let pending_label = move || match (state.storage_ok.get(), state.pending.get()) {
         (Some(false), _) => "No se puede guardar en este navegador".into_any(),
         (_, None) => "Revisando…".into_any(),
         // Refused versions are not sent: "Todo enviado" would hide them.
-        (_, Some(0)) if state.rejected.get() > 0 => view! { "0"<span class="chip-long">" cambios"</span>" por enviar" }.into_any(),
+        (_, Some(0)) if state.rejected.get() > 0 => view! { "0"<span class="chip-long">" cambios"</span><span class="chip-mid">" por enviar"</span> }.into_any(),
         (_, Some(0)) => "Todo enviado".into_any(),
         (_, Some(n)) => view! {
             {n.to_string()}
             <span class="chip-long">{plural_es(n, " cambio", " cambios")}</span>
-            " por enviar"
+            <span class="chip-mid">" por enviar"</span>
         }
         .into_any(),
     };

@@ -16,6 +16,9 @@ pub const CHUNK_BYTES: u64 = 256 * 1024;
 pub const MAX_PHOTO_BYTES: u64 = 3 * 1024 * 1024;
 /// Two minutes of Opus or AAC at the recorders' usual rates is well under 2 MB.
 pub const MAX_VOICE_BYTES: u64 = 4 * 1024 * 1024;
+/// The size the device aims at when it re-encodes a photo (coarser encodings are tried until
+/// it fits; the last one is kept whatever its size).
+pub const PHOTO_TARGET_BYTES: u64 = 400 * 1024;
 /// The longest side of a photo once the device has resized it.
 pub const MAX_PHOTO_SIDE: u32 = 1_600;
 /// The longest voice note the recorder allows.
@@ -229,6 +232,19 @@ pub struct PublicPhotos {
     pub items: Vec<PublicPhoto>,
 }
 
+impl PublicPhoto {
+    /// "noviembre de 2026" for "2026-11"; the text as it came if it is not a month.
+    pub fn month_es(&self) -> String {
+        const MONTHS: [&str; 12] =
+            ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"];
+        let parsed = self.month.split_once('-').and_then(|(y, m)| Some((y, MONTHS.get(m.parse::<usize>().ok()?.checked_sub(1)?)?)));
+        match parsed {
+            Some((year, month)) => format!("{month} de {year}"),
+            None => self.month.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum MediaError {
     #[error("the file is empty")]
@@ -375,6 +391,22 @@ pub fn fit(width: u32, height: u32, side: u32) -> (u32, u32) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_public_photos_month_in_spanish() {
+        let photo = |month: &str| super::PublicPhoto {
+            id: uuid::Uuid::nil(),
+            url: String::new(),
+            thumb_url: String::new(),
+            width: None,
+            height: None,
+            month: month.into(),
+        };
+        assert_eq!(photo("2026-11").month_es(), "noviembre de 2026");
+        assert_eq!(photo("2027-01").month_es(), "enero de 2027");
+        assert_eq!(photo("2026-13").month_es(), "2026-13");
+        assert_eq!(photo("2026-00").month_es(), "2026-00");
+    }
+
     use super::*;
 
     fn offer(bytes: u64) -> MediaOffer {

@@ -18,6 +18,7 @@ pub mod inscripcion;
 pub mod mark;
 pub mod media;
 pub mod pack;
+pub mod photo_annex;
 pub mod places;
 pub mod publication;
 pub mod redaction;

@@ -170,6 +170,11 @@ fn DiagnosticoPanels() -> impl IntoView {
                     notice.set(Some("Corrección guardada: se aplica al generar la próxima versión.".into()));
                 }
                 Ok(staff_api::Done::Note(n)) => notes.update(|list| list.push(n)),
+                Ok(staff_api::Done::Media(item)) => media.update(|list| {
+                    if let Some(m) = list.iter_mut().find(|m| m.id == item.id) {
+                        *m = item;
+                    }
+                }),
                 Err(e) => {
                     error.set(Some(e));
                     return;
@@ -305,7 +310,7 @@ struct DownloadGroup {
     files: &'static [DownloadFile],
 }
 
-const DOWNLOAD_GROUPS: [DownloadGroup; 3] = [
+const DOWNLOAD_GROUPS: [DownloadGroup; 4] = [
     DownloadGroup {
         title: "Puntos críticos",
         about: "Una fila por punto crítico: categoría, cuántas marcas, personas y talleres lo señalan, cuándo pasa y dónde.",
@@ -326,6 +331,11 @@ const DOWNLOAD_GROUPS: [DownloadGroup; 3] = [
         title: "Todo en un archivo (SIG)",
         about: "GeoPackage para QGIS o ArcGIS: puntos críticos y marcas, con una capa para puntos, otra para rutas y otra para zonas.",
         files: &[DownloadFile { file: "diagnostico.gpkg", label: "Descargar GeoPackage", testid: "download-gpkg" }],
+    },
+    DownloadGroup {
+        title: "Archivo completo, con fotos",
+        about: "Un ZIP para archivar: el GeoPackage, el GeoJSON y la carpeta de fotos y notas de voz; cada marca dice cuáles son las suyas.",
+        files: &[DownloadFile { file: "archivo.zip", label: "Descargar ZIP", testid: "download-zip" }],
     },
 ];
 
@@ -421,6 +431,7 @@ mod staff_api {
         Review(MarkReview),
         Adjustment(Adjustment),
         Note(HotspotNote),
+        Media(crate::model::media::MediaItem),
     }
 
     use crate::client::session::{get_json as get, post_json as post};
@@ -484,6 +495,9 @@ mod staff_api {
                 let Some(number) = number else { return Err("Genere primero una versión.".into()) };
                 let body = serde_json::json!({ "diagnostico": number, "hotspot_id": hotspot, "text": text });
                 post(&format!("/api/v1/barrios/{barrio}/notes"), &body).await.map(Done::Note)
+            }
+            StaffAction::Media { id, decision } => {
+                crate::client::session::put_json(&format!("/api/v1/media/{id}/decision"), &decision).await.map(Done::Media)
             }
         }
     }

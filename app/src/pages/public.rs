@@ -11,6 +11,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::map::hotspot_legend::{HotspotLegend, LegendMarker};
 use crate::map::hotspots::HotspotMap;
+use crate::model::media::{fit, PublicPhoto, THUMB_SIDE};
 use crate::model::publication::{rules_es, PublicBarrio, Publication, TextKind};
 use crate::model::report::date_es;
 use crate::model::words::{count_es, plural_es};
@@ -81,6 +82,7 @@ pub fn PublicBarrioPage() -> impl IntoView {
     // None: loading; Some(Ok(None)): nothing published.
     let loaded = RwSignal::new(None::<Result<Option<(Publication, Barrio)>, String>>);
     let layers = RwSignal::new(None::<Arc<BaseLayers>>);
+    let photos = RwSignal::new(Vec::<PublicPhoto>::new());
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         let Some(id) = barrio_id() else {
@@ -94,7 +96,14 @@ pub fn PublicBarrioPage() -> impl IntoView {
                 Ok(Some((p, b)))
             }
             .await;
+            let published = matches!(result, Ok(Some(_)));
             loaded.set(Some(result));
+            // Photos are a nicety of the page: it stands without them.
+            if published {
+                if let Ok(Some(list)) = fetch::<crate::model::media::PublicPhotos>(&format!("/api/v1/public/barrios/{id}/media")).await {
+                    photos.set(list.items);
+                }
+            }
             layers.set(crate::client::packs::base_layers(id).await);
         });
     });
@@ -115,9 +124,43 @@ pub fn PublicBarrioPage() -> impl IntoView {
                 }.into_any(),
                 Some(Ok(Some((p, b)))) => view! {
                     <PublicationView publication=p barrio=b layers=Signal::derive(move || layers.get()) downloads=true/>
+                    <PublicGallery photos=photos/>
                 }.into_any(),
             }}
         </section>
+    }
+}
+
+/// The photos staff approved one by one for publication: thumbnails that open the photo, and
+/// the month each was taken. Nothing else about them (who, which mark, the exact day).
+#[component]
+fn PublicGallery(photos: RwSignal<Vec<PublicPhoto>>) -> impl IntoView {
+    view! {
+        {move || {
+            let list = photos.get();
+            (!list.is_empty()).then(|| view! {
+                <section class="public-photos" data-testid="public-photos">
+                    <h2>"Fotos del barrio"</h2>
+                    <p class="muted">"Fotos tomadas por la comunidad durante la cartografía social. El equipo de la Secretaría revisó cada una antes de publicarla."</p>
+                    <ul class="public-photo-grid">
+                        {list.into_iter().map(|p| {
+                            let month = p.month_es();
+                            // The box the thumbnail will fill, so the grid does not jump as they come.
+                            let dims = p.width.zip(p.height).map(|(w, h)| fit(w, h, THUMB_SIDE));
+                            view! {
+                                <li>
+                                    <a href=p.url.clone() target="_blank" rel="noopener" data-testid="public-photo">
+                                        <img src=p.thumb_url.clone() alt=format!("Foto del barrio, {month}") loading="lazy"
+                                            width=dims.map(|d| d.0) height=dims.map(|d| d.1)/>
+                                    </a>
+                                    <span class="media-facts">{month.clone()}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })
+        }}
     }
 }
 

@@ -14,6 +14,8 @@ use super::report_sections::{CausesSection, HotspotTable, MethodNote, Signatures
 use crate::map::hotspot_legend::HotspotLegend;
 use crate::map::hotspots::HotspotMap;
 use crate::model::report::{date_es, moment_es, PROCEDURE_CODE};
+use crate::model::media::MediaItem;
+use crate::model::photo_annex::{annex_photos, AnnexPhoto};
 use crate::model::review::StoredDiagnostico;
 use crate::model::{Barrio, BaseLayers, Cause};
 
@@ -26,6 +28,8 @@ pub struct ReportData {
     pub causes: Vec<Cause>,
     /// The base layers, when the pack could be had; the map is drawn without them otherwise.
     pub layers: Option<Arc<BaseLayers>>,
+    /// The barrio's photos and notes; those staff chose make the photographic annex.
+    pub media: Vec<MediaItem>,
 }
 
 #[component]
@@ -89,8 +93,9 @@ fn ReportPanels() -> impl IntoView {
 /// The document itself: letterhead, sections, signatures.
 #[component]
 fn ReportDocument(data: ReportData) -> impl IntoView {
-    let ReportData { barrio, stored, causes, layers } = data;
+    let ReportData { barrio, stored, causes, layers, media } = data;
     let d = stored.diagnostico.clone();
+    let photos = annex_photos(&d, &media);
     let name = barrio.summary.name.clone();
     let comuna = barrio.summary.comuna.clone().filter(|c| !c.trim().is_empty());
     let hotspots = d.hotspots.clone();
@@ -147,10 +152,32 @@ fn ReportDocument(data: ReportData) -> impl IntoView {
 
             <Signatures/>
 
+            {(!photos.is_empty()).then(|| view! { <PhotoAnnex photos=photos/> })}
+
             <footer class="report-foot">
                 {format!("Cartobarrio · Diagnóstico temprano de {name}, versión {}, generado el {} · {PROCEDURE_CODE}", stored.number, moment_es(stored.created_at_ms))}
             </footer>
         </article>
+    }
+}
+
+/// "Anexo. Archivo fotográfico": the photos staff chose, each on its own line with what it
+/// shows and when, never who took it. Each starts a new print row, whole.
+#[component]
+fn PhotoAnnex(photos: Vec<AnnexPhoto>) -> impl IntoView {
+    view! {
+        <section class="report-section report-annex" data-testid="photo-annex">
+            <h2>"Anexo. Archivo fotográfico"</h2>
+            <p class="report-note">"Fotos tomadas por participantes durante la cartografía social, elegidas por el equipo de la Secretaría. Uso interno, como el resto del informe."</p>
+            <div class="annex-photos">
+                {photos.into_iter().enumerate().map(|(i, p)| view! {
+                    <figure class="annex-photo" data-testid="annex-photo" data-category=p.category.clone()>
+                        <img src=p.url alt=format!("Foto {}: {}", i + 1, p.category_es)/>
+                        <figcaption>{format!("Foto {} · {} · {}", i + 1, p.category_es, p.date_es)}</figcaption>
+                    </figure>
+                }).collect_view()}
+            </div>
+        </section>
     }
 }
 
@@ -187,7 +214,8 @@ mod report_api {
         let tree: Tree = get(&format!("/api/v1/barrios/{barrio_id}/tree")).await?;
         // The base layers are a nicety: the report stands without them.
         let layers = crate::client::packs::base_layers(barrio_id).await;
-        Ok(ReportData { barrio, stored, causes: tree.causes, layers })
+        let media: crate::model::media::MediaList = get(&format!("/api/v1/barrios/{barrio_id}/media")).await?;
+        Ok(ReportData { barrio, stored, causes: tree.causes, layers, media: media.items })
     }
 }
 
@@ -327,7 +355,13 @@ mod rendering {
             created_by: "Marta (Secretaría)".into(),
             diagnostico,
         };
-        ReportData { barrio, stored, causes: vec![cause], layers: None }
+        let photo = serde_json::from_value(serde_json::json!({
+            "id": Uuid::from_u128(7000), "record": {"kind": "mark", "id": Uuid::from_u128(100)},
+            "kind": "photo", "mime": "image/jpeg", "bytes": 1000, "captured_at_ms": 1_795_316_400_000i64,
+            "received_at_ms": 1_795_316_400_000i64, "alias": ALIAS, "url": "/api/v1/media/annexed", "in_report": true,
+        }))
+        .expect("a photo");
+        ReportData { barrio, stored, causes: vec![cause], layers: None, media: vec![photo] }
     }
 
     #[test]
@@ -338,6 +372,9 @@ mod rendering {
         assert!(html.contains("MM-GSC-P-003"));
         assert!(html.contains("«El poste de la esquina lleva meses dañado»"));
         assert!(!html.contains(ALIAS), "an alias in the report");
+        assert!(html.contains("Anexo. Archivo fotográfico"));
+        assert!(html.contains(r#"src="/api/v1/media/annexed""#), "the chosen photo in the annex");
+        assert!(html.contains("Foto 1 · Hurto a personas · "));
         assert_eq!(html.matches("data-hotspot-id").count(), 5 + 5, "five on the map, and a row each in the tables");
         let first = html.find("data-category=\"hurto_personas\" data-count=\"9\"").expect("ranked row");
         let second = html.find("data-category=\"callejon_oscuro\" data-count=\"3\"").expect("ranked row");

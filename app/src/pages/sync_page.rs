@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::device_wipe::WipeButton;
+use crate::components::hydration::rendered_then_live;
 use crate::components::status::use_sync_state;
 use crate::model::hygiene::WipeScope;
 use crate::model::words::count_es;
@@ -136,11 +137,18 @@ pub fn SyncPage() -> impl IntoView {
             }
         });
     };
+    // A lazy route: when its chunk arrives the device's state (the signal, files waiting, the
+    // last problem) is already known, and the markup (the server's, or the worker's copy
+    // offline) knows none of it. Hydrate what the markup says, then show the live state.
+    let too_old = rendered_then_live(move || state.too_old.get());
+    let offline = rendered_then_live(move || !state.online.get());
+    let files_waiting = rendered_then_live(move || state.media.with(|m| m.files() > 0));
+    let problem = rendered_then_live(move || state.last_problem.with(Option::is_some) && !state.too_old.get());
     view! {
         <Title text="Envío de datos"/>
         <section class="page sync-page">
             <h1>"Envío de datos"</h1>
-            <Show when=move || state.too_old.get()>
+            <Show when=move || too_old.get()>
                 <p class="error" role="alert">"Esta versión de la aplicación ya no puede enviar: actualícela (recargue con señal). Lo que marcó sigue guardado en este dispositivo y se enviará después."</p>
             </Show>
             <div class="sync-now">
@@ -148,7 +156,7 @@ pub fn SyncPage() -> impl IntoView {
                     disabled=move || state.sending.get() || !state.online.get()>
                     {move || if state.sending.get() { "Sincronizando…" } else { "Sincronizar ahora" }}
                 </button>
-                <Show when=move || !state.online.get()>
+                <Show when=move || offline.get()>
                     <p class="barrio-meta">"Sin conexión: se enviará solo cuando vuelva la señal."</p>
                 </Show>
             </div>
@@ -160,7 +168,7 @@ pub fn SyncPage() -> impl IntoView {
                     {move || state.media.with(|m| if m.files() == 0 { "Todas enviadas".to_string() } else {
                         format!("{} · faltan {} de {}", m.label_es(), crate::model::media::size_label(m.bytes_left), crate::model::media::size_label(m.bytes_total))
                     })}
-                    <Show when=move || state.media.with(|m| m.files() > 0)>
+                    <Show when=move || files_waiting.get()>
                         <progress class="media-progress" max="100" data-testid="media-progress"
                             prop:value=move || state.media.with(|m| m.percent_sent())
                             aria-label="Parte enviada de las fotos y notas de voz"></progress>
@@ -169,7 +177,7 @@ pub fn SyncPage() -> impl IntoView {
                 <dt>"Última sincronización completa"</dt>
                 <dd data-testid="last-sync">{move || state.last_ok.get().map(time_es).unwrap_or_else(|| "Nunca".into())}</dd>
                 // Too old is said above, in the alert; the server's words would repeat it.
-                <Show when=move || state.last_problem.get().is_some() && !state.too_old.get()>
+                <Show when=move || problem.get()>
                     <dt>"Último problema"</dt>
                     <dd class="warn-text">{move || state.last_problem.get()}</dd>
                 </Show>

@@ -9,6 +9,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use uuid::Uuid;
 
 use crate::components::device_wipe::WipeButton;
+use crate::components::hydration::rendered_then_live;
 use crate::components::media_capture::MediaAttachments;
 use crate::components::qr::QrCode;
 use crate::model::media::{RecordKind, RecordRef};
@@ -89,6 +90,9 @@ pub fn WorkshopsPage() -> impl IntoView {
         });
     });
     let session = crate::components::account::use_session();
+    // A lazy route: by the time its chunk arrives the browser may know who is signed in, which
+    // the markup (the server's, or the worker's copy offline) may not say. Hydrate what it says.
+    let signed_in = rendered_then_live(move || session.user().is_some());
     let barrio = RwSignal::new(String::new());
     let date = RwSignal::new(today());
     let place = RwSignal::new(String::new());
@@ -160,7 +164,7 @@ pub fn WorkshopsPage() -> impl IntoView {
                 </ul>
             </Show>
             <Show
-                when=move || session.user().is_some()
+                when=move || signed_in.get()
                 fallback=|| view! {
                     <h2>"Preparar un taller"</h2>
                     <p class="notice" data-testid="workshop-sign-in">

@@ -3,7 +3,7 @@
 
 use std::io::Cursor;
 
-use app::model::media::MediaError;
+use app::model::media::{fit, MediaError};
 use image::codecs::jpeg::JpegEncoder;
 use image::{ImageReader, Limits};
 
@@ -19,17 +19,6 @@ pub struct Thumb {
     pub width: u32,
     pub height: u32,
     pub jpeg: Vec<u8>,
-}
-
-/// The size that fits `width`×`height` within `side`×`side` with its proportions; never
-/// larger than the photo, never a side of 0.
-pub fn fit(width: u32, height: u32, side: u32) -> (u32, u32) {
-    let longest = width.max(height);
-    if longest <= side {
-        return (width.max(1), height.max(1));
-    }
-    let scale = |v: u32| ((u64::from(v) * u64::from(side) + u64::from(longest) / 2) / u64::from(longest)).max(1) as u32;
-    (scale(width), scale(height))
 }
 
 /// Decodes `bytes` (JPEG, PNG or WebP) and makes its thumbnail of longest side `side`.
@@ -66,14 +55,6 @@ pub mod samples {
 mod tests {
     use super::*;
     use app::model::media::THUMB_SIDE;
-
-    #[test]
-    fn sizes_fit_the_side_and_keep_their_proportions() {
-        assert_eq!(fit(1600, 1200, 320), (320, 240));
-        assert_eq!(fit(1200, 1600, 320), (240, 320));
-        assert_eq!(fit(200, 100, 320), (200, 100), "never enlarged");
-        assert_eq!(fit(10_000, 1, 320), (320, 1));
-    }
 
     #[test]
     fn a_real_photo_gets_a_jpeg_thumbnail_that_fits() {
