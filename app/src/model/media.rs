@@ -190,6 +190,43 @@ pub struct MediaItem {
     /// `/api/v1/media/{id}/thumb` for photos.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumb_url: Option<String>,
+    /// Staff chose it for the "Archivo fotográfico" annex of the printed report.
+    #[serde(default)]
+    pub in_report: bool,
+    /// Staff approved this photo, on its own, for the public pages (never a voice note).
+    #[serde(default)]
+    pub published: bool,
+    /// It hangs on a mark of a sensitive category: never published.
+    #[serde(default)]
+    pub sensitive: bool,
+}
+
+/// Staff's decision on one photo or note (`PUT /api/v1/media/{id}/decision`): whether it goes
+/// in the printed report's annex, and whether it may be published. Each decision is kept with
+/// who made it and when; the latest one holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaDecision {
+    pub in_report: bool,
+    pub publish: bool,
+}
+
+/// A photo as the public pages show it: no alias, no mark, no exact time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicPhoto {
+    pub id: Uuid,
+    pub url: String,
+    pub thumb_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+    /// The month it was taken, "2026-11".
+    pub month: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PublicPhotos {
+    pub items: Vec<PublicPhoto>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -218,6 +255,10 @@ pub enum MediaError {
     Unreadable,
     #[error("there are {limit} unfinished uploads already; finish or wait for them before starting more")]
     TooManyOpen { limit: u32 },
+    #[error("voice notes are never published")]
+    VoiceNeverPublished,
+    #[error("photos of a sensitive mark are never published")]
+    SensitiveNeverPublished,
 }
 
 impl MediaError {
@@ -234,6 +275,8 @@ impl MediaError {
             MediaError::IdTaken => "id_taken",
             MediaError::Unreadable => "unreadable",
             MediaError::TooManyOpen { .. } => "too_many_uploads",
+            MediaError::VoiceNeverPublished => "voice_never_published",
+            MediaError::SensitiveNeverPublished => "sensitive_never_published",
         }
     }
 }
@@ -253,6 +296,10 @@ impl Bilingual for MediaError {
             MediaError::Unreadable => "La foto no se puede leer como imagen: puede estar dañada.".into(),
             MediaError::TooManyOpen { limit } => {
                 format!("Hay {limit} envíos de archivos sin terminar; espere a que terminen antes de empezar otros.")
+            }
+            MediaError::VoiceNeverPublished => "Las notas de voz nunca se publican: son la voz de una persona.".into(),
+            MediaError::SensitiveNeverPublished => {
+                "Las fotos de una marca delicada nunca se publican: mostrarían el lugar exacto.".into()
             }
         }
     }
