@@ -15,7 +15,9 @@ pub mod inscripciones;
 mod limit;
 mod marks;
 mod media;
+mod media_decisions;
 mod packs;
+mod public_media;
 mod publications;
 pub mod pwa;
 mod ruta;
@@ -209,6 +211,9 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .get("/public/barrios/{id}", publications::public_one)
         .get("/public/barrios/{id}/publicacion.geojson", publications::public_geojson)
         .get("/public/barrios/{id}/publicacion.csv", publications::public_csv)
+        .get("/public/barrios/{id}/media", public_media::list)
+        .get("/public/media/{id}", public_media::file)
+        .get("/public/media/{id}/thumb", public_media::thumb)
         .get("/ruta", ruta::resumen)
         .get("/ruta/mapa", ruta::mapa)
         .get("/barrios/{id}/ruta", ruta::barrio)
@@ -231,6 +236,7 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .get("/barrios/{id}/media", media::of_barrio)
         .get("/workshops/{id}/media", media::of_workshop)
         .delete("/media/{id}", media::hide)
+        .put("/media/{id}/decision", media_decisions::decide)
         .within(max_body_bytes);
     public.merge(sync).merge(admin).merge(uploads).merge(inscripcion).merge(chunks)
 }
