@@ -3,6 +3,7 @@
 mod accounts;
 mod actas;
 mod admin;
+mod archive;
 mod auth;
 mod barrios;
 mod body;
@@ -196,6 +197,7 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .get("/barrios/{id}/diagnosticos/{number}/diagnostico.gpkg", diagnosticos::gpkg)
         .get("/barrios/{id}/diagnosticos/{number}/marks.geojson", diagnosticos::marks_geojson)
         .get("/barrios/{id}/diagnosticos/{number}/marks.csv", diagnosticos::marks_csv)
+        .get("/barrios/{id}/diagnosticos/{number}/archivo.zip", archive::zip)
         .post("/marks/{id}/reviews", diagnosticos::review_mark)
         .get("/barrios/{id}/reviews", diagnosticos::reviews)
         .post("/barrios/{id}/adjustments", corrections::create)

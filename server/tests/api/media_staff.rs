@@ -1,5 +1,8 @@
 //! Staff's work on photos and voice notes: deciding on each file (report annex, publication)
-//! with its history kept, and the public photos of a published barrio and their files.
+//! with its history kept, the public photos of a published barrio and their files, and a
+//! diagnóstico's ZIP archive with its exports and the files of its marks.
+
+use std::io::{Cursor, Read};
 
 use app::model::Workshop;
 use serde_json::{json, Value};
@@ -198,4 +201,94 @@ async fn an_approved_photo_is_public_only_while_approved_and_its_barrio_publishe
     assert_eq!(public(format!("/media/{photo}")).await.status().as_u16(), 404);
     assert_eq!(public(format!("/media/{photo}/thumb")).await.status().as_u16(), 404);
     assert_eq!(public(format!("/barrios/{barrio}/media")).await.status().as_u16(), 404);
+}
+
+/// The ZIP's entry `name`, read whole.
+fn entry(zip: &mut zip::ZipArchive<Cursor<Vec<u8>>>, name: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    zip.by_name(name).unwrap_or_else(|e| panic!("{name}: {e}")).read_to_end(&mut out).expect("read");
+    out
+}
+
+/// A GeoJSON with every feature's `media` property taken out, and what each listed.
+fn without_media(mut geojson: Value) -> (Value, Vec<Value>) {
+    let mut listed = Vec::new();
+    for f in geojson["features"].as_array_mut().expect("features") {
+        listed.push(f["properties"].as_object_mut().expect("properties").remove("media").expect("a media property"));
+    }
+    (geojson, listed)
+}
+
+#[tokio::test]
+async fn a_diagnosticos_archive_holds_its_exports_and_the_files_of_its_marks_for_staff_only() {
+    let app = spawn_app().await;
+    let (barrio, centre, w, rosa) = with_phone(&app).await;
+    let park = rosa.mark(&app, &w, centre, "parque").await.id();
+    let lamp = rosa.mark(&app, &w, (centre.0 + 0.002, centre.1), "alumbrado_deficiente").await.id();
+    let (picture, voice_bytes) = (noisy_jpeg(64, 48), webm(4_000));
+    let photo = kept(&app, &rosa.client, park, "photo", "image/jpeg", &picture).await;
+    let voice = kept(&app, &rosa.client, park, "voice", "audio/webm", &voice_bytes).await;
+    let hidden = kept(&app, &rosa.client, lamp, "photo", "image/jpeg", &noisy_jpeg(30, 30)).await;
+    assert_eq!(rosa.client.delete(format!("{}/api/v1/media/{hidden}", app.url)).send().await.expect("hide").status().as_u16(), 204);
+    let (status, body) = app.post(&format!("/barrios/{barrio}/diagnosticos"), Some("application/json"), "{}").await;
+    assert_eq!(status, 201, "{body}");
+
+    let path = format!("/api/v1/barrios/{barrio}/diagnosticos/1/archivo.zip");
+    let staff = signed_in(&app.url, "equipo").await;
+    let res = staff.get(format!("{}{path}", app.url)).send().await.expect("zip");
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["content-type"], "application/zip");
+    assert_eq!(res.headers()["content-disposition"], "attachment; filename=\"diagnostico-pescaito-1.zip\"");
+    let bytes = res.bytes().await.expect("body").to_vec();
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("a ZIP");
+    let (photo_name, voice_name) = (format!("media/{photo}.jpg"), format!("media/{voice}.webm"));
+    let mut names: Vec<String> = zip.file_names().map(String::from).collect();
+    names.sort();
+    let mut expected = vec!["LEEME.txt", "diagnostico.geojson", "diagnostico.gpkg", "marcas.geojson", &photo_name, &voice_name];
+    expected.sort();
+    assert_eq!(names, expected, "the hidden photo is not there");
+
+    // The files as they were sent, and the exports as their own downloads.
+    assert_eq!(entry(&mut zip, &photo_name), picture);
+    assert_eq!(entry(&mut zip, &voice_name), voice_bytes);
+    let download = |what: &'static str| {
+        let request = staff.get(format!("{}/api/v1/barrios/{barrio}/diagnosticos/1/{what}", app.url));
+        async move { request.send().await.expect("download").bytes().await.expect("bytes").to_vec() }
+    };
+    assert_eq!(entry(&mut zip, "diagnostico.gpkg"), download("diagnostico.gpkg").await);
+    let hotspots: Value = serde_json::from_slice(&entry(&mut zip, "diagnostico.geojson")).expect("GeoJSON");
+    let (hotspots, listed) = without_media(hotspots);
+    assert_eq!(hotspots, serde_json::from_slice::<Value>(&download("hotspots.geojson").await).expect("json"));
+    let park_hotspot =
+        hotspots["features"].as_array().expect("features").iter().position(|f| f["properties"]["marcas_fuente"] == json!([park]));
+    let mut of_park: Vec<String> = serde_json::from_value(listed[park_hotspot.expect("the park's hotspot")].clone()).expect("paths");
+    of_park.sort();
+    let mut both = vec![photo_name.clone(), voice_name.clone()];
+    both.sort();
+    assert_eq!(of_park, both);
+    let marks: Value = serde_json::from_slice(&entry(&mut zip, "marcas.geojson")).expect("GeoJSON");
+    let (marks, listed) = without_media(marks);
+    assert_eq!(marks, serde_json::from_slice::<Value>(&download("marks.geojson").await).expect("json"));
+    for (feature, paths) in marks["features"].as_array().expect("features").iter().zip(&listed) {
+        for path in paths.as_array().expect("paths") {
+            assert!(zip.by_name(path.as_str().expect("path")).is_ok(), "{path} is in the archive");
+        }
+        if feature["id"] == json!(lamp) {
+            assert_eq!(paths, &json!([]), "the hidden photo is not listed");
+        }
+    }
+    let leeme = String::from_utf8(entry(&mut zip, "LEEME.txt")).expect("UTF-8");
+    assert!(leeme.contains("diagnostico.gpkg") && leeme.contains("1 foto(s) y 1 nota(s) de voz"), "{leeme}");
+
+    // Staff's only.
+    assert_eq!(reqwest::Client::new().get(format!("{}{path}", app.url)).send().await.expect("zip").status().as_u16(), 401);
+    assert_eq!(rosa.client.get(format!("{}{path}", app.url)).send().await.expect("zip").status().as_u16(), 403);
+    for who in ["facilita", "equipo_bq"] {
+        let client = signed_in(&app.url, who).await;
+        assert_eq!(client.get(format!("{}{path}", app.url)).send().await.expect("zip").status().as_u16(), 403, "{who}");
+    }
+    assert_eq!(
+        staff.get(format!("{}/api/v1/barrios/{barrio}/diagnosticos/9/archivo.zip", app.url)).send().await.expect("zip").status().as_u16(),
+        404
+    );
 }
