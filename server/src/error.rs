@@ -164,7 +164,8 @@ pub enum ApiError {
     #[error(transparent)]
     InvalidInscripcion(#[from] InscripcionError),
     /// A photo or voice note refused: 413 too large, 415 not of its kind, 409 an id used for
-    /// another file, 429 too many unfinished uploads, 422 anything else.
+    /// another file, 429 too many unfinished uploads, 422 anything else (a decision to
+    /// publish a voice note or a photo of a sensitive mark among them).
     #[error(transparent)]
     InvalidMedia(#[from] app::model::media::MediaError),
     /// 422: a version of a barrio's CBSC that breaks a rule.
@@ -230,6 +231,7 @@ impl From<StoreError> for ApiError {
             StoreError::Registro(e) => ApiError::InvalidRegistro(e),
             StoreError::Acta(e) => ApiError::InvalidActa(e),
             StoreError::Inscripcion(e) => ApiError::InvalidInscripcion(e),
+            StoreError::Media(e) => ApiError::InvalidMedia(e),
             other => ApiError::Store(other),
         }
     }
@@ -704,6 +706,7 @@ fn media_field(e: &MediaError) -> Option<&'static str> {
         MediaError::TooLong => Some("duration_ms"),
         MediaError::BadSize => Some("width"),
         MediaError::IdTaken => Some("id"),
+        MediaError::VoiceNeverPublished | MediaError::SensitiveNeverPublished => Some("publish"),
         MediaError::BadChunk(_) | MediaError::Unreadable | MediaError::TooManyOpen { .. } => None,
     }
 }
@@ -829,6 +832,13 @@ mod tests {
         assert_eq!(parts(MediaError::DigestMismatch), (StatusCode::UNPROCESSABLE_ENTITY, "digest_mismatch", Some("sha256")));
         assert_eq!(parts(MediaError::BadChunk(3)), (StatusCode::UNPROCESSABLE_ENTITY, "bad_chunk", None));
         assert_eq!(parts(MediaError::Unreadable), (StatusCode::UNPROCESSABLE_ENTITY, "unreadable", None));
+        assert_eq!(parts(MediaError::VoiceNeverPublished), (StatusCode::UNPROCESSABLE_ENTITY, "voice_never_published", Some("publish")));
+        assert_eq!(
+            parts(MediaError::SensitiveNeverPublished),
+            (StatusCode::UNPROCESSABLE_ENTITY, "sensitive_never_published", Some("publish"))
+        );
+        let refused = ApiError::from(StoreError::Media(MediaError::SensitiveNeverPublished));
+        assert_eq!((refused.status(), refused.parts().0), (StatusCode::UNPROCESSABLE_ENTITY, "sensitive_never_published"));
     }
 
     #[test]

@@ -134,10 +134,11 @@ pub fn router(store: Store, config: &ServerConfig) -> Router {
         // Pages and API answers are compressed per request (gzip); `/pkg` comes precompressed
         // (the layer leaves a response that already has a Content-Encoding alone).
         // Audio is not: it is compressed already, and players read it by ranges of its bytes
-        // as kept (photos are left alone by the default rule, as every image).
+        // as kept (photos are left alone by the default rule, as every image). Nor are ZIP
+        // archives, compressed already.
         .layer(tower_http::compression::CompressionLayer::new().compress_when({
             use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
-            DefaultPredicate::new().and(NotForContentType::const_new("audio/"))
+            DefaultPredicate::new().and(NotForContentType::const_new("audio/")).and(NotForContentType::const_new("application/zip"))
         }))
         .layer(axum::middleware::from_fn(http::security::headers))
         // A client that stops sending its body is refused, and no request may hold a worker

@@ -8,7 +8,7 @@ use app::model::{Category, Mark};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::{collection, colombia_time, csv_of, kind_es, kind_of, label_es, named, ColumnType, ExportError};
+use super::{collection, colombia_time, csv_of, kind_es, kind_of, label_es, media_property, named, ColumnType, ExportError, MediaPaths};
 
 /// A mark as a diagnóstico counted it, with the hotspot it is in.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,9 +85,21 @@ pub(super) fn mark_values(s: &SourceMark) -> [Value; 16] {
 /// The source marks as a GeoJSON FeatureCollection (RFC 7946): one Feature per mark, with
 /// its own geometry and the hotspot it is in.
 pub fn marks_geojson(stored: &StoredDiagnostico, marks: &[SourceMark], barrio_name: &str) -> String {
+    marks_geojson_with(stored, marks, barrio_name, None)
+}
+
+/// [`marks_geojson`]; with `media`, each mark also lists in `media` its files (as in a
+/// diagnóstico's archive).
+pub fn marks_geojson_with(stored: &StoredDiagnostico, marks: &[SourceMark], barrio_name: &str, media: Option<&MediaPaths>) -> String {
     let features = marks
         .iter()
-        .map(|s| json!({ "type": "Feature", "id": s.mark.id, "geometry": s.mark.geometry, "properties": named(&MARK_COLUMNS, mark_values(s)) }))
+        .map(|s| {
+            let mut p = named(&MARK_COLUMNS, mark_values(s));
+            if let Some(media) = media {
+                p.insert("media".into(), media_property(media, [&s.mark.id]));
+            }
+            json!({ "type": "Feature", "id": s.mark.id, "geometry": s.mark.geometry, "properties": p })
+        })
         .collect();
     collection(stored, barrio_name, features)
 }
@@ -173,5 +185,18 @@ pub(super) mod tests {
         assert_eq!(p["hotspot_id"], json!(stored.diagnostico.hotspots[0].id));
         assert_eq!((p["alias"].as_str(), p["workshop_id"].is_null()), (Some("Rosa"), true));
         assert_eq!(fc.features[0].geometry.as_ref().map(|g| g.value.clone()), Some(geojson::Value::Point(vec![-74.2, 11.24])));
+    }
+
+    #[test]
+    fn in_an_archive_each_mark_lists_its_own_files_even_none() {
+        let stored = stored_with(vec![Uuid::from_u128(1), Uuid::from_u128(2)]);
+        let marks = source_marks(
+            &stored,
+            vec![mark(1, geojson::Value::Point(vec![-74.2, 11.24])), mark(2, geojson::Value::Point(vec![-74.2001, 11.24]))],
+        );
+        let media: MediaPaths = [(Uuid::from_u128(2), vec!["media/x.jpg".to_string()])].into_iter().collect();
+        let fc: geojson::FeatureCollection = marks_geojson_with(&stored, &marks, "Pescaíto", Some(&media)).parse().expect("GeoJSON");
+        let listed: Vec<Value> = fc.features.iter().map(|f| f.properties.as_ref().expect("properties")["media"].clone()).collect();
+        assert_eq!(listed, vec![json!([]), json!(["media/x.jpg"])]);
     }
 }

@@ -2,9 +2,12 @@
 //! as GeoJSON (RFC 7946, WGS84 lon/lat), as CSV for spreadsheets, and all of them in one
 //! GeoPackage for QGIS or ArcGIS. Pure: data in, bytes out.
 
+pub mod archive;
 pub mod gpkg;
 mod marks;
 mod publication;
+
+use std::collections::HashMap;
 
 use app::model::diagnostico::{GeometryKind, Hotspot};
 use app::model::review::StoredDiagnostico;
@@ -12,7 +15,7 @@ use app::model::Category;
 use serde_json::{json, Map, Value};
 use thiserror::Error;
 
-pub use marks::{marks_csv, marks_geojson, source_marks, SourceMark};
+pub use marks::{marks_csv, marks_geojson, marks_geojson_with, source_marks, SourceMark};
 pub use publication::{publication_csv, publication_geojson};
 
 /// Why an export could not be written (a bug or a resource limit, never the client's fault).
@@ -22,6 +25,19 @@ pub enum ExportError {
     Csv(#[from] csv::Error),
     #[error("GeoPackage export: {0}")]
     Gpkg(#[from] gpkg::GpkgError),
+    #[error("ZIP archive: {0}")]
+    Zip(#[from] zip::result::ZipError),
+    #[error("ZIP archive: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The photos and voice notes of each source mark inside an archive, by mark id: the paths
+/// (`media/….jpg`) a GeoJSON's `media` property lists.
+pub type MediaPaths = HashMap<uuid::Uuid, Vec<String>>;
+
+/// The `media` property of a feature whose marks are `marks`: their files' paths, in order.
+fn media_property<'a>(media: &MediaPaths, marks: impl IntoIterator<Item = &'a uuid::Uuid>) -> Value {
+    json!(marks.into_iter().flat_map(|id| media.get(id).into_iter().flatten()).collect::<Vec<_>>())
 }
 
 /// What a column holds, for the formats that declare it (GeoPackage); CSV and GeoJSON
@@ -130,6 +146,12 @@ fn collection(stored: &StoredDiagnostico, barrio_name: &str, features: Vec<Value
 /// The hotspots as a GeoJSON FeatureCollection: one Feature per hotspot with its
 /// representative geometry, its counts, and the ids of its source marks.
 pub fn hotspots_geojson(stored: &StoredDiagnostico, barrio_name: &str) -> String {
+    hotspots_geojson_with(stored, barrio_name, None)
+}
+
+/// [`hotspots_geojson`]; with `media`, each hotspot also lists in `media` the files of its
+/// source marks (as in a diagnóstico's archive).
+pub fn hotspots_geojson_with(stored: &StoredDiagnostico, barrio_name: &str, media: Option<&MediaPaths>) -> String {
     let features: Vec<Value> = stored
         .diagnostico
         .hotspots
@@ -137,6 +159,9 @@ pub fn hotspots_geojson(stored: &StoredDiagnostico, barrio_name: &str) -> String
         .map(|h| {
             let mut p = properties(h);
             p.insert("marcas_fuente".into(), json!(h.source_ids));
+            if let Some(media) = media {
+                p.insert("media".into(), media_property(media, &h.source_ids));
+            }
             json!({ "type": "Feature", "id": h.id, "geometry": h.geometry, "properties": p })
         })
         .collect();
@@ -394,5 +419,22 @@ mod tests {
         let raw: Value = serde_json::from_str(&text).expect("json");
         assert_eq!((raw["barrio"]["nombre"].as_str(), raw["diagnostico"].as_u64()), (Some("Pescaíto"), Some(2)));
         assert!(raw.get("crs").is_none(), "RFC 7946 has no crs member");
+    }
+
+    #[test]
+    fn in_an_archive_each_hotspot_lists_the_files_of_its_marks_and_is_otherwise_the_same() {
+        let stored = stored(vec![hotspot("rinas", geojson::Value::Point(vec![-74.2, 11.24]))]);
+        let media: MediaPaths = [
+            (Uuid::from_u128(2), vec!["media/b.jpg".to_string(), "media/c.ogg".to_string()]),
+            (Uuid::from_u128(1), vec!["media/a.jpg".to_string()]),
+            (Uuid::from_u128(9), vec!["media/not-a-source.jpg".to_string()]),
+        ]
+        .into_iter()
+        .collect();
+        let mut with: Value = serde_json::from_str(&hotspots_geojson_with(&stored, "Pescaíto", Some(&media))).expect("json");
+        let listed = with["features"][0]["properties"].as_object_mut().expect("properties").remove("media").expect("media");
+        assert_eq!(listed, json!(["media/a.jpg", "media/b.jpg", "media/c.ogg"]), "in the order of the source marks");
+        let without: Value = serde_json::from_str(&hotspots_geojson(&stored, "Pescaíto")).expect("json");
+        assert_eq!(with, without);
     }
 }

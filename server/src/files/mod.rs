@@ -154,6 +154,14 @@ impl FileStore {
         Ok(StoredFile { sha256, bytes: seen, formato })
     }
 
+    /// An unnamed temporary file under the store's folder (`tmp/`), gone once closed, even if
+    /// the server stops: room to build a large download without holding it in memory (blocking).
+    pub fn scratch(&self) -> std::io::Result<std::fs::File> {
+        let dir = self.root.join("tmp");
+        std::fs::create_dir_all(&dir)?;
+        tempfile::tempfile_in(dir)
+    }
+
     /// The kept file of digest `sha256`, opened for reading.
     pub async fn open(&self, sha256: &str) -> Result<tokio::fs::File, FileError> {
         let path = self.path_of(sha256).ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not a digest"))?;

@@ -108,7 +108,7 @@ pub async fn reviews(State(state): State<AppState>, caller: Caller, Path(barrio_
 }
 
 /// Writes an export in the audit log: the files carry aliases and exact places.
-async fn exported(state: &AppState, user: &app::model::account::User, barrio_id: i64, number: u32, what: &str) -> Result<(), ApiError> {
+pub(super) async fn exported(state: &AppState, user: &app::model::account::User, barrio_id: i64, number: u32, what: &str) -> Result<(), ApiError> {
     state.store.audit(Some(user), "export", format!("barrio {barrio_id} versión {number}"), what.to_string(), now_ms()).await?;
     Ok(())
 }
@@ -157,7 +157,7 @@ pub(super) async fn source_versions(state: &AppState, stored: &StoredDiagnostico
 }
 
 /// [`for_export`] with the diagnóstico's source marks, each in the version it was made from.
-async fn with_marks(
+pub(super) async fn with_marks(
     state: &AppState,
     barrio_id: i64,
     number: u32,

@@ -24,7 +24,7 @@ use crate::media::assembly::Layout;
 use crate::media::finish::{finish, FinishError};
 use crate::media::range::{self, Ranged};
 use crate::media::sniff::extension;
-use crate::store::{DeviceKind, MediaRow, Sender, StoreError};
+use crate::store::{DeviceKind, ListedMedia, MediaRow, Sender, StoreError};
 
 /// A chunk's body may be [`CHUNK_BYTES`](app::model::media::CHUNK_BYTES) and a little more
 /// (answered `bad_chunk`, not cut off); anything larger is refused before it is read.
@@ -32,7 +32,7 @@ pub const CHUNK_BODY_LIMIT: usize = app::model::media::CHUNK_BYTES as usize + 40
 
 /// Kept files never change under their id: browsers may keep them a day (hiding one takes
 /// that long to reach a browser that already showed it).
-const CACHE_CONTROL: &str = "private, max-age=86400";
+pub(super) const CACHE_CONTROL: &str = "private, max-age=86400";
 
 fn worker(e: tokio::task::JoinError) -> ApiError {
     ApiError::Store(StoreError::Worker(e.to_string()))
@@ -234,13 +234,13 @@ fn not_modified(headers: &HeaderMap, tag: &str) -> bool {
         .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
 }
 
-/// The headers every answer with a kept file's bytes has.
-fn file_headers(response: &mut Response, mime: &str, tag: &str, name: String) {
+/// The headers every answer with a kept file's bytes has; `cache` is its `Cache-Control`.
+fn file_headers(response: &mut Response, mime: &str, tag: &str, name: String, cache: &'static str) {
     let headers = response.headers_mut();
     if let Ok(mime) = HeaderValue::from_str(mime) {
         headers.insert(header::CONTENT_TYPE, mime);
     }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
@@ -255,15 +255,21 @@ fn file_headers(response: &mut Response, mime: &str, tag: &str, name: String) {
 /// `GET /api/v1/media/{id}`: the file, whole or the one range asked for.
 pub async fn file(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
     let row = visible(&state, &caller, &id).await?;
+    send_file(&state, &row, &headers, CACHE_CONTROL).await
+}
+
+/// The bytes of kept file `row` (whoever may have them), whole or the one range `headers`
+/// ask for, or 304 when they name its ETag; `cache` is the answer's `Cache-Control`.
+pub(super) async fn send_file(state: &AppState, row: &MediaRow, headers: &HeaderMap, cache: &'static str) -> Result<Response, ApiError> {
     let tag = etag(&row.sha256);
     let kind = match row.kind {
         MediaKind::Photo => "foto",
         MediaKind::Voice => "nota-de-voz",
     };
     let name = format!("{kind}-{}.{}", row.id.simple(), extension(&row.mime));
-    if not_modified(&headers, &tag) {
+    if not_modified(headers, &tag) {
         let mut response = StatusCode::NOT_MODIFIED.into_response();
-        file_headers(&mut response, &row.mime, &tag, name);
+        file_headers(&mut response, &row.mime, &tag, name, cache);
         response.headers_mut().remove(header::CONTENT_TYPE);
         return Ok(response);
     }
@@ -283,7 +289,7 @@ pub async fn file(State(state): State<AppState>, caller: Caller, Path(id): Path<
     let mut file = state.files.open(&row.sha256).await?;
     file.seek(std::io::SeekFrom::Start(start)).await.map_err(ApiError::Files)?;
     let mut response = (status, Body::from_stream(tokio_util::io::ReaderStream::new(file.take(len)))).into_response();
-    file_headers(&mut response, &row.mime, &tag, name);
+    file_headers(&mut response, &row.mime, &tag, name, cache);
     response.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     if status == StatusCode::PARTIAL_CONTENT {
         let value = format!("bytes {start}-{}/{}", start + len - 1, row.bytes);
@@ -300,18 +306,24 @@ pub async fn thumb(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let row = visible(&state, &caller, &id).await?;
+    send_thumb(&state, &row, &headers, CACHE_CONTROL).await
+}
+
+/// The thumbnail of kept photo `row` (whoever may see it), or 304 when `headers` name its
+/// ETag; 404 for a voice note. `cache` is the answer's `Cache-Control`.
+pub(super) async fn send_thumb(state: &AppState, row: &MediaRow, headers: &HeaderMap, cache: &'static str) -> Result<Response, ApiError> {
     let thumb = row.thumb_sha256.clone().ok_or(ApiError::NotFound)?;
     let tag = etag(&thumb);
     let name = format!("miniatura-{}.jpg", row.id.simple());
-    if not_modified(&headers, &tag) {
+    if not_modified(headers, &tag) {
         let mut response = StatusCode::NOT_MODIFIED.into_response();
-        file_headers(&mut response, "image/jpeg", &tag, name);
+        file_headers(&mut response, "image/jpeg", &tag, name, cache);
         response.headers_mut().remove(header::CONTENT_TYPE);
         return Ok(response);
     }
     let file = state.files.open(&thumb).await?;
     let mut response = Body::from_stream(tokio_util::io::ReaderStream::new(file)).into_response();
-    file_headers(&mut response, "image/jpeg", &tag, name);
+    file_headers(&mut response, "image/jpeg", &tag, name, cache);
     Ok(response)
 }
 
@@ -351,7 +363,7 @@ pub async fn of_barrio(
     if !state.store.barrio_exists(barrio_id).await? {
         return Err(ApiError::NotFound);
     }
-    let items = state.store.barrio_media(barrio_id, mark).await?.into_iter().map(|m| m.row.item(m.alias)).collect();
+    let items = state.store.barrio_media(barrio_id, mark).await?.iter().map(ListedMedia::item).collect();
     Ok(Json(MediaList { items }))
 }
 
@@ -374,7 +386,7 @@ pub async fn of_workshop(State(state): State<AppState>, caller: Caller, Path(id)
             None => true,
             Some((device, _)) => m.row.sender == Sender::Device(device) || shown_to_others(&m.row, m.category.as_deref()),
         })
-        .map(|m| m.row.item(m.alias))
+        .map(|m| m.item())
         .collect();
     Ok(Json(MediaList { items }))
 }

@@ -3,6 +3,7 @@
 mod accounts;
 mod actas;
 mod admin;
+mod archive;
 mod auth;
 mod barrios;
 mod body;
@@ -15,7 +16,9 @@ pub mod inscripciones;
 mod limit;
 mod marks;
 mod media;
+mod media_decisions;
 mod packs;
+mod public_media;
 mod publications;
 pub mod pwa;
 mod ruta;
@@ -194,6 +197,7 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .get("/barrios/{id}/diagnosticos/{number}/diagnostico.gpkg", diagnosticos::gpkg)
         .get("/barrios/{id}/diagnosticos/{number}/marks.geojson", diagnosticos::marks_geojson)
         .get("/barrios/{id}/diagnosticos/{number}/marks.csv", diagnosticos::marks_csv)
+        .get("/barrios/{id}/diagnosticos/{number}/archivo.zip", archive::zip)
         .post("/marks/{id}/reviews", diagnosticos::review_mark)
         .get("/barrios/{id}/reviews", diagnosticos::reviews)
         .post("/barrios/{id}/adjustments", corrections::create)
@@ -209,6 +213,9 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .get("/public/barrios/{id}", publications::public_one)
         .get("/public/barrios/{id}/publicacion.geojson", publications::public_geojson)
         .get("/public/barrios/{id}/publicacion.csv", publications::public_csv)
+        .get("/public/barrios/{id}/media", public_media::list)
+        .get("/public/media/{id}", public_media::file)
+        .get("/public/media/{id}/thumb", public_media::thumb)
         .get("/ruta", ruta::resumen)
         .get("/ruta/mapa", ruta::mapa)
         .get("/barrios/{id}/ruta", ruta::barrio)
@@ -231,6 +238,7 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .get("/barrios/{id}/media", media::of_barrio)
         .get("/workshops/{id}/media", media::of_workshop)
         .delete("/media/{id}", media::hide)
+        .put("/media/{id}/decision", media_decisions::decide)
         .within(max_body_bytes);
     public.merge(sync).merge(admin).merge(uploads).merge(inscripcion).merge(chunks)
 }

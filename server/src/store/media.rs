@@ -2,7 +2,7 @@
 //! digest), the chunks of an unfinished upload received so far, its completion, hiding, and
 //! the listings staff and workshops read. The bytes are on disk (`FileStore`), never here.
 
-use app::model::media::{MediaItem, MediaKind, MediaOffer, MediaReceipt, RecordKind, RecordRef, UploadState};
+use app::model::media::{MediaDecision, MediaItem, MediaKind, MediaOffer, MediaReceipt, RecordKind, RecordRef, UploadState};
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use uuid::Uuid;
 
@@ -89,7 +89,9 @@ impl MediaRow {
         UploadState { id: self.id, chunks: self.chunks(), received, receipt: self.receipt() }
     }
 
-    pub fn item(&self, alias: String) -> MediaItem {
+    /// The file as staff and the record's participants list it, with staff's latest decision
+    /// on it and whether it hangs on a sensitive mark.
+    pub fn item(&self, alias: String, decision: MediaDecision, sensitive: bool) -> MediaItem {
         let url = format!("/api/v1/media/{}", self.id);
         MediaItem {
             id: self.id,
@@ -105,16 +107,32 @@ impl MediaRow {
             alias,
             thumb_url: self.thumb_sha256.as_ref().map(|_| format!("{url}/thumb")),
             url,
+            in_report: decision.in_report,
+            published: decision.publish,
+            sensitive,
         }
     }
 }
 
-/// A kept file as listings read it: with the alias and category of its mark, if on one.
+/// A kept file as listings read it: with the alias and category of its mark, if on one, and
+/// staff's latest decision on it (none yet: neither in the report nor published).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListedMedia {
     pub row: MediaRow,
     pub alias: String,
     pub category: Option<String>,
+    pub decision: MediaDecision,
+}
+
+impl ListedMedia {
+    /// Whether it hangs on a mark of a sensitive (or unknown) category.
+    pub fn sensitive(&self) -> bool {
+        crate::media::publish::sensitive(self.row.record.kind, self.category.as_deref())
+    }
+
+    pub fn item(&self) -> MediaItem {
+        self.row.item(self.alias.clone(), self.decision, self.sensitive())
+    }
 }
 
 /// What a mark is, for deciding who may attach a file to it.
@@ -257,19 +275,25 @@ fn insert(c: &Connection, row: &MediaRow) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Listed files: kept, not hidden, not on a deleted mark; newest first.
-fn listed(c: &Connection, filter: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<ListedMedia>, StoreError> {
+/// Listed files: kept, not hidden, not on a deleted mark; newest first. Each with its mark's
+/// alias and category and its latest decision, in the one query (an index finds the latest).
+pub(super) fn listed(c: &Connection, filter: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<ListedMedia>, StoreError> {
     let sql = format!(
-        "{}, coalesce(k.alias, ''), k.category FROM media m LEFT JOIN marks k ON m.record_kind = 'mark' AND k.id = m.record_id \
+        "{}, coalesce(k.alias, ''), k.category, coalesce(d.in_report, 0), coalesce(d.publish, 0) FROM media m \
+         LEFT JOIN marks k ON m.record_kind = 'mark' AND k.id = m.record_id \
+         LEFT JOIN media_decisions d ON d.seq = (SELECT max(x.seq) FROM media_decisions x WHERE x.media_id = m.id) \
          WHERE m.received_at_ms IS NOT NULL AND m.deleted_at_ms IS NULL AND coalesce(k.deleted, 0) = 0 AND {filter} \
          ORDER BY m.captured_at_ms DESC, m.received_at_ms DESC, m.id DESC",
         SELECT_MEDIA.trim_end_matches(" FROM media m")
     );
     let mut stmt = c.prepare_cached(&sql)?;
-    let rows = stmt.query_map(args, |r| Ok((raw(r)?, r.get::<_, String>(19)?, r.get::<_, Option<String>>(20)?)))?;
+    let rows = stmt.query_map(args, |r| {
+        let decision = MediaDecision { in_report: r.get(21)?, publish: r.get(22)? };
+        Ok((raw(r)?, r.get::<_, String>(19)?, r.get::<_, Option<String>>(20)?, decision))
+    })?;
     rows.map(|r| {
-        let (raw, alias, category) = r?;
-        Ok(ListedMedia { row: parsed(raw)?, alias, category })
+        let (raw, alias, category, decision) = r?;
+        Ok(ListedMedia { row: parsed(raw)?, alias, category, decision })
     })
     .collect()
 }

@@ -11,6 +11,7 @@ mod history;
 mod inscripciones;
 mod marks;
 mod media;
+mod media_decisions;
 mod packs;
 mod publications;
 mod receive;
@@ -92,6 +93,10 @@ pub enum StoreError {
     /// A request to enter the route that may not be kept or decided.
     #[error(transparent)]
     Inscripcion(#[from] app::model::inscripcion::InscripcionError),
+    /// A decision on a photo or voice note the rules refuse (publishing a voice, or a photo
+    /// of a sensitive mark).
+    #[error(transparent)]
+    Media(#[from] app::model::media::MediaError),
 }
 
 impl StoreError {
@@ -114,6 +119,7 @@ impl StoreError {
                 | StoreError::Registro(_)
                 | StoreError::Acta(_)
                 | StoreError::Inscripcion(_)
+                | StoreError::Media(_)
         )
     }
 }
@@ -138,6 +144,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0015_inscripcion_cbsc.sql")),
         M::up(include_str!("../../migrations/0016_actas.sql")),
         M::up(include_str!("../../migrations/0017_media.sql")),
+        M::up(include_str!("../../migrations/0018_media_decisions.sql")),
     ])
 }
 

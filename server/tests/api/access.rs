@@ -245,11 +245,11 @@ fn allowed(method: &str, path: &str) -> Option<&'static [Who]> {
         ("post", "/barrios/{id}/cbsc") => STAFF,
         // Photos and voice notes: those who may attach to the mark offer; only the sender sends
         // or resumes; the workshop sees (participants: photos of marks that are not sensitive);
-        // the sender or staff hide; the barrio's archive is staff's.
+        // the sender or staff hide; the barrio's archive, and deciding on a file, are staff's.
         ("post", "/media") => BARRIO_A,
         ("put", "/media/{id}/chunks/{n}") | ("get", "/media/{id}/upload") => ADMIN,
         ("get", "/media/{id}" | "/media/{id}/thumb" | "/workshops/{id}/media") => WORKSHOP_A,
-        ("delete", "/media/{id}") | ("get", "/barrios/{id}/media") => STAFF,
+        ("delete", "/media/{id}") | ("get", "/barrios/{id}/media") | ("put", "/media/{id}/decision") => STAFF,
         // What staff published is for everyone, with no session at all.
         ("get", p) if p.starts_with("/public/") => EVERYONE,
         _ => return None,

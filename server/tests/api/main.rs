@@ -15,6 +15,7 @@ mod inscripciones;
 mod limits;
 mod marks;
 mod media;
+mod media_staff;
 mod openapi;
 mod packs;
 mod publications;

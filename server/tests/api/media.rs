@@ -15,13 +15,13 @@ use crate::sync::workshop;
 const T: i64 = 1_764_000_000_000;
 
 /// A participant's phone: its id and a client carrying its workshop token.
-struct Phone {
-    id: Uuid,
-    client: reqwest::Client,
+pub struct Phone {
+    pub id: Uuid,
+    pub client: reqwest::Client,
 }
 
 impl Phone {
-    async fn join(app: &TestApp, w: &Workshop) -> Phone {
+    pub async fn join(app: &TestApp, w: &Workshop) -> Phone {
         let id = Uuid::new_v4();
         let res = reqwest::Client::new()
             .post(format!("{}/api/v1/join/{}", app.url, w.join_code))
@@ -37,14 +37,14 @@ impl Phone {
     }
 
     /// Draws a mark of `category` at the barrio's centre and syncs it: the version sent.
-    async fn mark(&self, app: &TestApp, w: &Workshop, (lon, lat): (f64, f64), category: &str) -> Record {
+    pub async fn mark(&self, app: &TestApp, w: &Workshop, (lon, lat): (f64, f64), category: &str) -> Record {
         let mark = Mark { alias: "Rosa".into(), ..Mark::new_point(Uuid::new_v4(), w.barrio_id, category, lon, lat, T) };
         let record = Record::Mark(mark).stamped(Hlc::tick(None, T, &self.id.simple().to_string()), Some(w.id));
         self.send(app, w, &record, "created").await;
         record
     }
 
-    async fn send(&self, app: &TestApp, w: &Workshop, record: &Record, expected: &str) {
+    pub async fn send(&self, app: &TestApp, w: &Workshop, record: &Record, expected: &str) {
         let batch = json!({
             "protocol": PROTOCOL, "submission_id": Uuid::new_v4(), "device_id": self.id, "workshop_id": w.id,
             "changes": [change_json(record)],
@@ -55,12 +55,12 @@ impl Phone {
     }
 }
 
-fn sha(data: &[u8]) -> String {
+pub fn sha(data: &[u8]) -> String {
     format!("{:x}", Sha256::digest(data))
 }
 
 /// A real JPEG of noise (which does not compress), `width` × `height`.
-fn noisy_jpeg(width: u32, height: u32) -> Vec<u8> {
+pub fn noisy_jpeg(width: u32, height: u32) -> Vec<u8> {
     let mut state = 0x2545_f491_u32;
     let img = image::ImageBuffer::from_fn(width, height, |_, _| {
         state ^= state << 13;
@@ -74,7 +74,7 @@ fn noisy_jpeg(width: u32, height: u32) -> Vec<u8> {
 }
 
 /// A voice note as a WebM recorder starts one (the EBML header naming `webm`), then bytes.
-fn webm(len: usize) -> Vec<u8> {
+pub fn webm(len: usize) -> Vec<u8> {
     let mut out = vec![0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x84];
     out.extend_from_slice(b"webm");
     out.extend((out.len()..len).map(|i| (i * 7 % 251) as u8));
@@ -88,12 +88,12 @@ pub fn offer(id: Uuid, record: (&str, Uuid), kind: &str, mime: &str, data: &[u8]
     })
 }
 
-async fn send_offer(client: &reqwest::Client, app: &TestApp, body: &Value) -> (u16, Value) {
+pub async fn send_offer(client: &reqwest::Client, app: &TestApp, body: &Value) -> (u16, Value) {
     let res = client.post(format!("{}/api/v1/media", app.url)).json(body).send().await.expect("offer");
     (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
 }
 
-async fn put_chunk(client: &reqwest::Client, app: &TestApp, id: Uuid, n: u32, data: &[u8]) -> (u16, Value) {
+pub async fn put_chunk(client: &reqwest::Client, app: &TestApp, id: Uuid, n: u32, data: &[u8]) -> (u16, Value) {
     let res = client
         .put(format!("{}/api/v1/media/{id}/chunks/{n}", app.url))
         .header("content-type", "application/octet-stream")
@@ -109,7 +109,7 @@ fn chunk(data: &[u8], n: u32) -> &[u8] {
     &data[start..(start + CHUNK_BYTES as usize).min(data.len())]
 }
 
-fn state(body: Value) -> UploadState {
+pub fn state(body: Value) -> UploadState {
     serde_json::from_value(body).expect("an upload state")
 }
 
