@@ -72,15 +72,20 @@ pub async fn refresh(state: SyncState) {
 /// after, so a change made meanwhile is not left waiting).
 pub fn send_soon(state: SyncState) {
     spawn_local(async move {
-        refresh(state).await;
+        // Checked and claimed before the first await: two calls close together (the signal
+        // coming back, a photo kept) would otherwise both find no sync running and both send
+        // every file, twice over a weak link.
         if state.sending.get_untracked() {
             state.again.set_value(true);
+            refresh(state).await;
             return;
         }
         if !device::is_online() {
+            refresh(state).await;
             return;
         }
         state.sending.set(true);
+        refresh(state).await;
         loop {
             state.again.set_value(false);
             let ok = sync_once(state).await;

@@ -1,6 +1,6 @@
 //! Staff's decisions on photos and voice notes, appended with who decided and when (the
 //! latest one holds, the earlier ones stay as history), and the photos the public may see:
-//! approved, not hidden, not on a deleted or sensitive mark, while their barrio is published.
+//! approved, not hidden, not on a deleted, rejected or sensitive mark, while their barrio is published.
 
 use app::model::media::MediaDecision;
 use rusqlite::{params, TransactionBehavior};
@@ -11,11 +11,12 @@ use super::{Store, StoreError};
 use crate::media::publish;
 
 /// What the public may see, in the terms of [`listed`]'s query (`m` the file, `k` its mark,
-/// `d` its latest decision): a photo with its thumbnail, approved, of a live mark (or of a
-/// workshop), in a barrio with a publication in force. Sensitive categories are known to the
+/// `d` its latest decision): a photo with its thumbnail, approved, of a live mark staff have
+/// not rejected (or of a workshop), in a barrio with a publication in force. Sensitive categories are known to the
 /// code, not the database: they are left out after.
 const PUBLIC: &str = "m.kind = 'photo' AND m.thumb_sha256 IS NOT NULL AND coalesce(d.publish, 0) = 1 \
      AND (m.record_kind <> 'mark' OR k.id IS NOT NULL) \
+     AND coalesce((SELECT r.action FROM mark_reviews r WHERE r.mark_id = m.record_id ORDER BY r.seq DESC LIMIT 1), '') <> 'reject' \
      AND EXISTS (SELECT 1 FROM publications p WHERE p.barrio_id = m.barrio_id AND p.withdrawn_at_ms IS NULL)";
 
 impl Store {

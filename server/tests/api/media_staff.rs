@@ -184,6 +184,15 @@ async fn an_approved_photo_is_public_only_while_approved_and_its_barrio_publishe
     assert_eq!((thumb.status().as_u16(), thumb.headers()["content-type"].to_str().ok()), (200, Some("image/jpeg")));
     assert_eq!(public(format!("/media/{other}")).await.status().as_u16(), 404, "not approved");
 
+    // Its mark rejected by staff (a duplicate, a false report): out of the public pages; restored, back.
+    let review = |action: &str| json!({ "action": action, "reason": "revisión de prueba" }).to_string();
+    assert_eq!(app.post(&format!("/marks/{park}/reviews"), Some("application/json"), review("reject")).await.0, 201);
+    assert_eq!(public(format!("/media/{photo}")).await.status().as_u16(), 404);
+    let (status, list) = get(&anonymous, &app, &format!("/public/barrios/{barrio}/media")).await;
+    assert_eq!((status, list["items"].clone()), (200, json!([])));
+    assert_eq!(app.post(&format!("/marks/{park}/reviews"), Some("application/json"), review("restore")).await.0, 201);
+    assert_eq!(public(format!("/media/{photo}")).await.status().as_u16(), 200);
+
     // Approval withdrawn: gone at once, even for a browser that holds its ETag.
     assert_eq!(decide(&app, &staff, photo, true, false).await.0, 200);
     let (status, list) = get(&anonymous, &app, &format!("/public/barrios/{barrio}/media")).await;
