@@ -13,10 +13,11 @@ import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 // The goal of issue 20: a participant's phone downloads at most this much (brotli) to open a
 // barrio's map on a first visit.
 const TARGET = 350_000;
-// The gate CI enforces today: the first load measured with the staff pages split out and the
-// phone drawing screen of issue 19 (see docs/benchmarks.md, "Budget"), plus a small margin. Lower it as
-// the main module shrinks, until it reaches TARGET.
-const BUDGET = Number(process.env.CARTOBARRIO_FIRST_LOAD_BUDGET ?? 660_000);
+// The gate CI enforces today: the first load measured once the workshop and sync pages were
+// split out too and the photos and voice notes of issue 22 came in (620 KB; see
+// docs/benchmarks.md, "Budget"), plus 2 %. Lower it as the main module shrinks, until it
+// reaches TARGET.
+const BUDGET = Number(process.env.CARTOBARRIO_FIRST_LOAD_BUDGET ?? 635_000);
 
 // The pages loaded on demand (app/src/pages/mod.rs, `lazy`), by the split point of each.
 const LAZY_PAGES = {

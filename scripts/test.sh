@@ -16,4 +16,4 @@ echo "== Release build =="
 
 echo "== Browser tests (headless Chromium) =="
 cd "$ROOT/end2end"
-timeout 900 node --test --test-concurrency=1 --test-reporter=spec tests/
+timeout 1200 node --test --test-concurrency=1 --test-reporter=spec tests/

@@ -116,6 +116,8 @@ test('photo and voice note made offline on a mark survive a reload, resume after
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   await page.waitForSelector('[data-testid=mark-sheet]');
   await page.click('[data-testid=more-details]');
+  await page.locator('[data-testid=media-attach]').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${artifacts}/media-buttons-phone.png` });
   await page.locator('[data-testid=photo-camera]').setInputFiles({ name: 'IMG_0001.jpg', mimeType: 'image/jpeg', buffer: photo });
   await page.waitForSelector('[data-testid=media-item][data-kind=photo]');
   await page.click('[data-testid=voice-record]');
@@ -236,9 +238,10 @@ test('photo and voice note made offline on a mark survive a reload, resume after
   await vPage.goto(`${server.url}/publico/${barrio.id}`);
   const publicPhoto = vPage.locator('[data-testid=public-photo] img');
   await publicPhoto.waitFor();
+  // Below the map and the tables: loaded lazily, once scrolled to.
+  await vPage.locator('[data-testid=public-photos]').scrollIntoViewIfNeeded();
   await vPage.waitForFunction((el) => el.complete && el.naturalWidth > 0, await publicPhoto.elementHandle());
   assert.equal(await vPage.locator('[data-testid=public-photo]').count(), 1, 'only the approved photo');
-  await vPage.locator('[data-testid=public-photos]').scrollIntoViewIfNeeded();
   await vPage.screenshot({ path: `${artifacts}/media-public-phone.png` });
   await visitor.close();
   assert.deepEqual(errors, []);

@@ -246,7 +246,7 @@ fn HotspotGallery(sources: Vec<Uuid>) -> impl IntoView {
                                     let (in_report, published, sensitive) = (m.in_report, m.published, m.sensitive);
                                     let (for_report, for_publish, for_confirm, for_view) = (m.clone(), m.clone(), m.clone(), m.clone());
                                     view! {
-                                        <li class="media-item" data-kind="photo" data-testid="gallery-photo"
+                                        <li class="media-item" data-kind="photo" data-testid="gallery-photo" class:checking=move || checking.get() == Some(id)
                                             data-in-report=in_report.to_string() data-published=published.to_string()>
                                             <button type="button" class="media-open" aria-label="Ver la foto completa" on:click=move |_| open.set(Some(for_view.clone()))>
                                                 <img src=thumb alt="Foto de la marca" class="media-thumb" loading="lazy"/>

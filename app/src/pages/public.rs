@@ -123,8 +123,7 @@ pub fn PublicBarrioPage() -> impl IntoView {
                     <p class="muted" data-testid="not-published">"Este barrio no tiene un diagnóstico publicado."</p>
                 }.into_any(),
                 Some(Ok(Some((p, b)))) => view! {
-                    <PublicationView publication=p barrio=b layers=Signal::derive(move || layers.get()) downloads=true/>
-                    <PublicGallery photos=photos/>
+                    <PublicationView publication=p barrio=b layers=Signal::derive(move || layers.get()) downloads=true photos/>
                 }.into_any(),
             }}
         </section>
@@ -172,6 +171,9 @@ pub fn PublicationView(
     #[prop(into)] layers: Signal<Option<Arc<BaseLayers>>>,
     /// Links to the files: only for what is published.
     downloads: bool,
+    /// The photos staff approved, shown before the rules (the public page; not the preview).
+    #[prop(optional)]
+    photos: Option<RwSignal<Vec<PublicPhoto>>>,
 ) -> impl IntoView {
     let p = publication;
     let t = p.totals;
@@ -283,6 +285,8 @@ pub fn PublicationView(
                     }).collect_view()}
                 </ul>
             })}
+
+            {photos.map(|photos| view! { <PublicGallery photos/> })}
 
             <h2>"Cómo se editó por seguridad"</h2>
             <ul class="public-rules" data-testid="public-rules">
