@@ -707,7 +707,7 @@ fn media_field(e: &MediaError) -> Option<&'static str> {
         MediaError::BadSize => Some("width"),
         MediaError::IdTaken => Some("id"),
         MediaError::VoiceNeverPublished | MediaError::SensitiveNeverPublished => Some("publish"),
-        MediaError::BadChunk(_) | MediaError::Unreadable | MediaError::TooManyOpen { .. } => None,
+        MediaError::BadChunk(_) | MediaError::Unreadable | MediaError::CameraMetadata | MediaError::TooManyOpen { .. } => None,
     }
 }
 
@@ -832,6 +832,7 @@ mod tests {
         assert_eq!(parts(MediaError::DigestMismatch), (StatusCode::UNPROCESSABLE_ENTITY, "digest_mismatch", Some("sha256")));
         assert_eq!(parts(MediaError::BadChunk(3)), (StatusCode::UNPROCESSABLE_ENTITY, "bad_chunk", None));
         assert_eq!(parts(MediaError::Unreadable), (StatusCode::UNPROCESSABLE_ENTITY, "unreadable", None));
+        assert_eq!(parts(MediaError::CameraMetadata), (StatusCode::UNPROCESSABLE_ENTITY, "camera_metadata", None));
         assert_eq!(parts(MediaError::VoiceNeverPublished), (StatusCode::UNPROCESSABLE_ENTITY, "voice_never_published", Some("publish")));
         assert_eq!(
             parts(MediaError::SensitiveNeverPublished),

@@ -271,6 +271,8 @@ pub enum MediaError {
     Unreadable,
     #[error("there are {limit} unfinished uploads already; finish or wait for them before starting more")]
     TooManyOpen { limit: u32 },
+    #[error("the photo carries camera metadata (EXIF or XMP: GPS position, phone model); send it through the app, which removes it")]
+    CameraMetadata,
     #[error("voice notes are never published")]
     VoiceNeverPublished,
     #[error("photos of a sensitive mark are never published")]
@@ -291,6 +293,7 @@ impl MediaError {
             MediaError::IdTaken => "id_taken",
             MediaError::Unreadable => "unreadable",
             MediaError::TooManyOpen { .. } => "too_many_uploads",
+            MediaError::CameraMetadata => "camera_metadata",
             MediaError::VoiceNeverPublished => "voice_never_published",
             MediaError::SensitiveNeverPublished => "sensitive_never_published",
         }
@@ -312,6 +315,9 @@ impl Bilingual for MediaError {
             MediaError::Unreadable => "La foto no se puede leer como imagen: puede estar dañada.".into(),
             MediaError::TooManyOpen { limit } => {
                 format!("Hay {limit} envíos de archivos sin terminar; espere a que terminen antes de empezar otros.")
+            }
+            MediaError::CameraMetadata => {
+                "La foto trae datos de la cámara (ubicación GPS, modelo del teléfono): envíela desde Cartobarrio, que los quita.".into()
             }
             MediaError::VoiceNeverPublished => "Las notas de voz nunca se publican: son la voz de una persona.".into(),
             MediaError::SensitiveNeverPublished => {

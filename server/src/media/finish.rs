@@ -1,11 +1,11 @@
 //! The last step of an upload, off the async threads: the whole file read back from its part,
-//! checked against its digest and its kind, its thumbnail made (photos), and both kept under
-//! their digests — before any row names them.
+//! checked against its digest, its kind and (photos) for camera data left in it, its
+//! thumbnail made (photos), and both kept under their digests — before any row names them.
 
 use app::model::media::{MediaError, MediaKind, THUMB_SIDE};
 use uuid::Uuid;
 
-use super::{assembly, sniff, thumb};
+use super::{assembly, metadata, sniff, thumb};
 use crate::files::FileStore;
 
 /// What the checks learnt of a kept file.
@@ -45,6 +45,11 @@ pub fn finish(files: &FileStore, id: Uuid, kind: MediaKind, bytes: u64, sha256: 
     };
     assembly::verify(&data, bytes, sha256)?;
     let mime = sniff::sniff(kind, &data).ok_or(MediaError::WrongType)?;
+    // What a participant says must not give away where they live: the app strips a photo's
+    // camera data; a file that still has it came from elsewhere, and is not kept.
+    if kind == MediaKind::Photo && metadata::carries_camera_metadata(mime, &data) {
+        return Err(MediaError::CameraMetadata.into());
+    }
     let (width, height, thumb_sha256) = match kind {
         MediaKind::Photo => {
             let made = thumb::thumbnail(&data, THUMB_SIDE)?;

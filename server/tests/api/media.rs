@@ -302,6 +302,25 @@ async fn a_voice_note_answers_ranges_and_what_is_not_the_file_offered_is_refused
     let partes = app.db_path.parent().expect("folder").join("archivos/partes");
     assert_eq!(std::fs::read_dir(&partes).map_or(0, |d| d.count()), 0, "no part left");
 
+    // A real photo that still holds its camera's EXIF (a GPS block, the phone's make), as a
+    // client other than the app could send it: refused whole, nothing of it kept.
+    let clean = noisy_jpeg(40, 30);
+    let mut tiff = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x88\x25\0\x04\0\0\0\x01\0\0\0\x1a\0\0\0\0".to_vec();
+    tiff.extend_from_slice(b"TestPhone GPS 11.24N 74.21W");
+    let mut located = clean[..2].to_vec();
+    located.extend_from_slice(&[0xFF, 0xE1]);
+    located.extend_from_slice(&u16::try_from(tiff.len() + 2).expect("short").to_be_bytes());
+    located.extend_from_slice(&tiff);
+    located.extend_from_slice(&clean[2..]);
+    let exif = Uuid::new_v4();
+    assert_eq!(send_offer(&rosa.client, &app, &offer(exif, ("mark", park), "photo", "image/jpeg", &located)).await.0, 201);
+    let (status, refused) = put_chunk(&rosa.client, &app, exif, 0, &located).await;
+    assert_eq!((status, refused["error"]["code"].as_str()), (422, Some("camera_metadata")), "{refused}");
+    assert!(refused["error"]["message"].as_str().is_some_and(|m| m.contains("GPS")), "{refused}");
+    assert_eq!(get_json(&rosa.client, format!("{}/api/v1/media/{exif}/upload", app.url)).await.0, 404, "the offer went too");
+    assert_eq!(kept_files(&app), before);
+    assert_eq!(std::fs::read_dir(&partes).map_or(0, |d| d.count()), 0, "no part left");
+
     // Damaged on the way: refused, its chunks dropped, the device starts again.
     let damaged = Uuid::new_v4();
     let mut claimed = offer(damaged, ("mark", park), "voice", "audio/webm", &voice);
