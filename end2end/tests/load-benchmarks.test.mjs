@@ -14,6 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { serverAndBrowser } from '../support/suite.mjs';
 import { signedInContext } from '../support/server.mjs';
 import { prepareWorkshop } from '../support/workshop.mjs';
+import { keptMedia } from '../support/media.mjs';
 import { waitForApp, waitForServiceWorker, collectPageErrors, artifacts, storeMarksOnDevice, chooseCategory } from '../support/browser.mjs';
 
 const suite = serverAndBrowser();
@@ -163,14 +164,9 @@ test('20 photos taken offline, sent over Fast 3G with two drops', async () => {
       photos.map((b64, i) => ({ name: `IMG_${1000 + i}.jpg`, mimeType: 'image/jpeg', buffer: Buffer.from(b64, 'base64') })),
     );
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid=media-item][data-kind=photo]').length === n, PHOTOS, { timeout: 120_000 });
-    const kept = await page.evaluate(async () => {
-      const db = await new Promise((ok, fail) => { const r = indexedDB.open('cartobarrio-media'); r.onsuccess = () => ok(r.result); r.onerror = fail; });
-      const rows = await new Promise((ok) => { const r = db.transaction('media').objectStore('media').getAll(); r.onsuccess = () => ok(r.result); });
-      db.close();
-      return rows.map((row) => row.blob.size);
-    });
+    const kept = await keptMedia(page);
     assert.equal(kept.length, PHOTOS);
-    const keptBytes = kept.reduce((a, b) => a + b, 0);
+    const keptBytes = kept.reduce((sum, k) => sum + k.bytes, 0);
 
     // Signal back on a Fast 3G link, which drops twice: at the 5th and the 25th chunk sent.
     const puts = [];

@@ -10,6 +10,7 @@ import { chromium } from 'playwright-core';
 import { startServer, signedInContext } from '../support/server.mjs';
 import { waitForApp, waitForServiceWorker, collectPageErrors, artifacts, chooseCategory } from '../support/browser.mjs';
 import { prepareWorkshop } from '../support/workshop.mjs';
+import { keptMedia } from '../support/media.mjs';
 
 let server;
 let browser;
@@ -70,25 +71,6 @@ async function cameraJpeg(page) {
   const jpeg = Buffer.from(b64, 'base64');
   // Right after the SOI marker, where cameras put it.
   return Buffer.concat([jpeg.subarray(0, 2), exifSegment(), jpeg.subarray(2)]);
-}
-
-/** What IndexedDB holds for this device's photos and notes: kind, size, and the photo's first bytes. */
-async function keptMedia(page) {
-  return page.evaluate(async () => {
-    const db = await new Promise((ok, fail) => { const r = indexedDB.open('cartobarrio-media'); r.onsuccess = () => ok(r.result); r.onerror = fail; });
-    const rows = await new Promise((ok) => { const r = db.transaction('media').objectStore('media').getAll(); r.onsuccess = () => ok(r.result); });
-    db.close();
-    return Promise.all(rows.map(async (row) => {
-      const bytes = new Uint8Array(await row.blob.arrayBuffer());
-      const text = Array.from(bytes.subarray(0, 4096), (b) => String.fromCharCode(b)).join('');
-      let dims = null;
-      if (row.meta.offer.kind === 'photo') {
-        const bitmap = await createImageBitmap(row.blob);
-        dims = [bitmap.width, bitmap.height];
-      }
-      return { kind: row.meta.offer.kind, bytes: bytes.length, type: row.blob.type, exif: text.includes('Exif') || text.includes('TestPhone'), dims, sent: !!row.meta.receipt };
-    }));
-  });
 }
 
 test('photo and voice note made offline on a mark survive a reload, resume after a cut, and staff see and hear them', async () => {

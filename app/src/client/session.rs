@@ -46,13 +46,17 @@ pub fn csrf() -> Option<String> {
     CSRF.with(|c| c.borrow().clone())
 }
 
-/// A POST that carries the session's anti-forgery token.
-pub fn post(url: &str) -> RequestBuilder {
-    let request = Request::post(url);
-    match CSRF.with(|c| c.borrow().clone()) {
+/// `request` carrying the session's anti-forgery token, when there is a session.
+fn with_csrf(request: RequestBuilder) -> RequestBuilder {
+    match csrf() {
         Some(token) => request.header(CSRF_HEADER, &token),
         None => request,
     }
+}
+
+/// A POST that carries the session's anti-forgery token.
+pub fn post(url: &str) -> RequestBuilder {
+    with_csrf(Request::post(url))
 }
 
 const NO_SERVER: &str = "Sin conexión con el servidor.";
@@ -68,19 +72,15 @@ pub async fn get_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, St
 
 /// POSTs `body` as JSON with the session and its anti-forgery token; the answer as JSON.
 pub async fn post_json<T: serde::de::DeserializeOwned>(url: &str, body: &impl serde::Serialize) -> Result<T, String> {
-    let response = post(url).json(body).map_err(|e| e.to_string())?.send().await.map_err(|_| NO_SERVER.to_string())?;
-    if !response.ok() {
-        return Err(refusal(response).await);
-    }
-    response.json().await.map_err(|e| e.to_string())
+    send_json(post(url), body).await
 }
 
 /// PUTs `body` as JSON with the session and its anti-forgery token; the answer as JSON.
 pub async fn put_json<T: serde::de::DeserializeOwned>(url: &str, body: &impl serde::Serialize) -> Result<T, String> {
-    let mut request = Request::put(url);
-    if let Some(token) = csrf() {
-        request = request.header(CSRF_HEADER, &token);
-    }
+    send_json(with_csrf(Request::put(url)), body).await
+}
+
+async fn send_json<T: serde::de::DeserializeOwned>(request: RequestBuilder, body: &impl serde::Serialize) -> Result<T, String> {
     let response = request.json(body).map_err(|e| e.to_string())?.send().await.map_err(|_| NO_SERVER.to_string())?;
     if !response.ok() {
         return Err(refusal(response).await);
