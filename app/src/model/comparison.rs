@@ -141,45 +141,7 @@ fn line(change: Change, before: Option<&Hotspot>, after: Option<&Hotspot>) -> Ho
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::diagnostico::{hotspot_id, GeometryKind, MergeParams, Totals, ENGINE_VERSION};
-
-    fn hotspot(category: &str, ids: &[u128]) -> Hotspot {
-        let source_ids: Vec<Uuid> = ids.iter().map(|n| Uuid::from_u128(*n)).collect();
-        Hotspot {
-            id: hotspot_id(&source_ids),
-            barrio_id: 1,
-            category: category.into(),
-            sensitive: false,
-            geometry_kind: GeometryKind::Point,
-            geometry: geojson::Geometry::new(geojson::Value::Point(vec![-74.2, 11.24])),
-            count: source_ids.len() as u32,
-            participants: 1,
-            workshops: 1,
-            first_reported_ms: 0,
-            last_reported_ms: 0,
-            times: Default::default(),
-            days: Default::default(),
-            frequency: Default::default(),
-            since: Default::default(),
-            affected: Default::default(),
-            source_ids,
-            adjustments: vec![],
-        }
-    }
-
-    fn diagnostico(hotspots: Vec<Hotspot>) -> Diagnostico {
-        let marks = hotspots.iter().map(|h| h.count).sum();
-        Diagnostico {
-            barrio_id: 1,
-            engine_version: ENGINE_VERSION,
-            params: MergeParams::default(),
-            hotspots,
-            causes: vec![],
-            solutions_by_institution: vec![],
-            totals: Totals { marks, ..Default::default() },
-            adjustments: vec![],
-        }
-    }
+    use crate::model::diagnostico::fixtures::{diagnostico, hotspot};
 
     fn summary(c: &Comparison) -> Vec<(Change, &str, u32, u32)> {
         c.changes.iter().map(|l| (l.change, l.category.as_str(), l.before_count, l.after_count)).collect()

@@ -503,3 +503,49 @@ mod tests {
         }
     }
 }
+
+/// Hotspots and diagnósticos for the model's tests.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::*;
+
+    /// A point hotspot of `category` over the marks numbered `ids` (its count), one participant.
+    pub fn hotspot(category: &str, ids: &[u128]) -> Hotspot {
+        let source_ids: Vec<Uuid> = ids.iter().map(|n| Uuid::from_u128(*n)).collect();
+        Hotspot {
+            id: hotspot_id(&source_ids),
+            barrio_id: 1,
+            category: category.into(),
+            sensitive: false,
+            geometry_kind: GeometryKind::Point,
+            geometry: geojson::Geometry::new(geojson::Value::Point(vec![-74.2, 11.24])),
+            count: source_ids.len() as u32,
+            participants: 1,
+            workshops: 1,
+            first_reported_ms: 0,
+            last_reported_ms: 0,
+            times: Default::default(),
+            days: Default::default(),
+            frequency: Default::default(),
+            since: Default::default(),
+            affected: Default::default(),
+            source_ids,
+            adjustments: vec![],
+        }
+    }
+
+    /// A diagnóstico of `hotspots`, its marks counted from theirs.
+    pub fn diagnostico(hotspots: Vec<Hotspot>) -> Diagnostico {
+        let marks = hotspots.iter().map(|h| h.count).sum();
+        Diagnostico {
+            barrio_id: 1,
+            engine_version: ENGINE_VERSION,
+            params: MergeParams::default(),
+            hotspots,
+            causes: vec![],
+            solutions_by_institution: vec![],
+            totals: Totals { marks, ..Default::default() },
+            adjustments: vec![],
+        }
+    }
+}

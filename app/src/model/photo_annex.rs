@@ -50,32 +50,8 @@ pub fn annex_photos(d: &Diagnostico, media: &[MediaItem]) -> Vec<AnnexPhoto> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::diagnostico::{hotspot_id, GeometryKind};
+    use crate::model::diagnostico::fixtures::{diagnostico, hotspot};
     use crate::model::media::{RecordKind, RecordRef};
-
-    fn hotspot(category: &str, marks: &[u128], count: u32) -> Hotspot {
-        let sources: Vec<Uuid> = marks.iter().map(|n| Uuid::from_u128(*n)).collect();
-        Hotspot {
-            id: hotspot_id(&sources),
-            barrio_id: 1,
-            category: category.into(),
-            sensitive: false,
-            geometry_kind: GeometryKind::Point,
-            geometry: geojson::Geometry::new(geojson::Value::Point(vec![-74.2, 11.2])),
-            count,
-            participants: count,
-            workshops: 1,
-            first_reported_ms: 0,
-            last_reported_ms: 0,
-            times: Default::default(),
-            days: Default::default(),
-            frequency: Default::default(),
-            since: Default::default(),
-            affected: Default::default(),
-            source_ids: sources,
-            adjustments: vec![],
-        }
-    }
 
     fn photo(n: u128, mark: u128, at: i64, in_report: bool) -> MediaItem {
         serde_json::from_value(serde_json::json!({
@@ -86,23 +62,10 @@ mod tests {
         .expect("a media item")
     }
 
-    fn diagnostico(hotspots: Vec<Hotspot>) -> Diagnostico {
-        Diagnostico {
-            barrio_id: 1,
-            engine_version: 1,
-            params: crate::model::MergeParams::default(),
-            hotspots,
-            causes: vec![],
-            solutions_by_institution: vec![],
-            totals: Default::default(),
-            adjustments: vec![],
-        }
-    }
-
     #[test]
     fn only_chosen_photos_of_this_versions_marks_in_the_reports_order() {
         // The robbery hotspot (3 marks) ranks before the dark alley (1 mark).
-        let d = diagnostico(vec![hotspot("callejon_oscuro", &[20], 1), hotspot("hurto_personas", &[10, 11, 12], 3)]);
+        let d = diagnostico(vec![hotspot("callejon_oscuro", &[20]), hotspot("hurto_personas", &[10, 11, 12])]);
         let media = vec![
             photo(1, 20, 5, true),
             photo(2, 11, 9, true),
@@ -119,7 +82,7 @@ mod tests {
 
     #[test]
     fn voice_notes_never_go_in_the_annex() {
-        let d = diagnostico(vec![hotspot("hurto_personas", &[10], 1)]);
+        let d = diagnostico(vec![hotspot("hurto_personas", &[10])]);
         let mut note = photo(1, 10, 0, true);
         note.kind = MediaKind::Voice;
         assert!(annex_photos(&d, &[note]).is_empty());
