@@ -225,9 +225,9 @@ fn HotspotGallery(sources: Vec<Uuid>) -> impl IntoView {
     let open = RwSignal::new(None::<MediaItem>);
     // The photo whose publication waits for the reviewer's look.
     let checking = RwSignal::new(None::<Uuid>);
-    let decide = move |m: &MediaItem, in_report: bool, publish: bool| {
+    let decide = move |id: Uuid, in_report: bool, publish: bool| {
         checking.set(None);
-        state.act.run(StaffAction::Media { id: m.id, decision: MediaDecision { in_report, publish } });
+        state.act.run(StaffAction::Media { id, decision: MediaDecision { in_report, publish } });
     };
     view! {
         {move || {
@@ -244,17 +244,16 @@ fn HotspotGallery(sources: Vec<Uuid>) -> impl IntoView {
                                     let thumb = m.thumb_url.clone().unwrap_or_else(|| m.url.clone());
                                     let id = m.id;
                                     let (in_report, published, sensitive) = (m.in_report, m.published, m.sensitive);
-                                    let (for_report, for_publish, for_confirm, for_view) = (m.clone(), m.clone(), m.clone(), m.clone());
                                     view! {
                                         <li class="media-item" data-kind="photo" data-testid="gallery-photo" class:checking=move || checking.get() == Some(id)
                                             data-in-report=in_report.to_string() data-published=published.to_string()>
-                                            <button type="button" class="media-open" aria-label="Ver la foto completa" on:click=move |_| open.set(Some(for_view.clone()))>
+                                            <button type="button" class="media-open" aria-label="Ver la foto completa" on:click=move |_| open.set(Some(m.clone()))>
                                                 <img src=thumb alt="Foto de la marca" class="media-thumb" loading="lazy"/>
                                             </button>
                                             <span class="media-facts">{facts}</span>
                                             <div class="media-decisions">
                                                 <button type="button" class="button small toggle" aria-pressed=in_report.to_string() data-testid="media-in-report"
-                                                    on:click=move |_| decide(&for_report, !in_report, published)>
+                                                    on:click=move |_| decide(id, !in_report, published)>
                                                     <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 3h9l4 4v14H6zM9 12h7M9 16h7" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/></svg>
                                                     <span>{if in_report { "En el informe" } else { "Al informe" }}</span>
                                                 </button>
@@ -263,7 +262,7 @@ fn HotspotGallery(sources: Vec<Uuid>) -> impl IntoView {
                                                 } else if published {
                                                     view! {
                                                         <button type="button" class="button small toggle" aria-pressed="true" data-testid="media-unpublish"
-                                                            on:click=move |_| decide(&for_publish, in_report, false)>
+                                                            on:click=move |_| decide(id, in_report, false)>
                                                             <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M3 12h18M12 3a14 14 0 0 1 0 18M12 3a14 14 0 0 0 0 18" fill="none" stroke="currentColor" stroke-width="2"/></svg>
                                                             <span>"Publicada · retirar"</span>
                                                         </button>
@@ -278,7 +277,6 @@ fn HotspotGallery(sources: Vec<Uuid>) -> impl IntoView {
                                                 }}
                                             </div>
                                             {move || (checking.get() == Some(id)).then(|| {
-                                                let m = for_confirm.clone();
                                                 view! {
                                                     <div class="publish-check" role="alertdialog" aria-label="Revise la foto antes de publicarla" data-testid="publish-check">
                                                         <p><strong>"Antes de publicar, mire la foto completa:"</strong></p>
@@ -290,7 +288,7 @@ fn HotspotGallery(sources: Vec<Uuid>) -> impl IntoView {
                                                         <p>"Si ve alguna de estas cosas, no la publique."</p>
                                                         <div class="publish-check-actions">
                                                             <button type="button" class="button primary small" data-testid="publish-confirm"
-                                                                on:click=move |_| decide(&m, in_report, true)>"La revisé: publicar"</button>
+                                                                on:click=move |_| decide(id, in_report, true)>"La revisé: publicar"</button>
                                                             <button type="button" class="button quiet small" data-testid="publish-cancel"
                                                                 on:click=move |_| checking.set(None)>"Cancelar"</button>
                                                         </div>
