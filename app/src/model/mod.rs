@@ -5,6 +5,7 @@ pub mod account;
 pub mod acta;
 pub mod adjustment;
 pub mod attributes;
+pub mod balance;
 pub mod barrio;
 pub mod cbsc;
 pub mod clock;

@@ -145,6 +145,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0016_actas.sql")),
         M::up(include_str!("../../migrations/0017_media.sql")),
         M::up(include_str!("../../migrations/0018_media_decisions.sql")),
+        M::up(include_str!("../../migrations/0019_balance.sql")),
     ])
 }
 
