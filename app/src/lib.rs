@@ -22,7 +22,7 @@ use crate::components::pwa::{provide_device_state, UpdateBanner};
 use crate::components::status::{provide_sync_state, ConnectionStatus};
 use crate::components::account::{provide_session_state, AccountChip};
 use crate::pages::lazy::{
-    AccountRoute, ActaEditRoute, ActaPrintRoute, AdminRoute, DiagnosticoRoute, LoginRoute, PublicBarrioRoute, PublicListRoute, PublishRoute, ReportRoute, RutaBarrioRoute,
+    AccountRoute, ActaEditRoute, BalancePrintRoute, BalanceProjectorRoute, BalanceRoute, IndicadoresRoute, OficioPrintRoute, OficioRoute, ActaPrintRoute, AdminRoute, DiagnosticoRoute, LoginRoute, PublicBarrioRoute, PublicListRoute, PublishRoute, ReportRoute, RutaBarrioRoute,
     RutaRoute, StaffRoute,
 };
 use crate::pages::lazy::{AboutDataRoute, InscripcionRoute, InscripcionesRoute, ProjectorRoute, SyncRoute, WorkshopRoute, WorkshopsRoute};
@@ -92,6 +92,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/entrar") view={Lazy::<LoginRoute>::new()}/>
                     <Route path=path!("/cuenta") view={Lazy::<AccountRoute>::new()}/>
                     <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()}/>
+                    <Route path=path!("/admin/indicadores") view={Lazy::<IndicadoresRoute>::new()}/>
                     <Route path=path!("/equipo") view={Lazy::<StaffRoute>::new()}/>
                     <Route path=path!("/diagnostico/:id") view={Lazy::<DiagnosticoRoute>::new()}/>
                     <Route path=path!("/diagnostico/:id/informe/:n") view={Lazy::<ReportRoute>::new()}/>
@@ -99,6 +100,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/publico") view={Lazy::<PublicListRoute>::new()}/>
                     <Route path=path!("/publico/:id") view={Lazy::<PublicBarrioRoute>::new()}/>
                     <Route path=path!("/ruta") view={Lazy::<RutaRoute>::new()}/>
+                    <Route path=path!("/balance") view={Lazy::<BalanceRoute>::new()}/>
+                    <Route path=path!("/balance/imprimir") view={Lazy::<BalancePrintRoute>::new()}/>
+                    <Route path=path!("/balance/proyectar") view={Lazy::<BalanceProjectorRoute>::new()}/>
+                    <Route path=path!("/balance/oficio") view={Lazy::<OficioRoute>::new()}/>
+                    <Route path=path!("/balance/oficio/:id") view={Lazy::<OficioPrintRoute>::new()}/>
                     // Before any `/ruta/:id`: the first route that matches wins.
                     <Route path=path!("/ruta/inscripciones") view={Lazy::<InscripcionesRoute>::new()}/>
                     <Route path=path!("/ruta/:id") view={Lazy::<RutaBarrioRoute>::new()}/>

@@ -239,6 +239,7 @@ fn AdminPanels() -> impl IntoView {
 
     view! {
         <h1>"Administración"</h1>
+        <p class="balance-actions"><a class="button small" href="/admin/indicadores" data-testid="indicadores-link">"Indicadores del Observatorio y el ISCB"</a></p>
         {move || message.get().map(|(ok, text)| view! { <p class=if ok { "notice" } else { "error" } role="status" data-testid="admin-message">{text}</p> })}
         <h2>"Cuentas"</h2>
         <div class="table-wrap">

@@ -3,6 +3,7 @@
 mod about_data;
 mod acta;
 mod admin;
+mod balance;
 mod barrio_list;
 mod barrio_map;
 mod cbsc_panel;
@@ -25,6 +26,7 @@ mod workshops;
 pub use about_data::AboutDataPage;
 pub use acta::{ActaEditPage, ActaPrintPage};
 pub use admin::AdminPage;
+pub use balance::{BalancePage, BalancePrintPage, BalanceProjectorPage, IndicadoresPage, OficioPage, OficioPrintPage};
 pub use barrio_list::BarrioListPage;
 pub use barrio_map::BarrioMapPage;
 pub use diagnostico::DiagnosticoPage;
@@ -88,6 +90,12 @@ pub mod lazy {
         ActaPrintRoute => ActaPrintPage,
         InscripcionRoute => InscripcionPage,
         InscripcionesRoute => InscripcionesPage,
+        BalanceRoute => BalancePage,
+        BalancePrintRoute => BalancePrintPage,
+        BalanceProjectorRoute => BalanceProjectorPage,
+        OficioRoute => OficioPage,
+        OficioPrintRoute => OficioPrintPage,
+        IndicadoresRoute => IndicadoresPage,
         // Facilitators' pages on the room's path: out of a participant's first load, but
         // precached by the service worker (server/src/lib.rs, `PRECACHED_SPLITS`) so they open
         // in a hall with no signal.

@@ -160,7 +160,10 @@ fn StaffPanels() -> impl IntoView {
         <Title text="Equipo · Diagnósticos"/>
         <section class="page staff staff-status">
             <h1>"Diagnósticos por barrio"</h1>
-            <p><a class="button small" href="/ruta">"La ruta de los barrios: los nueve pasos"</a></p>
+            <p class="balance-actions">
+                <a class="button small" href="/ruta">"La ruta de los barrios: los nueve pasos"</a>
+                <a class="button small" href="/balance" data-testid="balance-link">"Balance de seguridad (pasos 1 y 2)"</a>
+            </p>
             <p class="barrio-meta">"Para el equipo de la Secretaría: dónde hay marcas por consolidar, qué barrios ya tienen su diagnóstico temprano al día y cuáles aún no tienen marcas."</p>
             <p><a href="/ruta/inscripciones" data-testid="inscripciones-link">"Solicitudes de inscripción en la ruta"</a></p>
             <div class="status-filters">
