@@ -394,3 +394,26 @@ fn Definicion(catalogo: RwSignal<Vec<Indicador>>, definiciones: RwSignal<Vec<Def
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_read_with_comma_or_point_and_blank_is_left_out() {
+        assert_eq!(parse_peso("1,5"), Some(1.5));
+        assert_eq!(parse_peso(" 2 "), Some(2.0));
+        assert_eq!(parse_peso(""), Some(0.0));
+        assert_eq!(parse_peso("-1"), None);
+        assert_eq!(parse_peso("dos"), None);
+        assert_eq!(parse_peso("inf"), None);
+    }
+
+    #[test]
+    fn every_problem_reads_as_a_sentence_that_names_what_was_written() {
+        let said = problema_es(&Problema::BarrioAmbiguo { nombre: "San José".into(), candidatos: vec!["San José".into(), "San José del Pando".into()] });
+        assert_eq!(said, "«San José» puede ser San José o San José del Pando.");
+        assert!(problema_es(&Problema::Duplicado { fila: 7 }).contains("fila 7"));
+        assert!(problema_es(&Problema::NumeroInvalido { texto: "-3".into() }).contains("«-3»"));
+    }
+}

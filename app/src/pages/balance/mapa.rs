@@ -126,3 +126,36 @@ pub fn Sparkline(values: Vec<Option<f64>>, lo: f64, hi: f64) -> impl IntoView {
         </svg>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fila(id: i64, indice: Option<f64>) -> FilaBalance {
+        FilaBalance {
+            barrio_id: id,
+            code: format!("b{id}"),
+            name: format!("Barrio {id}"),
+            comuna: None,
+            indice,
+            puesto: None,
+            clase: None,
+            cambio_anterior: None,
+            cambio_anual: None,
+            puesto_anterior: None,
+            tendencia: Vec::new(),
+            aportes: Vec::new(),
+            sin_indice: None,
+            poblacion: None,
+            paso: None,
+            inscripciones: 0,
+        }
+    }
+
+    #[test]
+    fn the_legend_names_each_class_from_the_lowest_index_to_its_bound() {
+        let filas = vec![fila(1, Some(10.0)), fila(2, Some(20.0)), fila(3, Some(30.0)), fila(4, Some(42.26)), fila(5, None)];
+        assert_eq!(class_ranges(&filas, &[20.0, 30.0]), vec!["10,0 – 20,0", "20,0 – 30,0", "30,0 – 42,3"]);
+        assert!(class_ranges(&[fila(1, None)], &[]).is_empty(), "no index, no classes");
+    }
+}

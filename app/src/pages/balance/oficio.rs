@@ -276,3 +276,16 @@ fn OficioDocument(oficio: Oficio) -> impl IntoView {
         </article>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_usual_agenda_names_the_balance_presented() {
+        let agenda = agenda_inicial(Periodo::new(2026, 3).unwrap());
+        assert!(agenda.starts_with("1. Instalación"));
+        assert!(agenda.contains("2. Presentación del balance de seguridad y convivencia del cuatrimestre 3 de 2026."));
+        assert_eq!(agenda.lines().count(), 5);
+    }
+}

@@ -475,3 +475,23 @@ fn Priorizar(
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_choice_from_the_ranking_starts_with_its_place_and_index() {
+        let mut f: FilaBalance = serde_json::from_value(serde_json::json!({
+            "barrio_id": 7, "code": "gaira", "name": "Gaira", "comuna": "Comuna 7", "indice": 12.345, "puesto": 2, "clase": 0,
+            "cambio_anterior": null, "cambio_anual": null, "puesto_anterior": null, "tendencia": [], "aportes": [],
+            "sin_indice": null, "poblacion": 3000.0, "paso": null, "inscripciones": 0
+        }))
+        .unwrap();
+        let p = Periodo::new(2026, 3).unwrap();
+        assert_eq!(motivo_inicial(&f, 327, p), "Puesto 2 de 327 en el ISCB del cuatrimestre 3 de 2026 (índice 12,3).");
+        assert!(in_comuna(&f, "Comuna 7") && in_comuna(&f, "") && !in_comuna(&f, "Comuna 1"));
+        f.puesto = None;
+        assert_eq!(motivo_inicial(&f, 327, p), "Sin índice en el cuatrimestre 3 de 2026.");
+    }
+}
