@@ -12,6 +12,7 @@ pub mod export;
 pub mod files;
 pub mod http;
 pub mod import;
+pub mod indicadores;
 pub mod listen;
 pub mod media;
 pub mod merge;
