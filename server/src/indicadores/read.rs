@@ -61,14 +61,18 @@ pub fn leer(bytes: &[u8]) -> Result<Hoja, ImportacionError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ImportacionError::Empty);
     }
-    if bytes.starts_with(b"PK\x03\x04") {
-        return xlsx::leer(bytes);
-    }
-    if let Some(what) = known_binary(bytes) {
+    let hoja = if bytes.starts_with(b"PK\x03\x04") {
+        xlsx::leer(bytes)?
+    } else if let Some(what) = known_binary(bytes) {
         return Err(ImportacionError::UnsupportedFormat { what: Some(what) });
+    } else {
+        leer_csv(&decode::text(bytes).ok_or(ImportacionError::UnsupportedFormat { what: None })?)?
+    };
+    // A byte-order mark alone, or a workbook of empty cells, is as empty as no bytes.
+    if hoja.filas.is_empty() {
+        return Err(ImportacionError::Empty);
     }
-    let text = decode::text(bytes).ok_or(ImportacionError::UnsupportedFormat { what: None })?;
-    leer_csv(&text)
+    Ok(hoja)
 }
 
 /// Binary files that people pick by mistake, by their magic bytes.
@@ -157,6 +161,7 @@ mod tests {
     fn empty_binary_and_other_spreadsheets_are_refused() {
         assert!(matches!(leer(b""), Err(ImportacionError::Empty)));
         assert!(matches!(leer(b" \r\n \n"), Err(ImportacionError::Empty)));
+        assert!(matches!(leer(b"\xEF\xBB\xBF\r\n;;\r\n"), Err(ImportacionError::Empty)));
         assert!(matches!(leer(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest"), Err(ImportacionError::UnsupportedFormat { what: Some("xls") })));
         assert!(matches!(leer(b"%PDF-1.7\n"), Err(ImportacionError::UnsupportedFormat { what: Some("pdf") })));
         assert!(matches!(leer(b"\x00\x01\x02\x03binary"), Err(ImportacionError::UnsupportedFormat { what: None })));

@@ -30,12 +30,12 @@ pub fn reporte_es(r: &ReporteImportacion) -> String {
     let _ = writeln!(out, "Archivo {} ({}), municipio {}", r.archivo, r.formato, r.municipio);
     let _ = writeln!(
         out,
-        "{} filas leídas: {} aceptadas, {} rechazadas; {} barrios, {} indicadores, periodos: {}",
-        r.filas,
+        "{} leídas: {} aceptadas, {} rechazadas; {}, {}, periodos: {}",
+        contar(r.filas, "fila", "filas"),
         r.aceptadas,
         r.rechazadas,
-        r.barrios,
-        r.indicadores.len(),
+        contar(r.barrios, "barrio", "barrios"),
+        contar(r.indicadores.len(), "indicador", "indicadores"),
         if r.periodos.is_empty() { "ninguno".to_string() } else { r.periodos.join(", ") }
     );
     for f in &r.detalle {
@@ -63,11 +63,19 @@ pub fn reporte_es(r: &ReporteImportacion) -> String {
         Some(id) => {
             let _ = writeln!(out, "Importación guardada: {id}");
         }
+        None if r.aceptadas == 0 => {
+            let _ = writeln!(out, "No se guardó nada: no se pudo importar ninguna fila.");
+        }
         None => {
             let _ = writeln!(out, "Vista previa: no se guardó nada.");
         }
     }
     out
+}
+
+/// "1 fila", "3 filas".
+fn contar(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 #[cfg(test)]
@@ -100,7 +108,7 @@ mod tests {
         };
         let text = reporte_es(&r);
         for expected in [
-            "3 filas leídas: 1 aceptadas, 2 rechazadas",
+            "3 filas leídas: 1 aceptadas, 2 rechazadas; 1 barrio, 1 indicador, periodos: 2026-C1",
             "fila 3: ningún barrio de la ciudad se llama «Gaira Alta»",
             "fila 4: repite el barrio, el periodo y el indicador de la fila 2",
             "«Gaira Alta» (1 fila)",
@@ -110,5 +118,7 @@ mod tests {
         ] {
             assert!(text.contains(expected), "{expected}\n{text}");
         }
+        let nothing = ReporteImportacion { aceptadas: 0, reemplaza: vec![], ..r };
+        assert!(reporte_es(&nothing).contains("No se guardó nada: no se pudo importar ninguna fila."));
     }
 }
