@@ -42,6 +42,10 @@ pub enum Command {
     /// Import barrios and/or city-wide base layers (streets, blocks, landmarks) from GeoJSON
     /// files, printing a report of every feature repaired or skipped.
     Import(Box<ImportArgs>),
+    /// Import indicator data (figures per barrio and period from the Observatorio, SIEDCO or
+    /// the RNMC) from a CSV or XLSX file, printing the report row by row. Exits non-zero when
+    /// no row could be imported.
+    ImportIndicators(ImportIndicatorsArgs),
     /// Create an admin account (the first one, or another), in the database of `--db`. The
     /// password is read from CARTOBARRIO_NEW_PASSWORD if set, else from the first line of
     /// standard input, so it never appears in the process list or the shell's history.
@@ -122,6 +126,23 @@ pub struct ImportArgs {
     pub report: Option<PathBuf>,
     /// Only report what would happen; write nothing (the database is read, never created
     /// or migrated).
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `cartobarrio import-indicators FILE`: one file of indicator data into the database
+/// (`--db`), in one transaction, as `POST /api/v1/indicadores/importaciones` does.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ImportIndicatorsArgs {
+    /// The file: CSV (UTF-8 or Windows-1252, columns separated by `;` or `,`) or an XLSX
+    /// workbook (its first sheet). One row per barrio, period, indicator and value.
+    pub file: PathBuf,
+    /// The city the figures are of, as its DIVIPOLA code (Santa Marta: 47001); may be left
+    /// out when the database holds one city.
+    #[arg(long, value_parser = parse_municipio)]
+    pub municipio: Option<String>,
+    /// Only report what would be imported and which periods it would replace; write nothing
+    /// (the database is read, never created or migrated).
     #[arg(long)]
     pub dry_run: bool,
 }
@@ -248,6 +269,18 @@ mod tests {
         for bad in ["8001", "080011", "08a01", ""] {
             assert!(parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn import_indicators_takes_a_file_a_city_and_a_dry_run() {
+        let cli = Cli::try_parse_from(["cartobarrio", "import-indicators", "datos.xlsx", "--municipio", "47001", "--dry-run"]).unwrap();
+        let Some(Command::ImportIndicators(args)) = cli.command else { panic!("not import-indicators") };
+        assert_eq!((args.file, args.municipio.as_deref(), args.dry_run), (PathBuf::from("datos.xlsx"), Some("47001"), true));
+        let cli = Cli::try_parse_from(["cartobarrio", "import-indicators", "datos.csv"]).unwrap();
+        let Some(Command::ImportIndicators(args)) = cli.command else { panic!("not import-indicators") };
+        assert_eq!((args.municipio, args.dry_run), (None, false));
+        assert!(Cli::try_parse_from(["cartobarrio", "import-indicators"]).is_err(), "the file is needed");
+        assert!(Cli::try_parse_from(["cartobarrio", "import-indicators", "x.csv", "--municipio", "470"]).is_err());
     }
 
     #[test]

@@ -210,6 +210,15 @@ pub enum ApiError {
     /// 500: an export file could not be written; logged, shown only as a generic message.
     #[error(transparent)]
     Export(#[from] crate::export::ExportError),
+    /// A file of indicator data refused as a whole: 400 empty, 415 neither CSV nor XLSX, 413
+    /// too many rows or a workbook too large unpacked, 422 unreadable, a header without the
+    /// columns rows need, or a confirmed import of which no row could be taken (then `report`
+    /// holds the report, row by row).
+    #[error(transparent)]
+    IndicatorImport(#[from] crate::indicadores::ImportacionError),
+    /// 422: a catalogue entry (or, later, an ISCB definition…) that breaks a rule.
+    #[error(transparent)]
+    InvalidBalance(#[from] app::model::balance::BalanceError),
 }
 
 impl From<StoreError> for ApiError {
@@ -408,6 +417,16 @@ impl ApiError {
             ApiError::TimedOut { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Export(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::IndicatorImport(e) => {
+                use crate::indicadores::ImportacionError as E;
+                match e {
+                    E::Empty => StatusCode::BAD_REQUEST,
+                    E::UnsupportedFormat { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    E::TooManyRows { .. } | E::Unpacked { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                    E::UnreadableSpreadsheet(_) | E::MissingColumns { .. } | E::NothingAccepted(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                }
+            }
+            ApiError::InvalidBalance(_) => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
 
@@ -693,7 +712,19 @@ impl ApiError {
                 "Error interno del servidor: no se pudo preparar el archivo. Intente de nuevo.".into(),
                 "Internal server error: the file could not be made. Please try again.".into(),
             ),
+            ApiError::IndicatorImport(e) => (e.code(), Some("file"), e.es(), e.en()),
+            ApiError::InvalidBalance(e) => (e.code(), balance_field(e), e.es(), e.en()),
         }
+    }
+}
+
+/// The member of a catalogue entry (or another balance draft) at fault, when one is.
+fn balance_field(e: &app::model::balance::BalanceError) -> Option<&'static str> {
+    use app::model::balance::BalanceError as E;
+    match e {
+        E::BadIndicatorCode => Some("code"),
+        E::BadIndicatorName => Some("nombre"),
+        _ => None,
     }
 }
 
@@ -757,6 +788,10 @@ impl IntoResponse for ApiError {
         // A refused import answers with its report, so the admin sees barrio by barrio why.
         if let ApiError::Import(ImportError::Refused(_, summary)) = &self {
             body["report"] = serde_json::to_value(summary).unwrap_or_default();
+        }
+        // So does a file of indicators of which no row could be taken: row by row.
+        if let ApiError::IndicatorImport(crate::indicadores::ImportacionError::NothingAccepted(report)) = &self {
+            body["report"] = serde_json::to_value(report).unwrap_or_default();
         }
         let mut response = (status, Json(body)).into_response();
         if let Some(seconds) = self.retry_after_s() {

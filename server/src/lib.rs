@@ -12,6 +12,7 @@ pub mod export;
 pub mod files;
 pub mod http;
 pub mod import;
+pub mod indicadores;
 pub mod listen;
 pub mod media;
 pub mod merge;
@@ -171,6 +172,14 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     if renamed > 0 {
         tracing::info!(barrios = renamed, "demo barrios given their reviewed names");
     }
+    // After the barrios: each city without indicator data gets demo data, marked as such.
+    let sembrado = indicadores::demo::seed(&store, http::now_ms()).await.context("seeding the indicator catalogue and demo data")?;
+    if sembrado.indicadores > 0 {
+        tracing::info!(indicadores = sembrado.indicadores, "indicator catalogue seeded");
+    }
+    for (municipio, values) in &sembrado.ciudades {
+        tracing::info!(%municipio, values, "demo indicator data generated (marked as ejemplo)");
+    }
     let no_accounts = store.user_count().await? == 0;
     let listener = tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
     let addr = listener.local_addr()?;
@@ -322,6 +331,65 @@ pub async fn import_command(config: &ServerConfig, args: &config::ImportArgs) ->
     }
     write_report(&summary)?;
     Ok(summary)
+}
+
+/// `cartobarrio import-indicators`: reads and checks the file, then keeps it in one
+/// transaction (unless it is a dry run, which reads the database without creating or
+/// changing it). Returns the report; a file of which no row could be taken is kept nowhere
+/// and its report has no `importacion` (the command then exits non-zero).
+pub async fn import_indicators_command(
+    config: &ServerConfig,
+    args: &config::ImportIndicatorsArgs,
+) -> anyhow::Result<app::model::balance::importacion::ReporteImportacion> {
+    use app::model::Bilingual;
+    let size = std::fs::metadata(&args.file).with_context(|| format!("reading {}", args.file.display()))?.len();
+    anyhow::ensure!(
+        size <= config.max_import_bytes as u64,
+        "El archivo pesa {size} bytes; el máximo es {} (CARTOBARRIO_MAX_IMPORT). / The file is over the import limit.",
+        config.max_import_bytes
+    );
+    let bytes = std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let store = if args.dry_run {
+        Store::open_detached(&config.db).with_context(|| format!("reading the database {}", config.db.display()))?
+    } else {
+        Store::open(&config.db).with_context(|| format!("opening the database {}", config.db.display()))?
+    };
+    // A database the server never started: its barrios and catalogue, as a start gives them.
+    seed::seed_if_empty(&store).await.context("seeding the demo barrios")?;
+    store.seed_indicadores(http::now_ms()).await?;
+    let municipio = match &args.municipio {
+        Some(m) => m.clone(),
+        None => match store.cities().await?.as_slice() {
+            [only] => only.clone(),
+            cities => anyhow::bail!(
+                "La base de datos tiene {} ciudades ({}): indique cuál con --municipio. / Name the city with --municipio.",
+                cities.len(),
+                cities.join(", ")
+            ),
+        },
+    };
+    let (barrios, catalogo) = (store.city_barrios(&municipio).await?, store.indicadores().await?);
+    let archivo = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let city = municipio.clone();
+    let revision = tokio::task::spawn_blocking(move || indicadores::revisar_archivo(&bytes, &archivo, &city, &barrios, &catalogo))
+        .await?
+        .map_err(|e| anyhow::anyhow!("{}
+{e}", e.es()))?;
+    let mut reporte = revision.reporte;
+    if args.dry_run || reporte.aceptadas == 0 {
+        reporte.reemplaza = store.replaced_periods(&municipio, reporte.periodos.clone()).await?;
+        return Ok(reporte);
+    }
+    let nueva = store::NuevaImportacion {
+        id: uuid::Uuid::new_v4(),
+        reporte,
+        valores: revision.valores,
+        ejemplo: false,
+        at_ms: http::now_ms(),
+        by: None,
+        by_name: "línea de comandos".into(),
+    };
+    store.store_indicator_import(nueva, false).await?.context("the import was not kept")
 }
 
 /// The import report for people: totals, then every repaired or skipped feature.

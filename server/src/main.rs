@@ -22,6 +22,15 @@ async fn run() -> anyhow::Result<()> {
             print!("{}", server::describe_import(&summary));
             Ok(())
         }
+        Some(Command::ImportIndicators(args)) => {
+            let reporte = server::import_indicators_command(&cli.server, &args).await?;
+            print!("{}", server::indicadores::report::reporte_es(&reporte));
+            anyhow::ensure!(
+                reporte.aceptadas > 0,
+                "No se pudo importar ninguna fila del archivo; no se guardó nada. / No row could be imported."
+            );
+            Ok(())
+        }
         Some(Command::CreateAdmin { username, display_name }) => {
             let password = match std::env::var("CARTOBARRIO_NEW_PASSWORD") {
                 Ok(p) => p,

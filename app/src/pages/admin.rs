@@ -39,6 +39,8 @@ fn action_es(action: &str) -> &str {
         "inscripcion_accept" => "Aceptó la inscripción",
         "inscripcion_decline" => "Rechazó la inscripción",
         "cbsc_version" => "Registró el CBSC",
+        "indicator_import" => "Importó datos de indicadores",
+        "indicador" => "Cambió el catálogo de indicadores",
         other => other,
     }
 }

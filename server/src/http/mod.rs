@@ -12,6 +12,7 @@ mod corrections;
 mod deadline;
 mod diagnosticos;
 mod health;
+mod indicadores;
 pub mod inscripciones;
 mod limit;
 mod marks;
@@ -149,6 +150,11 @@ impl Api {
 fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) -> Api {
     // City-wide layers are megabytes: the import has its own, larger limit.
     let admin = Api::new().post("/admin/import", admin::import).within(max_import_bytes);
+    // A file of indicator data is sent as it is, as large as the admin import allows.
+    let indicator_imports = Api::new()
+        .post("/indicadores/importaciones", indicadores::importar)
+        .get("/indicadores/importaciones", indicadores::importaciones)
+        .within(max_import_bytes);
     // A batch holds up to 250 changes: larger than one record, smaller than an import.
     let sync = Api::new().post("/sync", sync::receive).within(max_sync_bytes);
     // A registro's file is streamed to disk as it arrives, with its own limit (`FileStore`).
@@ -239,8 +245,11 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .get("/workshops/{id}/media", media::of_workshop)
         .delete("/media/{id}", media::hide)
         .put("/media/{id}/decision", media_decisions::decide)
+        .get("/indicadores", indicadores::catalogo)
+        .put("/indicadores/{code}", indicadores::put)
+        .get("/indicadores/importaciones/{id}", indicadores::importacion)
         .within(max_body_bytes);
-    public.merge(sync).merge(admin).merge(uploads).merge(inscripcion).merge(chunks)
+    public.merge(sync).merge(admin).merge(uploads).merge(inscripcion).merge(chunks).merge(indicator_imports)
 }
 
 /// The versioned JSON API. Old clients keep the URL they were built with, so paths here are

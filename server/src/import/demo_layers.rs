@@ -48,7 +48,7 @@ const LANDMARK_SPACING_M: f64 = 30.0;
 
 /// FNV-1a: a stable hash of the code, so each barrio gets its own grid on every machine and
 /// every release (std's hasher is randomly keyed and may change).
-fn hash(code: &str) -> u64 {
+pub(crate) fn hash(code: &str) -> u64 {
     code.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
@@ -62,7 +62,7 @@ fn mix(h: u64, salt: u64) -> u64 {
 }
 
 /// A value in [0, 1) from the hash.
-fn unit(h: u64, salt: u64) -> f64 {
+pub(crate) fn unit(h: u64, salt: u64) -> f64 {
     (mix(h, salt) >> 11) as f64 / (1u64 << 53) as f64
 }
 

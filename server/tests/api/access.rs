@@ -61,6 +61,8 @@ struct Fixture {
     inscripcion: Uuid,
     /// A photo of the mark, sent by the admin.
     media: Uuid,
+    /// An import of indicator data of Santa Marta.
+    importacion: Uuid,
 }
 
 struct Caller {
@@ -120,7 +122,9 @@ async fn fixture(app: &TestApp) -> Fixture {
     let (_, list) = app.get_json("/inscripciones").await;
     let inscripcion = list[0]["id"].as_str().and_then(|id| id.parse().ok()).expect("inscripción id");
     let media = crate::media::kept_photo(app, &app.client, record.id()).await;
-    Fixture { barrio_a, barrio_b, centre_a, workshop_a, workshop_c, mark: record.id(), user_b, ciclo, registro, acta, inscripcion, media }
+    let importacion = crate::indicadores::population_import(app).await;
+    let mark = record.id();
+    Fixture { barrio_a, barrio_b, centre_a, workshop_a, workshop_c, mark, user_b, ciclo, registro, acta, inscripcion, media, importacion }
 }
 
 async fn callers(app: &TestApp, f: &Fixture) -> Vec<Caller> {
@@ -164,6 +168,7 @@ fn request(method: &str, path: &str, f: &Fixture, caller: &Caller) -> (String, O
         .replace("/actas/{id}", &format!("/actas/{}", f.acta))
         .replace("/inscripciones/{id}", &format!("/inscripciones/{}", f.inscripcion))
         .replace("/media/{id}", &format!("/media/{}", f.media))
+        .replace("/indicadores/importaciones/{id}", &format!("/indicadores/importaciones/{}", f.importacion))
         .replace("{n}", "0")
         .replace("{number}", "1")
         .replace("{other}", "1")
@@ -250,6 +255,11 @@ fn allowed(method: &str, path: &str) -> Option<&'static [Who]> {
         ("put", "/media/{id}/chunks/{n}") | ("get", "/media/{id}/upload") => ADMIN,
         ("get", "/media/{id}" | "/media/{id}/thumb" | "/workshops/{id}/media") => WORKSHOP_A,
         ("delete", "/media/{id}") | ("get", "/barrios/{id}/media") | ("put", "/media/{id}/decision") => STAFF,
+        // The balance's data: staff read the catalogue and their cities' imports (staff of
+        // another city read theirs, none here); admins edit and import.
+        ("get", "/indicadores" | "/indicadores/importaciones") => ANY_STAFF,
+        ("get", "/indicadores/importaciones/{id}") => STAFF,
+        ("put", "/indicadores/{code}") | ("post", "/indicadores/importaciones") => ADMIN,
         // What staff published is for everyone, with no session at all.
         ("get", p) if p.starts_with("/public/") => EVERYONE,
         _ => return None,

@@ -63,6 +63,8 @@ pub fn import_args(barrios: PathBuf) -> server::config::ImportArgs {
 #[derive(Clone, Default)]
 pub struct AppOptions {
     pub with_packs: bool,
+    /// The indicator catalogue and the demo indicator data a start gives each city.
+    pub with_indicators: bool,
     /// Changes to the server's configuration (e.g. short timeouts).
     pub configure: Option<fn(&mut ServerConfig)>,
 }
@@ -177,6 +179,9 @@ pub async fn serve_with(db_path: &std::path::Path, options: AppOptions) -> Strin
         }
         if options.with_packs {
             server::seed::fill_missing_layers(&store).await.expect("demo layers");
+        }
+        if options.with_indicators {
+            server::indicadores::demo::seed(&store, server::http::now_ms()).await.expect("indicators");
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");

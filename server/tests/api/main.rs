@@ -11,6 +11,7 @@ mod diagnosticos_exports;
 mod helpers;
 mod history;
 mod imports;
+mod indicadores;
 mod inscripciones;
 mod limits;
 mod marks;

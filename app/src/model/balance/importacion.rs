@@ -21,8 +21,13 @@ pub enum Problema {
     PeriodoInvalido { texto: String },
     /// Not a number, negative, or not finite.
     NumeroInvalido { texto: String },
-    /// The same barrio, period and indicator as an earlier row: the first one counts.
-    Duplicado { fila: usize },
+    /// The same barrio, period and indicator as an earlier row: the first one counts. On the
+    /// wire `duplicado_de`: the problem is flattened into [`FilaRechazada`], whose own `fila`
+    /// would otherwise be written twice (and not read back).
+    Duplicado {
+        #[serde(rename = "duplicado_de")]
+        fila: usize,
+    },
     /// A whole year names population only.
     AnioSoloPoblacion,
 }
