@@ -5,6 +5,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod balance;
 mod catalog;
 pub mod config;
 pub mod error;
@@ -170,6 +171,9 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     let renamed = seed::repair_names(&store).await.context("correcting the demo barrios' names")?;
     if renamed > 0 {
         tracing::info!(barrios = renamed, "demo barrios given their reviewed names");
+    }
+    if store.ensure_initial_definition(http::now_ms()).await.context("storing the first ISCB definition")? {
+        tracing::info!("first ISCB definition stored as version 1");
     }
     let no_accounts = store.user_count().await? == 0;
     let listener = tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;

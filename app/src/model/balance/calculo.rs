@@ -338,8 +338,10 @@ mod tests {
         }
     }
 
-    /// `(barrio, [(indicator, value)], population)`.
-    fn datos(rows: &[(i64, &[(&str, f64)], Option<f64>)]) -> Datos {
+    /// A barrio's row of a test: `(barrio, [(indicator, value)], population)`.
+    type Fila<'a> = (i64, &'a [(&'a str, f64)], Option<f64>);
+
+    fn datos(rows: &[Fila<'_>]) -> Datos {
         let mut d = Datos::default();
         for (barrio, values, poblacion) in rows {
             d.valores.insert(*barrio, values.iter().map(|(k, v)| (k.to_string(), *v)).collect());
