@@ -1,6 +1,7 @@
 //! Benchmarks of the pure core on real data: dissolving Santa Marta's barrio boundaries,
-//! generating their demo layers, cutting a city-wide street layer into barrio packs, and
-//! validating an incoming mark. Run with `cargo bench -p cartobarrio`.
+//! generating their demo layers, cutting a city-wide street layer into barrio packs,
+//! validating an incoming mark, and making the balance of 327 barrios (the ISCB over 6
+//! cuatrimestres). Run with `cargo bench -p cartobarrio`.
 
 use std::hint::black_box;
 
@@ -101,5 +102,108 @@ fn layers(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, dissolve, validate_mark, layers);
+/// A city of 327 barrios with the 9 initial indicators as cuatrimestre counts over 6
+/// cuatrimestres (2025-C1 to 2026-C3) and each year's population: what a balance reads.
+fn balance_inputs() -> (Vec<server::store::ValorVigente>, Vec<server::balance::BarrioBalance>) {
+    use app::model::balance::periodo::Periodo;
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move |below: u64| {
+        // xorshift: the same figures every run, no dependency.
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % below
+    };
+    let catalogo = app::model::balance::indicador::catalogo_inicial();
+    let import = uuid::Uuid::from_u128(1);
+    let periodos: Vec<Periodo> = std::iter::successors(Periodo::new(2025, 1), |p| Some(p.siguiente())).take(6).collect();
+    let mut valores = Vec::new();
+    let mut barrios = Vec::new();
+    for id in 1..=327 {
+        barrios.push(server::balance::BarrioBalance {
+            id,
+            code: format!("b{id}"),
+            name: format!("Barrio {id}"),
+            comuna: None,
+            paso: None,
+            inscripciones: 0,
+        });
+        for anio in ["2025", "2026"] {
+            let poblacion = 500.0 + next(20_000) as f64;
+            valores.push(server::store::ValorVigente {
+                periodo: anio.into(),
+                barrio_id: id,
+                indicador: "poblacion".into(),
+                valor: poblacion,
+                importacion: import,
+                ejemplo: false,
+            });
+        }
+        for p in &periodos {
+            for i in &catalogo {
+                valores.push(server::store::ValorVigente {
+                    periodo: p.code(),
+                    barrio_id: id,
+                    indicador: i.code.clone(),
+                    valor: next(40) as f64,
+                    importacion: import,
+                    ejemplo: false,
+                });
+            }
+        }
+    }
+    (valores, barrios)
+}
+
+fn balance(c: &mut Criterion) {
+    use app::model::balance::indicador::{catalogo_inicial, Indicador};
+    use app::model::balance::iscb::{definicion_inicial, DefinicionIscb};
+    let catalogo: Vec<Indicador> = catalogo_inicial()
+        .into_iter()
+        .map(|d| Indicador {
+            code: d.code,
+            nombre: d.nombre,
+            unidad: d.unidad,
+            direccion: d.direccion,
+            descripcion: d.descripcion,
+            fuente: d.fuente,
+            activo: true,
+            version: 1,
+            updated_at_ms: 0,
+            updated_by: "bench".into(),
+        })
+        .collect();
+    let definicion = DefinicionIscb { version: 1, draft: definicion_inicial(), created_at_ms: 0, created_by: "bench".into() };
+    let (valores, barrios) = balance_inputs();
+    let entrada = server::balance::Entrada {
+        municipio: "47001",
+        definicion: &definicion,
+        catalogo: &catalogo,
+        valores: &valores,
+        barrios: &barrios,
+        periodo: None,
+        generado_ms: 0,
+    };
+    let built = server::balance::armar(entrada).expect("a balance");
+    assert_eq!(built.filas.iter().filter(|f| f.puesto.is_some()).count(), 327, "every barrio has an index");
+    let mut group = c.benchmark_group("balance");
+    group.sample_size(10);
+    // One cuatrimestre's index alone, from its aggregated data.
+    let ids: std::collections::BTreeSet<i64> = barrios.iter().map(|b| b.id).collect();
+    let indicadores = definicion.draft.componentes.iter().map(|c| c.indicador.clone()).collect();
+    let series = server::balance::datos::Series::new(&valores, &catalogo, &indicadores, true);
+    let periodo = built.periodo;
+    let datos = series.agregado(periodo, &ids).expect("data").datos;
+    group.bench_function("ISCB of 327 barrios × 9 indicators (calcular)", |b| {
+        b.iter(|| app::model::balance::calculo::calcular(&definicion, &catalogo, periodo, black_box(&datos), None).puntajes.len())
+    });
+    // The whole balance: 6 cuatrimestres aggregated from 17,000 rows, each computed, the rows built.
+    group.bench_function("balance of 327 barrios × 9 indicators × 6 cuatrimestres (armar)", |b| {
+        b.iter(|| server::balance::armar(black_box(entrada)).map(|b| b.filas.len()))
+    });
+    group.bench_function("the balance as CSV", |b| b.iter(|| server::balance::csv::balance_csv(black_box(&built)).map(|c| c.len())));
+    group.finish();
+}
+
+criterion_group!(benches, dissolve, validate_mark, layers, balance);
 criterion_main!(benches);

@@ -15,6 +15,7 @@ use axum::Json;
 use serde_json::json;
 use thiserror::Error;
 
+use crate::balance::BalanceRefusal;
 use crate::import::ImportError;
 use crate::store::{Kind, StoreError};
 
@@ -171,6 +172,12 @@ pub enum ApiError {
     /// 422: a version of a barrio's CBSC that breaks a rule.
     #[error(transparent)]
     InvalidCbsc(#[from] CbscError),
+    /// Pasos 1–2: 422 for an ISCB definition, prioritisation or oficio that breaks a rule (or
+    /// a definition whose reference period has no data); 404 when there is nothing to make a
+    /// balance from (no data, no such period or version); 409 for a barrio chosen that already
+    /// walks an open ciclo.
+    #[error(transparent)]
+    Balance(#[from] BalanceRefusal),
     /// 429: too many requests to enter the route from this address; try after
     /// `retry_after_s` seconds.
     #[error("too many requests")]
@@ -216,9 +223,6 @@ pub enum ApiError {
     /// holds the report, row by row).
     #[error(transparent)]
     IndicatorImport(#[from] crate::indicadores::ImportacionError),
-    /// 422: a catalogue entry (or, later, an ISCB definition…) that breaks a rule.
-    #[error(transparent)]
-    InvalidBalance(#[from] app::model::balance::BalanceError),
 }
 
 impl From<StoreError> for ApiError {
@@ -241,8 +245,15 @@ impl From<StoreError> for ApiError {
             StoreError::Acta(e) => ApiError::InvalidActa(e),
             StoreError::Inscripcion(e) => ApiError::InvalidInscripcion(e),
             StoreError::Media(e) => ApiError::InvalidMedia(e),
+            StoreError::Balance(e) => ApiError::Balance(e),
             other => ApiError::Store(other),
         }
+    }
+}
+
+impl From<app::model::balance::BalanceError> for ApiError {
+    fn from(e: app::model::balance::BalanceError) -> ApiError {
+        ApiError::Balance(e.into())
     }
 }
 
@@ -402,6 +413,9 @@ impl ApiError {
             ApiError::InvalidMedia(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::InvalidInscripcion(e) if e.is_conflict() => StatusCode::CONFLICT,
             ApiError::InvalidInscripcion(_) | ApiError::InvalidCbsc(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Balance(e) if e.is_not_found() => StatusCode::NOT_FOUND,
+            ApiError::Balance(BalanceRefusal::CicloOpen { .. }) => StatusCode::CONFLICT,
+            ApiError::Balance(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::UploadInterrupted(_) => StatusCode::BAD_REQUEST,
             ApiError::InvalidActa(ActaError::Conflict(_) | ActaError::Stale(_) | ActaError::OtherBarrio) => StatusCode::CONFLICT,
@@ -426,7 +440,6 @@ impl ApiError {
                     E::UnreadableSpreadsheet(_) | E::MissingColumns { .. } | E::NothingAccepted(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 }
             }
-            ApiError::InvalidBalance(_) => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
 
@@ -648,6 +661,7 @@ impl ApiError {
             ApiError::InvalidActa(e) => (e.code(), e.field(), e.es(), e.en()),
             ApiError::InvalidInscripcion(e) => (e.code(), e.field(), e.es(), e.en()),
             ApiError::InvalidCbsc(e) => (e.code(), Some(e.field()), e.es(), e.en()),
+            ApiError::Balance(e) => (e.code(), e.field(), e.es(), e.en()),
             ApiError::TooManyRequests { retry_after_s } => (
                 "too_many_requests",
                 None,
@@ -713,18 +727,7 @@ impl ApiError {
                 "Internal server error: the file could not be made. Please try again.".into(),
             ),
             ApiError::IndicatorImport(e) => (e.code(), Some("file"), e.es(), e.en()),
-            ApiError::InvalidBalance(e) => (e.code(), balance_field(e), e.es(), e.en()),
         }
-    }
-}
-
-/// The member of a catalogue entry (or another balance draft) at fault, when one is.
-fn balance_field(e: &app::model::balance::BalanceError) -> Option<&'static str> {
-    use app::model::balance::BalanceError as E;
-    match e {
-        E::BadIndicatorCode => Some("code"),
-        E::BadIndicatorName => Some("nombre"),
-        _ => None,
     }
 }
 
@@ -875,6 +878,20 @@ mod tests {
         );
         let refused = ApiError::from(StoreError::Media(MediaError::SensitiveNeverPublished));
         assert_eq!((refused.status(), refused.parts().0), (StatusCode::UNPROCESSABLE_ENTITY, "sensitive_never_published"));
+    }
+
+    #[test]
+    fn balance_refusals_have_their_status_code() {
+        use app::model::balance::BalanceError;
+        let parts = |e: ApiError| (e.status(), e.parts().0, e.parts().1);
+        assert_eq!(parts(BalanceError::BadWeight.into()), (StatusCode::UNPROCESSABLE_ENTITY, "bad_weight", Some("componentes")));
+        assert_eq!(parts(BalanceRefusal::NoData(None).into()), (StatusCode::NOT_FOUND, "no_data", Some("municipio")));
+        assert_eq!(parts(BalanceRefusal::UnknownVersion(9).into()), (StatusCode::NOT_FOUND, "unknown_version", Some("version")));
+        let open = ApiError::from(StoreError::Balance(BalanceRefusal::CicloOpen { barrio_id: 3, barrio: "Pescaíto".into() }));
+        assert_eq!((open.status(), open.parts().0), (StatusCode::CONFLICT, "ciclo_open"));
+        assert!(open.parts().2.contains("Pescaíto"), "the barrio is named");
+        let reference = BalanceRefusal::ReferenceWithoutData { version: 2, periodo: app::model::balance::periodo::Periodo { anio: 2025, cuatrimestre: 1 } };
+        assert_eq!(ApiError::from(reference).status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
 
     #[test]

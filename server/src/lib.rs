@@ -5,6 +5,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod balance;
 mod catalog;
 pub mod config;
 pub mod error;
@@ -179,6 +180,9 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     }
     for (municipio, values) in &sembrado.ciudades {
         tracing::info!(%municipio, values, "demo indicator data generated (marked as ejemplo)");
+    }
+    if store.ensure_initial_definition(http::now_ms()).await.context("storing the first ISCB definition")? {
+        tracing::info!("first ISCB definition stored as version 1");
     }
     let no_accounts = store.user_count().await? == 0;
     let listener = tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;

@@ -29,9 +29,13 @@ pub enum Formato {
     Odp,
     /// Word, Excel and PowerPoint before 2007 (one container format for the three).
     Office97,
+    /// A table the server writes itself (the balance kept when barrios are prioritised). Never
+    /// accepted from an upload: plain text has no first bytes to tell it from a script.
+    Csv,
 }
 
 impl Formato {
+    /// The formats an upload may be ([`Formato::Csv`] is the server's own, not among them).
     pub const ALL: [Formato; 11] = [
         Formato::Pdf,
         Formato::Jpeg,
@@ -59,6 +63,7 @@ impl Formato {
             Formato::Ods => "application/vnd.oasis.opendocument.spreadsheet",
             Formato::Odp => "application/vnd.oasis.opendocument.presentation",
             Formato::Office97 => "application/x-cfb",
+            Formato::Csv => "text/csv; charset=utf-8",
         }
     }
 
@@ -79,6 +84,7 @@ impl Formato {
             Formato::Ods => "ods",
             Formato::Odp => "odp",
             Formato::Office97 => "doc",
+            Formato::Csv => "csv",
         }
     }
 
@@ -90,6 +96,7 @@ impl Formato {
             Formato::Xlsx | Formato::Ods => "Hoja de cálculo",
             Formato::Pptx | Formato::Odp => "Presentación",
             Formato::Office97 => "Documento de Office 97",
+            Formato::Csv => "Tabla CSV",
         }
     }
 }
@@ -482,6 +489,7 @@ mod tests {
         for f in Formato::ALL {
             assert_eq!(Formato::from_mime(f.mime()), Some(f));
         }
+        assert_eq!(Formato::from_mime(Formato::Csv.mime()), None, "the server's own format is no upload's");
         for e in
             [RegistroError::Empty, RegistroError::NotAllowed, RegistroError::TooLarge { limit: 25 << 20 }, RegistroError::AlreadyWithdrawn]
         {

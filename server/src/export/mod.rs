@@ -183,7 +183,7 @@ fn anchor(geometry: &geojson::Geometry) -> Option<(f64, f64)> {
 
 /// A spreadsheet would run a cell that starts like a formula: such text is prefixed with an
 /// apostrophe (OWASP's advice against CSV injection).
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {

@@ -154,6 +154,31 @@ impl FileStore {
         Ok(StoredFile { sha256, bytes: seen, formato })
     }
 
+    /// Keeps bytes the server wrote itself (the balance kept when barrios are prioritised)
+    /// under their digest, as an upload is kept, without sniffing: their format is known.
+    pub async fn keep(&self, bytes: Vec<u8>, formato: app::model::registro::Formato) -> Result<StoredFile, FileError> {
+        let sha256 = format!("{:x}", Sha256::digest(&bytes));
+        let path = self.path_of(&sha256).ok_or_else(|| FileError::Interrupted("digest".into()))?;
+        let stored = StoredFile { sha256, bytes: bytes.len() as u64, formato };
+        if tokio::fs::try_exists(&path).await? {
+            return Ok(stored);
+        }
+        let tmp_dir = self.root.join("tmp");
+        tokio::fs::create_dir_all(&tmp_dir).await?;
+        let tmp_path = tmp_dir.join(uuid::Uuid::new_v4().to_string());
+        let mut partial = Partial(Some(tmp_path.clone()));
+        let mut file = tokio::fs::File::create(&tmp_path).await?;
+        file.write_all(&bytes).await?;
+        file.sync_all().await?;
+        drop(file);
+        let dir = path.parent().unwrap_or(&self.root).to_path_buf();
+        tokio::fs::create_dir_all(&dir).await?;
+        tokio::fs::rename(&tmp_path, &path).await?;
+        partial.0 = None;
+        tokio::task::spawn_blocking(move || sync_dir(&dir)).await.map_err(|e| FileError::Interrupted(e.to_string()))??;
+        Ok(stored)
+    }
+
     /// An unnamed temporary file under the store's folder (`tmp/`), gone once closed, even if
     /// the server stops: room to build a large download without holding it in memory (blocking).
     pub fn scratch(&self) -> std::io::Result<std::fs::File> {
@@ -199,6 +224,18 @@ mod tests {
         assert_eq!(std::fs::read(files.path_of(&one.sha256).unwrap()).unwrap(), pdf);
         assert_eq!(leftovers(&dir.path().join("archivos")), 0, "the second copy was not kept");
         assert_eq!(files.path_of("../../etc/passwd"), None);
+    }
+
+    #[tokio::test]
+    async fn the_servers_own_files_are_kept_once_under_their_digest() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = FileStore::new(dir.path().join("archivos"));
+        let csv = b"puesto,barrio\n1,Pescaito\n".to_vec();
+        let one = files.keep(csv.clone(), Formato::Csv).await.unwrap();
+        let two = files.keep(csv.clone(), Formato::Csv).await.unwrap();
+        assert_eq!((one.sha256.as_str(), one.bytes, one.formato), (two.sha256.as_str(), csv.len() as u64, Formato::Csv));
+        assert_eq!(std::fs::read(files.path_of(&one.sha256).unwrap()).unwrap(), csv);
+        assert_eq!(leftovers(&dir.path().join("archivos")), 0);
     }
 
     #[tokio::test]

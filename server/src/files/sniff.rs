@@ -139,6 +139,9 @@ mod tests {
             b"",
             b"%PD",
             b"PK\x03\x04",
+            // A CSV is only ever the server's own (the balance kept as a registro).
+            b"\xEF\xBB\xBFpuesto,barrio,indice\n1,Pescaito,33.3\n",
+            b"=HYPERLINK(\"http://x\"),1\n",
         ] {
             assert_eq!(sniff(bad), None, "{:?}", String::from_utf8_lossy(bad));
         }

@@ -5,6 +5,7 @@ mod actas;
 mod admin;
 mod archive;
 mod auth;
+mod balance;
 mod barrios;
 mod body;
 mod cbsc;
@@ -163,6 +164,13 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
     let chunks = Api::new().put("/media/{id}/chunks/{n}", media::chunk).within(media::CHUNK_BODY_LIMIT);
     // Anyone may send it: the smallest body that holds its longest fields.
     let inscripcion = Api::new().post("/inscripciones", inscripciones::send).within(inscripciones::MAX_BODY_BYTES);
+    // Pasos 1–2: a prioritisation may name hundreds of barrios with their reasons, and an
+    // oficio dozens of institutions and an agenda: each its own limit.
+    let priorizaciones = Api::new()
+        .post("/balance/priorizaciones", balance::priorizar)
+        .get("/balance/priorizaciones", balance::priorizaciones)
+        .within(balance::MAX_PRIORIZACION_BYTES);
+    let oficios = Api::new().post("/oficios", balance::crear_oficio).get("/oficios", balance::oficios).within(balance::MAX_OFICIO_BYTES);
     let public = Api::new()
         .get("/openapi.json", openapi)
         .post("/auth/login", auth::login)
@@ -248,8 +256,13 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .get("/indicadores", indicadores::catalogo)
         .put("/indicadores/{code}", indicadores::put)
         .get("/indicadores/importaciones/{id}", indicadores::importacion)
+        .get("/iscb/definiciones", balance::definiciones)
+        .post("/iscb/definiciones", balance::nueva_definicion)
+        .get("/balance", balance::balance)
+        .get("/balance.csv", balance::balance_csv)
+        .get("/oficios/{id}", balance::oficio)
         .within(max_body_bytes);
-    public.merge(sync).merge(admin).merge(uploads).merge(inscripcion).merge(chunks).merge(indicator_imports)
+    public.merge(sync).merge(admin).merge(uploads).merge(inscripcion).merge(chunks).merge(indicator_imports).merge(priorizaciones).merge(oficios)
 }
 
 /// The versioned JSON API. Old clients keep the URL they were built with, so paths here are

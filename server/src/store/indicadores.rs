@@ -111,6 +111,16 @@ fn indicador_of(row: IndicadorRow) -> Result<Indicador, StoreError> {
     })
 }
 
+/// The catalogue's current entries (the highest version of each code), by name; inside a
+/// transaction too, for what must be checked against it as it is stored.
+pub(super) fn catalogo(c: &Connection) -> Result<Vec<Indicador>, StoreError> {
+    let sql = format!("{SELECT_INDICADOR} i WHERE version = (SELECT max(version) FROM indicadores j WHERE j.code = i.code)");
+    let rows = c.prepare_cached(&sql)?.query_map([], indicador_row)?.collect::<Result<Vec<_>, _>>()?;
+    let mut list = rows.into_iter().map(indicador_of).collect::<Result<Vec<_>, _>>()?;
+    list.sort_by_cached_key(|i| (fold_name(&i.nombre), i.code.clone()));
+    Ok(list)
+}
+
 fn current_indicador(c: &Connection, code: &str) -> Result<Option<Indicador>, StoreError> {
     let sql = format!("{SELECT_INDICADOR} WHERE code = ?1 ORDER BY version DESC LIMIT 1");
     c.query_row(&sql, [code], indicador_row).optional()?.map(indicador_of).transpose()
@@ -141,13 +151,7 @@ fn holders(c: &Connection, municipio: &str, periodos: &[String]) -> Result<Vec<(
 impl Store {
     /// The catalogue: the current version of every entry, inactive ones too, by name.
     pub async fn indicadores(&self) -> Result<Vec<Indicador>, StoreError> {
-        self.call(|c| {
-            let sql = format!("{SELECT_INDICADOR} i WHERE version = (SELECT max(version) FROM indicadores j WHERE j.code = i.code)");
-            let rows = c.prepare(&sql)?.query_map([], indicador_row)?.collect::<Result<Vec<_>, _>>()?;
-            let mut list = rows.into_iter().map(indicador_of).collect::<Result<Vec<_>, _>>()?;
-            list.sort_by_cached_key(|i| (fold_name(&i.nombre), i.code.clone()));
-            Ok(list)
-        })
+        self.call(|c| catalogo(c))
         .await
     }
 

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod actas;
+mod balance;
 mod barrios;
 mod cbsc;
 mod corrections;
@@ -34,6 +35,7 @@ use rusqlite_migration::{Migrations, M};
 use thiserror::Error;
 
 pub use accounts::{DeviceGrant, DeviceKind, NewSession, SessionRow, UserWrite};
+pub use balance::{Eleccion, Lote};
 pub use barrios::NewBarrio;
 pub use history::Kind;
 pub use indicadores::{NuevaImportacion, ValorVigente};
@@ -99,6 +101,15 @@ pub enum StoreError {
     /// of a sensitive mark).
     #[error(transparent)]
     Media(#[from] app::model::media::MediaError),
+    /// An ISCB definition, prioritisation or oficio that may not be kept.
+    #[error(transparent)]
+    Balance(#[from] crate::balance::BalanceRefusal),
+}
+
+impl From<app::model::balance::BalanceError> for StoreError {
+    fn from(e: app::model::balance::BalanceError) -> StoreError {
+        StoreError::Balance(e.into())
+    }
 }
 
 impl StoreError {
@@ -122,6 +133,7 @@ impl StoreError {
                 | StoreError::Acta(_)
                 | StoreError::Inscripcion(_)
                 | StoreError::Media(_)
+                | StoreError::Balance(_)
         )
     }
 }

@@ -20,14 +20,14 @@ fn paso_of(n: i64) -> Result<Paso, StoreError> {
 }
 
 /// A code as serde writes it (`"informe"`), for the enums stored as text.
-fn code<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+pub(super) fn code<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
     match serde_json::to_value(value).map_err(|e| corrupt("code", e))? {
         serde_json::Value::String(s) => Ok(s),
         other => Err(corrupt("code", other)),
     }
 }
 
-fn from_code<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
+pub(super) fn from_code<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
     serde_json::from_value(serde_json::Value::String(text.to_string())).map_err(|e| corrupt("code", e))
 }
 
@@ -174,6 +174,43 @@ pub(super) fn insert_ciclo(tx: &Connection, barrio_id: i64, id: Uuid, by: &User,
     tx.execute("INSERT INTO open_ciclos (barrio_id, ciclo_id) VALUES (?1, ?2)", params![barrio_id, id.to_string()])?;
     audit_row(tx, Some(by), "ciclo_open", format!("barrio {barrio_id} ciclo {id}"), String::new(), now_ms)?;
     read_ciclo(tx, id)?.ok_or_else(|| corrupt("ciclo", "not written"))
+}
+
+/// Keeps registro `id` of an open `ciclo` for a file already stored, with its audit line,
+/// inside the caller's transaction (a prioritisation keeps the balance as step 1's registro in
+/// the same transaction as the ciclo it opens).
+pub(super) fn insert_registro(
+    tx: &Connection,
+    ciclo: &Ciclo,
+    id: Uuid,
+    meta: &RegistroMeta,
+    file: &StoredFile,
+    by: &User,
+    now_ms: i64,
+) -> Result<Registro, StoreError> {
+    let bytes = i64::try_from(file.bytes).map_err(|e| corrupt("size", e))?;
+    tx.execute(
+        "INSERT INTO registros (id, ciclo_id, paso, tipo, fecha, descripcion, nombre, formato, bytes, sha256, uploaded_by, uploaded_at_ms, acta_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            id.to_string(),
+            ciclo.id.to_string(),
+            meta.paso,
+            code(&meta.tipo)?,
+            meta.fecha,
+            meta.descripcion,
+            meta.nombre,
+            code(&file.formato)?,
+            bytes,
+            file.sha256,
+            by.display_name,
+            now_ms,
+            meta.acta_id.map(|a| a.to_string())
+        ],
+    )?;
+    let detail = format!("paso {} {}: {} ({} bytes)", meta.paso, code(&meta.tipo)?, meta.nombre, file.bytes);
+    audit_row(tx, Some(by), "registro_add", format!("barrio {} registro {id}", ciclo.barrio_id), detail, now_ms)?;
+    read_registro(tx, id)?.ok_or_else(|| corrupt("registro", "not written"))
 }
 
 /// A file already on disk, ready to be named by a registro.
@@ -356,29 +393,7 @@ impl Store {
                     return Err(RegistroError::UnknownActa.into());
                 }
             }
-            let bytes = i64::try_from(file.bytes).map_err(|e| corrupt("size", e))?;
-            tx.execute(
-                "INSERT INTO registros (id, ciclo_id, paso, tipo, fecha, descripcion, nombre, formato, bytes, sha256, uploaded_by, uploaded_at_ms, acta_id) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                params![
-                    id.to_string(),
-                    ciclo_id.to_string(),
-                    meta.paso,
-                    code(&meta.tipo)?,
-                    meta.fecha,
-                    meta.descripcion,
-                    meta.nombre,
-                    code(&file.formato)?,
-                    bytes,
-                    file.sha256,
-                    by.display_name,
-                    now_ms,
-                    meta.acta_id.map(|a| a.to_string())
-                ],
-            )?;
-            let detail = format!("paso {} {}: {} ({} bytes)", meta.paso, code(&meta.tipo)?, meta.nombre, file.bytes);
-            audit_row(&tx, Some(&by), "registro_add", format!("barrio {} registro {id}", ciclo.barrio_id), detail, now_ms)?;
-            let registro = read_registro(&tx, id)?.ok_or_else(|| corrupt("registro", "not written"))?;
+            let registro = insert_registro(&tx, &ciclo, id, &meta, &file, &by, now_ms)?;
             tx.commit()?;
             Ok(Some(registro))
         })

@@ -63,6 +63,8 @@ struct Fixture {
     media: Uuid,
     /// An import of indicator data of Santa Marta.
     importacion: Uuid,
+    /// An oficio de convocatoria of Santa Marta.
+    oficio: Uuid,
 }
 
 struct Caller {
@@ -123,8 +125,18 @@ async fn fixture(app: &TestApp) -> Fixture {
     let inscripcion = list[0]["id"].as_str().and_then(|id| id.parse().ok()).expect("inscripción id");
     let media = crate::media::kept_photo(app, &app.client, record.id()).await;
     let importacion = crate::indicadores::population_import(app).await;
-    let mark = record.id();
-    Fixture { barrio_a, barrio_b, centre_a, workshop_a, workshop_c, mark, user_b, ciclo, registro, acta, inscripcion, media, importacion }
+    let (status, oficio) = app.post("/oficios", Some("application/json"), oficio_json().to_string()).await;
+    assert_eq!(status, 201, "{oficio}");
+    let oficio = oficio["id"].as_str().and_then(|id| id.parse().ok()).expect("oficio id");
+    Fixture { barrio_a, barrio_b, centre_a, workshop_a, workshop_c, mark: record.id(), user_b, ciclo, registro, acta, inscripcion, media, importacion, oficio }
+}
+
+/// An oficio de convocatoria of Santa Marta.
+fn oficio_json() -> Value {
+    json!({
+        "municipio": "47001", "periodo": "2026-C3", "fecha": "2026-12-01", "reunion_fecha": "2026-12-10", "reunion_hora": "09:00",
+        "lugar": "Alcaldía", "instituciones": ["Personería Distrital"], "agenda": "Balance", "firmante": "Marta", "cargo": "Secretaria",
+    })
 }
 
 async fn callers(app: &TestApp, f: &Fixture) -> Vec<Caller> {
@@ -169,6 +181,7 @@ fn request(method: &str, path: &str, f: &Fixture, caller: &Caller) -> (String, O
         .replace("/inscripciones/{id}", &format!("/inscripciones/{}", f.inscripcion))
         .replace("/media/{id}", &format!("/media/{}", f.media))
         .replace("/indicadores/importaciones/{id}", &format!("/indicadores/importaciones/{}", f.importacion))
+        .replace("/oficios/{id}", &format!("/oficios/{}", f.oficio))
         .replace("{n}", "0")
         .replace("{number}", "1")
         .replace("{other}", "1")
@@ -209,6 +222,10 @@ fn request(method: &str, path: &str, f: &Fixture, caller: &Caller) -> (String, O
         (_, "/inscripciones/{id}/decision") => Some(json!({ "veredicto": "rechazada", "reason": "Prueba de acceso" })),
         (_, "/barrios/{id}/cbsc") => Some(json!({ "fecha_conformacion": "2026-01-10", "miembros": 5, "estado": "activo" })),
         (_, "/media") => Some(crate::media::offer(Uuid::new_v4(), ("mark", f.mark), "photo", "image/jpeg", b"a photo")),
+        (_, "/balance/priorizaciones") => Some(json!({
+            "municipio": "47001", "periodo": "2026-C3", "version": 1, "elegidos": [{ "barrio_id": b, "motivo": "Prueba de acceso" }]
+        })),
+        (_, "/oficios") => Some(oficio_json()),
         _ => Some(json!({})),
     };
     (concrete, body)
@@ -260,6 +277,11 @@ fn allowed(method: &str, path: &str) -> Option<&'static [Who]> {
         ("get", "/indicadores" | "/indicadores/importaciones") => ANY_STAFF,
         ("get", "/indicadores/importaciones/{id}") => STAFF,
         ("put", "/indicadores/{code}") | ("post", "/indicadores/importaciones") => ADMIN,
+        // The balance: staff of any city read their cities' (here none has data: 404); admins
+        // define the index; staff of Santa Marta decide and write for Santa Marta.
+        ("get", "/iscb/definiciones" | "/balance" | "/balance.csv" | "/balance/priorizaciones" | "/oficios") => ANY_STAFF,
+        ("post", "/iscb/definiciones") => ADMIN,
+        ("post", "/balance/priorizaciones" | "/oficios") | ("get", "/oficios/{id}") => STAFF,
         // What staff published is for everyone, with no session at all.
         ("get", p) if p.starts_with("/public/") => EVERYONE,
         _ => return None,

@@ -4,6 +4,7 @@
 mod access;
 mod actas;
 mod assets;
+mod balance;
 mod cbsc;
 mod corrections;
 mod diagnosticos;

@@ -142,3 +142,58 @@ impl PeriodoDato {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(anio: u16, c: u8) -> Periodo {
+        Periodo::new(anio, c).expect("a cuatrimestre")
+    }
+
+    #[test]
+    fn neighbours_cross_the_year() {
+        assert_eq!(p(2026, 1).anterior(), p(2025, 3));
+        assert_eq!(p(2026, 3).anterior(), p(2026, 2));
+        assert_eq!(p(2026, 3).siguiente(), p(2027, 1));
+        assert_eq!(p(2026, 1).siguiente(), p(2026, 2));
+        assert_eq!(p(2026, 2).un_anio_antes(), p(2025, 2));
+        for period in [p(2000, 1), p(2026, 2), p(2099, 3)] {
+            assert_eq!(period.siguiente().anterior(), period);
+            assert_eq!(period.anterior().anterior().anterior(), period.un_anio_antes());
+        }
+        assert!(p(2025, 3) < p(2026, 1), "ordered by year, then cuatrimestre");
+    }
+
+    #[test]
+    fn months_fall_in_their_cuatrimestre() {
+        let of = |m| Periodo::of_month(2026, m).map(|p| p.cuatrimestre);
+        assert_eq!((1..=12).map(of).collect::<Vec<_>>(), [1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3].map(Some));
+        assert_eq!((of(0), of(13)), (None, None));
+        assert_eq!(Periodo::of_month(1999, 5), None, "before the first year");
+        assert_eq!(p(2026, 2).meses(), 5..=8);
+        assert_eq!(p(2026, 3).meses_es(), "septiembre a diciembre de 2026");
+        assert_eq!((mes_es(9), mes_es(0), mes_es(13)), (Some("septiembre"), None, None));
+        // 2026-09-01 00:30 in Colombia is still 2026-09-01 05:30 UTC.
+        assert_eq!(Periodo::of_ms(1_788_241_800_000), p(2026, 3));
+    }
+
+    #[test]
+    fn codes_read_back_and_travel_as_text() {
+        assert_eq!(p(2026, 3).code(), "2026-C3");
+        assert_eq!(Periodo::parse("2026-C3"), Some(p(2026, 3)));
+        assert_eq!(Periodo::parse(" 2026 c1 "), Some(p(2026, 1)));
+        for bad in ["2026-C4", "2026-C0", "1999-C1", "2026", "2026-3", "C3-2026", "", "2026-C"] {
+            assert_eq!(Periodo::parse(bad), None, "{bad}");
+        }
+        let json = serde_json::to_string(&p(2026, 2)).expect("json");
+        assert_eq!(json, "\"2026-C2\"");
+        assert_eq!(serde_json::from_str::<Periodo>(&json).expect("back"), p(2026, 2));
+        assert!(serde_json::from_str::<Periodo>("\"2026-C9\"").is_err());
+        let dato = PeriodoDato::Mes { anio: 2026, mes: 9 };
+        assert_eq!((dato.code(), dato.periodo(), dato.anio()), ("2026-09".to_string(), Some(p(2026, 3)), 2026));
+        assert_eq!(PeriodoDato::Anio { anio: 2026 }.periodo(), None);
+        let back: PeriodoDato = serde_json::from_str(&serde_json::to_string(&dato).expect("json")).expect("back");
+        assert_eq!(back, dato);
+    }
+}
