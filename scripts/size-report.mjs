@@ -36,6 +36,12 @@ const LAZY_PAGES = {
   acta_print_route: '/ruta/:id/acta/:acta/imprimir',
   inscripcion_route: '/inscripcion',
   inscripciones_route: '/ruta/inscripciones',
+  balance_route: '/balance',
+  balance_print_route: '/balance/imprimir',
+  balance_projector_route: '/balance/proyectar',
+  oficio_route: '/balance/oficio',
+  oficio_print_route: '/balance/oficio/:id',
+  indicadores_route: '/admin/indicadores',
   // Precached by the service worker after the first load (server/src/lib.rs, PRECACHED_SPLITS).
   workshops_route: '/talleres (precached)',
   projector_route: '/talleres/:id/proyectar (precached)',

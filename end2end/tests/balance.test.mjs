@@ -26,14 +26,15 @@ async function pdfText(page, name) {
   return out;
 }
 
-test('the balance shows the city by ISCB class and the ranking, at desktop and tablet sizes', async () => {
+test('the balance shows the city by ISCB class and the ranking, at desktop, tablet and phone sizes', async () => {
   const balance = await (await suite.server.fetch('/api/v1/balance')).json();
   const ranked = balance.filas.filter((f) => f.puesto != null);
   assert.ok(ranked.length > 300, `the demo data ranks the seeded city (${ranked.length})`);
   assert.equal(balance.ejemplo, true);
 
-  for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['tablet', { width: 800, height: 1280 }]]) {
-    const context = await signedInContext(suite.browser, suite.server, { viewport, hasTouch: name === 'tablet' });
+  const sizes = [['desktop', { width: 1280, height: 800 }], ['tablet', { width: 800, height: 1280 }], ['phone', { width: 360, height: 640 }]];
+  for (const [name, viewport] of sizes) {
+    const context = await signedInContext(suite.browser, suite.server, { viewport, hasTouch: name !== 'desktop', isMobile: name === 'phone' });
     const page = await context.newPage();
     const errors = collectPageErrors(page);
     try {
@@ -87,6 +88,10 @@ test('the balance shows the city by ISCB class and the ranking, at desktop and t
         await page.selectOption('[data-testid=comuna]', '');
       }
       assert.deepEqual(await overflowing(page), [], `${name}: the page fits its width`);
+      if (name !== 'desktop') {
+        const box = await page.locator('[data-testid=explicacion]').boundingBox();
+        assert.ok(box && box.y < viewport.height && box.y + 40 > 0, `${name}: picking a row brings its explanation into view`);
+      }
       await page.screenshot({ path: `${artifacts}/balance-${name}.png`, fullPage: false });
       assert.deepEqual(errors, [], `${name}: no errors`);
     } finally {

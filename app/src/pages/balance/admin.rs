@@ -372,6 +372,9 @@ fn Definicion(catalogo: RwSignal<Vec<Indicador>>, definiciones: RwSignal<Vec<Def
                     <label class="check-touch"><input type="radio" name="normalizacion" prop:checked=move || normalizacion.get() == Normalizacion::ZScore on:change=move |_| normalizacion.set(Normalizacion::ZScore)/>
                         <span>"Puntaje estándar (z)"</span></label>
                 </fieldset>
+                <Show when=move || normalizacion.get() == Normalizacion::ZScore && Periodo::parse(&referencia.get()).is_none()>
+                    <p class="warning" data-testid="zscore-hint">"Con el puntaje estándar, cada cuatrimestre frente a sí mismo cambia su promedio y su dispersión: para comparar cuatrimestres y que un aumento de casos nunca mejore el puesto de un barrio, fije un periodo de referencia."</p>
+                </Show>
                 <label class="check-touch"><input type="checkbox" name="por_10k" prop:checked=por_10k on:change=move |ev| por_10k.set(event_target_checked(&ev))/>
                     <span>"Convertir casos en tasas por 10.000 habitantes"</span></label>
                 <label class="field"><span>"Periodo de referencia (vacío: cada cuatrimestre frente a sí mismo; p. ej. 2025-C3)"</span>

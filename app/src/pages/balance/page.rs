@@ -56,6 +56,8 @@ fn BalanceView() -> impl IntoView {
     let hechas = RwSignal::new(Vec::<Priorizacion>::new());
     let inscripciones = RwSignal::new(Vec::<Inscripcion>::new());
     let reload = RwSignal::new(0u32);
+    // Outside the balance's view, which the reload after a choice rebuilds: the answer stays.
+    let aviso = RwSignal::new(None::<Result<String, String>>);
 
     #[cfg(feature = "hydrate")]
     {
@@ -89,6 +91,21 @@ fn BalanceView() -> impl IntoView {
         });
     }
 
+    // On a phone or tablet the explanation sits above the table: a row picked there scrolls to it.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |prev: Option<Option<i64>>| {
+        let now = picked.get();
+        if prev.is_some() && now.is_some() {
+            request_animation_frame(|| {
+                let Some(w) = web_sys::window() else { return };
+                let narrow = w.inner_width().ok().and_then(|v| v.as_f64()).is_some_and(|v| v < 1000.0);
+                if let (true, Some(el)) = (narrow, w.document().and_then(|d| d.query_selector("[data-testid=explicacion]").ok().flatten())) {
+                    el.scroll_into_view();
+                }
+            });
+        }
+        now
+    });
     let go = move |p: Pedido| {
         let navigate = use_navigate();
         navigate(&p.url("/balance"), Default::default());
@@ -127,7 +144,6 @@ fn BalanceView() -> impl IntoView {
                         let c = comuna.get();
                         filas_for_shown.iter().filter(|f| in_comuna(f, &c)).map(|f| f.barrio_id).collect::<HashSet<i64>>()
                     });
-                    let pedido_now = pedido.get_untracked();
                     view! {
                         <EjemploBanner ejemplo=b.ejemplo/>
                         <div class="balance-controls">
@@ -166,8 +182,8 @@ fn BalanceView() -> impl IntoView {
                                 </label>
                             })}
                             <nav class="balance-actions" aria-label="Documentos del balance">
-                                <a class="button small" href=print data-testid="print-link">"🖨 Informe para imprimir"</a>
-                                <a class="button small" href=projector>"📽 Proyectar"</a>
+                                <a class="button small" href=print data-testid="print-link">"Informe para imprimir"</a>
+                                <a class="button small" href=projector>"Proyectar en la reunión"</a>
                                 <a class="button small quiet" href=csv download>"⬇ CSV"</a>
                                 <a class="button small quiet" href=oficio>"✉ Oficio de convocatoria"</a>
                             </nav>
@@ -179,11 +195,11 @@ fn BalanceView() -> impl IntoView {
                                     let all = outlines.get();
                                     (!all.is_empty()).then(|| view! { <Choropleth outlines=all filas=for_map.filas.clone() cortes=for_map.cortes.clone() shown picked/> })
                                 }}
-                                <Explicacion balance=b.clone() picked elegidos total/>
+                                <Explicacion balance=b.clone() picked total/>
                             </div>
                             <Ranking balance=b.clone() comuna picked elegidos total/>
                         </div>
-                        <Priorizar balance=b.clone() elegidos inscripciones hechas reload pedido=pedido_now/>
+                        <Priorizar balance=b.clone() elegidos inscripciones hechas reload status=aviso/>
                     }.into_any()
                 }
             }}
@@ -311,8 +327,7 @@ fn in_comuna_opt(comuna: &Option<String>, wanted: &str) -> bool {
 /// The open barrio's explanation: each component's value, rate, weight and the points it
 /// adds, which sum to the index.
 #[component]
-fn Explicacion(balance: Balance, picked: RwSignal<Option<i64>>, elegidos: RwSignal<Vec<(ElegidoDraft, String)>>, total: usize) -> impl IntoView {
-    let _ = elegidos;
+fn Explicacion(balance: Balance, picked: RwSignal<Option<i64>>, total: usize) -> impl IntoView {
     let minmax = balance.definicion.draft.normalizacion == Normalizacion::MinMax;
     move || {
         let id = picked.get()?;
@@ -377,10 +392,8 @@ fn Priorizar(
     inscripciones: RwSignal<Vec<Inscripcion>>,
     hechas: RwSignal<Vec<Priorizacion>>,
     reload: RwSignal<u32>,
-    pedido: Pedido,
+    status: RwSignal<Option<Result<String, String>>>,
 ) -> impl IntoView {
-    let _ = pedido;
-    let status = RwSignal::new(None::<Result<String, String>>);
     let busy = RwSignal::new(false);
     let (municipio, periodo, version) = (balance.municipio.clone(), balance.periodo, balance.definicion.version);
     let en_ruta = StoredValue::new(balance.filas.iter().filter(|f| f.paso.is_some()).map(|f| f.barrio_id).collect::<HashSet<i64>>());
