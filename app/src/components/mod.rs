@@ -3,6 +3,7 @@
 pub mod account;
 pub mod corrections;
 pub mod device_wipe;
+pub mod document;
 pub mod hint_strip;
 pub mod hotspot_filters;
 pub mod hotspot_review;

@@ -10,6 +10,7 @@ use std::collections::HashSet;
 
 use super::ruta_barrio::RutaContext;
 use crate::components::account::RequireRole;
+use crate::components::document::{Letterhead, SignatureBlocks};
 use crate::model::ruta::{Paso, TipoRegistro};
 use crate::model::acta::{Acta, ActaKind, Asistencia, Compromiso};
 use crate::model::report::PROCEDURE_CODE;
@@ -453,17 +454,8 @@ fn ActaDocument(acta: Acta, barrio_name: String) -> impl IntoView {
     view! {
         <article class="report acta-doc" data-testid="acta-doc">
             <header class="report-head">
-                <div class="report-letterhead">
-                    <div class="report-issuer">
-                        <p class="report-issuer-line">"Alcaldía Distrital de Santa Marta · Secretaría de Seguridad y Convivencia"</p>
-                        <p class="report-process">"Intervención en seguridad y convivencia territorial — coproducción de seguridad"</p>
-                    </div>
-                    <dl class="report-code">
-                        <div><dt>"Código"</dt><dd>{PROCEDURE_CODE}</dd></div>
-                        <div><dt>"Versión del acta"</dt><dd>{acta.version}</dd></div>
-                        <div><dt>"Fecha"</dt><dd>{date_es(&acta.fecha)}</dd></div>
-                    </dl>
-                </div>
+                <Letterhead process="Intervención en seguridad y convivencia territorial — coproducción de seguridad"
+                    facts=vec![("Versión del acta", acta.version.to_string()), ("Fecha", date_es(&acta.fecha))]/>
                 <h1>{title}</h1>
                 <p class="report-subtitle">{format!("Barrio {barrio_name}")}{(!acta.lugar.is_empty()).then(|| format!(" · {}", acta.lugar))}</p>
             </header>
@@ -495,18 +487,7 @@ fn ActaDocument(acta: Acta, barrio_name: String) -> impl IntoView {
                     </table>
                 }.into_any() }}
             </section>
-            <section class="report-section report-signatures">
-                <h2>"Firmas"</h2>
-                <div class="signature-grid">
-                    {["Presidente(a) del CBSC", "Secretario(a) de la reunión", "Secretaría de Seguridad y Convivencia"].into_iter().map(|role| view! {
-                        <div class="signature">
-                            <p class="signature-role">{role}</p>
-                            <p class="signature-field"><span>"Nombre:"</span></p>
-                            <p class="signature-field signature-sign"><span>"Firma:"</span></p>
-                        </div>
-                    }).collect_view()}
-                </div>
-            </section>
+            <SignatureBlocks roles=["Presidente(a) del CBSC", "Secretario(a) de la reunión", "Secretaría de Seguridad y Convivencia"]/>
             <section class="report-section attendance-sheet" data-testid="attendance-sheet">
                 <h2>{format!("Hoja de asistencia — {}", acta.title())}</h2>
                 <p class="report-note">{format!("Barrio {barrio_name}. Con su firma, cada persona deja constancia de que asistió; esta hoja no se publica.")}</p>

@@ -94,6 +94,21 @@ fn pedido(query: Result<Query<BalanceQuery>, QueryRejection>) -> Result<Pedido, 
 
 /// The city a balance is asked of: the one named, if the caller works there; otherwise the
 /// caller's one city, or the one of theirs with data. Several with data: the caller must say.
+/// A city the body names: a DIVIPOLA code, and one the caller works in.
+fn works_in_city(session: &Session, municipio: &str) -> Result<(), ApiError> {
+    if !is_municipio(municipio) {
+        return Err(ApiError::InvalidOption {
+            field: "municipio",
+            es: "El municipio va con su código DIVIPOLA de 5 dígitos (Santa Marta: 47001).".into(),
+            en: "The municipio is its 5-digit DIVIPOLA code (Santa Marta: 47001).".into(),
+        });
+    }
+    if !session.user.in_city(municipio) {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(())
+}
+
 async fn ciudad(state: &AppState, session: &Session, named: Option<String>) -> Result<String, ApiError> {
     let user = &session.user;
     if let Some(m) = named {
@@ -240,16 +255,7 @@ pub async fn priorizar(
     let session = caller.staff()?;
     let draft: PriorizacionDraft = read(&headers, body, MAX_PRIORIZACION_BYTES)?;
     let draft = draft.checked()?;
-    if !is_municipio(&draft.municipio) {
-        return Err(ApiError::InvalidOption {
-            field: "municipio",
-            es: "El municipio va con su código DIVIPOLA de 5 dígitos (Santa Marta: 47001).".into(),
-            en: "The municipio is its 5-digit DIVIPOLA code (Santa Marta: 47001).".into(),
-        });
-    }
-    if !session.user.in_city(&draft.municipio) {
-        return Err(ApiError::Forbidden);
-    }
+    works_in_city(session, &draft.municipio)?;
     for e in &draft.elegidos {
         caller.staff_in(e.barrio_id)?;
     }
@@ -309,16 +315,7 @@ pub async fn crear_oficio(
     let session = caller.staff()?;
     let draft: OficioDraft = read(&headers, body, MAX_OFICIO_BYTES)?;
     let draft = draft.checked()?;
-    if !is_municipio(&draft.municipio) {
-        return Err(ApiError::InvalidOption {
-            field: "municipio",
-            es: "El municipio va con su código DIVIPOLA de 5 dígitos (Santa Marta: 47001).".into(),
-            en: "The municipio is its 5-digit DIVIPOLA code (Santa Marta: 47001).".into(),
-        });
-    }
-    if !session.user.in_city(&draft.municipio) {
-        return Err(ApiError::Forbidden);
-    }
+    works_in_city(session, &draft.municipio)?;
     let oficio = state.store.add_oficio(draft, Uuid::new_v4(), session.user.clone(), now_ms()).await?;
     tracing::info!(oficio = %oficio.id, municipio = %oficio.draft.municipio, "oficio de convocatoria kept");
     Ok((StatusCode::CREATED, Json(oficio)))

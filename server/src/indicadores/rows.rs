@@ -261,21 +261,7 @@ mod tests {
     }
 
     fn catalogo() -> Vec<Indicador> {
-        let mut list: Vec<Indicador> = catalogo_inicial()
-            .into_iter()
-            .map(|d| Indicador {
-                code: d.code,
-                nombre: d.nombre,
-                unidad: d.unidad,
-                direccion: d.direccion,
-                descripcion: d.descripcion,
-                fuente: d.fuente,
-                activo: d.activo,
-                version: 1,
-                updated_at_ms: 0,
-                updated_by: "prueba".into(),
-            })
-            .collect();
+        let mut list: Vec<Indicador> = catalogo_inicial().into_iter().map(|d| d.at_version(1, 0, "prueba")).collect();
         list.push(Indicador {
             code: "percepcion".into(),
             nombre: "Percepción de seguridad".into(),

@@ -128,6 +128,22 @@ pub fn find<'a>(catalogo: &'a [Indicador], raw: &str) -> Option<&'a Indicador> {
 }
 
 impl IndicadorDraft {
+    /// The entry as stored at `version`, written by `by` at `at_ms`.
+    pub fn at_version(self, version: u32, at_ms: i64, by: &str) -> Indicador {
+        Indicador {
+            code: self.code,
+            nombre: self.nombre,
+            unidad: self.unidad,
+            direccion: self.direccion,
+            descripcion: self.descripcion,
+            fuente: self.fuente,
+            activo: self.activo,
+            version,
+            updated_at_ms: at_ms,
+            updated_by: by.to_string(),
+        }
+    }
+
     /// Trims the texts and refuses an empty or malformed code, an empty name, or texts over
     /// their limits. The code is a slug: lower-case ASCII letters, digits and `_`.
     pub fn checked(self) -> Result<IndicadorDraft, BalanceError> {

@@ -133,21 +133,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn catalogo() -> Vec<Indicador> {
-        let mut list: Vec<Indicador> = catalogo_inicial()
-            .into_iter()
-            .map(|d| Indicador {
-                code: d.code,
-                nombre: d.nombre,
-                unidad: d.unidad,
-                direccion: d.direccion,
-                descripcion: d.descripcion,
-                fuente: d.fuente,
-                activo: d.activo,
-                version: 1,
-                updated_at_ms: 0,
-                updated_by: "cartobarrio".into(),
-            })
-            .collect();
+        let mut list: Vec<Indicador> = catalogo_inicial().into_iter().map(|d| d.at_version(1, 0, "cartobarrio")).collect();
         list.push(Indicador {
             code: "retirado".into(),
             activo: false,

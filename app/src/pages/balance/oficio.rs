@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::Pedido;
 use crate::components::account::RequireRole;
+use crate::components::document::Letterhead;
 use crate::model::balance::oficio::{Oficio, OficioDraft, INSTITUCIONES_HABITUALES};
 use crate::model::balance::periodo::Periodo;
 use crate::model::report::PROCEDURE_CODE;
@@ -239,17 +240,8 @@ fn OficioDocument(oficio: Oficio) -> impl IntoView {
     view! {
         <article class="report oficio-doc" data-testid="oficio-doc">
             <header class="report-head">
-                <div class="report-letterhead">
-                    <div class="report-issuer">
-                        <p class="report-issuer-line">"Alcaldía Distrital de Santa Marta · Secretaría de Seguridad y Convivencia"</p>
-                        <p class="report-process">"Intervención en seguridad y convivencia territorial — paso 2: socialización interinstitucional"</p>
-                    </div>
-                    <dl class="report-code">
-                        <div><dt>"Código"</dt><dd>{PROCEDURE_CODE}</dd></div>
-                        <div><dt>"Radicado"</dt><dd>{if d.radicado.is_empty() { "—".to_string() } else { d.radicado.clone() }}</dd></div>
-                        <div><dt>"Fecha"</dt><dd>{date_es(&d.fecha)}</dd></div>
-                    </dl>
-                </div>
+                <Letterhead process="Intervención en seguridad y convivencia territorial — paso 2: socialización interinstitucional"
+                    facts=vec![("Radicado", if d.radicado.is_empty() { "—".to_string() } else { d.radicado.clone() }), ("Fecha", date_es(&d.fecha))]/>
             </header>
             <p>{format!("Santa Marta, {}", date_es(&d.fecha))}</p>
             <p>"Señores"<br/><strong>"Comité Interinstitucional de Seguridad y Convivencia"</strong></p>

@@ -343,7 +343,7 @@ fn Explicacion(balance: Balance, picked: RwSignal<Option<i64>>, total: usize) ->
                     _ => "Sin índice en este cuatrimestre.".to_string(),
                 }}{f.poblacion.map(|p| format!(" · {} habitantes", number_es(p, 0)))}</p>
                 {f.sin_indice.clone().map(|s| view! { <p class="muted">{sin_indice_es(&s, &name_of)}</p> })}
-                <table class="aportes">
+                <div class="table-scroll"><table class="aportes">
                     <thead><tr><th>"Indicador"</th><th>"Valor"</th><th>"Tasa × 10.000"</th><th>"Peso"</th><th>"Aporta"</th></tr></thead>
                     <tbody>
                         {f.aportes.iter().map(|a| {
@@ -364,7 +364,7 @@ fn Explicacion(balance: Balance, picked: RwSignal<Option<i64>>, total: usize) ->
                         }).collect_view()}
                     </tbody>
                     <tfoot><tr><th colspan="4">"Índice (suma de los aportes)"</th><td class="num"><strong>{number_es(sum, 1)}</strong></td></tr></tfoot>
-                </table>
+                </table></div>
                 <p class="muted small">{if minmax {
                     "Cada indicador da hasta su peso × 100 puntos: todo el peso si el barrio tiene el mejor valor de la ciudad, nada si tiene el peor."
                 } else {

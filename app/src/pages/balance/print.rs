@@ -9,12 +9,12 @@ use leptos_router::hooks::use_query_map;
 use super::mapa::Choropleth;
 use super::{cambio_es, EjemploBanner, Pedido};
 use crate::components::account::RequireRole;
+use crate::components::document::{Letterhead, SignatureBlocks};
 use crate::model::balance::indicador::Unidad;
 use crate::model::balance::informe::{casos_para_afuera, Balance};
 use crate::model::balance::iscb::Normalizacion;
 use crate::model::balance::priorizacion::Priorizacion;
 use crate::model::registro::BarrioOutline;
-use crate::model::report::PROCEDURE_CODE;
 use crate::model::words::number_es;
 
 /// Barrios whose figures the informe details one by one.
@@ -84,17 +84,8 @@ fn BalanceDocument(balance: Balance, outlines: Vec<BarrioOutline>, hechas: Vec<P
     view! {
         <article class="report balance-doc" data-testid="balance-doc">
             <header class="report-head">
-                <div class="report-letterhead">
-                    <div class="report-issuer">
-                        <p class="report-issuer-line">"Alcaldía Distrital de Santa Marta · Secretaría de Seguridad y Convivencia"</p>
-                        <p class="report-process">"Intervención en seguridad y convivencia territorial — paso 1: identificación de barrios"</p>
-                    </div>
-                    <dl class="report-code">
-                        <div><dt>"Código"</dt><dd>{PROCEDURE_CODE}</dd></div>
-                        <div><dt>"ISCB"</dt><dd>{format!("versión {}", b.definicion.version)}</dd></div>
-                        <div><dt>"Generado"</dt><dd>{crate::model::workshop::when_es(b.generado_ms)}</dd></div>
-                    </dl>
-                </div>
+                <Letterhead process="Intervención en seguridad y convivencia territorial — paso 1: identificación de barrios"
+                    facts=vec![("ISCB", format!("versión {}", b.definicion.version)), ("Generado", crate::model::workshop::when_es(b.generado_ms))]/>
                 <h1>{title}</h1>
                 <p class="report-subtitle">{format!("De {} · {} barrios con índice", b.periodo.meses_es(), total)}</p>
                 <EjemploBanner ejemplo=b.ejemplo/>
@@ -186,18 +177,7 @@ fn BalanceDocument(balance: Balance, outlines: Vec<BarrioOutline>, hechas: Vec<P
                     }).collect_view()}</tbody>
                 </table>
             </section>
-            <section class="report-section report-signatures">
-                <h2>"Firmas"</h2>
-                <div class="signature-grid">
-                    {["Dirección Técnica", "Profesional Universitario", "Secretario(a) de Seguridad y Convivencia"].into_iter().map(|role| view! {
-                        <div class="signature">
-                            <p class="signature-role">{role}</p>
-                            <p class="signature-field"><span>"Nombre:"</span></p>
-                            <p class="signature-field signature-sign"><span>"Firma:"</span></p>
-                        </div>
-                    }).collect_view()}
-                </div>
-            </section>
+            <SignatureBlocks roles=["Dirección Técnica", "Profesional Universitario", "Secretario(a) de Seguridad y Convivencia"]/>
         </article>
     }
 }
