@@ -41,3 +41,17 @@ pub fn SignatureBlocks(roles: [&'static str; 3]) -> impl IntoView {
         </section>
     }
 }
+
+/// Above a printable document, never printed: the way back (`back`, `label`) and "Imprimir".
+#[component]
+pub fn PrintActions(#[prop(into)] back: Signal<String>, label: &'static str) -> impl IntoView {
+    view! {
+        <div class="report-actions">
+            <a class="button small quiet" href=back>{label}</a>
+            <button type="button" class="button primary" on:click=move |_| {
+                #[cfg(feature = "hydrate")]
+                if let Some(w) = web_sys::window() { let _ = w.print(); }
+            }>"Imprimir"</button>
+        </div>
+    }
+}

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 
 use super::ruta_barrio::RutaContext;
 use crate::components::account::RequireRole;
-use crate::components::document::{Letterhead, SignatureBlocks};
+use crate::components::document::{Letterhead, PrintActions, SignatureBlocks};
 use crate::model::ruta::{Paso, TipoRegistro};
 use crate::model::acta::{Acta, ActaKind, Asistencia, Compromiso};
 use crate::model::report::PROCEDURE_CODE;
@@ -418,13 +418,7 @@ fn ActaPrint() -> impl IntoView {
     view! {
         <Title text="Acta para imprimir"/>
         <div class="report-page">
-            <div class="report-actions">
-                <a class="button small quiet" href=move || format!("/ruta/{}", barrio.get().unwrap_or_default())>"← La ruta del barrio"</a>
-                <button type="button" class="button primary" on:click=move |_| {
-                    #[cfg(feature = "hydrate")]
-                    if let Some(w) = web_sys::window() { let _ = w.print(); }
-                }>"Imprimir"</button>
-            </div>
+            <PrintActions back=Signal::derive(move || format!("/ruta/{}", barrio.get().unwrap_or_default())) label="← La ruta del barrio"/>
             {move || match loaded.get() {
                 None => view! { <p class="report-loading">"Preparando el acta…"</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="report-error error" role="alert">{e}</p> }.into_any(),

@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::Pedido;
 use crate::components::account::RequireRole;
-use crate::components::document::Letterhead;
+use crate::components::document::{Letterhead, PrintActions};
 use crate::model::balance::oficio::{Oficio, OficioDraft, INSTITUCIONES_HABITUALES};
 use crate::model::balance::periodo::Periodo;
 use crate::model::report::PROCEDURE_CODE;
@@ -210,13 +210,7 @@ fn OficioPrint() -> impl IntoView {
     view! {
         <Title text="Oficio de convocatoria"/>
         <div class="report-page">
-            <div class="report-actions">
-                <a class="button small quiet" href="/balance/oficio">"← Oficios"</a>
-                <button type="button" class="button primary" on:click=move |_| {
-                    #[cfg(feature = "hydrate")]
-                    if let Some(w) = web_sys::window() { let _ = w.print(); }
-                }>"Imprimir"</button>
-            </div>
+            <PrintActions back="/balance/oficio".to_string() label="← Oficios"/>
             {move || match loaded.get() {
                 None => view! { <p class="report-loading">"Preparando el oficio…"</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="report-error error" role="alert">{e}</p> }.into_any(),

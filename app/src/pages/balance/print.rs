@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 use super::mapa::Choropleth;
 use super::{cambio_es, EjemploBanner, Pedido};
 use crate::components::account::RequireRole;
-use crate::components::document::{Letterhead, SignatureBlocks};
+use crate::components::document::{Letterhead, PrintActions, SignatureBlocks};
 use crate::model::balance::indicador::Unidad;
 use crate::model::balance::informe::{casos_para_afuera, Balance};
 use crate::model::balance::iscb::Normalizacion;
@@ -51,13 +51,7 @@ fn BalancePrint() -> impl IntoView {
     view! {
         <Title text="Balance de seguridad y convivencia — informe"/>
         <div class="report-page">
-            <div class="report-actions">
-                <a class="button small quiet" href=move || pedido.get().url("/balance")>"← El balance"</a>
-                <button type="button" class="button primary" on:click=move |_| {
-                    #[cfg(feature = "hydrate")]
-                    if let Some(w) = web_sys::window() { let _ = w.print(); }
-                }>"Imprimir"</button>
-            </div>
+            <PrintActions back=Signal::derive(move || pedido.get().url("/balance")) label="← El balance"/>
             {move || match loaded.get() {
                 None => view! { <p class="report-loading">"Preparando el informe…"</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="report-error error" role="alert">{e}</p> }.into_any(),
