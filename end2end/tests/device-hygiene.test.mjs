@@ -85,7 +85,8 @@ test('wiping a device is refused while a mark is unsent, and after the sync leav
   await wipe(page, 'wipe-workshop');
   await page.waitForSelector('[data-testid=wipe-workshop-done]');
   assert.match(await page.textContent('[data-testid=wipe-workshop-done]'), /Taller de .* borrado de este dispositivo \(1 registro\)/);
-  assert.equal(await page.locator(`[data-testid=device-hygiene] li[data-workshop-id="${workshop.id}"]`).count(), 0);
+  // The list is read again after the wipe answers: wait for the workshop's line to go.
+  await page.waitForSelector(`[data-testid=device-hygiene] li[data-workshop-id="${workshop.id}"]`, { state: 'detached', timeout: 10_000 });
   db = await everything(page);
   for (const store of ['marks', 'causes', 'solutions', 'changes', 'receipts', 'workshops']) {
     assert.deepEqual(db[store], [], `${store} is empty after the wipe`);
