@@ -36,16 +36,7 @@ pub fn ProjectorPage() -> impl IntoView {
         });
     });
     let link = move || workshop.with(|w| w.as_ref().map(|w| super::workshops::join_link(&w.code)).unwrap_or_default());
-    let full_screen = move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-            if doc.fullscreen_element().is_some() {
-                doc.exit_fullscreen();
-            } else if let Some(root) = doc.document_element() {
-                let _ = root.request_fullscreen();
-            }
-        }
-    };
+    let full_screen = move |_| toggle_full_screen();
     let back = id.map(|id| format!("/talleres/{id}")).unwrap_or_else(|| "/talleres".into());
     view! {
         <Title text="Proyectar el taller"/>
@@ -83,5 +74,17 @@ fn ProjectorCounts(workshop_id: Uuid) -> impl IntoView {
                 {move || feed.problem.get().map(|p| view! { <p class="room-problem" role="status">{p}</p> })}
             </div>
         </Show>
+    }
+}
+
+/// "Pantalla completa" on a projector page: into full screen, or out of it.
+pub(crate) fn toggle_full_screen() {
+    #[cfg(feature = "hydrate")]
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        if doc.fullscreen_element().is_some() {
+            doc.exit_fullscreen();
+        } else if let Some(root) = doc.document_element() {
+            let _ = root.request_fullscreen();
+        }
     }
 }

@@ -53,16 +53,7 @@ fn BalanceProjector() -> impl IntoView {
         });
         on_cleanup(move || keys.remove());
     }
-    let full_screen = move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-            if doc.fullscreen_element().is_some() {
-                doc.exit_fullscreen();
-            } else if let Some(root) = doc.document_element() {
-                let _ = root.request_fullscreen();
-            }
-        }
-    };
+    let full_screen = move |_| crate::pages::projector::toggle_full_screen();
     view! {
         <Title text="Balance · proyectar"/>
         <section class="projector balance-projector" data-testid="balance-projector">
