@@ -363,7 +363,8 @@ fn Explicacion(balance: Balance, picked: RwSignal<Option<i64>>, total: usize) ->
                             }
                         }).collect_view()}
                     </tbody>
-                    <tfoot><tr><th colspan="4">"Índice (suma de los aportes)"</th><td class="num"><strong>{number_es(sum, 1)}</strong></td></tr></tfoot>
+                    // One cell per column, so that the columns a phone hides hide here too.
+                    <tfoot><tr><th scope="row">"Índice (suma de los aportes)"</th><td></td><td></td><td></td><td class="num"><strong>{number_es(sum, 1)}</strong></td></tr></tfoot>
                 </table></div>
                 <p class="muted small">{if minmax {
                     "Cada indicador da hasta su peso × 100 puntos: todo el peso si el barrio tiene el mejor valor de la ciudad, nada si tiene el peor."
