@@ -18,6 +18,7 @@ pub mod hygiene;
 pub mod inscripcion;
 pub mod mark;
 pub mod media;
+pub mod pacto;
 pub mod pack;
 pub mod photo_annex;
 pub mod places;

@@ -1,0 +1,187 @@
+//! The first draft of a pacto, from a diagnóstico version: its problems grouped by category
+//! with the causes the group tied to them, the community's solutions with the institution each
+//! names, and a context summary. Staff then turn solutions into compromisos.
+
+use std::collections::HashSet;
+
+use uuid::Uuid;
+
+use super::compromiso::Compromiso;
+use super::pacto::{LugarOpcion, PactoContenido, ProblemaPriorizado, SolucionPropuesta};
+use crate::model::{Category, CauseCategory, Diagnostico};
+
+fn category_name(code: &str) -> String {
+    Category::by_code(code).map(|c| c.label_es.to_string()).unwrap_or_else(|| code.to_string())
+}
+
+/// The draft's content built from diagnóstico `numero` of barrio `barrio`.
+pub fn borrador(diag: &Diagnostico, numero: u32, barrio: &str) -> PactoContenido {
+    let mut problemas: Vec<ProblemaPriorizado> = Vec::new();
+    for h in &diag.hotspots {
+        match problemas.iter_mut().find(|p| p.categoria == h.category) {
+            Some(p) => {
+                p.marcas += h.count;
+                p.lugares += 1;
+                p.hotspot_ids.push(h.id);
+            }
+            None => problemas.push(ProblemaPriorizado {
+                categoria: h.category.clone(),
+                nombre: category_name(&h.category),
+                marcas: h.count,
+                lugares: 1,
+                hotspot_ids: vec![h.id],
+                causas: Vec::new(),
+            }),
+        }
+    }
+    for p in &mut problemas {
+        let marks: HashSet<Uuid> =
+            diag.hotspots.iter().filter(|h| h.category == p.categoria).flat_map(|h| h.source_ids.iter().copied()).collect();
+        // `diag.causes` is already ranked, so the causes come most weighty first.
+        p.causas = diag
+            .causes
+            .iter()
+            .filter(|c| c.problem_ids.iter().any(|id| marks.contains(id)))
+            .map(|c| CauseCategory::by_code(&c.category).map(|k| k.label_es.to_string()).unwrap_or_else(|| c.category.clone()))
+            .collect();
+    }
+    problemas.sort_by(|a, b| b.marcas.cmp(&a.marcas).then(b.lugares.cmp(&a.lugares)).then_with(|| a.categoria.cmp(&b.categoria)));
+
+    let mut soluciones: Vec<SolucionPropuesta> = diag
+        .solutions_by_institution
+        .iter()
+        .flat_map(|g| {
+            g.solutions.iter().map(|s| SolucionPropuesta {
+                id: s.id,
+                texto: s.text.clone(),
+                institucion: g.institution.clone(),
+                problemas: s.problems,
+                participantes: s.participants,
+            })
+        })
+        .collect();
+    soluciones.sort_by(|a, b| b.problemas.cmp(&a.problemas).then(b.participantes.cmp(&a.participantes)).then(a.id.cmp(&b.id)));
+
+    PactoContenido {
+        fecha: String::new(),
+        lugar: String::new(),
+        contexto: contexto(diag, numero, barrio, &problemas),
+        problemas,
+        soluciones,
+        compromisos: Vec::new(),
+        acta_id: None,
+    }
+}
+
+fn contexto(diag: &Diagnostico, numero: u32, barrio: &str, problemas: &[ProblemaPriorizado]) -> String {
+    let t = &diag.totals;
+    let mut s = format!(
+        "El diagnóstico temprano n.º {numero} del barrio {barrio}, hecho por su comunidad con la cartografía social, \
+         reúne {} marcas de {} participantes en {} talleres, en {} lugares.",
+        t.marks, t.participants, t.workshops, t.hotspots
+    );
+    let top: Vec<String> = problemas.iter().take(5).map(|p| format!("{} ({} marcas)", p.nombre.to_lowercase(), p.marcas)).collect();
+    if !top.is_empty() {
+        s.push_str(&format!(" Los problemas más señalados son: {}.", top.join(", ")));
+    }
+    if t.causes > 0 || t.solutions > 0 {
+        s.push_str(&format!(" La comunidad señaló {} causas y propuso {} soluciones.", t.causes, t.solutions));
+    }
+    s
+}
+
+/// The places of the diagnóstico a compromiso may be tied to, most marked first.
+pub fn lugares(diag: &Diagnostico) -> Vec<LugarOpcion> {
+    let mut out: Vec<LugarOpcion> = diag
+        .hotspots
+        .iter()
+        .map(|h| LugarOpcion {
+            hotspot_id: h.id,
+            categoria: h.category.clone(),
+            nombre: category_name(&h.category),
+            marcas: h.count,
+            sensible: h.sensitive,
+        })
+        .collect();
+    out.sort_by(|a, b| b.marcas.cmp(&a.marcas).then_with(|| a.categoria.cmp(&b.categoria)).then(a.hotspot_id.cmp(&b.hotspot_id)));
+    out
+}
+
+/// A compromiso started from a solution: the institution it names (if the catalogue has it,
+/// otherwise `otra_institucion`) and its words; date and indicator are staff's to set.
+pub fn compromiso_de(solucion: &SolucionPropuesta, id: Uuid, en_catalogo: impl Fn(&str) -> bool) -> Compromiso {
+    Compromiso {
+        id,
+        responsable: if en_catalogo(&solucion.institucion) { solucion.institucion.clone() } else { "otra_institucion".into() },
+        que: solucion.texto.clone(),
+        hotspot_id: None,
+        lugar: String::new(),
+        fecha_limite: String::new(),
+        indicador: String::new(),
+        solucion_id: Some(solucion.id),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::diagnostico::fixtures::{diagnostico, hotspot};
+    use crate::model::{InstitutionGroup, RankedCause, RankedSolution};
+
+    fn diag() -> Diagnostico {
+        let mut d = diagnostico(vec![hotspot("hurto_personas", &[1, 2]), hotspot("alumbrado_deficiente", &[3]), hotspot("hurto_personas", &[4])]);
+        d.causes = vec![
+            RankedCause {
+                category: "falta_iluminacion".into(),
+                cause_ids: vec![Uuid::from_u128(50)],
+                problem_ids: vec![Uuid::from_u128(3), Uuid::from_u128(4)],
+                problems: 2,
+                participants: 2,
+            },
+            RankedCause {
+                category: "consumo_spa".into(),
+                cause_ids: vec![Uuid::from_u128(51)],
+                problem_ids: vec![Uuid::from_u128(1)],
+                problems: 1,
+                participants: 1,
+            },
+        ];
+        d.solutions_by_institution = vec![InstitutionGroup {
+            institution: "essmar".into(),
+            problems: 2,
+            participants: 2,
+            solutions: vec![RankedSolution {
+                id: Uuid::from_u128(60),
+                text: "Poner luminarias".into(),
+                cause_ids: vec![Uuid::from_u128(50)],
+                problems: 2,
+                participants: 2,
+            }],
+        }];
+        d
+    }
+
+    #[test]
+    fn problems_are_grouped_by_category_with_their_causes() {
+        let c = borrador(&diag(), 2, "Pescaíto");
+        let names: Vec<(&str, u32, u32)> = c.problemas.iter().map(|p| (p.categoria.as_str(), p.marcas, p.lugares)).collect();
+        assert_eq!(names[0], ("hurto_personas", 3, 2));
+        assert_eq!(c.problemas[0].causas, vec!["Falta de iluminación".to_string(), "Consumo de sustancias".to_string()]);
+        let alumbrado = c.problemas.iter().find(|p| p.categoria == "alumbrado_deficiente").unwrap();
+        assert_eq!(alumbrado.causas, vec!["Falta de iluminación".to_string()]);
+        assert_eq!(c.soluciones.len(), 1);
+        assert_eq!(c.soluciones[0].institucion, "essmar");
+        assert!(c.compromisos.is_empty());
+        assert!(c.contexto.contains("n.º 2 del barrio Pescaíto"), "{}", c.contexto);
+    }
+
+    #[test]
+    fn a_solution_becomes_a_compromiso_of_its_institution() {
+        let c = borrador(&diag(), 1, "Pescaíto");
+        let k = compromiso_de(&c.soluciones[0], Uuid::from_u128(9), |code| code == "essmar");
+        assert_eq!((k.responsable.as_str(), k.que.as_str(), k.solucion_id), ("essmar", "Poner luminarias", Some(Uuid::from_u128(60))));
+        let k = compromiso_de(&c.soluciones[0], Uuid::from_u128(9), |_| false);
+        assert_eq!(k.responsable, "otra_institucion");
+        assert_eq!(lugares(&diag()).len(), 3);
+    }
+}
