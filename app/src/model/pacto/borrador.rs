@@ -129,7 +129,8 @@ mod tests {
     use crate::model::{InstitutionGroup, RankedCause, RankedSolution};
 
     fn diag() -> Diagnostico {
-        let mut d = diagnostico(vec![hotspot("hurto_personas", &[1, 2]), hotspot("alumbrado_deficiente", &[3]), hotspot("hurto_personas", &[4])]);
+        let mut d =
+            diagnostico(vec![hotspot("hurto_personas", &[1, 2]), hotspot("alumbrado_deficiente", &[3]), hotspot("hurto_personas", &[4])]);
         d.causes = vec![
             RankedCause {
                 category: "falta_iluminacion".into(),

@@ -224,7 +224,15 @@ pub fn vencido(estado: EstadoCompromiso, fecha_limite: &str, hoy: &str) -> bool 
 /// then the other open ones by date, then the closed ones by date; ties by barrio.
 pub fn ordenar_para_seguimiento(lineas: &mut [CompromisoDeInstitucion]) {
     lineas.sort_by(|a, b| {
-        let rank = |l: &CompromisoDeInstitucion| if l.vencido { 0 } else if l.estado.abierto() { 1 } else { 2 };
+        let rank = |l: &CompromisoDeInstitucion| {
+            if l.vencido {
+                0
+            } else if l.estado.abierto() {
+                1
+            } else {
+                2
+            }
+        };
         rank(a)
             .cmp(&rank(b))
             .then_with(|| a.compromiso.fecha_limite.cmp(&b.compromiso.fecha_limite))

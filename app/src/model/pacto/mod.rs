@@ -34,7 +34,7 @@ pub use compromiso::{CambioEstado, CambioEstadoDraft, Compromiso, CompromisoDeIn
 pub use error::PactoError;
 pub use institucion::{Contacto, Institucion, InstitucionDraft, TipoInstitucion};
 pub use pacto::{
-    EstadoPacto, Firma, FirmaDraft, GuardarPacto, LugarOpcion, NuevoPacto, Pacto, PactoContenido, PactoDetalle, PactoResumen, ProblemaPriorizado,
-    SolucionPropuesta,
+    EstadoPacto, Firma, FirmaDraft, GuardarPacto, LugarOpcion, NuevoPacto, Pacto, PactoContenido, PactoDetalle, PactoResumen,
+    ProblemaPriorizado, SolucionPropuesta,
 };
 pub use publicacion::{CompromisoAprobado, CompromisoPublicado, PactoPublicado, PublicarPacto};
