@@ -108,10 +108,16 @@ const line = (name, r, pages) => `${name.padEnd(44)} ${String(r.raw).padStart(9)
 console.log(`${'chunk (target/site/pkg)'.padEnd(44)} ${'raw B'.padStart(9)} ${'gzip B'.padStart(9)} ${'brotli B'.padStart(9)}  loaded by`);
 for (const r of [...first, ...lazy]) console.log(line(r.name.length > 44 ? `${r.name.slice(0, 41)}...` : r.name, r, r.pages.join(', ')));
 const sum = (rs) => rs.reduce((t, r) => ({ raw: t.raw + r.raw, gz: t.gz + r.gz, br: t.br + r.br }), { raw: 0, gz: 0, br: 0 });
-console.log(line('total, loaded on demand', sum(lazy), `${lazy.length} files`));
-
-// The HTML of a barrio page, as the release server renders it.
-const html = await barrioPageHtml();
+// The HTML of a barrio page, and the stylesheet of the pages loaded on demand (served from the
+// binary, app/src/staff_style.rs), as the release server answers them.
+const { html, staffCss } = await fromServer();
+const staffRow = { raw: staffCss.body.length, gz: gzip(staffCss.body).length, br: brotli(staffCss.body).length };
+console.log(line(`${staffCss.path.slice(5)} (from the binary)`, staffRow, 'staff, public and printed pages'));
+console.log(line('total, loaded on demand', sum([...lazy, staffRow]), `${lazy.length + 1} files`));
+if (html.includes(staffCss.path)) {
+  console.error('size-report: the barrio page links the on-demand stylesheet');
+  process.exit(1);
+}
 const htmlRow = { raw: html.length, gz: gzip(html).length, br: brotli(html).length };
 const total = sum([...first, htmlRow]);
 console.log(line('HTML of /barrio/:id', htmlRow, 'the barrio page'));
@@ -125,7 +131,7 @@ if (total.br > BUDGET) {
   process.exit(1);
 }
 
-async function barrioPageHtml() {
+async function fromServer() {
   const { startServer } = await import(join(root, 'end2end', 'support', 'server.mjs'));
   process.env.LEPTOS_SITE_ROOT ??= site;
   const server = await startServer();
@@ -136,7 +142,13 @@ async function barrioPageHtml() {
     const id = barrio.id ?? barrio.properties?.id;
     const res = await fetch(`${server.url}/barrio/${id}`);
     if (!res.ok) throw new Error(`/barrio/${id}: ${res.status}`);
-    return Buffer.from(await res.arrayBuffer());
+    const html = Buffer.from(await res.arrayBuffer());
+    const staffPage = await (await fetch(`${server.url}/equipo`)).text();
+    const path = staffPage.match(/\/pkg\/staff\.[0-9a-f]+\.css/)?.[0];
+    if (!path) throw new Error('/equipo links no on-demand stylesheet');
+    const css = await fetch(`${server.url}${path}`, { headers: { 'accept-encoding': 'identity' } });
+    if (!css.ok) throw new Error(`${path}: ${css.status}`);
+    return { html, staffCss: { path, body: Buffer.from(await css.arrayBuffer()) } };
   } finally {
     await server.stop();
   }

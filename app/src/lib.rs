@@ -10,6 +10,7 @@ pub mod editor;
 pub mod map;
 pub mod model;
 pub mod pages;
+pub mod staff_style;
 
 use leptos::config::Env;
 use leptos::prelude::*;

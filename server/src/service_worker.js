@@ -93,14 +93,15 @@ async function warmPage(url) {
   }
 }
 
-// The pages only staff use are loaded on demand, in wasm chunks of their own that the
-// precache leaves out (a participant never needs them). A page rendered by the server names
-// its chunks (`<link rel="preload" href="/pkg/...">`): a page kept without being shown (kept for
+// The pages only staff use are loaded on demand, in wasm chunks of their own and a stylesheet
+// of their own that the precache leaves out (a participant never needs them). A page rendered
+// by the server names its chunks (`<link rel="preload" href="/pkg/...">`) and that stylesheet:
+// a page kept without being shown (kept for
 // offline use, or fetched again for a new version on "Actualizar") gets them too, so it opens
 // offline as it did before.
 async function keepChunksOf(res) {
   const html = await res.text();
-  const paths = new Set([...html.matchAll(/\/pkg\/[\w.-]+\.(?:wasm|js)/g)].map((m) => m[0]));
+  const paths = new Set([...html.matchAll(/\/pkg\/[\w.-]+\.(?:wasm|js|css)/g)].map((m) => m[0]));
   const cache = await caches.open(SHELL_CACHE);
   await Promise.all([...paths].map(async (path) => {
     if (await cache.match(path)) return;

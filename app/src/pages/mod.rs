@@ -58,6 +58,13 @@ pub mod lazy {
 
     macro_rules! lazy_page {
         ($($route:ident => $page:ident),* $(,)?) => {$(
+            lazy_page!(@one $route, $page, view! { <super::$page/> });
+        )*};
+        // Pages off the participants' path also bring the on-demand stylesheet.
+        (on_demand: $($route:ident => $page:ident),* $(,)?) => {$(
+            lazy_page!(@one $route, $page, view! { <crate::staff_style::StaffStylesheet/> <super::$page/> });
+        )*};
+        (@one $route:ident, $page:ident, $view:expr) => {
             #[doc = concat!("`", stringify!($page), "`, loaded on demand.")]
             pub struct $route;
 
@@ -68,13 +75,14 @@ pub mod lazy {
                 }
 
                 fn view(_this: Self) -> AnyView {
-                    view! { <super::$page/> }.into_any()
+                    $view.into_any()
                 }
             }
-        )*};
+        };
     }
 
     lazy_page! {
+        on_demand:
         AdminRoute => AdminPage,
         StaffRoute => StaffPage,
         DiagnosticoRoute => DiagnosticoPage,
@@ -96,6 +104,9 @@ pub mod lazy {
         OficioRoute => OficioPage,
         OficioPrintRoute => OficioPrintPage,
         IndicadoresRoute => IndicadoresPage,
+    }
+
+    lazy_page! {
         // Facilitators' pages on the room's path: out of a participant's first load, but
         // precached by the service worker (server/src/lib.rs, `PRECACHED_SPLITS`) so they open
         // in a hall with no signal.

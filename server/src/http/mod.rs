@@ -286,5 +286,5 @@ pub fn health_routes() -> Router<AppState> {
 }
 
 pub fn pwa_routes() -> Router<AppState> {
-    Router::new().route("/sw.js", get(pwa::service_worker))
+    Router::new().route("/sw.js", get(pwa::service_worker)).route(app::staff_style::HREF, get(pwa::staff_css))
 }

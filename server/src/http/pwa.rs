@@ -20,6 +20,20 @@ pub async fn service_worker(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
+/// The stylesheet of the pages loaded on demand (`app::staff_style`), from the binary: its name
+/// carries its content's hash, so it is immutable in every build, hashed or not. Compressed per
+/// request like the pages.
+pub async fn staff_css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        app::staff_style::CSS,
+    )
+        .into_response()
+}
+
 /// Adds caching headers: hashed `/pkg` files are immutable; HTML pages are revalidated and say
 /// which deployment rendered them (the worker caches only pages of its own version).
 pub async fn cache_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {

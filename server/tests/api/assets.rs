@@ -100,3 +100,39 @@ async fn precompressed() {
     let (parts, _) = get(&router, "/pkg/cartobarrio.ZZZ.js", Some("br")).await;
     assert_eq!(parts.status, 404);
 }
+
+#[tokio::test]
+async fn the_on_demand_stylesheet_is_linked_only_by_pages_off_the_participants_path() {
+    server_runtime().spawn(on_demand_stylesheet()).await.expect("the checks pass");
+}
+
+async fn on_demand_stylesheet() {
+    let site = site();
+    let db = tempfile::tempdir().unwrap();
+    let store = server::store::Store::open(&db.path().join("db.sqlite3")).unwrap();
+    let mut config = config(db.path().join("db.sqlite3"));
+    config.site_root = site.path().to_path_buf();
+    let router = server::router(store, &config);
+    let href = app::staff_style::HREF;
+
+    let (parts, body) = get(&router, href, None).await;
+    assert_eq!(parts.status, 200);
+    assert!(parts.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/css"));
+    assert_eq!(parts.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert_eq!(body, app::staff_style::CSS.as_bytes());
+    let (parts, _) = get(&router, href, Some("gzip")).await;
+    assert_eq!(parts.headers[header::CONTENT_ENCODING], "gzip");
+    assert!(vary_names_accept_encoding(&parts));
+
+    // A participant's pages never link it; a staff or public page does, from the server's
+    // first answer (no flash of an unstyled page).
+    for path in ["/", "/barrio/1", "/unirse"] {
+        let (parts, body) = get(&router, path, None).await;
+        assert_eq!(parts.status, 200, "{path}");
+        assert!(!String::from_utf8_lossy(&body).contains(href), "{path} links the on-demand stylesheet");
+    }
+    for path in ["/equipo", "/balance", "/publico"] {
+        let (_, body) = get(&router, path, None).await;
+        assert!(String::from_utf8_lossy(&body).contains(href), "{path} does not link the on-demand stylesheet");
+    }
+}

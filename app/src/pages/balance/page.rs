@@ -283,8 +283,8 @@ fn Ranking(balance: Balance, comuna: RwSignal<String>, picked: RwSignal<Option<i
                     <td class=format!("num indice iscb-cell iscb-{}", f.clase.map_or_else(|| "none".into(), |c| c.to_string()))>
                         {f.indice.map_or_else(|| "sin índice".to_string(), |i| number_es(i, 1))}
                     </td>
-                    <td class=format!("num cambio {prev_class}")>{prev}</td>
-                    <td class=format!("num cambio {year_class}")>{year}</td>
+                    <td class=format!("num iscb-cambio {prev_class}")>{prev}</td>
+                    <td class=format!("num iscb-cambio {year_class}")>{year}</td>
                     <td class="trend"><Sparkline values=f.tendencia.clone() lo hi/></td>
                     <td class="estado">
                         {paso.map(|p| view! { <a class="paso-chip" href=format!("/ruta/{id}")>{format!("Paso {}", p.number())}</a> })}

@@ -83,7 +83,7 @@ fn BalanceProjector() -> impl IntoView {
                                                 <span class="p-puesto">{f.puesto.unwrap_or_default()}</span>
                                                 <span class="p-name">{f.name.clone()}<small>{f.comuna.clone().unwrap_or_default()}</small></span>
                                                 <span class="p-indice">{f.indice.map(|i| number_es(i, 1)).unwrap_or_default()}</span>
-                                                <span class=format!("p-cambio cambio {class}")>{change}</span>
+                                                <span class=format!("p-cambio iscb-cambio {class}")>{change}</span>
                                             </li>
                                         }
                                     }).collect_view()}
