@@ -12,6 +12,7 @@ mod inscripcion;
 mod inscripciones;
 mod login;
 mod not_found;
+mod pacto;
 mod projector;
 mod public;
 mod publish;
@@ -34,6 +35,7 @@ pub use inscripcion::InscripcionPage;
 pub use inscripciones::InscripcionesPage;
 pub use login::{AccountPage, LoginPage};
 pub use not_found::NotFoundPage;
+pub use pacto::{InstitucionPage, InstitucionesPage, PactoPage, PactoPrintPage, PactosPage};
 pub use projector::ProjectorPage;
 pub use public::{PublicBarrioPage, PublicListPage};
 pub use publish::PublishPage;
@@ -96,6 +98,11 @@ pub mod lazy {
         OficioRoute => OficioPage,
         OficioPrintRoute => OficioPrintPage,
         IndicadoresRoute => IndicadoresPage,
+        PactosRoute => PactosPage,
+        PactoRoute => PactoPage,
+        PactoPrintRoute => PactoPrintPage,
+        InstitucionesRoute => InstitucionesPage,
+        InstitucionRoute => InstitucionPage,
         // Facilitators' pages on the room's path: out of a participant's first load, but
         // precached by the service worker (server/src/lib.rs, `PRECACHED_SPLITS`) so they open
         // in a hall with no signal.
