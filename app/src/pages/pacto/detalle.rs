@@ -96,7 +96,7 @@ fn PactoView(cargado: Cargado, recargar: RwSignal<u32>) -> impl IntoView {
     let (estado_class, estado) = match (p.estado, vigente) {
         (EstadoPacto::Borrador, _) => ("borrador", format!("Borrador · revisión {}", p.revision)),
         (EstadoPacto::Firmado, true) => ("vigente", "Firmado · vigente".to_string()),
-        (EstadoPacto::Firmado, false) => ("reemplazado", "Firmado · modificado por un otrosí".to_string()),
+        (EstadoPacto::Firmado, false) => ("reemplazado", "Firmado · ya no está vigente".to_string()),
     };
     let firma = p.firma.clone();
     let meta = format!(

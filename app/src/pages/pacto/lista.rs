@@ -25,7 +25,7 @@ pub fn estado_es(p: &PactoResumen) -> (&'static str, String) {
     match p.estado {
         EstadoPacto::Borrador => ("borrador", format!("Borrador · revisión {}", p.revision)),
         EstadoPacto::Firmado if p.vigente => ("vigente", "Firmado · vigente".to_string()),
-        EstadoPacto::Firmado => ("reemplazado", "Firmado · reemplazado por un otrosí".to_string()),
+        EstadoPacto::Firmado => ("reemplazado", "Firmado · ya no está vigente".to_string()),
     }
 }
 

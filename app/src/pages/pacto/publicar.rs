@@ -51,8 +51,9 @@ pub fn Publicar(detalle: PactoDetalle, instituciones: Vec<Institucion>) -> impl 
     let error = RwSignal::new(None::<String>);
     let aviso = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    // Start from what is published of this version, if any: its choices and its words.
-    let desde = detalle.publicacion.as_ref().filter(|x| x.pacto_id == id);
+    // Start from what is published, if any: its choices and its words. It is of this pacto's
+    // lineage, and a compromiso keeps its id across an otrosí.
+    let desde = detalle.publicacion.as_ref();
     let filas: Vec<(usize, String, String, Eleccion)> = p
         .contenido
         .compromisos
