@@ -42,6 +42,11 @@ const LAZY_PAGES = {
   oficio_route: '/balance/oficio',
   oficio_print_route: '/balance/oficio/:id',
   indicadores_route: '/admin/indicadores',
+  pactos_route: '/ruta/:id/pacto',
+  pacto_route: '/ruta/:id/pacto/:pacto',
+  pacto_print_route: '/ruta/:id/pacto/:pacto/imprimir',
+  instituciones_route: '/instituciones',
+  institucion_route: '/instituciones/:codigo',
   // Precached by the service worker after the first load (server/src/lib.rs, PRECACHED_SPLITS).
   workshops_route: '/talleres (precached)',
   projector_route: '/talleres/:id/proyectar (precached)',

@@ -26,6 +26,7 @@ use crate::pages::lazy::{
     AccountRoute, ActaEditRoute, BalancePrintRoute, BalanceProjectorRoute, BalanceRoute, IndicadoresRoute, OficioPrintRoute, OficioRoute, ActaPrintRoute, AdminRoute, DiagnosticoRoute, LoginRoute, PublicBarrioRoute, PublicListRoute, PublishRoute, ReportRoute, RutaBarrioRoute,
     RutaRoute, StaffRoute,
 };
+use crate::pages::lazy::{InstitucionRoute, InstitucionesRoute, PactoPrintRoute, PactoRoute, PactosRoute};
 use crate::pages::lazy::{AboutDataRoute, InscripcionRoute, InscripcionesRoute, ProjectorRoute, SyncRoute, WorkshopRoute, WorkshopsRoute};
 use crate::pages::{BarrioListPage, BarrioMapPage, JoinPage, NotFoundPage};
 
@@ -112,6 +113,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/ruta/:id/acta") view={Lazy::<ActaEditRoute>::new()}/>
                     <Route path=path!("/ruta/:id/acta/:acta") view={Lazy::<ActaEditRoute>::new()}/>
                     <Route path=path!("/ruta/:id/acta/:acta/imprimir") view={Lazy::<ActaPrintRoute>::new()}/>
+                    <Route path=path!("/ruta/:id/pacto") view={Lazy::<PactosRoute>::new()}/>
+                    <Route path=path!("/ruta/:id/pacto/:pacto") view={Lazy::<PactoRoute>::new()}/>
+                    <Route path=path!("/ruta/:id/pacto/:pacto/imprimir") view={Lazy::<PactoPrintRoute>::new()}/>
+                    <Route path=path!("/instituciones") view={Lazy::<InstitucionesRoute>::new()}/>
+                    <Route path=path!("/instituciones/:codigo") view={Lazy::<InstitucionRoute>::new()}/>
                     <Route path=path!("/acerca-de-los-datos") view={Lazy::<AboutDataRoute>::new()}/>
                     <Route path=path!("/inscripcion") view={Lazy::<InscripcionRoute>::new()}/>
                 </Routes>

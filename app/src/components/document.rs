@@ -23,9 +23,15 @@ pub fn Letterhead(process: &'static str, facts: Vec<(&'static str, String)>) -> 
     }
 }
 
-/// A block for each role to write its name and sign.
+/// A block for each role to write its name and sign: three for most documents, one per
+/// institution for a pacto (they wrap three to a row).
 #[component]
-pub fn SignatureBlocks(roles: [&'static str; 3]) -> impl IntoView {
+pub fn SignatureBlocks<R, S>(roles: R) -> impl IntoView
+where
+    R: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    let roles: Vec<String> = roles.into_iter().map(Into::into).collect();
     view! {
         <section class="report-section report-signatures">
             <h2>"Firmas"</h2>

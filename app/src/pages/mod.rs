@@ -12,6 +12,7 @@ mod inscripcion;
 mod inscripciones;
 mod login;
 mod not_found;
+mod pacto;
 mod projector;
 mod public;
 mod publish;
@@ -34,6 +35,7 @@ pub use inscripcion::InscripcionPage;
 pub use inscripciones::InscripcionesPage;
 pub use login::{AccountPage, LoginPage};
 pub use not_found::NotFoundPage;
+pub use pacto::{InstitucionPage, InstitucionesPage, PactoPage, PactoPrintPage, PactosPage};
 pub use projector::ProjectorPage;
 pub use public::{PublicBarrioPage, PublicListPage};
 pub use publish::PublishPage;
@@ -104,6 +106,11 @@ pub mod lazy {
         OficioRoute => OficioPage,
         OficioPrintRoute => OficioPrintPage,
         IndicadoresRoute => IndicadoresPage,
+        PactosRoute => PactosPage,
+        PactoRoute => PactoPage,
+        PactoPrintRoute => PactoPrintPage,
+        InstitucionesRoute => InstitucionesPage,
+        InstitucionRoute => InstitucionPage,
     }
 
     lazy_page! {

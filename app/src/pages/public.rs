@@ -77,7 +77,6 @@ pub fn PublicListPage() -> impl IntoView {
 #[component]
 pub fn PublicBarrioPage() -> impl IntoView {
     let params = use_params_map();
-    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
     let barrio_id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()));
     // None: loading; Some(Ok(None)): nothing published.
     let loaded = RwSignal::new(None::<Result<Option<(Publication, Barrio)>, String>>);
@@ -126,6 +125,9 @@ pub fn PublicBarrioPage() -> impl IntoView {
                     <PublicationView publication=p barrio=b layers=Signal::derive(move || layers.get()) downloads=true photos/>
                 }.into_any(),
             }}
+            // Its own request: a barrio may have published compromisos and no diagnóstico, or
+            // the other way round. Nothing shows until it answers, on the server too.
+            {move || barrio_id().map(|barrio| view! { <super::pacto::CompromisosPublicos barrio/> })}
         </section>
     }
 }

@@ -124,6 +124,7 @@ fn RutaBarrioPanels() -> impl IntoView {
                             <Show when=move || staff.get()>
                                 <a class="button small" href=format!("/diagnostico/{barrio}")>"Diagnóstico del barrio"</a>
                             </Show>
+                            <a class="button small" href=format!("/ruta/{barrio}/pacto")>"Pactos del barrio"</a>
                         </header>
                         {move || notice.get().map(|n| view! { <p class="notice ok" role="status" data-testid="ruta-notice">{n}</p> })}
                         {move || error.get().map(|e| view! { <p class="notice warn" role="alert" data-testid="ruta-error">{e}</p> })}
@@ -263,6 +264,11 @@ fn StepItem(estado: PasoEstado, registros: Vec<Registro>, current: Paso, barrio:
             <Show when=move || ctx.staff.get() && diagnostico && reached>
                 <DiagnosticoTrail barrio paso/>
             </Show>
+            {(paso == Paso::Pacto && reached).then(|| view! {
+                <p class="step-trail" data-testid="pacto-link">
+                    <a class="button small" href=format!("/ruta/{barrio}/pacto")>"El pacto del barrio: borrador, firma y seguimiento"</a>
+                </p>
+            })}
             <Show when=move || ctx.staff.get() && reached>
                 <details class="add-registro">
                     <summary class="button small">"Agregar registro"</summary>
