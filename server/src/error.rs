@@ -17,6 +17,7 @@ use thiserror::Error;
 
 use crate::balance::BalanceRefusal;
 use crate::import::ImportError;
+use crate::pactos::PactoRefusal;
 use crate::store::{Kind, StoreError};
 
 #[derive(Debug, Error)]
@@ -178,6 +179,14 @@ pub enum ApiError {
     /// walks an open ciclo.
     #[error(transparent)]
     Balance(#[from] BalanceRefusal),
+    /// Paso 4: 422 for content, a status change, an institution or a publication that breaks
+    /// a rule ([`PactoError`](app::model::pacto::PactoError), with its code and field), an
+    /// acta or registro that is not the one the rule asks for, or a pacto signed with no
+    /// compromiso; 404 for a diagnóstico the barrio does not have; 409 when the pacto's state
+    /// refuses the change (signed, stale revision, not signed, already amended, superseded,
+    /// another pacto of the barrio still unsigned).
+    #[error(transparent)]
+    Pacto(#[from] PactoRefusal),
     /// 429: too many requests to enter the route from this address; try after
     /// `retry_after_s` seconds.
     #[error("too many requests")]
@@ -246,6 +255,7 @@ impl From<StoreError> for ApiError {
             StoreError::Inscripcion(e) => ApiError::InvalidInscripcion(e),
             StoreError::Media(e) => ApiError::InvalidMedia(e),
             StoreError::Balance(e) => ApiError::Balance(e),
+            StoreError::Pacto(e) => ApiError::Pacto(e),
             other => ApiError::Store(other),
         }
     }
@@ -254,6 +264,12 @@ impl From<StoreError> for ApiError {
 impl From<app::model::balance::BalanceError> for ApiError {
     fn from(e: app::model::balance::BalanceError) -> ApiError {
         ApiError::Balance(e.into())
+    }
+}
+
+impl From<app::model::pacto::PactoError> for ApiError {
+    fn from(e: app::model::pacto::PactoError) -> ApiError {
+        ApiError::Pacto(e.into())
     }
 }
 
@@ -416,6 +432,9 @@ impl ApiError {
             ApiError::Balance(e) if e.is_not_found() => StatusCode::NOT_FOUND,
             ApiError::Balance(BalanceRefusal::CicloOpen { .. }) => StatusCode::CONFLICT,
             ApiError::Balance(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Pacto(e) if e.is_not_found() => StatusCode::NOT_FOUND,
+            ApiError::Pacto(e) if e.is_conflict() => StatusCode::CONFLICT,
+            ApiError::Pacto(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::UploadInterrupted(_) => StatusCode::BAD_REQUEST,
             ApiError::InvalidActa(ActaError::Conflict(_) | ActaError::Stale(_) | ActaError::OtherBarrio) => StatusCode::CONFLICT,
@@ -662,6 +681,7 @@ impl ApiError {
             ApiError::InvalidInscripcion(e) => (e.code(), e.field(), e.es(), e.en()),
             ApiError::InvalidCbsc(e) => (e.code(), Some(e.field()), e.es(), e.en()),
             ApiError::Balance(e) => (e.code(), e.field(), e.es(), e.en()),
+            ApiError::Pacto(e) => (e.code(), e.field(), e.es(), e.en()),
             ApiError::TooManyRequests { retry_after_s } => (
                 "too_many_requests",
                 None,
@@ -892,6 +912,28 @@ mod tests {
         assert!(open.parts().2.contains("Pescaíto"), "the barrio is named");
         let reference = BalanceRefusal::ReferenceWithoutData { version: 2, periodo: app::model::balance::periodo::Periodo { anio: 2025, cuatrimestre: 1 } };
         assert_eq!(ApiError::from(reference).status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+
+    #[test]
+    fn pacto_refusals_have_their_status_code_and_the_models_code_and_field() {
+        use app::model::pacto::PactoError;
+        let parts = |e: ApiError| (e.status(), e.parts().0, e.parts().1);
+        assert_eq!(parts(PactoError::NoEvidence.into()), (StatusCode::UNPROCESSABLE_ENTITY, "no_evidence", Some("evidencia")));
+        assert_eq!(parts(PactoError::UnknownPlace(0).into()), (StatusCode::UNPROCESSABLE_ENTITY, "unknown_place", None));
+        let stored = ApiError::from(StoreError::from(PactoError::NoReason));
+        assert_eq!((stored.status(), stored.parts().0, stored.parts().1), (StatusCode::UNPROCESSABLE_ENTITY, "no_reason", Some("motivo")));
+        assert!(stored.parts().2.contains("por qué"), "{}", stored.parts().2);
+        assert_eq!(parts(PactoRefusal::Signed.into()), (StatusCode::CONFLICT, "pacto_signed", None));
+        assert_eq!(parts(PactoRefusal::Stale { sent: 1, latest: 2 }.into()), (StatusCode::CONFLICT, "stale_revision", Some("revision")));
+        assert_eq!(parts(PactoRefusal::UnknownDiagnostico(4).into()), (StatusCode::NOT_FOUND, "unknown_diagnostico", Some("diagnostico")));
+        assert_eq!(
+            parts(PactoRefusal::RegistroNotPacto.into()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "registro_not_pacto_firmado", Some("registro_id"))
+        );
+        assert_eq!(
+            parts(PactoRefusal::ActaNotSocializacion.into()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "acta_not_socializacion", Some("contenido.acta_id"))
+        );
     }
 
     #[test]

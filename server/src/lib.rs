@@ -18,6 +18,7 @@ pub mod listen;
 pub mod media;
 pub mod merge;
 pub mod outline;
+pub mod pactos;
 pub mod seed;
 pub mod store;
 pub mod time;
@@ -183,6 +184,10 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     }
     if store.ensure_initial_definition(http::now_ms()).await.context("storing the first ISCB definition")? {
         tracing::info!("first ISCB definition stored as version 1");
+    }
+    let instituciones = seed::seed_instituciones(&store, http::now_ms()).await.context("seeding the catalogue of institutions")?;
+    if instituciones > 0 {
+        tracing::info!(instituciones, "catalogue of institutions seeded");
     }
     let no_accounts = store.user_count().await? == 0;
     let listener = tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;

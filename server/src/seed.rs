@@ -111,6 +111,22 @@ pub async fn seed_if_empty(store: &Store) -> Result<usize, StoreError> {
     store.insert_barrios(barrios).await
 }
 
+/// The catalogue of institutions a new database starts with: `pacto::institucion::SEMILLA` as
+/// version 1 of each entry, active, its one contact the position the seed names. Only when the
+/// catalogue is empty; returns how many entries were added (0 on every later start).
+pub async fn seed_instituciones(store: &Store, now_ms: i64) -> Result<usize, StoreError> {
+    use app::model::pacto::institucion::SEMILLA;
+    use app::model::pacto::{Contacto, InstitucionDraft};
+    let semilla = SEMILLA
+        .iter()
+        .map(|(codigo, nombre, tipo, cargo)| {
+            let contactos = vec![Contacto { cargo: cargo.to_string(), nombre: None }];
+            (codigo.to_string(), InstitucionDraft { nombre: nombre.to_string(), tipo: *tipo, contactos, activa: true })
+        })
+        .collect();
+    store.seed_instituciones(semilla, now_ms).await
+}
+
 /// Gives the barrios of a database seeded before the name table their reviewed names (and
 /// their packs a new version, so devices pick the name up). Only a barrio whose name is still
 /// the one the seed gave it changes: a name set since, by an import or by hand, is left alone.

@@ -15,11 +15,13 @@ mod diagnosticos;
 mod health;
 mod indicadores;
 pub mod inscripciones;
+mod instituciones;
 mod limit;
 mod marks;
 mod media;
 mod media_decisions;
 mod packs;
+mod pactos;
 mod public_media;
 mod publications;
 pub mod pwa;
@@ -171,6 +173,8 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .get("/balance/priorizaciones", balance::priorizaciones)
         .within(balance::MAX_PRIORIZACION_BYTES);
     let oficios = Api::new().post("/oficios", balance::crear_oficio).get("/oficios", balance::oficios).within(balance::MAX_OFICIO_BYTES);
+    // Paso 4: a pacto's content may hold a hundred compromisos and the diagnóstico's solutions.
+    let pacto_content = Api::new().get("/pactos/{id}", pactos::one).put("/pactos/{id}", pactos::save).within(pactos::MAX_PACTO_BYTES);
     let public = Api::new()
         .get("/openapi.json", openapi)
         .post("/auth/login", auth::login)
@@ -261,8 +265,29 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .get("/balance", balance::balance)
         .get("/balance.csv", balance::balance_csv)
         .get("/oficios/{id}", balance::oficio)
+        .get("/instituciones", instituciones::catalogo)
+        .put("/instituciones/{codigo}", instituciones::put)
+        .get("/instituciones/{codigo}/compromisos", instituciones::compromisos)
+        .get("/instituciones/{codigo}/compromisos.csv", instituciones::compromisos_csv)
+        .get("/barrios/{id}/pactos", pactos::of_barrio)
+        .post("/barrios/{id}/pactos", pactos::create)
+        .post("/pactos/{id}/firma", pactos::sign)
+        .post("/pactos/{id}/otrosi", pactos::otrosi)
+        .post("/pactos/{id}/compromisos/{cid}/estados", pactos::estado)
+        .post("/pactos/{id}/publicacion/vista", pactos::preview)
+        .post("/pactos/{id}/publicacion", pactos::publish)
+        .get("/public/barrios/{id}/compromisos", pactos::public_compromisos)
         .within(max_body_bytes);
-    public.merge(sync).merge(admin).merge(uploads).merge(inscripcion).merge(chunks).merge(indicator_imports).merge(priorizaciones).merge(oficios)
+    public
+        .merge(sync)
+        .merge(admin)
+        .merge(uploads)
+        .merge(inscripcion)
+        .merge(chunks)
+        .merge(indicator_imports)
+        .merge(priorizaciones)
+        .merge(oficios)
+        .merge(pacto_content)
 }
 
 /// The versioned JSON API. Old clients keep the URL they were built with, so paths here are

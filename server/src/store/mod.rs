@@ -11,10 +11,12 @@ mod diagnosticos;
 mod history;
 mod indicadores;
 mod inscripciones;
+mod instituciones;
 mod marks;
 mod media;
 mod media_decisions;
 mod packs;
+mod pactos;
 mod publications;
 mod receive;
 mod room;
@@ -104,6 +106,16 @@ pub enum StoreError {
     /// An ISCB definition, prioritisation or oficio that may not be kept.
     #[error(transparent)]
     Balance(#[from] crate::balance::BalanceRefusal),
+    /// A pacto, signing, otrosí, status change, institution or publication that may not be
+    /// kept (paso 4).
+    #[error(transparent)]
+    Pacto(#[from] crate::pactos::PactoRefusal),
+}
+
+impl From<app::model::pacto::PactoError> for StoreError {
+    fn from(e: app::model::pacto::PactoError) -> StoreError {
+        StoreError::Pacto(e.into())
+    }
 }
 
 impl From<app::model::balance::BalanceError> for StoreError {
@@ -134,6 +146,7 @@ impl StoreError {
                 | StoreError::Inscripcion(_)
                 | StoreError::Media(_)
                 | StoreError::Balance(_)
+                | StoreError::Pacto(_)
         )
     }
 }
@@ -160,6 +173,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0017_media.sql")),
         M::up(include_str!("../../migrations/0018_media_decisions.sql")),
         M::up(include_str!("../../migrations/0019_balance.sql")),
+        M::up(include_str!("../../migrations/0020_pacto.sql")),
     ])
 }
 

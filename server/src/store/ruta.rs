@@ -145,7 +145,7 @@ fn registros_of(c: &Connection, ciclo_id: Uuid) -> Result<Vec<Registro>, StoreEr
     rows.into_iter().map(RegistroRow::parse).collect()
 }
 
-fn read_registro(c: &Connection, id: Uuid) -> Result<Option<Registro>, StoreError> {
+pub(super) fn read_registro(c: &Connection, id: Uuid) -> Result<Option<Registro>, StoreError> {
     let mut stmt = c.prepare_cached(&format!("{SELECT_REGISTRO} WHERE r.id = ?1"))?;
     stmt.query_row([id.to_string()], registro_row).optional()?.map(RegistroRow::parse).transpose()
 }

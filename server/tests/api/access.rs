@@ -65,6 +65,8 @@ struct Fixture {
     importacion: Uuid,
     /// An oficio de convocatoria of Santa Marta.
     oficio: Uuid,
+    /// A pacto of barrio A, drafted from its diagnóstico (not signed).
+    pacto: Uuid,
 }
 
 struct Caller {
@@ -128,7 +130,27 @@ async fn fixture(app: &TestApp) -> Fixture {
     let (status, oficio) = app.post("/oficios", Some("application/json"), oficio_json().to_string()).await;
     assert_eq!(status, 201, "{oficio}");
     let oficio = oficio["id"].as_str().and_then(|id| id.parse().ok()).expect("oficio id");
-    Fixture { barrio_a, barrio_b, centre_a, workshop_a, workshop_c, mark: record.id(), user_b, ciclo, registro, acta, inscripcion, media, importacion, oficio }
+    let nuevo = json!({ "diagnostico": 1 }).to_string();
+    let (status, pacto) = app.post(&format!("/barrios/{barrio_a}/pactos"), Some("application/json"), nuevo).await;
+    assert_eq!(status, 201, "{pacto}");
+    let pacto = pacto["id"].as_str().and_then(|id| id.parse().ok()).expect("pacto id");
+    Fixture {
+        barrio_a,
+        barrio_b,
+        centre_a,
+        workshop_a,
+        workshop_c,
+        mark: record.id(),
+        user_b,
+        ciclo,
+        registro,
+        acta,
+        inscripcion,
+        media,
+        importacion,
+        oficio,
+        pacto,
+    }
 }
 
 /// An oficio de convocatoria of Santa Marta.
@@ -182,6 +204,9 @@ fn request(method: &str, path: &str, f: &Fixture, caller: &Caller) -> (String, O
         .replace("/media/{id}", &format!("/media/{}", f.media))
         .replace("/indicadores/importaciones/{id}", &format!("/indicadores/importaciones/{}", f.importacion))
         .replace("/oficios/{id}", &format!("/oficios/{}", f.oficio))
+        .replace("/pactos/{id}", &format!("/pactos/{}", f.pacto))
+        .replace("{cid}", &Uuid::nil().to_string())
+        .replace("{codigo}", "essmar")
         .replace("{n}", "0")
         .replace("{number}", "1")
         .replace("{other}", "1")
@@ -226,6 +251,7 @@ fn request(method: &str, path: &str, f: &Fixture, caller: &Caller) -> (String, O
             "municipio": "47001", "periodo": "2026-C3", "version": 1, "elegidos": [{ "barrio_id": b, "motivo": "Prueba de acceso" }]
         })),
         (_, "/oficios") => Some(oficio_json()),
+        (_, "/barrios/{id}/pactos") => Some(json!({ "diagnostico": 1 })),
         _ => Some(json!({})),
     };
     (concrete, body)
@@ -282,6 +308,15 @@ fn allowed(method: &str, path: &str) -> Option<&'static [Who]> {
         ("get", "/iscb/definiciones" | "/balance" | "/balance.csv" | "/balance/priorizaciones" | "/oficios") => ANY_STAFF,
         ("post", "/iscb/definiciones") => ADMIN,
         ("post", "/balance/priorizaciones" | "/oficios") | ("get", "/oficios/{id}") => STAFF,
+        // Paso 4: every account reads the catalogue of institutions, admins edit it; staff follow
+        // an institution's compromisos (of their cities' barrios: staff of another city get none
+        // here); those who work in the barrio read its pactos, its city's staff write them.
+        ("get", "/instituciones") => ACCOUNTS,
+        ("put", "/instituciones/{codigo}") => ADMIN,
+        ("get", "/instituciones/{codigo}/compromisos" | "/instituciones/{codigo}/compromisos.csv") => ANY_STAFF,
+        ("get", "/barrios/{id}/pactos" | "/pactos/{id}") => BARRIO_A,
+        ("post", "/barrios/{id}/pactos") | ("put", "/pactos/{id}") => STAFF,
+        ("post", p) if p.starts_with("/pactos/{id}/") => STAFF,
         // What staff published is for everyone, with no session at all.
         ("get", p) if p.starts_with("/public/") => EVERYONE,
         _ => return None,

@@ -174,6 +174,7 @@ pub async fn serve_with(db_path: &std::path::Path, options: AppOptions) -> Strin
         let store = Store::open(&db_path).expect("open store");
         server::seed::seed_if_empty(&store).await.expect("seed");
         store.ensure_initial_definition(1_764_000_000_000).await.expect("first ISCB definition");
+        server::seed::seed_instituciones(&store, 1_764_000_000_000).await.expect("catalogue of institutions");
         // A database made by an earlier server of the test already has them.
         if store.user_count().await.expect("users") == 0 {
             create_accounts(&store).await;
