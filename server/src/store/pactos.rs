@@ -642,7 +642,8 @@ impl Store {
             let mut estados = historia_del_linaje(c, &linaje)?;
             estados.retain(|e| suyos.contains(&e.compromiso_id));
             let publicacion = publicacion_vigente(c, pacto.barrio_id)?.filter(|p| linaje.contains(&p.pacto_id));
-            Ok(Some(PactoDetalle { otrosi: otrosi_de(c, id)?, pacto, barrio, lugares, estados, publicacion, editable: false }))
+            let ciclo_abierto = open_ciclo(c, pacto.barrio_id)?;
+            Ok(Some(PactoDetalle { otrosi: otrosi_de(c, id)?, pacto, barrio, lugares, estados, publicacion, editable: false, ciclo_abierto }))
         })
         .await
     }

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use uuid::Uuid;
 
 use super::compromiso::Compromiso;
-use super::pacto::{LugarOpcion, PactoContenido, ProblemaPriorizado, SolucionPropuesta};
+use super::pacto::{LugarOpcion, PactoContenido, ProblemaPriorizado, SolucionPropuesta, MAX_PROBLEMAS, MAX_SHORT_CHARS, MAX_SOLUCIONES};
 use crate::model::{Category, CauseCategory, Diagnostico};
 
 fn category_name(code: &str) -> String {
@@ -46,6 +46,13 @@ pub fn borrador(diag: &Diagnostico, numero: u32, barrio: &str) -> PactoContenido
             .collect();
     }
     problemas.sort_by(|a, b| b.marcas.cmp(&a.marcas).then(b.lugares.cmp(&a.lugares)).then_with(|| a.categoria.cmp(&b.categoria)));
+    // The draft must save as it is: within what `PactoContenido::checked` takes, the weightiest
+    // first (a diagnóstico has no such limits).
+    problemas.truncate(MAX_PROBLEMAS);
+    for p in &mut problemas {
+        p.causas.truncate(MAX_PROBLEMAS);
+        p.causas.iter_mut().for_each(|c| *c = cut(c, MAX_SHORT_CHARS));
+    }
 
     let mut soluciones: Vec<SolucionPropuesta> = diag
         .solutions_by_institution
@@ -61,6 +68,8 @@ pub fn borrador(diag: &Diagnostico, numero: u32, barrio: &str) -> PactoContenido
         })
         .collect();
     soluciones.sort_by(|a, b| b.problemas.cmp(&a.problemas).then(b.participantes.cmp(&a.participantes)).then(a.id.cmp(&b.id)));
+    soluciones.truncate(MAX_SOLUCIONES);
+    soluciones.iter_mut().for_each(|s| s.texto = cut(&s.texto, MAX_SHORT_CHARS * 2));
 
     PactoContenido {
         fecha: String::new(),
@@ -71,6 +80,10 @@ pub fn borrador(diag: &Diagnostico, numero: u32, barrio: &str) -> PactoContenido
         compromisos: Vec::new(),
         acta_id: None,
     }
+}
+
+fn cut(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
 }
 
 fn contexto(diag: &Diagnostico, numero: u32, barrio: &str, problemas: &[ProblemaPriorizado]) -> String {
@@ -174,6 +187,19 @@ mod tests {
         assert_eq!(c.soluciones[0].institucion, "essmar");
         assert!(c.compromisos.is_empty());
         assert!(c.contexto.contains("n.º 2 del barrio Pescaíto"), "{}", c.contexto);
+    }
+
+    #[test]
+    fn a_large_diagnosticos_draft_saves_as_it_is() {
+        let mut d = diag();
+        let long = "x".repeat(2 * MAX_SHORT_CHARS + 50);
+        d.solutions_by_institution[0].solutions = (0..MAX_SOLUCIONES as u128 + 20)
+            .map(|n| RankedSolution { id: Uuid::from_u128(1000 + n), text: long.clone(), cause_ids: vec![], problems: 1, participants: 1 })
+            .collect();
+        d.hotspots = (0..MAX_PROBLEMAS + 5).map(|n| hotspot(&format!("otra_{n}"), &[n as u128])).collect();
+        let c = borrador(&d, 1, "Pescaíto");
+        assert_eq!((c.problemas.len(), c.soluciones.len()), (MAX_PROBLEMAS, MAX_SOLUCIONES));
+        assert!(c.checked(|_| true, |_| true).is_ok());
     }
 
     #[test]

@@ -260,6 +260,10 @@ pub struct PactoDetalle {
     pub publicacion: Option<PactoPublicado>,
     /// Whether the caller may edit (staff of its city); facilitators read only.
     pub editable: bool,
+    /// The barrio's open ciclo now: where a signed scan or an evidence file is kept when the
+    /// pacto was drafted before the barrio had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ciclo_abierto: Option<Uuid>,
 }
 
 #[cfg(test)]

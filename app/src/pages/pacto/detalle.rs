@@ -53,7 +53,10 @@ fn PactoPanel() -> impl IntoView {
         let Some(id) = pacto.get() else { return };
         leptos::task::spawn_local(async move {
             let result = async {
-                let detalle: PactoDetalle = api::get(&format!("/api/v1/pactos/{id}")).await?;
+                let mut detalle: PactoDetalle = api::get(&format!("/api/v1/pactos/{id}")).await?;
+                // Files (the signed scan, evidence) are kept in a ciclo of the ruta: the pacto's,
+                // or the barrio's open one when it was drafted before the barrio had one.
+                detalle.pacto.ciclo_id = detalle.pacto.ciclo_id.or(detalle.ciclo_abierto);
                 let instituciones: Vec<Institucion> = api::get("/api/v1/instituciones").await?;
                 let lista: Option<Vec<PactoResumen>> = api::get(&format!("/api/v1/barrios/{}/pactos", detalle.pacto.barrio_id)).await.ok();
                 let vigente = en_vigor(id, &detalle, lista.as_deref());
@@ -213,6 +216,7 @@ mod tests {
             estados: vec![],
             otrosi: otrosi.map(uuid::Uuid::from_u128),
             publicacion: None,
+            ciclo_abierto: None,
             editable: true,
         }
     }
