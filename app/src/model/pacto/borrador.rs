@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::compromiso::Compromiso;
 use super::pacto::{LugarOpcion, PactoContenido, ProblemaPriorizado, SolucionPropuesta, MAX_PROBLEMAS, MAX_SHORT_CHARS, MAX_SOLUCIONES};
+use crate::model::words::count_es;
 use crate::model::{Category, CauseCategory, Diagnostico};
 
 fn category_name(code: &str) -> String {
@@ -90,15 +91,23 @@ fn contexto(diag: &Diagnostico, numero: u32, barrio: &str, problemas: &[Problema
     let t = &diag.totals;
     let mut s = format!(
         "El diagnóstico temprano n.º {numero} del barrio {barrio}, hecho por su comunidad con la cartografía social, \
-         reúne {} marcas de {} participantes en {} talleres, en {} lugares.",
-        t.marks, t.participants, t.workshops, t.hotspots
+         reúne {} de {} en {}, en {}.",
+        count_es(t.marks, "marca", "marcas"),
+        count_es(t.participants, "participante", "participantes"),
+        count_es(t.workshops, "taller", "talleres"),
+        count_es(t.hotspots, "lugar", "lugares"),
     );
-    let top: Vec<String> = problemas.iter().take(5).map(|p| format!("{} ({} marcas)", p.nombre.to_lowercase(), p.marcas)).collect();
+    let top: Vec<String> =
+        problemas.iter().take(5).map(|p| format!("{} ({})", p.nombre.to_lowercase(), count_es(p.marcas, "marca", "marcas"))).collect();
     if !top.is_empty() {
         s.push_str(&format!(" Los problemas más señalados son: {}.", top.join(", ")));
     }
     if t.causes > 0 || t.solutions > 0 {
-        s.push_str(&format!(" La comunidad señaló {} causas y propuso {} soluciones.", t.causes, t.solutions));
+        s.push_str(&format!(
+            " La comunidad señaló {} y propuso {}.",
+            count_es(t.causes, "causa", "causas"),
+            count_es(t.solutions, "solución", "soluciones")
+        ));
     }
     s
 }

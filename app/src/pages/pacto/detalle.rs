@@ -97,7 +97,7 @@ fn PactoView(cargado: Cargado, recargar: RwSignal<u32>) -> impl IntoView {
     let p = detalle.pacto.clone();
     let barrio = p.barrio_id;
     let (estado_class, estado) = match (p.estado, vigente) {
-        (EstadoPacto::Borrador, _) => ("borrador", format!("Borrador · revisión {}", p.revision)),
+        (EstadoPacto::Borrador, _) => ("borrador", "Borrador".to_string()),
         (EstadoPacto::Firmado, true) => ("vigente", "Firmado · vigente".to_string()),
         (EstadoPacto::Firmado, false) => ("reemplazado", "Firmado · ya no está vigente".to_string()),
     };
