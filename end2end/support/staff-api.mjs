@@ -64,6 +64,14 @@ export function staffApi(suite) {
     return id;
   }
 
+  /** A cause or solution (`kind`: `causes`, `solutions`) written by staff through the API; its id. */
+  async function postTree(kind, record) {
+    const id = crypto.randomUUID();
+    const { status, body } = await api(`/${kind}`, { id, created_at_ms: Date.now(), version: 1, updated_at_ms: 0, deleted: false, ...record });
+    assert.equal(status, 201, JSON.stringify(body));
+    return id;
+  }
+
   /** A workshop of the barrio on `date`; its id. */
   async function workshop(barrioId, date, place = 'Salón comunal') {
     const { status, body } = await api('/workshops', { barrio_id: barrioId, date, place, cbsc: 'CBSC', facilitator: 'Ana' });
@@ -71,5 +79,5 @@ export function staffApi(suite) {
     return body.id;
   }
 
-  return { api, centreOf, sendMarks, sendCause, workshop };
+  return { api, centreOf, sendMarks, sendCause, postTree, workshop };
 }

@@ -5,26 +5,16 @@
 // page replacing the demo data.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { serverAndBrowser } from '../support/suite.mjs';
 import { signedInContext } from '../support/server.mjs';
 import { waitForApp, collectPageErrors, artifacts } from '../support/browser.mjs';
 import { overflowing } from '../support/checks.mjs';
+import { pdfText } from '../support/documents.mjs';
 
 const suite = serverAndBrowser();
 
 /** A number as the pages write it: Colombian decimals. */
 const es = (n, d = 1) => n.toFixed(d).replace('.', ',');
-
-async function pdfText(page, name) {
-  const out = {};
-  for (const format of ['A4', 'Letter']) {
-    const file = `${artifacts}/${name}-${format}.pdf`;
-    await page.pdf({ path: file, format, printBackground: true });
-    out[format] = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-  }
-  return out;
-}
 
 test('the balance shows the city by ISCB class and the ranking, at desktop, tablet and phone sizes', async () => {
   const balance = await (await suite.server.fetch('/api/v1/balance')).json();

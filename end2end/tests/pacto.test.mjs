@@ -6,36 +6,17 @@
 // barrio reads it all on a phone, with nothing to edit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { serverAndBrowser } from '../support/suite.mjs';
 import { signedInContext, createUser } from '../support/server.mjs';
 import { staffApi } from '../support/staff-api.mjs';
 import { waitForApp, collectPageErrors, artifacts } from '../support/browser.mjs';
 import { overflowing } from '../support/checks.mjs';
+import { pdfText } from '../support/documents.mjs';
 
 const suite = serverAndBrowser();
-const { api, centreOf, sendMarks, workshop } = staffApi(suite);
+const { api, centreOf, sendMarks, postTree, workshop } = staffApi(suite);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 const point = (lon, lat) => ({ type: 'Point', coordinates: [lon, lat] });
-
-async function postTree(kind, record) {
-  const { status, body } = await api(`/${kind}`, {
-    id: crypto.randomUUID(), created_at_ms: Date.now(), version: 1, updated_at_ms: 0, deleted: false, ...record,
-  });
-  assert.equal(status, 201, JSON.stringify(body));
-  return body.id;
-}
-
-/** The page printed to PDF on A4 and on Letter, as text (poppler's pdftotext). */
-async function pdfText(page, name) {
-  const out = {};
-  for (const format of ['A4', 'Letter']) {
-    const file = `${artifacts}/${name}-${format}.pdf`;
-    await page.pdf({ path: file, format, printBackground: true });
-    out[format] = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-  }
-  return out;
-}
 
 test('from a diagnóstico to a signed pacto: drafted, printed, signed, kept and followed up', async () => {
   const barrio = await suite.barrioByCode('pescaito');

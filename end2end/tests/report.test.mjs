@@ -13,7 +13,7 @@ import { staffApi } from '../support/staff-api.mjs';
 import { waitForApp, collectPageErrors, artifacts } from '../support/browser.mjs';
 
 const suite = serverAndBrowser();
-const { api, centreOf, sendMarks, workshop } = staffApi(suite);
+const { api, centreOf, sendMarks, postTree, workshop } = staffApi(suite);
 const ALIASES = ['VecinaRosa7', 'PedroMoto', 'LuzDeLa5', 'ChepeX'];
 
 const point = (lon, lat) => ({ type: 'Point', coordinates: [lon, lat] });
@@ -21,14 +21,6 @@ const line = (...ps) => ({ type: 'LineString', coordinates: ps });
 const square = (lon, lat, d) => ({
   type: 'Polygon', coordinates: [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]],
 });
-
-async function postTree(kind, record) {
-  const now = Date.now();
-  const id = crypto.randomUUID();
-  const { status, body } = await api(`/${kind}`, { id, created_at_ms: now, version: 1, updated_at_ms: 0, deleted: false, ...record });
-  assert.equal(status, 201, JSON.stringify(body));
-  return id;
-}
 
 /** Pages of a PDF, by poppler's pdfinfo. */
 function pdfPages(file) {
