@@ -8,6 +8,8 @@
 //    holding 1,000 marks shows them all, median of 5;
 //  - 20 photos taken offline on a mark, then sent over the same Fast 3G link with two drops
 //    along the way: bytes on the wire, seconds until the last is kept by the server, resumes.
+//    The default run (CI) sends 8, which exercises the same resumes in a third of the time;
+//    CARTOBARRIO_BENCH_PHOTOS=20 gives the figure docs/benchmarks.md reports.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -107,9 +109,12 @@ test('offline warm start with 4× CPU throttling to the map of a barrio holding 
   }
 });
 
-test('20 photos taken offline, sent over Fast 3G with two drops', async () => {
+const PHOTOS = Number(process.env.CARTOBARRIO_BENCH_PHOTOS ?? 8);
+// The link drops at the 5th chunk and again later: at the 25th for 20 photos (42 chunks).
+const DROPS = [5, Math.max(9, PHOTOS + 5)];
+
+test(`${PHOTOS} photos taken offline, sent over Fast 3G with two drops`, async () => {
   const { server, browser } = suite;
-  const PHOTOS = 20;
   const barrio = await suite.barrioByCode('pescaito');
   const facilitator = await signedInContext(browser, server, { viewport: { width: 1280, height: 800 } });
   const code = (await prepareWorkshop(await facilitator.newPage(), server.url, barrio)).replace('-', '');
@@ -168,13 +173,13 @@ test('20 photos taken offline, sent over Fast 3G with two drops', async () => {
     assert.equal(kept.length, PHOTOS);
     const keptBytes = kept.reduce((sum, k) => sum + k.bytes, 0);
 
-    // Signal back on a Fast 3G link, which drops twice: at the 5th and the 25th chunk sent.
+    // Signal back on a Fast 3G link, which drops twice (`DROPS`).
     const puts = [];
     let sent = 0;
     await page.route('**/api/v1/media/*/chunks/*', async (route) => {
       const n = puts.push(route.request().url());
       sent += route.request().postDataBuffer()?.length ?? 0;
-      if (n === 5 || n === 25) return route.abort('internetdisconnected');
+      if (DROPS.includes(n)) return route.abort('internetdisconnected');
       return route.continue();
     });
     let offers = 0;
