@@ -59,6 +59,11 @@ pub fn post(url: &str) -> RequestBuilder {
     with_csrf(Request::post(url))
 }
 
+/// A PUT that carries the session's anti-forgery token.
+pub fn put(url: &str) -> RequestBuilder {
+    with_csrf(Request::put(url))
+}
+
 const NO_SERVER: &str = "Sin conexión con el servidor.";
 
 /// GETs JSON with this browser's session; the server's words when it refuses.
@@ -77,7 +82,7 @@ pub async fn post_json<T: serde::de::DeserializeOwned>(url: &str, body: &impl se
 
 /// PUTs `body` as JSON with the session and its anti-forgery token; the answer as JSON.
 pub async fn put_json<T: serde::de::DeserializeOwned>(url: &str, body: &impl serde::Serialize) -> Result<T, String> {
-    send_json(with_csrf(Request::put(url)), body).await
+    send_json(put(url), body).await
 }
 
 async fn send_json<T: serde::de::DeserializeOwned>(request: RequestBuilder, body: &impl serde::Serialize) -> Result<T, String> {

@@ -44,12 +44,7 @@ mod browser {
 
     async fn refused(response: Response) -> Refusal {
         let status = response.status();
-        let message = if status == 401 {
-            "Inicie sesión para hacer esto.".to_string()
-        } else {
-            crate::client::sync::error_message(response).await.unwrap_or_else(|| format!("El servidor respondió {status}."))
-        };
-        Refusal { status, message }
+        Refusal { status, message: crate::client::session::refusal(response).await }
     }
 
     async fn answer<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) -> Result<T, Refusal> {
@@ -83,11 +78,7 @@ mod browser {
     }
 
     pub async fn put<T: DeserializeOwned>(url: &str, body: &impl Serialize) -> Result<T, Refusal> {
-        let mut request = Request::put(url);
-        if let Some(token) = crate::client::session::csrf() {
-            request = request.header(crate::model::account::CSRF_HEADER, &token);
-        }
-        send(request, body).await
+        send(crate::client::session::put(url), body).await
     }
 
     /// Keeps `file` as a registro of ciclo `ciclo` (the route page's upload), and says which.
