@@ -8,7 +8,7 @@
 //    holding 1,000 marks shows them all, median of 5;
 //  - 20 photos taken offline on a mark, then sent over the same Fast 3G link with two drops
 //    along the way: bytes on the wire, seconds until the last is kept by the server, resumes.
-//    The default run (CI) sends 8, which exercises the same resumes in a third of the time;
+//    The default run (CI) sends 5, which exercises the same resumes in a quarter of the time;
 //    CARTOBARRIO_BENCH_PHOTOS=20 gives the figure docs/benchmarks.md reports.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -109,7 +109,7 @@ test('offline warm start with 4× CPU throttling to the map of a barrio holding 
   }
 });
 
-const PHOTOS = Number(process.env.CARTOBARRIO_BENCH_PHOTOS ?? 8);
+const PHOTOS = Number(process.env.CARTOBARRIO_BENCH_PHOTOS ?? 5);
 // The link drops at the 5th chunk and again later: at the 25th for 20 photos (42 chunks).
 const DROPS = [5, Math.max(9, PHOTOS + 5)];
 
