@@ -43,6 +43,16 @@ async fn get(router: &axum::Router, path: &str, accept_encoding: Option<&str>) -
     (parts, body)
 }
 
+/// The app's router over `site()` and a new database; the temp dirs live as long as it is used.
+fn served() -> (axum::Router, tempfile::TempDir, tempfile::TempDir) {
+    let site = site();
+    let db = tempfile::tempdir().unwrap();
+    let store = server::store::Store::open(&db.path().join("db.sqlite3")).unwrap();
+    let mut config = config(db.path().join("db.sqlite3"));
+    config.site_root = site.path().to_path_buf();
+    (server::router(store, &config), site, db)
+}
+
 fn vary_names_accept_encoding(parts: &axum::http::response::Parts) -> bool {
     parts.headers.get_all(header::VARY).iter().any(|v| v.to_str().unwrap().to_ascii_lowercase().contains("accept-encoding"))
 }
@@ -54,12 +64,7 @@ async fn pkg_files_are_sent_precompressed_by_what_the_browser_accepts() {
 }
 
 async fn precompressed() {
-    let site = site();
-    let db = tempfile::tempdir().unwrap();
-    let store = server::store::Store::open(&db.path().join("db.sqlite3")).unwrap();
-    let mut config = config(db.path().join("db.sqlite3"));
-    config.site_root = site.path().to_path_buf();
-    let router = server::router(store, &config);
+    let (router, _site, _db) = served();
 
     // A browser's usual header: brotli wins.
     let (parts, body) = get(&router, "/pkg/cartobarrio.AAA.js", Some("gzip, deflate, br, zstd")).await;
@@ -107,12 +112,7 @@ async fn the_on_demand_stylesheet_is_linked_only_by_pages_off_the_participants_p
 }
 
 async fn on_demand_stylesheet() {
-    let site = site();
-    let db = tempfile::tempdir().unwrap();
-    let store = server::store::Store::open(&db.path().join("db.sqlite3")).unwrap();
-    let mut config = config(db.path().join("db.sqlite3"));
-    config.site_root = site.path().to_path_buf();
-    let router = server::router(store, &config);
+    let (router, _site, _db) = served();
     let href = app::staff_style::HREF;
 
     let (parts, body) = get(&router, href, None).await;
