@@ -19,41 +19,16 @@ const TARGET = 350_000;
 // reaches TARGET.
 const BUDGET = Number(process.env.CARTOBARRIO_FIRST_LOAD_BUDGET ?? 635_000);
 
-// The pages loaded on demand (app/src/pages/mod.rs, `lazy`), by the split point of each.
+// The pages loaded on demand (app/src/pages/mod.rs, `lazy`), by their split point.
 const LAZY_PAGES = {
-  admin_route: '/admin',
-  staff_route: '/equipo',
-  diagnostico_route: '/diagnostico/:id',
-  report_route: '/diagnostico/:id/informe/:n',
-  publish_route: '/diagnostico/:id/publicar',
-  public_list_route: '/publico',
-  public_barrio_route: '/publico/:id',
-  login_route: '/entrar',
-  account_route: '/cuenta',
-  ruta_route: '/ruta',
-  ruta_barrio_route: '/ruta/:id',
-  acta_edit_route: '/ruta/:id/acta',
-  acta_print_route: '/ruta/:id/acta/:acta/imprimir',
-  inscripcion_route: '/inscripcion',
-  inscripciones_route: '/ruta/inscripciones',
-  balance_route: '/balance',
-  balance_print_route: '/balance/imprimir',
-  balance_projector_route: '/balance/proyectar',
-  oficio_route: '/balance/oficio',
-  oficio_print_route: '/balance/oficio/:id',
-  indicadores_route: '/admin/indicadores',
-  pactos_route: '/ruta/:id/pacto',
-  pacto_route: '/ruta/:id/pacto/:pacto',
-  pacto_print_route: '/ruta/:id/pacto/:pacto/imprimir',
-  instituciones_route: '/instituciones',
-  institucion_route: '/instituciones/:codigo',
+  staff_pages: 'staff pages (/equipo, /ruta…, /diagnostico…, /balance…, /instituciones, /admin)',
+  public_pages: 'public pages (/publico…, /inscripcion, /entrar, /cuenta)',
   // Precached by the service worker after the first load (server/src/lib.rs, PRECACHED_SPLITS).
-  workshops_route: '/talleres (precached)',
-  projector_route: '/talleres/:id/proyectar (precached)',
-  about_data_route: '/acerca-de-los-datos (precached)',
-  sync_route: '/envios (precached)',
-  workshop_route: '/talleres/:id (precached)',
+  room_pages: 'room pages, precached (/talleres…, /envios, /acerca-de-los-datos)',
 };
+/** The split point a manifest key stands for: its name, then a hash (`staff_pages_17`). */
+const splitPoint = (key) => key.replace(/^_+/, '').replace(/_\d+$/, '').replace(/_view$/, '');
+
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const site = resolve(root, process.argv[2] ?? 'target/site');
@@ -95,8 +70,7 @@ const manifestName = readdirSync(pkg).find((n) => /^__wasm_split_manifest\.[\w-]
 if (manifestName) {
   const manifest = JSON.parse(readFileSync(join(pkg, manifestName), 'utf8'));
   for (const [split, chunks] of Object.entries(manifest)) {
-    const key = Object.keys(LAZY_PAGES).find((k) => split.startsWith(`__${k}_view`));
-    const page = key ? LAZY_PAGES[key] : split;
+    const page = LAZY_PAGES[splitPoint(split)] ?? split;
     for (const chunk of chunks) {
       const name = `${chunk}.wasm`;
       loadedBy.set(name, [...(loadedBy.get(name) ?? []), page]);

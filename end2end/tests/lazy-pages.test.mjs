@@ -101,7 +101,7 @@ test('a staff page opens as a deep link, and once opened, opens again offline', 
     await waitForApp(page);
     await page.waitForSelector('h1:has-text("Diagnósticos por barrio")');
     await page.waitForSelector('[data-testid=status-list]');
-    assert.ok(chunks.some((c) => c.includes('split___staff_route')), `the staff page's chunk was loaded: ${chunks}`);
+    assert.ok(chunks.some((c) => c.includes('split_staff_pages')), `the staff pages' chunk was loaded: ${chunks}`);
     // The worker keeps the page and, the first time they are used, its chunks.
     await page.waitForFunction(async (wanted) => {
       const names = await caches.keys();

@@ -140,6 +140,8 @@ test('photo and voice note made offline on a mark survive a reload, resume after
   });
   await phone.setOffline(false);
   await page.waitForSelector('[data-testid=pending-count][data-pending="0"]', { timeout: 30_000 });
+  // Leaving the page mid-upload would cut a chunk in flight too: wait until the files are sent.
+  await page.waitForSelector('[data-testid=media-pending]', { state: 'detached', timeout: 90_000 });
   await page.goto(`${server.url}/envios`);
   await waitForApp(page);
   await page.waitForSelector('[data-testid=media-queue][data-files="0"]', { timeout: 90_000 });

@@ -81,6 +81,9 @@ test('a facilitator prepares a workshop; two devices join by code and link, draw
   // A synced first, so it learns of B's mark on its next sync: ask for one, as a person would.
   for (const p of [pa, pb]) {
     await p.goto(suite.server.url + '/envios');
+    // A tap before the page's code has arrived does nothing, as on a phone: the counts are
+    // read from the device, so once they show, the button answers.
+    await p.waitForSelector('[data-testid=mark-receipts]');
     await p.waitForSelector('[data-testid=sync-now]:not([disabled])');
     await p.click('[data-testid=sync-now]');
     await p.waitForSelector('[data-testid=mark-receipts][data-confirmed="1"][data-waiting="0"]', { timeout: 30_000 });

@@ -50,11 +50,12 @@ impl AssetManifest {
     }
 }
 
-/// The `/pkg` paths of the wasm chunks the lazy routes named by `routes` need (`"workshops_route"`
-/// for `WorkshopsRoute`), as the split manifest lists them, each once: the pages a worker
+/// The `/pkg` paths of the wasm chunks the split points named by `splits` need (`"room_pages"`
+/// for the `#[lazy] fn room_pages`, `"workshops_route"` for a `#[lazy_route]` on
+/// `WorkshopsRoute`), as the split manifest lists them, each once: the pages a worker
 /// precaches although a first visit does not load them. Empty for a build without a split or
 /// whose manifest cannot be read (the pages then load their chunks when opened, as staff's do).
-pub fn chunks_of(site_root: &Path, split: &SplitAssets, routes: &[&str]) -> Vec<String> {
+pub fn chunks_of(site_root: &Path, split: &SplitAssets, splits: &[&str]) -> Vec<String> {
     let path = site_root.join("pkg").join(format!("__wasm_split_manifest.{}.json", split.manifest));
     let Ok(text) = std::fs::read_to_string(&path) else { return Vec::new() };
     let Ok(manifest) = serde_json::from_str::<std::collections::BTreeMap<String, Vec<String>>>(&text) else {
@@ -63,7 +64,7 @@ pub fn chunks_of(site_root: &Path, split: &SplitAssets, routes: &[&str]) -> Vec<
     };
     let mut chunks: Vec<String> = manifest
         .iter()
-        .filter(|(key, _)| routes.iter().any(|r| key.strip_prefix("__").is_some_and(|k| k.starts_with(&format!("{r}_view")))))
+        .filter(|(key, _)| split_point(key).is_some_and(|name| splits.contains(&name)))
         .flat_map(|(_, chunks)| chunks.iter())
         .filter(|c| c.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '_' | '-' | '.')))
         .map(|c| format!("/pkg/{c}.wasm"))
@@ -71,6 +72,17 @@ pub fn chunks_of(site_root: &Path, split: &SplitAssets, routes: &[&str]) -> Vec<
     chunks.sort();
     chunks.dedup();
     chunks
+}
+
+/// The name of the split point a manifest key stands for: the key is that name and a hash of
+/// where it was declared (`room_pages_17`; `__workshops_route_view_17` for a `#[lazy_route]`
+/// on `WorkshopsRoute`).
+fn split_point(key: &str) -> Option<&str> {
+    let (name, hash) = key.trim_start_matches('_').rsplit_once('_')?;
+    if hash.is_empty() || !hash.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(name.strip_suffix("_view").filter(|_| key.starts_with("__")).unwrap_or(name))
 }
 
 /// What `{site-root}/pkg` holds for the app called `output_name`.
@@ -272,12 +284,14 @@ mod tests {
     #[test]
     fn the_chunks_of_precached_pages_come_from_the_split_manifest_once_each() {
         let dir = site(&[]);
-        let manifest = r#"{"__workshops_route_view_17":["chunk_1.A","split___workshops_route_view_17.B"],
-            "__projector_route_view_17":["chunk_1.A","chunk_2.C"],"__admin_route_view_17":["chunk_9.Z"]}"#;
+        let manifest = r#"{"room_pages_17":["chunk_1.A","split_room_pages_17.B"],
+            "__projector_route_view_17":["chunk_1.A","chunk_2.C"],"staff_pages_17":["chunk_9.Z"],
+            "room_pages_extra_17":["chunk_8.Y"]}"#;
         std::fs::write(dir.path().join("pkg/__wasm_split_manifest.M.json"), manifest).unwrap();
         let split = SplitAssets { loader: "L".into(), manifest: "M".into() };
-        let chunks = chunks_of(dir.path(), &split, &["workshops_route", "projector_route"]);
-        assert_eq!(chunks, ["/pkg/chunk_1.A.wasm", "/pkg/chunk_2.C.wasm", "/pkg/split___workshops_route_view_17.B.wasm"]);
+        let chunks = chunks_of(dir.path(), &split, &["room_pages", "projector_route"]);
+        // `room_pages_extra` only begins like `room_pages`: another split point, left out.
+        assert_eq!(chunks, ["/pkg/chunk_1.A.wasm", "/pkg/chunk_2.C.wasm", "/pkg/split_room_pages_17.B.wasm"]);
         let missing = SplitAssets { loader: "L".into(), manifest: "nada".into() };
         assert!(chunks_of(dir.path(), &missing, &["workshops_route"]).is_empty());
     }

@@ -41,10 +41,10 @@ use crate::store::Store;
 
 /// The name cargo-leptos gives the app's files in `pkg/`.
 const OUTPUT_NAME: &str = "cartobarrio";
-/// The lazy routes opened in a hall with no signal (`app::pages::lazy`): the facilitator's
-/// pages, "Envío de datos" and a workshop's page. Out of a participant's first load, so the
-/// worker fetches their chunks after it (on install) instead.
-const PRECACHED_SPLITS: &[&str] = &["workshops_route", "projector_route", "about_data_route", "sync_route", "workshop_route"];
+/// The split points opened in a hall with no signal (`app::pages::lazy`): the room's pages
+/// (the facilitator's, "Envío de datos" and a workshop's page). Out of a participant's first
+/// load, so the worker fetches their chunks after it (on install) instead.
+const PRECACHED_SPLITS: &[&str] = &["room_pages"];
 
 /// Builds the whole application router for a store; tests call this without opening a port.
 pub fn router(store: Store, config: &ServerConfig) -> Router {

@@ -29,7 +29,11 @@ pub fn start(state: SyncState) {
     Effect::new(move |_| {
         state.online.set(device::is_online());
         spawn_local(async move {
-            state.last_ok.set(sync_store::last_ok().await.ok().flatten());
+            let stored = sync_store::last_ok().await.ok().flatten();
+            // The first sync may end before this read does: the newer time stays shown.
+            if stored > state.last_ok.get_untracked() {
+                state.last_ok.set(stored);
+            }
         });
         send_soon(state);
     });

@@ -49,80 +49,112 @@ pub use workshops::{JoinPage, WorkshopPage, WorkshopsPage};
 /// Staff, administration, report, publishing and public pages, and the facilitator's, loaded on
 /// demand.
 ///
-/// Built with `cargo leptos build --split`, each `view` below becomes a split point: its code
-/// (and what only it uses) leaves the main wasm for a chunk the browser downloads the first
-/// time the route is opened; a participant's phone never downloads it. Without `--split`
-/// (tests, `cargo leptos watch`) they are ordinary routes. Each route has no data of its own
-/// to start loading early: its page loads what it needs once it runs.
+/// Built with `cargo leptos build --split`, each group below is one split point: the code of
+/// its pages (and what only they use) leaves the main wasm for chunks the browser downloads
+/// the first time one of the group's routes opens; a participant's phone never downloads the
+/// staff's. A group, not a page, is the unit: with a split point per page the splitter cut
+/// hundreds of tiny chunks out of the code the pages share (452 for 31 pages), each one more
+/// request for a browser and one more wasm-opt run for every build, while the pages a person
+/// uses come together anyway (staff move between the ruta, the diagnóstico and the balance).
+/// Without `--split` (tests, `cargo leptos watch`) they are ordinary routes. Each route has no
+/// data of its own to start loading early: its page loads what it needs once it runs.
 pub mod lazy {
     use leptos::prelude::*;
-    use leptos_router::{lazy_route, LazyRoute};
+    use leptos_router::LazyRoute;
 
-    macro_rules! lazy_page {
-        ($($route:ident => $page:ident),* $(,)?) => {$(
-            lazy_page!(@one $route, $page, view! { <super::$page/> });
-        )*};
-        // Pages off the participants' path also bring the on-demand stylesheet.
-        (on_demand: $($route:ident => $page:ident),* $(,)?) => {$(
-            lazy_page!(@one $route, $page, view! { <crate::staff_style::StaffStylesheet/> <super::$page/> });
-        )*};
-        (@one $route:ident, $page:ident, $view:expr) => {
-            #[doc = concat!("`", stringify!($page), "`, loaded on demand.")]
-            pub struct $route;
-
-            #[lazy_route]
-            impl LazyRoute for $route {
-                fn data() -> Self {
-                    $route
-                }
-
-                fn view(_this: Self) -> AnyView {
-                    $view.into_any()
-                }
+    /// One split point, `$view`, for the pages of a group, and a route type for each page
+    /// that shows it through that split point; `$preload` is the preloader `#[lazy]` makes
+    /// for `$view` (`__preload_` and its name), named here because a macro cannot glue idents.
+    macro_rules! lazy_group {
+        ($group:ident, $view:ident, $preload:ident, |$page_view:ident| $wrap:expr, { $($route:ident => $page:ident),* $(,)? }) => {
+            /// The pages of one split point.
+            #[derive(Clone, Copy, Debug)]
+            enum $group {
+                $($page),*
             }
+
+            #[leptos::lazy]
+            fn $view(page: $group) -> AnyView {
+                let $page_view = match page {
+                    $($group::$page => view! { <super::$page/> }.into_any()),*
+                };
+                $wrap.into_any()
+            }
+
+            $(
+                #[doc = concat!("`", stringify!($page), "`, loaded on demand with the rest of `", stringify!($view), "`.")]
+                pub struct $route;
+
+                impl LazyRoute for $route {
+                    fn data() -> Self {
+                        $route
+                    }
+
+                    async fn preload() {
+                        // The split exists only in the browser's build.
+                        #[cfg(target_arch = "wasm32")]
+                        $preload().await;
+                    }
+
+                    async fn view(_this: Self) -> AnyView {
+                        $view($group::$page).await
+                    }
+                }
+            )*
         };
     }
 
-    lazy_page! {
-        on_demand:
-        AdminRoute => AdminPage,
-        StaffRoute => StaffPage,
-        DiagnosticoRoute => DiagnosticoPage,
-        ReportRoute => ReportPage,
-        PublishRoute => PublishPage,
-        PublicListRoute => PublicListPage,
-        PublicBarrioRoute => PublicBarrioPage,
-        LoginRoute => LoginPage,
-        AccountRoute => AccountPage,
-        RutaRoute => RutaPage,
-        RutaBarrioRoute => RutaBarrioPage,
-        ActaEditRoute => ActaEditPage,
-        ActaPrintRoute => ActaPrintPage,
-        InscripcionRoute => InscripcionPage,
-        InscripcionesRoute => InscripcionesPage,
-        BalanceRoute => BalancePage,
-        BalancePrintRoute => BalancePrintPage,
-        BalanceProjectorRoute => BalanceProjectorPage,
-        OficioRoute => OficioPage,
-        OficioPrintRoute => OficioPrintPage,
-        IndicadoresRoute => IndicadoresPage,
-        PactosRoute => PactosPage,
-        PactoRoute => PactoPage,
-        PactoPrintRoute => PactoPrintPage,
-        InstitucionesRoute => InstitucionesPage,
-        InstitucionRoute => InstitucionPage,
+    lazy_group! {
+        // The staff's work: the ruta and its documents, the diagnóstico, the balance, the
+        // pacto, administration. With the on-demand stylesheet.
+        StaffPages, staff_pages, __preload_staff_pages, |page| view! { <crate::staff_style::StaffStylesheet/> {page} }, {
+            AdminRoute => AdminPage,
+            StaffRoute => StaffPage,
+            DiagnosticoRoute => DiagnosticoPage,
+            ReportRoute => ReportPage,
+            PublishRoute => PublishPage,
+            RutaRoute => RutaPage,
+            RutaBarrioRoute => RutaBarrioPage,
+            ActaEditRoute => ActaEditPage,
+            ActaPrintRoute => ActaPrintPage,
+            InscripcionesRoute => InscripcionesPage,
+            BalanceRoute => BalancePage,
+            BalancePrintRoute => BalancePrintPage,
+            BalanceProjectorRoute => BalanceProjectorPage,
+            OficioRoute => OficioPage,
+            OficioPrintRoute => OficioPrintPage,
+            IndicadoresRoute => IndicadoresPage,
+            PactosRoute => PactosPage,
+            PactoRoute => PactoPage,
+            PactoPrintRoute => PactoPrintPage,
+            InstitucionesRoute => InstitucionesPage,
+            InstitucionRoute => InstitucionPage,
+        }
     }
 
-    lazy_page! {
-        // Facilitators' pages on the room's path: out of a participant's first load, but
-        // precached by the service worker (server/src/lib.rs, `PRECACHED_SPLITS`) so they open
-        // in a hall with no signal.
-        WorkshopsRoute => WorkshopsPage,
-        ProjectorRoute => ProjectorPage,
-        AboutDataRoute => AboutDataPage,
-        // A participant's second-tier pages, precached the same way: what waits to be sent,
-        // and a workshop's own page (its QR, the room, the facilitator's photos).
-        SyncRoute => SyncPage,
-        WorkshopRoute => WorkshopPage,
+    lazy_group! {
+        // What anyone may open from a link, often on a phone: the published diagnósticos, a
+        // barrio's request to enter the route, signing in. Small, and apart from the staff's.
+        PublicPages, public_pages, __preload_public_pages, |page| view! { <crate::staff_style::StaffStylesheet/> {page} }, {
+            PublicListRoute => PublicListPage,
+            PublicBarrioRoute => PublicBarrioPage,
+            InscripcionRoute => InscripcionPage,
+            LoginRoute => LoginPage,
+            AccountRoute => AccountPage,
+        }
+    }
+
+    lazy_group! {
+        // The room's pages: the facilitator's (workshops, the projector, the data credits) and
+        // a participant's second tier ("Envío de datos", a workshop's own page). Out of the
+        // first load, but precached by the service worker (server/src/lib.rs,
+        // `PRECACHED_SPLITS`) so they open in a hall with no signal.
+        RoomPages, room_pages, __preload_room_pages, |page| page, {
+            WorkshopsRoute => WorkshopsPage,
+            ProjectorRoute => ProjectorPage,
+            AboutDataRoute => AboutDataPage,
+            SyncRoute => SyncPage,
+            WorkshopRoute => WorkshopPage,
+        }
     }
 }
