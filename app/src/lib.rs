@@ -26,7 +26,7 @@ use crate::pages::lazy::{
     AccountRoute, ActaEditRoute, BalancePrintRoute, BalanceProjectorRoute, BalanceRoute, IndicadoresRoute, OficioPrintRoute, OficioRoute, ActaPrintRoute, AdminRoute, DiagnosticoRoute, LoginRoute, PublicBarrioRoute, PublicListRoute, PublishRoute, ReportRoute, RutaBarrioRoute,
     RutaRoute, StaffRoute,
 };
-use crate::pages::lazy::{InstitucionRoute, InstitucionesRoute, PactoPrintRoute, PactoRoute, PactosRoute};
+use crate::pages::lazy::{ComiteRoute, InstitucionRoute, InstitucionesRoute, PactoPrintRoute, PactoRoute, PactosRoute, TableroRoute};
 use crate::pages::lazy::{AboutDataRoute, InscripcionRoute, InscripcionesRoute, ProjectorRoute, SyncRoute, WorkshopRoute, WorkshopsRoute};
 use crate::pages::{BarrioListPage, BarrioMapPage, JoinPage, NotFoundPage};
 
@@ -118,6 +118,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/ruta/:id/pacto/:pacto/imprimir") view={Lazy::<PactoPrintRoute>::new()}/>
                     <Route path=path!("/instituciones") view={Lazy::<InstitucionesRoute>::new()}/>
                     <Route path=path!("/instituciones/:codigo") view={Lazy::<InstitucionRoute>::new()}/>
+                    <Route path=path!("/seguimiento") view={Lazy::<TableroRoute>::new()}/>
+                    <Route path=path!("/seguimiento/comites/:id") view={Lazy::<ComiteRoute>::new()}/>
                     <Route path=path!("/acerca-de-los-datos") view={Lazy::<AboutDataRoute>::new()}/>
                     <Route path=path!("/inscripcion") view={Lazy::<InscripcionRoute>::new()}/>
                 </Routes>

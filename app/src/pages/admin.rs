@@ -63,6 +63,7 @@ fn action_es(action: &str) -> &str {
         "compromiso_estado" => "Cambió el estado de un compromiso",
         "pacto_publish" => "Publicó compromisos del pacto",
         "compromisos_export" => "Descargó los compromisos de una institución",
+        "comite" => "Registró el acta de un comité interinstitucional",
         other => other,
     }
 }

@@ -35,7 +35,7 @@ pub use inscripcion::InscripcionPage;
 pub use inscripciones::InscripcionesPage;
 pub use login::{AccountPage, LoginPage};
 pub use not_found::NotFoundPage;
-pub use pacto::{InstitucionPage, InstitucionesPage, PactoPage, PactoPrintPage, PactosPage};
+pub use pacto::{ComitePage, InstitucionPage, InstitucionesPage, PactoPage, PactoPrintPage, PactosPage, TableroPage};
 pub use projector::ProjectorPage;
 pub use public::{PublicBarrioPage, PublicListPage};
 pub use publish::PublishPage;
@@ -129,6 +129,8 @@ pub mod lazy {
             PactoPrintRoute => PactoPrintPage,
             InstitucionesRoute => InstitucionesPage,
             InstitucionRoute => InstitucionPage,
+            TableroRoute => TableroPage,
+            ComiteRoute => ComitePage,
         }
     }
 

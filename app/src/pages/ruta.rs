@@ -112,7 +112,7 @@ fn RutaPanels() -> impl IntoView {
     view! {
         <Title text="La ruta de los barrios"/>
         <section class="page staff ruta-page">
-            <p class="crumbs"><a href="/equipo">"← Diagnósticos por barrio"</a>" · "<a href="/balance">"Balance de seguridad y convivencia"</a>" · "<a href="/instituciones" data-testid="instituciones-link">"Instituciones y sus compromisos"</a></p>
+            <p class="crumbs"><a href="/equipo">"← Diagnósticos por barrio"</a>" · "<a href="/balance">"Balance de seguridad y convivencia"</a>" · "<a href="/instituciones" data-testid="instituciones-link">"Instituciones y sus compromisos"</a>" · "<a href="/seguimiento">"Seguimiento y comités"</a></p>
             <h1>"La ruta de los barrios"</h1>
             <p class="barrio-meta">"Dónde está cada barrio en los nueve pasos del procedimiento de entornos seguros, y qué registros le faltan para seguir."</p>
             <div class="chips paso-chips" role="group" aria-label="Filtrar por paso" data-testid="paso-chips">

@@ -164,6 +164,7 @@ fn StaffPanels() -> impl IntoView {
                 <a class="button small" href="/ruta">"La ruta de los barrios: los nueve pasos"</a>
                 <a class="button small" href="/balance" data-testid="balance-link">"Balance de seguridad (pasos 1 y 2)"</a>
                 <a class="button small" href="/instituciones">"Instituciones y compromisos (paso 4)"</a>
+                <a class="button small" href="/seguimiento" data-testid="seguimiento-link">"Seguimiento y comités (paso 7)"</a>
             </p>
             <p class="barrio-meta">"Para el equipo de la Secretaría: dónde hay marcas por consolidar, qué barrios ya tienen su diagnóstico temprano al día y cuáles aún no tienen marcas."</p>
             <p><a href="/ruta/inscripciones" data-testid="inscripciones-link">"Solicitudes de inscripción en la ruta"</a></p>

@@ -28,6 +28,7 @@ pub mod pwa;
 mod ruta;
 pub mod security;
 mod stored;
+mod seguimiento;
 mod sync;
 mod tree;
 mod versions;
@@ -269,6 +270,9 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .put("/instituciones/{codigo}", instituciones::put)
         .get("/instituciones/{codigo}/compromisos", instituciones::compromisos)
         .get("/instituciones/{codigo}/compromisos.csv", instituciones::compromisos_csv)
+        .get("/seguimiento", seguimiento::tablero)
+        .post("/comites", seguimiento::crear)
+        .get("/comites/{id}", seguimiento::uno)
         .get("/barrios/{id}/pactos", pactos::of_barrio)
         .post("/barrios/{id}/pactos", pactos::create)
         .post("/pactos/{id}/firma", pactos::sign)

@@ -48,6 +48,13 @@ pub enum PactoRefusal {
     /// 422: a pacto without compromisos is not signed.
     #[error("a pacto is signed with at least one compromiso")]
     NoCompromisos,
+    /// 422: a committee's revision `{0}` names a compromiso that is not in a signed pacto in
+    /// force of a barrio of the acta's city (that the account works in).
+    #[error("compromiso {} of the acta is not in a pacto in force of a barrio of that city", .0 + 1)]
+    NotInForce(usize),
+    /// 422: a committee's revision `{0}` asks for a change the compromiso's rules refuse.
+    #[error("compromiso {n} of the acta: {why}", n = .0 + 1, why = .1)]
+    RevisionRefused(usize, PactoError),
 }
 
 impl PactoRefusal {
@@ -66,6 +73,8 @@ impl PactoRefusal {
             PactoRefusal::RegistroNotPacto => "registro_not_pacto_firmado",
             PactoRefusal::RegistroWithdrawn => "registro_withdrawn",
             PactoRefusal::NoCompromisos => "no_compromisos",
+            PactoRefusal::NotInForce(_) => "compromiso_not_in_force",
+            PactoRefusal::RevisionRefused(_, e) => e.code(),
         }
     }
 
@@ -78,6 +87,7 @@ impl PactoRefusal {
             PactoRefusal::ActaNotSocializacion => Some("contenido.acta_id"),
             PactoRefusal::UnknownRegistro | PactoRefusal::RegistroNotPacto | PactoRefusal::RegistroWithdrawn => Some("registro_id"),
             PactoRefusal::NoCompromisos => Some("compromisos"),
+            PactoRefusal::NotInForce(_) | PactoRefusal::RevisionRefused(..) => Some("revisiones"),
             PactoRefusal::UnsignedOpen
             | PactoRefusal::Signed
             | PactoRefusal::NotSigned
@@ -128,12 +138,18 @@ impl Bilingual for PactoRefusal {
             PactoRefusal::RegistroNotPacto => "El registro indicado no es un pacto firmado (tipo «Pacto firmado» del paso 4).".into(),
             PactoRefusal::RegistroWithdrawn => "El registro indicado fue retirado.".into(),
             PactoRefusal::NoCompromisos => "Un pacto se firma con al menos un compromiso.".into(),
+            PactoRefusal::NotInForce(i) => format!(
+                "El compromiso {} del acta no está en un pacto vigente de un barrio de esa ciudad (en la que usted trabaje).",
+                i + 1
+            ),
+            PactoRefusal::RevisionRefused(i, e) => format!("Compromiso {} del acta: {}", i + 1, e.es()),
         }
     }
 
     fn en(&self) -> String {
         match self {
             PactoRefusal::Invalid(e) => e.en(),
+            PactoRefusal::RevisionRefused(i, e) => format!("Compromiso {} of the acta: {}", i + 1, e.en()),
             other => app::model::sentence(other),
         }
     }
@@ -159,6 +175,8 @@ mod tests {
             PactoRefusal::RegistroNotPacto,
             PactoRefusal::RegistroWithdrawn,
             PactoRefusal::NoCompromisos,
+            PactoRefusal::NotInForce(2),
+            PactoRefusal::RevisionRefused(0, PactoError::Cancelled),
         ];
         for e in &all {
             assert!(!e.code().is_empty() && !e.es().is_empty() && !e.en().is_empty(), "{e:?}");

@@ -6,6 +6,7 @@ mod actas;
 mod balance;
 mod barrios;
 mod cbsc;
+mod comites;
 mod corrections;
 mod diagnosticos;
 mod history;
@@ -174,6 +175,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0018_media_decisions.sql")),
         M::up(include_str!("../../migrations/0019_balance.sql")),
         M::up(include_str!("../../migrations/0020_pacto.sql")),
+        M::up(include_str!("../../migrations/0021_comites.sql")),
     ])
 }
 

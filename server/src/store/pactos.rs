@@ -178,7 +178,7 @@ fn vigente(c: &Connection, barrio_id: i64) -> Result<Option<Uuid>, StoreError> {
 }
 
 /// Pacto `id`'s lineage, from the pacto (version 1) to its newest otrosí.
-fn linaje(c: &Connection, id: Uuid) -> Result<Vec<Uuid>, StoreError> {
+pub(super) fn linaje(c: &Connection, id: Uuid) -> Result<Vec<Uuid>, StoreError> {
     let mut up = vec![id];
     let mut at = id;
     while let Some(before) = fila(c, at)?.and_then(|f| f.anterior) {
@@ -239,7 +239,7 @@ fn historia_del_linaje(c: &Connection, linaje: &[Uuid]) -> Result<Vec<CambioEsta
 }
 
 /// The history of compromiso `cid` within `linaje`, in order.
-fn historia(c: &Connection, linaje: &[Uuid], cid: Uuid) -> Result<Vec<CambioEstado>, StoreError> {
+pub(super) fn historia(c: &Connection, linaje: &[Uuid], cid: Uuid) -> Result<Vec<CambioEstado>, StoreError> {
     let rows = c
         .prepare_cached(&format!("{SELECT_ESTADO} WHERE compromiso_id = ?1 ORDER BY seq"))?
         .query_map([cid.to_string()], estado_row)?
@@ -356,6 +356,78 @@ fn editable(c: &Connection, id: Uuid, revision: u32) -> Result<Revision, StoreEr
         return Err(refused(PactoRefusal::Stale { sent: revision, latest: latest.numero }));
     }
     Ok(latest)
+}
+
+/// A compromiso of a barrio's pacto in force, as a follow-up line, and when that pacto was signed.
+pub(super) struct EnVigor {
+    pub linea: CompromisoDeInstitucion,
+    pub firmado_ms: i64,
+}
+
+/// Every compromiso of the barrios' pactos in force (of institution `responsable` only, when
+/// given), each with its status history across its pacto's lineage, in no particular order.
+pub(super) fn lineas_en_vigor(c: &Connection, responsable: Option<&str>, hoy: &str) -> Result<Vec<(EnVigor, Vec<CambioEstado>)>, StoreError> {
+    type Linea = (i64, String, String, i64, String, String, String, Option<String>, String, String, String, Option<String>, i64);
+    let rows: Vec<Linea> = c
+        .prepare_cached(
+            "SELECT p.barrio_id, b.name, p.id, p.version, k.compromiso_id, k.responsable, k.que, k.hotspot_id, k.lugar, \
+             k.fecha_limite, k.indicador, k.solucion_id, f.at_ms \
+             FROM pacto_compromisos k JOIN pactos p ON p.id = k.pacto_id JOIN pacto_firmas f ON f.pacto_id = k.pacto_id \
+             JOIN barrios b ON b.id = p.barrio_id \
+             WHERE (?1 IS NULL OR k.responsable = ?1) AND k.pacto_id = (SELECT f2.pacto_id FROM pacto_firmas f2 JOIN pactos p2 ON p2.id = f2.pacto_id \
+             WHERE p2.barrio_id = p.barrio_id ORDER BY f2.at_ms DESC, f2.rowid DESC LIMIT 1)",
+        )?
+        .query_map([responsable], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+                r.get(10)?,
+                r.get(11)?,
+                r.get(12)?,
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut linajes: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for (barrio_id, barrio, pacto_id, version, cid, responsable, que, hotspot_id, lugar, fecha_limite, indicador, solucion_id, firmado_ms) in rows {
+        let pacto_id = parse_id(&pacto_id)?;
+        let compromiso = Compromiso {
+            id: parse_id(&cid)?,
+            responsable,
+            que,
+            hotspot_id: hotspot_id.as_deref().map(parse_id).transpose()?,
+            lugar,
+            fecha_limite,
+            indicador,
+            solucion_id: solucion_id.as_deref().map(parse_id).transpose()?,
+        };
+        let linaje = match linajes.entry(pacto_id) {
+            Entry::Occupied(l) => l.into_mut(),
+            Entry::Vacant(v) => v.insert(linaje(c, pacto_id)?),
+        };
+        let historia = historia(c, linaje, compromiso.id)?;
+        let estado = estado_actual(&historia);
+        let linea = CompromisoDeInstitucion {
+            barrio_id,
+            barrio,
+            pacto_id,
+            pacto_version: number(version, "version")?,
+            vencido: vencido(estado, &compromiso.fecha_limite, hoy),
+            desde_ms: historia.last().map_or(firmado_ms, |e| e.at_ms),
+            compromiso,
+            estado,
+        };
+        out.push((EnVigor { linea, firmado_ms }, historia));
+    }
+    Ok(out)
 }
 
 fn target(barrio_id: i64, id: Uuid) -> String {
@@ -711,67 +783,7 @@ impl Store {
             if super::instituciones::current(c, &codigo)?.is_none() {
                 return Ok(None);
             }
-            type Linea = (i64, String, String, i64, String, String, String, Option<String>, String, String, String, Option<String>, i64);
-            let rows: Vec<Linea> = c
-                .prepare_cached(
-                    "SELECT p.barrio_id, b.name, p.id, p.version, k.compromiso_id, k.responsable, k.que, k.hotspot_id, k.lugar, \
-                     k.fecha_limite, k.indicador, k.solucion_id, f.at_ms \
-                     FROM pacto_compromisos k JOIN pactos p ON p.id = k.pacto_id JOIN pacto_firmas f ON f.pacto_id = k.pacto_id \
-                     JOIN barrios b ON b.id = p.barrio_id \
-                     WHERE k.responsable = ?1 AND k.pacto_id = (SELECT f2.pacto_id FROM pacto_firmas f2 JOIN pactos p2 ON p2.id = f2.pacto_id \
-                     WHERE p2.barrio_id = p.barrio_id ORDER BY f2.at_ms DESC, f2.rowid DESC LIMIT 1)",
-                )?
-                .query_map([&codigo], |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                        r.get(6)?,
-                        r.get(7)?,
-                        r.get(8)?,
-                        r.get(9)?,
-                        r.get(10)?,
-                        r.get(11)?,
-                        r.get(12)?,
-                    ))
-                })?
-                .collect::<Result<_, _>>()?;
-            let mut linajes: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-            let mut out = Vec::with_capacity(rows.len());
-            for (barrio_id, barrio, pacto_id, version, cid, responsable, que, hotspot_id, lugar, fecha_limite, indicador, solucion_id, firmado_ms) in
-                rows
-            {
-                let pacto_id = parse_id(&pacto_id)?;
-                let compromiso = Compromiso {
-                    id: parse_id(&cid)?,
-                    responsable,
-                    que,
-                    hotspot_id: hotspot_id.as_deref().map(parse_id).transpose()?,
-                    lugar,
-                    fecha_limite,
-                    indicador,
-                    solucion_id: solucion_id.as_deref().map(parse_id).transpose()?,
-                };
-                let linaje = match linajes.entry(pacto_id) {
-                    Entry::Occupied(l) => l.into_mut(),
-                    Entry::Vacant(v) => v.insert(linaje(c, pacto_id)?),
-                };
-                let historia = historia(c, linaje, compromiso.id)?;
-                let estado = estado_actual(&historia);
-                out.push(CompromisoDeInstitucion {
-                    barrio_id,
-                    barrio,
-                    pacto_id,
-                    pacto_version: number(version, "version")?,
-                    vencido: vencido(estado, &compromiso.fecha_limite, &hoy),
-                    desde_ms: historia.last().map_or(firmado_ms, |e| e.at_ms),
-                    compromiso,
-                    estado,
-                });
-            }
+            let mut out: Vec<CompromisoDeInstitucion> = lineas_en_vigor(c, Some(&codigo), &hoy)?.into_iter().map(|(l, _)| l.linea).collect();
             ordenar_para_seguimiento(&mut out);
             Ok(Some(out))
         })

@@ -317,6 +317,9 @@ fn allowed(method: &str, path: &str) -> Option<&'static [Who]> {
         ("get", "/barrios/{id}/pactos" | "/pactos/{id}") => BARRIO_A,
         ("post", "/barrios/{id}/pactos") | ("put", "/pactos/{id}") => STAFF,
         ("post", p) if p.starts_with("/pactos/{id}/") => STAFF,
+        // Paso 7: staff of any city follow their cities' compromisos and record their
+        // committees (a committee naming another city's compromiso is refused, not forbidden).
+        ("get", "/seguimiento" | "/comites/{id}") | ("post", "/comites") => ANY_STAFF,
         // What staff published is for everyone, with no session at all.
         ("get", p) if p.starts_with("/public/") => EVERYONE,
         _ => return None,

@@ -733,3 +733,125 @@ async fn every_pacto_endpoint_answers_each_caller_as_paso_4_says() {
     let (_, lines) = call(&app, &staff, "get", "/instituciones/essmar/compromisos", None).await;
     assert_eq!(lines.as_array().map(Vec::len), Some(1));
 }
+
+/// Paso 7: the follow-up board over every barrio's pacto in force, and the interinstitutional
+/// committee whose acta sets the statuses of the compromisos it reviews, all or nothing.
+#[tokio::test]
+async fn the_follow_up_board_lists_every_compromiso_and_a_committee_acta_sets_their_statuses() {
+    let app = spawn_app().await;
+    let (status, report) =
+        import_with(&app, &app.client, &json!({ "barrios": crate::imports::barranquilla(), "options": { "municipio": OTHER_CITY } })).await;
+    assert_eq!(status, 201, "{report}");
+    let (_, barrios) = app.get_json("/barrios").await;
+    let bq = barrios
+        .as_array()
+        .and_then(|l| l.iter().find(|b| b["municipio"] == OTHER_CITY))
+        .and_then(|b| b["id"].as_i64())
+        .expect("a Barranquilla barrio");
+    let pescaito = app.barrio_id(FACILITATOR_BARRIO).await;
+    let bastidas = app.barrio_id(OTHER_FACILITATOR_BARRIO).await;
+    let (a, b, c, d) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    let p1 = id(&firmado(&app, pescaito, vec![compromiso(a, "essmar", PAST), compromiso(b, "policia", FUTURE)]).await);
+    let p2 = id(&firmado(&app, bastidas, vec![compromiso(c, "essmar", FUTURE)]).await);
+    let p3 = id(&firmado(&app, bq, vec![compromiso(d, "essmar", FUTURE)]).await);
+
+    let (status, board) = app.get_json("/seguimiento").await;
+    assert_eq!(status, 200, "{board}");
+    let lineas = board["lineas"].as_array().expect("lines");
+    assert_eq!(lineas.len(), 4, "every compromiso in force: {board}");
+    assert_eq!(lineas[0]["compromiso"]["id"], a.to_string(), "overdue first");
+    assert_eq!(lineas[0]["vencido"], true);
+    assert_eq!(lineas[0]["municipio"], "47001");
+    assert_eq!(lineas[0]["institucion"], "ESSMAR (aseo y alumbrado)", "the catalogue's name");
+    assert!(lineas.iter().all(|l| l["en_comite"].is_null() && l["cambio_desde_comite"] == false), "no committee yet");
+    assert_eq!(board["comites"], json!([]));
+
+    // A committee that asks for a change the rules refuse, or names a compromiso of another
+    // city, keeps nothing: not its acta, not the other revisions' changes.
+    let revision = |pacto: &str, cid: Uuid, estado: &str, nota: &str| json!({ "pacto_id": pacto, "compromiso_id": cid, "estado": estado, "nota": nota });
+    let acta = |revisiones: Vec<Value>| json!({ "municipio": "47001", "fecha": "2027-03-02", "lugar": "Alcaldía", "asistentes": "ESSMAR, Policía, JAC", "revisiones": revisiones });
+    let bad = [
+        (acta(vec![revision(&p1, a, "cumplido", "Hecho"), revision(&p3, d, "en_curso", "")]), 422, "compromiso_not_in_force"),
+        (acta(vec![revision(&p1, a, "cumplido", "Hecho"), revision(&p2, c, "cancelado", "")]), 422, "no_reason"),
+        (acta(vec![revision(&p1, a, "cumplido", ""), revision(&p1, a, "en_curso", "")]), 422, "repeated_compromiso"),
+        (acta(vec![revision(&p1, Uuid::new_v4(), "cumplido", "")]), 422, "compromiso_not_in_force"),
+        (acta(vec![]), 422, "no_revisiones"),
+        (json!({ "municipio": "47", "fecha": "2027-03-02", "revisiones": [revision(&p1, a, "cumplido", "")] }), 422, "bad_municipio"),
+        (json!({ "municipio": "47001", "fecha": "ayer", "revisiones": [revision(&p1, a, "cumplido", "")] }), 422, "bad_date"),
+        (json!({ "municipio": "47001", "fecha": "2027-03-02", "revisiones": [revision(&p1, a, "hecho", "")] }), 400, "malformed"),
+    ];
+    for (body, want, want_code) in bad {
+        let (status, answer) = post(&app, "/comites", &body).await;
+        assert_eq!((status, code(&answer)), (want, Some(want_code)), "{body}: {answer}");
+        assert!(answer["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{answer}");
+    }
+    let (status, answer) = app.post("/comites", JSON, "{\"municipio\": ").await;
+    assert_eq!(status, 400, "{answer}");
+    let count = |sql: &str| db(&app).query_row(sql, [], |r| r.get::<_, i64>(0)).expect("count");
+    assert_eq!((count("SELECT COUNT(*) FROM comites"), count("SELECT COUNT(*) FROM compromiso_estados")), (0, 0), "nothing kept");
+
+    // The committee meets: one fulfilled, one reviewed with no change, one under way.
+    let (status, comite) = post(
+        &app,
+        "/comites",
+        &acta(vec![revision(&p1, a, "cumplido", "Luminarias repuestas"), revision(&p1, b, "pendiente", "Sigue en trámite"), revision(&p2, c, "en_curso", "")]),
+    )
+    .await;
+    assert_eq!(status, 201, "{comite}");
+    assert_eq!((comite["numero"].as_u64(), comite["municipio"].as_str()), (Some(1), Some("47001")));
+    let revs = comite["revisiones"].as_array().expect("revisions");
+    assert_eq!(revs.len(), 3);
+    assert_eq!((revs[0]["antes"].as_str(), revs[0]["estado"].as_str(), revs[0]["barrio_id"].as_i64()), (Some("pendiente"), Some("cumplido"), Some(pescaito)));
+    assert_eq!((revs[1]["antes"].as_str(), revs[1]["estado"].as_str()), (Some("pendiente"), Some("pendiente")));
+    assert_eq!(revs[0]["que"], "Compromiso de essmar");
+    // The changes are in each compromiso's own history, saying which committee made them.
+    let (_, detalle) = app.get_json(&format!("/pactos/{p1}")).await;
+    let estados = detalle["estados"].as_array().expect("history");
+    assert_eq!(estados.len(), 1, "only the change, not the review with none: {estados:?}");
+    assert_eq!(estados[0]["evidencia"], "Comité interinstitucional n.º 1 del 2027-03-02: Luminarias repuestas");
+    let (status, again) = app.get_json(&format!("/comites/{}", id(&comite))).await;
+    assert_eq!((status, &again), (200, &comite));
+
+    // Afterwards one changes on its own: the board says so against the committee.
+    let (status, _) = estado(&app, &p2, c, json!({ "estado": "cumplido", "evidencia": "Visita del 9 de marzo" })).await;
+    assert_eq!(status, 201);
+    let (_, board) = app.get_json("/seguimiento").await;
+    let line = |cid: Uuid| board["lineas"].as_array().and_then(|l| l.iter().find(|x| x["compromiso"]["id"] == cid.to_string()).cloned()).expect("line");
+    assert_eq!((line(a)["estado"].as_str(), line(a)["vencido"].as_bool(), line(a)["en_comite"].as_str()), (Some("cumplido"), Some(false), Some("cumplido")));
+    assert_eq!(line(a)["cambio_desde_comite"], false);
+    assert_eq!((line(c)["en_comite"].as_str(), line(c)["cambio_desde_comite"].as_bool()), (Some("en_curso"), Some(true)));
+    assert!(line(d)["en_comite"].is_null(), "Barranquilla has had no committee");
+    assert_eq!(board["comites"][0]["revisados"], 3);
+    assert_eq!(board["comites"][0]["cambios"], 2);
+    let (status, second) = post(&app, "/comites", &acta(vec![revision(&p1, b, "en_curso", "")])).await;
+    assert_eq!((status, second["numero"].as_u64()), (201, Some(2)), "{second}");
+
+    // Who may: staff of the city; another city's staff neither see nor write it.
+    let staff_bq = signed_in(&app.url, "equipo_bq").await;
+    let (status, theirs) = call(&app, &staff_bq, "get", "/seguimiento", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(theirs["lineas"].as_array().map(Vec::len), Some(1));
+    assert_eq!(theirs["comites"], json!([]));
+    assert_eq!(call(&app, &staff_bq, "get", &format!("/comites/{}", id(&comite)), None).await.0, 404);
+    let (status, answer) = call(&app, &staff_bq, "post", "/comites", Some(&acta(vec![revision(&p1, b, "cumplido", "x")]))).await;
+    assert_eq!((status, code(&answer)), (422, Some("compromiso_not_in_force")));
+    let facilitator = signed_in(&app.url, "facilita").await;
+    assert_eq!(call(&app, &facilitator, "get", "/seguimiento", None).await.0, 403);
+    assert_eq!(call(&app, &facilitator, "post", "/comites", Some(&acta(vec![revision(&p1, b, "cumplido", "x")]))).await.0, 403);
+    let anonymous = reqwest::Client::new();
+    assert_eq!(call(&app, &anonymous, "get", "/seguimiento", None).await.0, 401);
+    assert_eq!(app.get_json(&format!("/comites/{}", Uuid::new_v4())).await.0, 404);
+    let (_, log) = app.get_json("/admin/audit").await;
+    assert!(log.as_array().expect("log").iter().any(|e| e["action"] == "comite"));
+
+    // The acta is never rewritten.
+    refused(
+        &app,
+        &[
+            ("UPDATE comites SET notas = 'otra'", "immutable"),
+            ("DELETE FROM comites", "kept"),
+            ("UPDATE comite_revisiones SET estado = 'cancelado'", "immutable"),
+            ("DELETE FROM comite_revisiones", "kept"),
+        ],
+    );
+}

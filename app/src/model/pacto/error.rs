@@ -41,6 +41,12 @@ pub enum PactoError {
     NothingToPublish,
     #[error("the publication names a compromiso that is not in the pacto")]
     UnknownCompromiso,
+    #[error("a city is named by its five-digit DANE code")]
+    BadMunicipio,
+    #[error("a committee acta reviews at least one compromiso")]
+    NoRevisiones,
+    #[error("a committee acta reviews at most {0} compromisos")]
+    TooManyRevisiones(usize),
 }
 
 impl PactoError {
@@ -63,6 +69,9 @@ impl PactoError {
             PactoError::Cancelled => "cancelled",
             PactoError::NothingToPublish => "nothing_to_publish",
             PactoError::UnknownCompromiso => "unknown_compromiso",
+            PactoError::BadMunicipio => "bad_municipio",
+            PactoError::NoRevisiones => "no_revisiones",
+            PactoError::TooManyRevisiones(_) => "too_many_revisiones",
         }
     }
 
@@ -75,6 +84,8 @@ impl PactoError {
             PactoError::BadDate => Some("fecha"),
             PactoError::NoEvidence => Some("evidencia"),
             PactoError::NoReason => Some("motivo"),
+            PactoError::BadMunicipio => Some("municipio"),
+            PactoError::NoRevisiones | PactoError::TooManyRevisiones(_) => Some("revisiones"),
             _ => None,
         }
     }
@@ -102,6 +113,9 @@ impl Bilingual for PactoError {
             PactoError::Cancelled => "Un compromiso cancelado no cambia más; un otrosí puede retomarlo.".into(),
             PactoError::NothingToPublish => "No se eligió ningún compromiso para publicar.".into(),
             PactoError::UnknownCompromiso => "La publicación nombra un compromiso que no está en el pacto.".into(),
+            PactoError::BadMunicipio => "La ciudad se indica con su código DANE de cinco dígitos.".into(),
+            PactoError::NoRevisiones => "El acta del comité revisa al menos un compromiso.".into(),
+            PactoError::TooManyRevisiones(n) => format!("El acta de un comité revisa hasta {n} compromisos."),
         }
     }
 

@@ -28,6 +28,7 @@ pub mod error;
 pub mod institucion;
 pub mod pacto;
 pub mod publicacion;
+pub mod seguimiento;
 
 pub use borrador::borrador;
 pub use compromiso::{CambioEstado, CambioEstadoDraft, Compromiso, CompromisoDeInstitucion, EstadoCompromiso};

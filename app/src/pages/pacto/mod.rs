@@ -1,8 +1,10 @@
-//! Paso 4 for the staff: a barrio's pactos, the pacto being drafted, signed and followed up,
-//! its printable copy, the institutions' catalogue and each institution's compromisos, and the
+//! Pasos 4 and 7 for the staff: a barrio's pactos, the pacto being drafted, signed and followed
+//! up, its printable copy, the institutions' catalogue and each institution's compromisos, the
+//! follow-up board of every compromiso with the interinstitutional committee's actas, and the
 //! public section of published compromisos. Here: what those pages share.
 
 mod api;
+mod comite;
 mod detalle;
 mod editor;
 mod firma;
@@ -14,13 +16,16 @@ mod lista;
 mod publicar;
 mod publico;
 mod seguimiento;
+mod tablero;
 
+pub use comite::ComitePage;
 pub use detalle::PactoPage;
 pub use imprimir::PactoPrintPage;
 pub use institucion::InstitucionPage;
 pub use instituciones::InstitucionesPage;
 pub use lista::PactosPage;
 pub use publico::CompromisosPublicos;
+pub use tablero::TableroPage;
 
 use std::collections::HashSet;
 
