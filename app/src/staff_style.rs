@@ -37,6 +37,7 @@ mod tests {
         "pages/ruta.rs",
         "pages/ruta_barrio.rs",
         "pages/acta.rs",
+        "pages/intervencion.rs",
         "pages/inscripcion.rs",
         "pages/inscripciones.rs",
         "pages/cbsc_panel.rs",

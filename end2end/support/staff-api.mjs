@@ -2,6 +2,9 @@
 // and marks sent as a device sends them (sync protocol 2).
 import assert from 'node:assert/strict';
 
+/** The smallest PDF: a signed scan's stand-in. */
+const SIGNED_PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+
 /** Helpers bound to `suite.server` (set once the file's tests start). */
 export function staffApi(suite) {
   /** The API as the admin (who may do all staff work). */
@@ -79,5 +82,39 @@ export function staffApi(suite) {
     return body.id;
   }
 
-  return { api, centreOf, sendMarks, sendCause, postTree, workshop };
+  /** A JSON request of `method` to the API as the admin; `{ status, body }`. */
+  async function call(method, path, body) {
+    const res = await suite.server.fetch(`/api/v1${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: await res.json() };
+  }
+
+  /**
+   * The barrio's pacto drafted from its diagnóstico n.º `diagnostico` (generated now unless
+   * given) and signed with `compromisos`, its scan kept as paso 4's registro; the pacto's id.
+   */
+  async function pactoFirmado(barrioId, compromisos, diagnostico) {
+    if (diagnostico === undefined) {
+      const generated = await api(`/barrios/${barrioId}/diagnosticos`, {});
+      assert.equal(generated.status, 201, JSON.stringify(generated.body));
+      diagnostico = generated.body.number;
+    }
+    const ciclo = await api(`/barrios/${barrioId}/ciclos`, {});
+    assert.equal(ciclo.status, 201, JSON.stringify(ciclo.body));
+    const scan = await suite.server.fetch(
+      `/api/v1/ciclos/${ciclo.body.id}/registros?paso=4&tipo=pacto_firmado&fecha=2027-02-10&descripcion=Pacto%20firmado&nombre=pacto.pdf`,
+      { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: SIGNED_PDF },
+    );
+    assert.equal(scan.status, 201);
+    const registro = (await scan.json()).id;
+    const draft = await api(`/barrios/${barrioId}/pactos`, { diagnostico });
+    assert.equal(draft.status, 201, JSON.stringify(draft.body));
+    const contenido = { ...draft.body.contenido, compromisos };
+    const saved = await call('PUT', `/pactos/${draft.body.id}`, { revision: draft.body.revision, contenido });
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    const signed = await api(`/pactos/${draft.body.id}/firma`, { revision: saved.body.revision, registro_id: registro, fecha: '2027-02-10' });
+    assert.equal(signed.status, 200, JSON.stringify(signed.body));
+    return draft.body.id;
+  }
+
+  return { api, call, centreOf, sendMarks, sendCause, postTree, workshop, pactoFirmado };
 }

@@ -13,36 +13,7 @@ import { overflowing } from '../support/checks.mjs';
 import { pdfText } from '../support/documents.mjs';
 
 const suite = serverAndBrowser();
-const { api } = staffApi(suite);
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-
-/** A JSON request of `method` to the API as the admin; `{ status, body }`. */
-async function call(method, path, body) {
-  const res = await suite.server.fetch(`/api/v1${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, body: await res.json() };
-}
-
-/** The barrio's pacto, drafted from a fresh diagnóstico and signed with `compromisos`; its id. */
-async function pactoFirmado(barrioId, compromisos) {
-  assert.equal((await api(`/barrios/${barrioId}/diagnosticos`, {})).status, 201);
-  const ciclo = await api(`/barrios/${barrioId}/ciclos`, {});
-  assert.equal(ciclo.status, 201, JSON.stringify(ciclo.body));
-  const scan = await suite.server.fetch(
-    `/api/v1/ciclos/${ciclo.body.id}/registros?paso=4&tipo=pacto_firmado&fecha=2027-02-10&descripcion=Pacto%20firmado&nombre=pacto.pdf`,
-    { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: PDF },
-  );
-  assert.equal(scan.status, 201);
-  const registro = (await scan.json()).id;
-  const draft = await api(`/barrios/${barrioId}/pactos`, { diagnostico: 1 });
-  assert.equal(draft.status, 201, JSON.stringify(draft.body));
-  const contenido = { ...draft.body.contenido, compromisos };
-  const saved = await call('PUT', `/pactos/${draft.body.id}`, { revision: draft.body.revision, contenido });
-  assert.equal(saved.status, 200, JSON.stringify(saved.body));
-  const signed = await api(`/pactos/${draft.body.id}/firma`, { revision: saved.body.revision, registro_id: registro, fecha: '2027-02-10' });
-  assert.equal(signed.status, 200, JSON.stringify(signed.body));
-  return draft.body.id;
-}
-
+const { api, pactoFirmado } = staffApi(suite);
 const compromiso = (responsable, que, fecha) => ({
   id: crypto.randomUUID(), responsable, que, lugar: 'Parque central', fecha_limite: fecha, indicador: 'Verificado en la visita',
 });

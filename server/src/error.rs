@@ -160,6 +160,11 @@ pub enum ApiError {
     /// older version or another barrio; 403 for another facilitator's acta.
     #[error(transparent)]
     InvalidActa(#[from] app::model::acta::ActaError),
+    /// 422 for a ficha de intervención that breaks a rule or names what the barrio does not
+    /// have; 409 for a version stored with other content, an older version or another barrio;
+    /// 403 for another facilitator's ficha.
+    #[error(transparent)]
+    InvalidFicha(#[from] app::model::intervencion::FichaError),
     /// 422 for a request to enter the route or a decision that breaks a rule; 409 when the
     /// barrio has too many requests waiting, the request was decided, or the barrio already
     /// walks an open ciclo.
@@ -252,6 +257,7 @@ impl From<StoreError> for ApiError {
             StoreError::Ruta(e) => ApiError::InvalidRuta(e),
             StoreError::Registro(e) => ApiError::InvalidRegistro(e),
             StoreError::Acta(e) => ApiError::InvalidActa(e),
+            StoreError::Ficha(e) => ApiError::InvalidFicha(e),
             StoreError::Inscripcion(e) => ApiError::InvalidInscripcion(e),
             StoreError::Media(e) => ApiError::InvalidMedia(e),
             StoreError::Balance(e) => ApiError::Balance(e),
@@ -440,6 +446,10 @@ impl ApiError {
             ApiError::InvalidActa(ActaError::Conflict(_) | ActaError::Stale(_) | ActaError::OtherBarrio) => StatusCode::CONFLICT,
             ApiError::InvalidActa(ActaError::NotYours) => StatusCode::FORBIDDEN,
             ApiError::InvalidActa(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::InvalidFicha(e) if e.is_conflict() => StatusCode::CONFLICT,
+            ApiError::InvalidFicha(app::model::intervencion::FichaError::OtherBarrio) => StatusCode::CONFLICT,
+            ApiError::InvalidFicha(app::model::intervencion::FichaError::NotYours) => StatusCode::FORBIDDEN,
+            ApiError::InvalidFicha(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Files(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::TooManyChanges(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::InvalidCode | ApiError::InvalidQuery { .. } => StatusCode::BAD_REQUEST,
@@ -678,6 +688,7 @@ impl ApiError {
             ApiError::InvalidRegistro(e) => (e.code(), e.field(), e.es(), e.en()),
             ApiError::InvalidMedia(e) => (e.code(), media_field(e), e.es(), e.en()),
             ApiError::InvalidActa(e) => (e.code(), e.field(), e.es(), e.en()),
+            ApiError::InvalidFicha(e) => (e.code(), e.field(), e.es(), e.en()),
             ApiError::InvalidInscripcion(e) => (e.code(), e.field(), e.es(), e.en()),
             ApiError::InvalidCbsc(e) => (e.code(), Some(e.field()), e.es(), e.en()),
             ApiError::Balance(e) => (e.code(), e.field(), e.es(), e.en()),

@@ -13,8 +13,9 @@ const PAGES_CACHE = `cartobarrio-pages-${VERSION}`;
 const DATA_CACHE = 'cartobarrio-data-v1';
 // On a weak link, wait this long for the network before answering from the cache.
 const NETWORK_WAIT_MS = 3500;
-// Pages the app may ask the worker to keep (KEEP_PAGE): a barrio's map, a workshop's page.
-const KEEPABLE = /^\/(barrio\/\d+|talleres\/[0-9a-f-]{36}(\/proyectar)?)$/;
+// Pages the app may ask the worker to keep (KEEP_PAGE): a barrio's map, a workshop's page, a
+// barrio's route and its new acta and ficha forms (written on a tablet with no signal).
+const KEEPABLE = /^\/(barrio\/\d+|talleres\/[0-9a-f-]{36}(\/proyectar)?|ruta\/\d+(\/acta|\/intervencion)?)$/;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(

@@ -256,6 +256,27 @@ impl Acta {
     }
 }
 
+impl super::versioned::Versioned for Acta {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn version(&self) -> u32 {
+        self.version
+    }
+    fn barrio_id(&self) -> i64 {
+        self.barrio_id
+    }
+    fn fecha(&self) -> &str {
+        &self.fecha
+    }
+    fn updated_at_ms(&self) -> i64 {
+        self.updated_at_ms
+    }
+    fn deleted(&self) -> bool {
+        self.deleted
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@ pub mod geometry;
 pub mod hotspot_filter;
 pub mod hygiene;
 pub mod inscripcion;
+pub mod intervencion;
 pub mod mark;
 pub mod media;
 pub mod pacto;
@@ -34,6 +35,7 @@ pub mod status;
 pub mod sync;
 pub mod taxonomy;
 pub mod tree;
+pub mod versioned;
 pub mod words;
 pub mod workshop;
 

@@ -13,37 +13,12 @@ use crate::components::account::RequireRole;
 use crate::components::document::{Letterhead, PrintActions, SignatureBlocks};
 use crate::model::ruta::{Paso, TipoRegistro};
 use crate::model::acta::{Acta, ActaKind, Asistencia, Compromiso};
+use crate::model::versioned::Line;
 use crate::model::report::PROCEDURE_CODE;
 use crate::model::workshop::date_es;
 
 /// Rows of the blank attendance sheet: a page of them.
 const ATTENDANCE_ROWS: usize = 22;
-
-/// One acta in the list: its latest version here or on the server, and whether it waits.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ActaLine {
-    pub acta: Acta,
-    /// Saved on this device and not confirmed by the server yet.
-    pub waiting: bool,
-    pub refused: Option<String>,
-}
-
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-/// The server's actas and this device's, one line per acta: the higher version wins, and a
-/// version only here is waiting. Newest meeting first; withdrawn actas left out.
-pub fn merge_lines(server: Vec<Acta>, local: Vec<(Acta, bool, Option<String>)>) -> Vec<ActaLine> {
-    let mut lines: Vec<ActaLine> = server.into_iter().map(|acta| ActaLine { acta, waiting: false, refused: None }).collect();
-    for (acta, sent, refused) in local {
-        match lines.iter_mut().find(|l| l.acta.id == acta.id) {
-            Some(line) if line.acta.version >= acta.version => {}
-            Some(line) => *line = ActaLine { acta, waiting: !sent, refused },
-            None => lines.push(ActaLine { acta, waiting: !sent, refused }),
-        }
-    }
-    lines.retain(|l| !l.acta.deleted);
-    lines.sort_by(|a, b| b.acta.fecha.cmp(&a.acta.fecha).then(b.acta.updated_at_ms.cmp(&a.acta.updated_at_ms)));
-    lines
-}
 
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 /// What a signed acta's scan is kept as, at step `paso`: its kind of acta when the step keeps
@@ -62,19 +37,14 @@ pub fn ActasSection(
     open_ciclo: Signal<Option<(uuid::Uuid, Paso)>>,
     signed: Signal<HashSet<uuid::Uuid>>,
 ) -> impl IntoView {
-    let lines = RwSignal::new(None::<Vec<ActaLine>>);
+    let lines = RwSignal::new(None::<Vec<Line<Acta>>>);
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
-            crate::client::actas::send_waiting(barrio).await;
-            let local: Vec<(Acta, bool, Option<String>)> = crate::client::actas::of_barrio(barrio)
-                .await
-                .unwrap_or_default()
-                .into_iter()
-                .map(|l| (l.acta, l.sent, l.refused))
-                .collect();
+            crate::client::versioned::send_waiting::<Acta>(barrio).await;
+            let local = crate::client::versioned::kept_lines::<Acta>(barrio).await;
             let server: Vec<Acta> = crate::client::session::get_json(&format!("/api/v1/barrios/{barrio}/actas")).await.unwrap_or_default();
-            lines.set(Some(merge_lines(server, local)));
+            lines.set(Some(crate::model::versioned::merge_lines(server, local)));
         });
     });
     view! {
@@ -89,7 +59,7 @@ pub fn ActasSection(
                 Some(list) => view! {
                     <ul class="acta-list">
                         {list.into_iter().map(|l| {
-                            let a = l.acta;
+                            let a = l.doc;
                             let (acta_id, for_scan) = (a.id, a.clone());
                             let facts = format!("{} · {} asistentes · {} compromisos", if a.lugar.is_empty() { "Sin lugar" } else { &a.lugar }, a.asistencia.total(), a.compromisos.len());
                             view! {
@@ -169,14 +139,7 @@ fn params() -> (Memo<Option<i64>>, Memo<Option<uuid::Uuid>>) {
 /// The acta `id`: this device's copy if it has one (it may be newer), else the server's.
 #[cfg(feature = "hydrate")]
 async fn load(id: uuid::Uuid) -> Result<Acta, String> {
-    let local = crate::client::actas::get(id).await.ok().flatten();
-    let server: Option<Acta> = crate::client::session::get_json(&format!("/api/v1/actas/{id}")).await.ok();
-    match (local, server) {
-        (Some(l), Some(s)) if s.version > l.acta.version => Ok(s),
-        (Some(l), _) => Ok(l.acta),
-        (None, Some(s)) => Ok(s),
-        (None, None) => Err("No se encontró el acta en este dispositivo ni en el servidor.".into()),
-    }
+    crate::client::versioned::load::<Acta>(id).await.ok_or_else(|| "No se encontró el acta en este dispositivo ni en el servidor.".into())
 }
 
 #[component]
@@ -292,22 +255,15 @@ fn ActaForm(acta: Acta) -> impl IntoView {
             busy.set(true);
             leptos::task::spawn_local(async move {
                 let acta = crate::model::acta::Acta { updated_at_ms: crate::client::device::now_ms(), ..acta };
-                if let Err(e) = crate::client::actas::save(&acta).await {
+                use crate::client::versioned::{save, send, Local};
+                if let Err(e) = save(&acta).await {
                     status.set(Some((false, format!("No se pudo guardar en este dispositivo: {e:?}. No cierre la página; intente de nuevo."))));
                     busy.set(false);
                     return;
                 }
                 base.set_value(acta.clone());
                 status.set(Some((true, "Guardada en este dispositivo. Enviando…".into())));
-                let local = crate::client::actas::LocalActa { id: acta.id.to_string(), acta, sent: false, refused: None };
-                let said = match crate::client::actas::send(local).await {
-                    crate::client::actas::Sent::Confirmed => (true, "Guardada y enviada al servidor.".to_string()),
-                    crate::client::actas::Sent::Waiting => {
-                        (true, "Guardada en este dispositivo. Sin conexión: se enviará al volver la señal.".to_string())
-                    }
-                    crate::client::actas::Sent::Refused(why) => (false, format!("Guardada en este dispositivo, pero el servidor no la recibió: {why}")),
-                };
-                status.set(Some(said));
+                status.set(Some(send(Local::unsent(acta)).await.said("Guardada")));
                 busy.set(false);
             });
         }
@@ -501,25 +457,6 @@ fn ActaDocument(acta: Acta, barrio_name: String) -> impl IntoView {
 mod tests {
     use super::*;
 
-    fn acta(id: u128, version: u32, fecha: &str) -> Acta {
-        Acta {
-            id: uuid::Uuid::from_u128(id),
-            barrio_id: 1,
-            version,
-            kind: ActaKind::ComiteBarrial,
-            fecha: fecha.into(),
-            lugar: String::new(),
-            asistencia: Asistencia::default(),
-            agenda: String::new(),
-            desarrollo: String::new(),
-            decisiones: String::new(),
-            compromisos: vec![],
-            updated_at_ms: 0,
-            author: String::new(),
-            deleted: false,
-        }
-    }
-
     #[test]
     fn a_signed_scan_is_kept_as_the_steps_own_kind_of_acta_when_it_has_one() {
         assert_eq!(scan_tipo(ActaKind::ComiteBarrial, Paso::Intervencion), TipoRegistro::ActaReunion);
@@ -528,14 +465,7 @@ mod tests {
     }
 
     #[test]
-    fn the_newest_version_wins_and_what_is_only_here_waits() {
-        let server = vec![acta(1, 2, "2026-11-01"), acta(2, 1, "2026-12-01")];
-        let local = vec![(acta(1, 1, "2026-11-01"), true, None), (acta(2, 2, "2026-12-01"), false, None), (acta(3, 1, "2026-12-05"), false, None)];
-        let lines = merge_lines(server, local);
-        let seen: Vec<(u128, u32, bool)> = lines.iter().map(|l| (l.acta.id.as_u128(), l.acta.version, l.waiting)).collect();
-        assert_eq!(seen, vec![(3, 1, true), (2, 2, true), (1, 2, false)]);
-        let withdrawn = merge_lines(vec![Acta { deleted: true, ..acta(4, 1, "2026-12-01") }], vec![]);
-        assert!(withdrawn.is_empty());
+    fn a_count_is_digits_or_nothing() {
         assert_eq!((count(" 12 "), count("doce"), count("-3")), (12, 0, 0));
     }
 }

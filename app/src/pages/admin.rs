@@ -64,6 +64,7 @@ fn action_es(action: &str) -> &str {
         "pacto_publish" => "Publicó compromisos del pacto",
         "compromisos_export" => "Descargó los compromisos de una institución",
         "comite" => "Registró el acta de un comité interinstitucional",
+        "ficha_write" => "Guardó una ficha de intervención",
         other => other,
     }
 }

@@ -10,6 +10,7 @@ mod cbsc_panel;
 mod diagnostico;
 mod inscripcion;
 mod inscripciones;
+mod intervencion;
 mod login;
 mod not_found;
 mod pacto;
@@ -33,6 +34,7 @@ pub use barrio_map::BarrioMapPage;
 pub use diagnostico::DiagnosticoPage;
 pub use inscripcion::InscripcionPage;
 pub use inscripciones::InscripcionesPage;
+pub use intervencion::FichaEditPage;
 pub use login::{AccountPage, LoginPage};
 pub use not_found::NotFoundPage;
 pub use pacto::{ComitePage, InstitucionPage, InstitucionesPage, PactoPage, PactoPrintPage, PactosPage, TableroPage};
@@ -117,6 +119,7 @@ pub mod lazy {
             RutaBarrioRoute => RutaBarrioPage,
             ActaEditRoute => ActaEditPage,
             ActaPrintRoute => ActaPrintPage,
+            FichaEditRoute => FichaEditPage,
             InscripcionesRoute => InscripcionesPage,
             BalanceRoute => BalancePage,
             BalancePrintRoute => BalancePrintPage,

@@ -16,6 +16,7 @@ mod health;
 mod indicadores;
 pub mod inscripciones;
 mod instituciones;
+mod intervenciones;
 mod limit;
 mod marks;
 mod media;
@@ -244,6 +245,10 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .get("/registros/{id}/archivo", ruta::download)
         .post("/registros/{id}/retiro", ruta::withdraw)
         .post("/actas", actas::put)
+        .post("/intervenciones", intervenciones::put)
+        .get("/intervenciones/{id}", intervenciones::one)
+        .get("/barrios/{id}/intervenciones", intervenciones::of_barrio)
+        .get("/barrios/{id}/intervenciones/contexto", intervenciones::contexto)
         .get("/actas/{id}", actas::one)
         .get("/barrios/{id}/actas", actas::of_barrio)
         .get("/inscripciones", inscripciones::list)

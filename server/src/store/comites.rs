@@ -104,7 +104,7 @@ impl Store {
             let nombres: HashMap<String, String> = super::instituciones::catalogo(c)?.into_iter().map(|i| (i.codigo, i.nombre)).collect();
             let mut municipios: HashMap<i64, String> = HashMap::new();
             let mut lineas = Vec::new();
-            for (EnVigor { linea, firmado_ms }, historia) in lineas_en_vigor(c, None, &hoy)? {
+            for (EnVigor { linea, firmado_ms }, historia) in lineas_en_vigor(c, None, None, &hoy)? {
                 if !en(linea.barrio_id) {
                     continue;
                 }

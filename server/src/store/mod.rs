@@ -13,6 +13,7 @@ mod history;
 mod indicadores;
 mod inscripciones;
 mod instituciones;
+mod intervenciones;
 mod marks;
 mod media;
 mod media_decisions;
@@ -94,6 +95,9 @@ pub enum StoreError {
     /// An acta's version that may not be kept.
     #[error(transparent)]
     Acta(#[from] app::model::acta::ActaError),
+    /// A ficha de intervención's version that may not be kept.
+    #[error(transparent)]
+    Ficha(#[from] app::model::intervencion::FichaError),
     /// A registro that may not be kept or withdrawn.
     #[error(transparent)]
     Registro(#[from] app::model::registro::RegistroError),
@@ -144,6 +148,7 @@ impl StoreError {
                 | StoreError::Ruta(_)
                 | StoreError::Registro(_)
                 | StoreError::Acta(_)
+                | StoreError::Ficha(_)
                 | StoreError::Inscripcion(_)
                 | StoreError::Media(_)
                 | StoreError::Balance(_)
@@ -176,6 +181,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0019_balance.sql")),
         M::up(include_str!("../../migrations/0020_pacto.sql")),
         M::up(include_str!("../../migrations/0021_comites.sql")),
+        M::up(include_str!("../../migrations/0022_intervenciones.sql")),
     ])
 }
 

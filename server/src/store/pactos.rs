@@ -255,7 +255,7 @@ pub(super) fn historia(c: &Connection, linaje: &[Uuid], cid: Uuid) -> Result<Vec
 }
 
 /// The diagnóstico a pacto was built from, as generated.
-fn diagnostico(c: &Connection, barrio_id: i64, numero: u32) -> Result<Option<Diagnostico>, StoreError> {
+pub(super) fn diagnostico(c: &Connection, barrio_id: i64, numero: u32) -> Result<Option<Diagnostico>, StoreError> {
     let snapshot: Option<String> = c
         .prepare_cached("SELECT snapshot FROM diagnosticos WHERE barrio_id = ?1 AND number = ?2")?
         .query_row(params![barrio_id, numero], |r| r.get(0))
@@ -268,7 +268,7 @@ fn lugares_de(c: &Connection, f: &Fila) -> Result<Vec<LugarOpcion>, StoreError> 
     Ok(borrador::lugares(&diag))
 }
 
-fn barrio_name(c: &Connection, barrio_id: i64) -> Result<Option<String>, StoreError> {
+pub(super) fn barrio_name(c: &Connection, barrio_id: i64) -> Result<Option<String>, StoreError> {
     Ok(c.prepare_cached("SELECT name FROM barrios WHERE id = ?1")?.query_row([barrio_id], |r| r.get(0)).optional()?)
 }
 
@@ -364,9 +364,14 @@ pub(super) struct EnVigor {
     pub firmado_ms: i64,
 }
 
-/// Every compromiso of the barrios' pactos in force (of institution `responsable` only, when
-/// given), each with its status history across its pacto's lineage, in no particular order.
-pub(super) fn lineas_en_vigor(c: &Connection, responsable: Option<&str>, hoy: &str) -> Result<Vec<(EnVigor, Vec<CambioEstado>)>, StoreError> {
+/// Every compromiso of the barrios' pactos in force (of institution `responsable` and of barrio
+/// `barrio` only, when given), each with its status history across its pacto's lineage, in no particular order.
+pub(super) fn lineas_en_vigor(
+    c: &Connection,
+    responsable: Option<&str>,
+    barrio: Option<i64>,
+    hoy: &str,
+) -> Result<Vec<(EnVigor, Vec<CambioEstado>)>, StoreError> {
     type Linea = (i64, String, String, i64, String, String, String, Option<String>, String, String, String, Option<String>, i64);
     let rows: Vec<Linea> = c
         .prepare_cached(
@@ -374,10 +379,10 @@ pub(super) fn lineas_en_vigor(c: &Connection, responsable: Option<&str>, hoy: &s
              k.fecha_limite, k.indicador, k.solucion_id, f.at_ms \
              FROM pacto_compromisos k JOIN pactos p ON p.id = k.pacto_id JOIN pacto_firmas f ON f.pacto_id = k.pacto_id \
              JOIN barrios b ON b.id = p.barrio_id \
-             WHERE (?1 IS NULL OR k.responsable = ?1) AND k.pacto_id = (SELECT f2.pacto_id FROM pacto_firmas f2 JOIN pactos p2 ON p2.id = f2.pacto_id \
+             WHERE (?1 IS NULL OR k.responsable = ?1) AND (?2 IS NULL OR p.barrio_id = ?2) AND k.pacto_id = (SELECT f2.pacto_id FROM pacto_firmas f2 JOIN pactos p2 ON p2.id = f2.pacto_id \
              WHERE p2.barrio_id = p.barrio_id ORDER BY f2.at_ms DESC, f2.rowid DESC LIMIT 1)",
         )?
-        .query_map([responsable], |r| {
+        .query_map(params![responsable, barrio], |r| {
             Ok((
                 r.get(0)?,
                 r.get(1)?,
@@ -783,7 +788,7 @@ impl Store {
             if super::instituciones::current(c, &codigo)?.is_none() {
                 return Ok(None);
             }
-            let mut out: Vec<CompromisoDeInstitucion> = lineas_en_vigor(c, Some(&codigo), &hoy)?.into_iter().map(|(l, _)| l.linea).collect();
+            let mut out: Vec<CompromisoDeInstitucion> = lineas_en_vigor(c, Some(&codigo), None, &hoy)?.into_iter().map(|(l, _)| l.linea).collect();
             ordenar_para_seguimiento(&mut out);
             Ok(Some(out))
         })

@@ -67,6 +67,8 @@ struct Fixture {
     oficio: Uuid,
     /// A pacto of barrio A, drafted from its diagnóstico (not signed).
     pacto: Uuid,
+    /// A ficha de intervención of barrio A, written by the admin.
+    ficha: Uuid,
 }
 
 struct Caller {
@@ -96,6 +98,15 @@ fn point(barrio: i64, (lon, lat): (f64, f64), category: &str, device: Uuid, work
     Record::Mark(mark).stamped(Hlc::tick(None, 1_764_000_000_000, &device.simple().to_string()), Some(workshop.id))
 }
 
+/// A ficha de intervención of `barrio` placed in words only (the fixture's barrios have no
+/// pacto signed).
+fn ficha_json(id: Uuid, barrio: i64) -> Value {
+    json!({
+        "id": id, "barrio_id": barrio, "version": 1, "accion": "poda", "institucion": "essmar", "fecha": "2027-03-02",
+        "lugar": { "descripcion": "La cancha" }, "updated_at_ms": 1_764_000_000_000_i64
+    })
+}
+
 async fn fixture(app: &TestApp) -> Fixture {
     let barrio_a = app.barrio_id(FACILITATOR_BARRIO).await;
     let barrio_b = app.barrio_id(OTHER_FACILITATOR_BARRIO).await;
@@ -120,6 +131,9 @@ async fn fixture(app: &TestApp) -> Fixture {
     let registro = registro["id"].as_str().and_then(|id| id.parse().ok()).expect("registro id");
     let acta = Uuid::new_v4();
     let (status, body) = app.post("/actas", Some("application/json"), crate::actas::acta_json(acta, barrio_a, 1).to_string()).await;
+    assert_eq!(status, 201, "{body}");
+    let ficha = Uuid::new_v4();
+    let (status, body) = app.post("/intervenciones", Some("application/json"), ficha_json(ficha, barrio_a).to_string()).await;
     assert_eq!(status, 201, "{body}");
     let (status, body) = crate::inscripciones::send(app, &crate::inscripciones::request(barrio_a)).await;
     assert_eq!(status, 202, "{body}");
@@ -150,6 +164,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         importacion,
         oficio,
         pacto,
+        ficha,
     }
 }
 
@@ -200,6 +215,7 @@ fn request(method: &str, path: &str, f: &Fixture, caller: &Caller) -> (String, O
         .replace("/ciclos/{id}", &format!("/ciclos/{}", f.ciclo))
         .replace("/registros/{id}", &format!("/registros/{}", f.registro))
         .replace("/actas/{id}", &format!("/actas/{}", f.acta))
+        .replace("/intervenciones/{id}", &format!("/intervenciones/{}", f.ficha))
         .replace("/inscripciones/{id}", &format!("/inscripciones/{}", f.inscripcion))
         .replace("/media/{id}", &format!("/media/{}", f.media))
         .replace("/indicadores/importaciones/{id}", &format!("/indicadores/importaciones/{}", f.importacion))
@@ -243,6 +259,7 @@ fn request(method: &str, path: &str, f: &Fixture, caller: &Caller) -> (String, O
         (_, "/barrios/{id}/diagnosticos") => Some(json!({})),
         (_, "/barrios/{id}/publications" | "/barrios/{id}/publications/preview") => Some(json!({ "diagnostico": 1 })),
         (_, "/actas") => Some(crate::actas::acta_json(Uuid::new_v4(), b, 1)),
+        (_, "/intervenciones") => Some(ficha_json(Uuid::new_v4(), b)),
         (_, "/inscripciones") => Some(crate::inscripciones::request(b)),
         (_, "/inscripciones/{id}/decision") => Some(json!({ "veredicto": "rechazada", "reason": "Prueba de acceso" })),
         (_, "/barrios/{id}/cbsc") => Some(json!({ "fecha_conformacion": "2026-01-10", "miembros": 5, "estado": "activo" })),
@@ -284,6 +301,8 @@ fn allowed(method: &str, path: &str) -> Option<&'static [Who]> {
         ("get", "/registros/{id}/archivo") | ("post", "/registros/{id}/retiro") => STAFF,
         // Facilitators write the actas of their barrios' meetings; staff any.
         ("post", "/actas") | ("get", "/actas/{id}" | "/barrios/{id}/actas") => BARRIO_A,
+        // Paso 5: the fichas de intervención, like the actas.
+        ("post", "/intervenciones") | ("get", "/intervenciones/{id}" | "/barrios/{id}/intervenciones" | "/barrios/{id}/intervenciones/contexto") => BARRIO_A,
         // Any community may ask to enter the route; staff of the barrio's city answer.
         ("post", "/inscripciones") => EVERYONE,
         ("get", "/inscripciones") => ANY_STAFF,

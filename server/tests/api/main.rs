@@ -20,6 +20,7 @@ mod media;
 mod media_staff;
 mod openapi;
 mod packs;
+mod intervenciones;
 mod pactos;
 mod publications;
 mod room;

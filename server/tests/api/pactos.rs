@@ -14,15 +14,15 @@ use crate::ruta::PDF;
 const T: i64 = 1_764_000_000_000;
 const JSON: Option<&str> = Some("application/json");
 /// A deadline long past, and one far ahead.
-const PAST: &str = "2020-01-31";
-const FUTURE: &str = "2099-12-31";
+pub(crate) const PAST: &str = "2020-01-31";
+pub(crate) const FUTURE: &str = "2099-12-31";
 
-fn db(app: &TestApp) -> rusqlite::Connection {
+pub(crate) fn db(app: &TestApp) -> rusqlite::Connection {
     rusqlite::Connection::open(&app.db_path).expect("open the database")
 }
 
 /// `method` on `path` (under `/api/v1`) as `client`, with a JSON body when one is given.
-async fn call(app: &TestApp, client: &reqwest::Client, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
+pub(crate) async fn call(app: &TestApp, client: &reqwest::Client, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
     let url = format!("{}/api/v1{path}", app.url);
     let request = match method {
         "get" => client.get(&url),
@@ -38,7 +38,7 @@ async fn call(app: &TestApp, client: &reqwest::Client, method: &str, path: &str,
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
-async fn post(app: &TestApp, path: &str, body: &Value) -> (u16, Value) {
+pub(crate) async fn post(app: &TestApp, path: &str, body: &Value) -> (u16, Value) {
     app.post(path, JSON, body.to_string()).await
 }
 
@@ -46,11 +46,11 @@ async fn put(app: &TestApp, path: &str, body: &Value) -> (u16, Value) {
     call(app, &app.client, "put", path, Some(body)).await
 }
 
-fn code(body: &Value) -> Option<&str> {
+pub(crate) fn code(body: &Value) -> Option<&str> {
     body["error"]["code"].as_str()
 }
 
-fn id(body: &Value) -> String {
+pub(crate) fn id(body: &Value) -> String {
     body["id"].as_str().expect("an id").to_string()
 }
 
@@ -76,7 +76,7 @@ async fn generate(app: &TestApp, barrio: i64) {
 
 /// Pescaíto's diagnóstico 1: three thefts at one corner, two reports of drug sales (a
 /// sensitive category) at another, a cause of the thefts and a solution for ESSMAR.
-async fn diagnostico(app: &TestApp, barrio: i64) {
+pub(crate) async fn diagnostico(app: &TestApp, barrio: i64) {
     let c = centre_of(app, barrio).await;
     let mut thefts = Vec::new();
     for n in 1..=5u32 {
@@ -122,7 +122,7 @@ async fn nuevo(app: &TestApp, barrio: i64) -> Value {
     pacto
 }
 
-fn compromiso(id: Uuid, responsable: &str, fecha: &str) -> Value {
+pub(crate) fn compromiso(id: Uuid, responsable: &str, fecha: &str) -> Value {
     json!({
         "id": id, "responsable": responsable, "que": format!("Compromiso de {responsable}"), "lugar": "Parque central",
         "fecha_limite": fecha, "indicador": "Verificado en la visita de seguimiento"
@@ -145,7 +145,7 @@ async fn firmar(app: &TestApp, pacto: &Value, registro: &str) -> (u16, Value) {
 }
 
 /// A barrio's signed pacto (from a diagnóstico with no marks) with `compromisos`.
-async fn firmado(app: &TestApp, barrio: i64, compromisos: Vec<Value>) -> Value {
+pub(crate) async fn firmado(app: &TestApp, barrio: i64, compromisos: Vec<Value>) -> Value {
     generate(app, barrio).await;
     let ciclo = ciclo(app, barrio).await;
     let registro = registro(app, &ciclo, "pacto_firmado").await;
@@ -160,7 +160,7 @@ async fn estado(app: &TestApp, pacto: &str, compromiso: Uuid, body: Value) -> (u
 }
 
 /// Asserts the database refuses each statement, with the trigger's message when one is given.
-fn refused(app: &TestApp, statements: &[(&str, &str)]) {
+pub(crate) fn refused(app: &TestApp, statements: &[(&str, &str)]) {
     let c = db(app);
     for (sql, message) in statements {
         match c.execute(sql, []) {
