@@ -57,6 +57,13 @@ test('the follow-up board, a committee recorded on it, and its printed acta', as
   await revision(luces.id).locator('select[name=estado]').selectOption('cumplido');
   await revision(luces.id).locator('input[name=nota]').fill('Luminarias repuestas el 1 de marzo');
   await revision(poda.id).locator('input[name=nota]').fill('Sigue en trámite');
+  // Narrowing the list and widening it again redraws the rows: what was chosen stays.
+  await page.selectOption('[data-testid=filtro-barrio]', String(pescaito.id));
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=comite-revisiones] li').length === 1);
+  await page.selectOption('[data-testid=filtro-barrio]', '');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=comite-revisiones] li').length === 2);
+  assert.equal(await revision(luces.id).locator('select[name=estado]').inputValue(), 'cumplido');
+  assert.equal(await revision(poda.id).locator('input[name=nota]').inputValue(), 'Sigue en trámite');
   await page.screenshot({ path: `${artifacts}/comite-form-desktop.png`, fullPage: true });
   await page.click('[data-testid=guardar-comite]');
 

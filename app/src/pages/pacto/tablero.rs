@@ -3,6 +3,8 @@
 //! marked when it changed since the city's last interinstitutional committee; and the form that
 //! records a committee's session, reviewing the compromisos shown and setting each one's status.
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -248,15 +250,15 @@ fn ComiteForm(lineas: Memo<Vec<LineaSeguimiento>>, cancelar: Callback<()>) -> im
         let m = elegido.get();
         lineas.with(|ls| ls.iter().filter(|l| l.municipio == m).cloned().collect::<Vec<_>>())
     });
-    let estados: StoredValue<Vec<(uuid::Uuid, RwSignal<String>, RwSignal<String>)>> = StoredValue::new(Vec::new());
-    let control = move |l: &LineaSeguimiento| {
-        let id = l.linea.compromiso.id;
-        if let Some((_, e, n)) = estados.with_value(|v| v.iter().find(|(i, _, _)| *i == id).copied()) {
-            return (e, n);
-        }
-        let pair = (RwSignal::new(l.linea.estado.code().to_string()), RwSignal::new(String::new()));
-        estados.update_value(|v| v.push((id, pair.0, pair.1)));
-        pair
+    // What was chosen for each compromiso, kept by the form itself: the rows are drawn again
+    // whenever the filters above change, and what was chosen must outlive them.
+    let elegidos: StoredValue<HashMap<uuid::Uuid, (EstadoCompromiso, String)>> = StoredValue::new(HashMap::new());
+    let eleccion = move |l: &LineaSeguimiento| {
+        elegidos.with_value(|m| m.get(&l.linea.compromiso.id).cloned()).unwrap_or((l.linea.estado, String::new()))
+    };
+    let elegir = move |l: &LineaSeguimiento, cambio: &dyn Fn(&mut (EstadoCompromiso, String))| {
+        let actual = eleccion(l);
+        elegidos.update_value(|m| cambio(m.entry(l.linea.compromiso.id).or_insert(actual)));
     };
     let fecha = RwSignal::new(super::hoy());
     let lugar = RwSignal::new(String::new());
@@ -274,13 +276,8 @@ fn ComiteForm(lineas: Memo<Vec<LineaSeguimiento>>, cancelar: Callback<()>) -> im
         let revisiones: Vec<RevisionDraft> = filas.with_untracked(|fs| {
             fs.iter()
                 .map(|l| {
-                    let (e, n) = control(l);
-                    RevisionDraft {
-                        pacto_id: l.linea.pacto_id,
-                        compromiso_id: l.linea.compromiso.id,
-                        estado: EstadoCompromiso::from_code(&e.get_untracked()).unwrap_or(l.linea.estado),
-                        nota: n.get_untracked(),
-                    }
+                    let (estado, nota) = eleccion(l);
+                    RevisionDraft { pacto_id: l.linea.pacto_id, compromiso_id: l.linea.compromiso.id, estado, nota }
                 })
                 .collect()
         });
@@ -329,20 +326,24 @@ fn ComiteForm(lineas: Memo<Vec<LineaSeguimiento>>, cancelar: Callback<()>) -> im
             </label>
             <ol class="comite-revisiones wide" data-testid="comite-revisiones">
                 {move || filas.get().into_iter().map(|l| {
-                    let (e, n) = control(&l);
+                    let (estado, nota) = eleccion(&l);
                     let id = l.linea.compromiso.id.to_string();
+                    let (para_estado, para_nota) = (l.clone(), l.clone());
                     view! {
                         <li class="comite-revision" data-compromiso=id.clone()>
                             <p><strong>{l.linea.barrio.clone()}</strong>{format!(" · {} · ", l.institucion)}{l.linea.compromiso.que.clone()}</p>
                             <p class="barrio-meta">{format!("Ahora: {}", l.linea.estado.label_es())}{l.linea.vencido.then_some(" · vencido")}</p>
                             <div class="comite-revision-campos">
                                 <label class="field"><span>"Estado tras el comité"</span>
-                                    <select name="estado" prop:value=move || e.get() on:change=move |ev| e.set(event_target_value(&ev))>
+                                    <select name="estado" prop:value=estado.code() on:change=move |ev| {
+                                        if let Some(e) = EstadoCompromiso::from_code(&event_target_value(&ev)) { elegir(&para_estado, &|c| c.0 = e) }
+                                    }>
                                         {EstadoCompromiso::ALL.into_iter().map(|x| view! { <option value=x.code()>{x.label_es()}</option> }).collect_view()}
                                     </select>
                                 </label>
                                 <label class="field"><span>"Nota del comité"</span>
-                                    <input type="text" name="nota" maxlength="2000" prop:value=move || n.get() on:input=move |ev| n.set(event_target_value(&ev))/>
+                                    <input type="text" name="nota" maxlength="2000" prop:value=nota
+                                        on:input=move |ev| { let t = event_target_value(&ev); elegir(&para_nota, &|c| c.1 = t.clone()) }/>
                                 </label>
                             </div>
                         </li>
