@@ -141,20 +141,31 @@ impl Store {
                         .collect(),
                 ),
             };
-            let ids: Vec<String> = c
-                .prepare_cached("SELECT id, municipio FROM comites ORDER BY at_ms DESC, numero DESC")?
-                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-                .collect::<Result<Vec<_>, _>>()?
-                .into_iter()
-                .filter(|(_, m)| cities.as_ref().is_none_or(|set| set.contains(m)))
-                .map(|(id, _)| id)
-                .collect();
-            let mut comites: Vec<ComiteResumen> = Vec::with_capacity(ids.len());
-            for id in ids {
-                let id = Uuid::parse_str(&id).map_err(|e| corrupt("id", e))?;
-                if let Some(comite) = comite_of(c, id)? {
-                    comites.push(comite.resumen());
+            type Resumen = (String, i64, String, String, i64, i64, i64);
+            let rows: Vec<Resumen> = c
+                .prepare_cached(
+                    "SELECT c.id, c.numero, c.municipio, c.fecha, c.at_ms, COUNT(r.orden), COALESCE(SUM(r.antes <> r.estado), 0) \
+                     FROM comites c LEFT JOIN comite_revisiones r ON r.comite_id = c.id \
+                     GROUP BY c.id ORDER BY c.at_ms DESC, c.numero DESC",
+                )?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
+                .collect::<Result<_, _>>()?;
+            let count = |n: i64| u32::try_from(n).map_err(|e| corrupt("committee count", e));
+            let mut comites: Vec<ComiteResumen> = Vec::new();
+            for (id, numero, municipio, fecha, at_ms, revisados, cambios) in rows {
+                if cities.as_ref().is_some_and(|set| !set.contains(&municipio)) {
+                    continue;
                 }
+                let id = Uuid::parse_str(&id).map_err(|e| corrupt("id", e))?;
+                comites.push(ComiteResumen {
+                    id,
+                    numero: count(numero)?,
+                    municipio,
+                    fecha,
+                    revisados: count(revisados)?,
+                    cambios: count(cambios)?,
+                    at_ms,
+                });
             }
             Ok(Tablero { hoy, lineas, comites })
         })
