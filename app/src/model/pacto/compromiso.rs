@@ -40,16 +40,7 @@ pub struct Compromiso {
 impl Compromiso {
     /// The compromiso trimmed and checked; `i` is its place in the pacto, for messages.
     pub fn checked(self, i: usize) -> Result<Compromiso, PactoError> {
-        let text = |t: &str, max: usize, what: &'static str| -> Result<String, PactoError> {
-            let t = t.trim();
-            if has_control_characters(t) {
-                return Err(PactoError::ControlCharacters);
-            }
-            if t.chars().count() > max {
-                return Err(PactoError::TooLong(what));
-            }
-            Ok(t.to_string())
-        };
+        let text = super::institucion::clean;
         let responsable = self.responsable.trim().to_string();
         if responsable.is_empty() {
             return Err(PactoError::CompromisoIncompleto(i, "who"));

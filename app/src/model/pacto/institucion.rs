@@ -77,7 +77,8 @@ pub fn is_code(code: &str) -> bool {
     !code.is_empty() && code.len() <= MAX_CODE_CHARS && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
-fn clean(text: &str, max: usize, what: &'static str) -> Result<String, PactoError> {
+/// `text` trimmed, refused with control characters or over `max` characters (`what` names it).
+pub(super) fn clean(text: &str, max: usize, what: &'static str) -> Result<String, PactoError> {
     let text = text.trim();
     if has_control_characters(text) {
         return Err(PactoError::ControlCharacters);

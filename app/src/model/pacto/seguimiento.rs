@@ -20,7 +20,6 @@ use uuid::Uuid;
 
 use super::compromiso::{CambioEstado, CompromisoDeInstitucion, EstadoCompromiso, MAX_EVIDENCIA_CHARS};
 use super::PactoError;
-use crate::model::mark::has_control_characters;
 use crate::model::registro::is_date;
 
 /// Revisions one committee acta holds: a city's compromisos reviewed in one sitting.
@@ -103,16 +102,7 @@ impl ComiteDraft {
     /// The draft trimmed and checked on its own; what depends on the stored compromisos is the
     /// server's to check.
     pub fn checked(self) -> Result<ComiteDraft, PactoError> {
-        let text = |t: &str, max: usize, what: &'static str| -> Result<String, PactoError> {
-            let t = t.trim();
-            if has_control_characters(t) {
-                return Err(PactoError::ControlCharacters);
-            }
-            if t.chars().count() > max {
-                return Err(PactoError::TooLong(what));
-            }
-            Ok(t.to_string())
-        };
+        let text = super::institucion::clean;
         let municipio = self.municipio.trim().to_string();
         if municipio.len() != 5 || !municipio.bytes().all(|b| b.is_ascii_digit()) {
             return Err(PactoError::BadMunicipio);
