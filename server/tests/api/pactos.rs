@@ -159,6 +159,19 @@ async fn estado(app: &TestApp, pacto: &str, compromiso: Uuid, body: Value) -> (u
     post(app, &format!("/pactos/{pacto}/compromisos/{compromiso}/estados"), &body).await
 }
 
+/// Imports Barranquilla's barrios (another city) and returns one of them.
+async fn barrio_de_otra_ciudad(app: &TestApp) -> i64 {
+    let (status, report) =
+        import_with(app, &app.client, &json!({ "barrios": crate::imports::barranquilla(), "options": { "municipio": OTHER_CITY } })).await;
+    assert_eq!(status, 201, "{report}");
+    let (_, barrios) = app.get_json("/barrios").await;
+    barrios
+        .as_array()
+        .and_then(|l| l.iter().find(|b| b["municipio"] == OTHER_CITY))
+        .and_then(|b| b["id"].as_i64())
+        .expect("a Barranquilla barrio")
+}
+
 /// Asserts the database refuses each statement, with the trigger's message when one is given.
 pub(crate) fn refused(app: &TestApp, statements: &[(&str, &str)]) {
     let c = db(app);
@@ -470,15 +483,7 @@ async fn compromisos_are_followed_up_in_order_and_an_otrosi_carries_their_histor
 #[tokio::test]
 async fn an_institutions_page_lists_its_compromisos_of_its_barrios_overdue_first_and_as_csv() {
     let app = spawn_app().await;
-    let (status, report) =
-        import_with(&app, &app.client, &json!({ "barrios": crate::imports::barranquilla(), "options": { "municipio": OTHER_CITY } })).await;
-    assert_eq!(status, 201, "{report}");
-    let (_, barrios) = app.get_json("/barrios").await;
-    let bq = barrios
-        .as_array()
-        .and_then(|l| l.iter().find(|b| b["municipio"] == OTHER_CITY))
-        .and_then(|b| b["id"].as_i64())
-        .expect("a Barranquilla barrio");
+    let bq = barrio_de_otra_ciudad(&app).await;
     let pescaito = app.barrio_id(FACILITATOR_BARRIO).await;
     let bastidas = app.barrio_id(OTHER_FACILITATOR_BARRIO).await;
 
@@ -739,15 +744,7 @@ async fn every_pacto_endpoint_answers_each_caller_as_paso_4_says() {
 #[tokio::test]
 async fn the_follow_up_board_lists_every_compromiso_and_a_committee_acta_sets_their_statuses() {
     let app = spawn_app().await;
-    let (status, report) =
-        import_with(&app, &app.client, &json!({ "barrios": crate::imports::barranquilla(), "options": { "municipio": OTHER_CITY } })).await;
-    assert_eq!(status, 201, "{report}");
-    let (_, barrios) = app.get_json("/barrios").await;
-    let bq = barrios
-        .as_array()
-        .and_then(|l| l.iter().find(|b| b["municipio"] == OTHER_CITY))
-        .and_then(|b| b["id"].as_i64())
-        .expect("a Barranquilla barrio");
+    let bq = barrio_de_otra_ciudad(&app).await;
     let pescaito = app.barrio_id(FACILITATOR_BARRIO).await;
     let bastidas = app.barrio_id(OTHER_FACILITATOR_BARRIO).await;
     let (a, b, c, d) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
