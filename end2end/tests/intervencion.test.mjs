@@ -97,6 +97,12 @@ test('a ficha de intervención filled offline on a tablet is kept through a relo
   assert.deepEqual([stored[0].version, stored[0].deleted], [2, true]);
   await page.click('.crumbs a');
   await page.waitForSelector('[data-testid=fichas] .empty');
+  // A facilitator may fill one on a phone too: nothing spills sideways at 360 px.
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.click('[data-testid=new-ficha]');
+  await page.waitForSelector('[data-testid=ficha-form] select[name=hotspot] option:nth-child(2)', { state: 'attached' });
+  assert.deepEqual(await overflowing(page), []);
+  await page.screenshot({ path: `${artifacts}/ficha-phone.png`, fullPage: true });
   assert.deepEqual(errors, []);
   await context.close();
 });
