@@ -26,7 +26,7 @@ use crate::pages::lazy::{
     AccountRoute, ActaEditRoute, BalancePrintRoute, BalanceProjectorRoute, BalanceRoute, IndicadoresRoute, OficioPrintRoute, OficioRoute, ActaPrintRoute, AdminRoute, DiagnosticoRoute, LoginRoute, PublicBarrioRoute, PublicListRoute, PublishRoute, ReportRoute, RutaBarrioRoute,
     RutaRoute, StaffRoute,
 };
-use crate::pages::lazy::{ComiteRoute, FichaEditRoute, InstitucionRoute, InstitucionesRoute, PactoPrintRoute, PactoRoute, PactosRoute, TableroRoute};
+use crate::pages::lazy::{ComiteRoute, FichaEditRoute, InformeMiniauditoriaRoute, InstitucionRoute, InstitucionesRoute, PactoPrintRoute, PactoRoute, PactosRoute, MiniauditoriaRoute, TableroRoute};
 use crate::pages::lazy::{AboutDataRoute, InscripcionRoute, InscripcionesRoute, ProjectorRoute, SyncRoute, WorkshopRoute, WorkshopsRoute};
 use crate::pages::{BarrioListPage, BarrioMapPage, JoinPage, NotFoundPage};
 
@@ -115,6 +115,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/ruta/:id/acta/:acta/imprimir") view={Lazy::<ActaPrintRoute>::new()}/>
                     <Route path=path!("/ruta/:id/intervencion") view={Lazy::<FichaEditRoute>::new()}/>
                     <Route path=path!("/ruta/:id/intervencion/:ficha") view={Lazy::<FichaEditRoute>::new()}/>
+                    <Route path=path!("/ruta/:id/miniauditoria") view={Lazy::<MiniauditoriaRoute>::new()}/>
+                    <Route path=path!("/ruta/:id/miniauditoria/:m/informe") view={Lazy::<InformeMiniauditoriaRoute>::new()}/>
                     <Route path=path!("/ruta/:id/pacto") view={Lazy::<PactosRoute>::new()}/>
                     <Route path=path!("/ruta/:id/pacto/:pacto") view={Lazy::<PactoRoute>::new()}/>
                     <Route path=path!("/ruta/:id/pacto/:pacto/imprimir") view={Lazy::<PactoPrintRoute>::new()}/>

@@ -38,6 +38,8 @@ mod tests {
         "pages/ruta_barrio.rs",
         "pages/acta.rs",
         "pages/intervencion.rs",
+        "pages/miniauditoria.rs",
+        "pages/miniauditoria_informe.rs",
         "pages/inscripcion.rs",
         "pages/inscripciones.rs",
         "pages/cbsc_panel.rs",

@@ -165,6 +165,11 @@ pub enum ApiError {
     /// 403 for another facilitator's ficha.
     #[error(transparent)]
     InvalidFicha(#[from] app::model::intervencion::FichaError),
+    /// 422 for a miniauditoría that breaks a rule or names what the barrio does not have; 409
+    /// for a version stored with other content, an older version, a closed one or another
+    /// barrio; 403 for another facilitator's.
+    #[error(transparent)]
+    InvalidMiniauditoria(#[from] app::model::miniauditoria::MiniauditoriaError),
     /// 422 for a request to enter the route or a decision that breaks a rule; 409 when the
     /// barrio has too many requests waiting, the request was decided, or the barrio already
     /// walks an open ciclo.
@@ -258,6 +263,7 @@ impl From<StoreError> for ApiError {
             StoreError::Registro(e) => ApiError::InvalidRegistro(e),
             StoreError::Acta(e) => ApiError::InvalidActa(e),
             StoreError::Ficha(e) => ApiError::InvalidFicha(e),
+            StoreError::Miniauditoria(e) => ApiError::InvalidMiniauditoria(e),
             StoreError::Inscripcion(e) => ApiError::InvalidInscripcion(e),
             StoreError::Media(e) => ApiError::InvalidMedia(e),
             StoreError::Balance(e) => ApiError::Balance(e),
@@ -450,6 +456,10 @@ impl ApiError {
             ApiError::InvalidFicha(app::model::intervencion::FichaError::OtherBarrio) => StatusCode::CONFLICT,
             ApiError::InvalidFicha(app::model::intervencion::FichaError::NotYours) => StatusCode::FORBIDDEN,
             ApiError::InvalidFicha(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::InvalidMiniauditoria(e) if e.is_conflict() => StatusCode::CONFLICT,
+            ApiError::InvalidMiniauditoria(app::model::miniauditoria::MiniauditoriaError::OtherBarrio) => StatusCode::CONFLICT,
+            ApiError::InvalidMiniauditoria(app::model::miniauditoria::MiniauditoriaError::NotYours) => StatusCode::FORBIDDEN,
+            ApiError::InvalidMiniauditoria(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Files(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::TooManyChanges(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::InvalidCode | ApiError::InvalidQuery { .. } => StatusCode::BAD_REQUEST,
@@ -689,6 +699,7 @@ impl ApiError {
             ApiError::InvalidMedia(e) => (e.code(), media_field(e), e.es(), e.en()),
             ApiError::InvalidActa(e) => (e.code(), e.field(), e.es(), e.en()),
             ApiError::InvalidFicha(e) => (e.code(), e.field(), e.es(), e.en()),
+            ApiError::InvalidMiniauditoria(e) => (e.code(), e.field(), e.es(), e.en()),
             ApiError::InvalidInscripcion(e) => (e.code(), e.field(), e.es(), e.en()),
             ApiError::InvalidCbsc(e) => (e.code(), Some(e.field()), e.es(), e.en()),
             ApiError::Balance(e) => (e.code(), e.field(), e.es(), e.en()),

@@ -14,8 +14,9 @@ const DATA_CACHE = 'cartobarrio-data-v1';
 // On a weak link, wait this long for the network before answering from the cache.
 const NETWORK_WAIT_MS = 3500;
 // Pages the app may ask the worker to keep (KEEP_PAGE): a barrio's map, a workshop's page, a
-// barrio's route and its new acta and ficha forms (written on a tablet with no signal).
-const KEEPABLE = /^\/(barrio\/\d+|talleres\/[0-9a-f-]{36}(\/proyectar)?|ruta\/\d+(\/acta|\/intervencion)?)$/;
+// barrio's route, its new acta and ficha forms and its miniauditoría session (written on a
+// tablet with no signal; the session in the query, which the kept copy ignores).
+const KEEPABLE = /^\/(barrio\/\d+|talleres\/[0-9a-f-]{36}(\/proyectar)?|ruta\/\d+(\/acta|\/intervencion|\/miniauditoria)?)$/;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(

@@ -8,6 +8,7 @@ pub mod dom;
 pub mod geo;
 pub mod hygiene;
 pub mod intervenciones;
+pub mod miniauditorias;
 pub mod media;
 pub mod packs;
 pub mod pwa;

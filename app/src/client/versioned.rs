@@ -13,6 +13,9 @@ use uuid::Uuid;
 use super::storage::{from_js, to_js, StorageError};
 use crate::model::versioned::Versioned;
 
+/// The object store, in each kind's database, of the form context kept per barrio.
+pub const CONTEXTOS: &str = "contextos";
+
 /// A kind of document kept on the device: where it lives and where it is sent.
 pub trait Kept: Versioned + Serialize + DeserializeOwned {
     /// The object store in [`Kept::open`]'s database, keyed by the document's id as text.
@@ -20,7 +23,7 @@ pub trait Kept: Versioned + Serialize + DeserializeOwned {
     /// The API path a version is POSTed to.
     const URL: &'static str;
     /// Opens the database of this kind (a database of its own: the participants' never
-    /// changes for it).
+    /// changes for it), with [`CONTEXTOS`] beside [`Kept::STORE`].
     fn open() -> impl Future<Output = Result<Rexie, StorageError>>;
 }
 
@@ -147,4 +150,32 @@ pub async fn load<T: Kept>(id: Uuid) -> Option<T> {
     let local = get::<T>(id).await.ok().flatten().map(|l| l.doc);
     let server: Option<T> = super::session::get_json(&format!("{}/{id}", T::URL)).await.ok();
     crate::model::versioned::newer(local, server)
+}
+
+/// A barrio's form context as last read, keyed by the barrio.
+#[derive(Serialize, Deserialize)]
+struct LocalContexto<C> {
+    id: String,
+    contexto: C,
+    read_at_ms: i64,
+}
+
+/// What a form of kind `T` offers in barrio `barrio_id`, read from `url` when there is signal
+/// (and kept in `T`'s database), else the copy kept here. `None`: never read on this device.
+pub async fn contexto<T: Kept, C: Serialize + DeserializeOwned + Clone>(barrio_id: i64, url: &str) -> Option<C> {
+    let key = format!("barrio-{barrio_id}");
+    let db = T::open().await.ok()?;
+    if let Ok(fresh) = super::session::get_json::<C>(url).await {
+        let kept = LocalContexto { id: key, contexto: fresh.clone(), read_at_ms: super::device::now_ms() };
+        if let (Ok(tx), Ok(value)) = (db.transaction(&[CONTEXTOS], TransactionMode::ReadWrite), to_js(&kept)) {
+            if let Ok(store) = tx.store(CONTEXTOS) {
+                let _ = store.put(&value, None).await;
+            }
+            let _ = tx.done().await;
+        }
+        return Some(fresh);
+    }
+    let tx = db.transaction(&[CONTEXTOS], TransactionMode::ReadOnly).ok()?;
+    let value = tx.store(CONTEXTOS).ok()?.get(to_js(&key).ok()?).await.ok()??;
+    from_js::<LocalContexto<C>>(value).ok().map(|l| l.contexto)
 }

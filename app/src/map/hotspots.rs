@@ -3,6 +3,7 @@
 //! marker and grows with the marks behind it. Static unless `zoomable` (the public page on a
 //! phone), which pans and pinch-zooms with the barrio map's own gestures.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -139,6 +140,10 @@ pub fn HotspotMap(
     /// a phone, where the fitted barrio is too small to tell the markers apart. Never on paper.
     #[prop(optional)]
     zoomable: bool,
+    /// A ring around some hotspots, `(colour, code)` each: a miniauditoría's answer at the
+    /// place. The code goes in `data-tint` for the legend and for tests.
+    #[prop(optional, into)]
+    tint: Option<Signal<HashMap<Uuid, (&'static str, &'static str)>>>,
 ) -> impl IntoView {
     let bbox = barrio.bbox().unwrap_or([-74.22, 11.2, -74.2, 11.22]);
     let projection = Projection::centred_on(bbox);
@@ -207,7 +212,15 @@ pub fn HotspotMap(
     let point_px = if interactive { POINT_PX_SCREEN } else { POINT_PX_PAPER };
     let name = barrio.summary.name.clone();
     let layer = move || {
-        glyphs.get().into_iter().map(|g| view! { <HotspotMark glyph=g units_per_px selected interactive point_px/> }).collect_view()
+        glyphs
+            .get()
+            .into_iter()
+            .map(|g| {
+                let id = g.id;
+                let ring = Signal::derive(move || tint.and_then(|t| t.with(|t| t.get(&id).copied())));
+                view! { <HotspotMark glyph=g units_per_px selected interactive point_px ring/> }
+            })
+            .collect_view()
     };
     let body = view! {
         <rect class="map-ground" x=frame.x y=frame.y width=frame.width height=frame.height/>
@@ -327,6 +340,7 @@ fn HotspotMark(
     selected: RwSignal<Option<Uuid>>,
     interactive: bool,
     point_px: f64,
+    ring: Signal<Option<(&'static str, &'static str)>>,
 ) -> impl IntoView {
     let HotspotGlyph { id, count, kind, sensitive, code, label, color, group, at: (x, y), d } = glyph;
     let grow = growth(count);
@@ -387,6 +401,7 @@ fn HotspotMark(
             data-count=count
             data-category=code.clone()
             data-kind=kind_es
+            data-tint=move || ring.get().map(|(_, code)| code)
             tabindex=interactive.then_some("0")
             role=interactive.then_some("button")
             aria-pressed=move || interactive.then(|| if is_selected() { "true" } else { "false" })
@@ -394,6 +409,7 @@ fn HotspotMark(
         >
             {body}
             <g class="hotspot-marker" transform=marker_transform>
+                {move || ring.get().map(|(color, _)| view! { <circle class="hotspot-tint" r="25" fill="none" stroke=color stroke-width="7"/> })}
                 {interactive.then(|| view! {
                     <circle class="hotspot-hit" r=format!("{:.1}", 18.0 * (TOUCH_PX / marker_px).max(1.0))/>
                 })}

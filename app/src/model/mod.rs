@@ -18,6 +18,7 @@ pub mod hygiene;
 pub mod inscripcion;
 pub mod intervencion;
 pub mod mark;
+pub mod miniauditoria;
 pub mod media;
 pub mod pacto;
 pub mod pack;

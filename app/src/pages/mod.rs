@@ -12,6 +12,8 @@ mod inscripcion;
 mod inscripciones;
 mod intervencion;
 mod login;
+mod miniauditoria;
+mod miniauditoria_informe;
 mod not_found;
 mod pacto;
 mod projector;
@@ -36,6 +38,8 @@ pub use inscripcion::InscripcionPage;
 pub use inscripciones::InscripcionesPage;
 pub use intervencion::FichaEditPage;
 pub use login::{AccountPage, LoginPage};
+pub use miniauditoria::MiniauditoriaPage;
+pub use miniauditoria_informe::InformeMiniauditoriaPage;
 pub use not_found::NotFoundPage;
 pub use pacto::{ComitePage, InstitucionPage, InstitucionesPage, PactoPage, PactoPrintPage, PactosPage, TableroPage};
 pub use projector::ProjectorPage;
@@ -120,6 +124,8 @@ pub mod lazy {
             ActaEditRoute => ActaEditPage,
             ActaPrintRoute => ActaPrintPage,
             FichaEditRoute => FichaEditPage,
+            MiniauditoriaRoute => MiniauditoriaPage,
+            InformeMiniauditoriaRoute => InformeMiniauditoriaPage,
             InscripcionesRoute => InscripcionesPage,
             BalanceRoute => BalancePage,
             BalancePrintRoute => BalancePrintPage,

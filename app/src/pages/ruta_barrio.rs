@@ -148,6 +148,7 @@ fn RutaBarrioPanels() -> impl IntoView {
             // Outside the route's answer: the actas kept on this device show without signal.
             {move || barrio_id().map(|barrio| view! { <super::acta::ActasSection barrio ctx open_ciclo=open_now signed/> })}
             {move || barrio_id().map(|barrio| view! { <super::intervencion::FichasSection barrio/> })}
+            {move || barrio_id().map(|barrio| view! { <super::miniauditoria::MiniauditoriasSection barrio/> })}
             {move || barrio_id().map(|barrio| view! { <super::cbsc_panel::CbscPanel barrio staff/> })}
         </section>
     }

@@ -17,6 +17,7 @@ mod indicadores;
 pub mod inscripciones;
 mod instituciones;
 mod intervenciones;
+mod miniauditorias;
 mod limit;
 mod marks;
 mod media;
@@ -249,6 +250,11 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .get("/intervenciones/{id}", intervenciones::one)
         .get("/barrios/{id}/intervenciones", intervenciones::of_barrio)
         .get("/barrios/{id}/intervenciones/contexto", intervenciones::contexto)
+        .post("/miniauditorias", miniauditorias::put)
+        .get("/miniauditorias/{id}", miniauditorias::one)
+        .get("/miniauditorias/{id}/informe", miniauditorias::informe)
+        .get("/barrios/{id}/miniauditorias", miniauditorias::of_barrio)
+        .get("/barrios/{id}/miniauditorias/contexto", miniauditorias::contexto)
         .get("/actas/{id}", actas::one)
         .get("/barrios/{id}/actas", actas::of_barrio)
         .get("/inscripciones", inscripciones::list)

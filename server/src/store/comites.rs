@@ -198,8 +198,8 @@ impl Store {
                     .prepare_cached(
                         "SELECT p.barrio_id FROM pacto_compromisos k JOIN pactos p ON p.id = k.pacto_id JOIN barrios b ON b.id = p.barrio_id \
                          WHERE k.pacto_id = ?1 AND k.compromiso_id = ?2 AND b.municipio = ?3 \
-                         AND k.pacto_id = (SELECT f2.pacto_id FROM pacto_firmas f2 JOIN pactos p2 ON p2.id = f2.pacto_id \
-                         WHERE p2.barrio_id = p.barrio_id ORDER BY f2.at_ms DESC, f2.rowid DESC LIMIT 1)",
+                         AND (k.miniauditoria_id IS NOT NULL OR k.pacto_id = (SELECT f2.pacto_id FROM pacto_firmas f2 JOIN pactos p2 ON p2.id = f2.pacto_id \
+                         WHERE p2.barrio_id = p.barrio_id ORDER BY f2.at_ms DESC, f2.rowid DESC LIMIT 1))",
                     )?
                     .query_row(params![r.pacto_id.to_string(), r.compromiso_id.to_string(), draft.municipio], |row| row.get(0))
                     .optional()?;

@@ -44,7 +44,7 @@ fn version(c: &Connection, id: Uuid, version: u32) -> Result<Option<FichaInterve
 
 /// Whether `hotspot` is a place of one of the barrio's diagnósticos: a text search narrows it
 /// to the diagnóstico that may hold it (without reading every snapshot), which is then read.
-fn hotspot_del_barrio(c: &Connection, barrio_id: i64, hotspot: Uuid) -> Result<bool, StoreError> {
+pub(super) fn hotspot_del_barrio(c: &Connection, barrio_id: i64, hotspot: Uuid) -> Result<bool, StoreError> {
     let needle = format!("\"id\":\"{hotspot}\"");
     let numero: Option<u32> = c
         .prepare_cached("SELECT number FROM diagnosticos WHERE barrio_id = ?1 AND instr(snapshot, ?2) > 0 ORDER BY number DESC LIMIT 1")?
@@ -54,13 +54,29 @@ fn hotspot_del_barrio(c: &Connection, barrio_id: i64, hotspot: Uuid) -> Result<b
     Ok(diagnostico(c, barrio_id, numero)?.is_some_and(|d| d.hotspots.iter().any(|h| h.id == hotspot)))
 }
 
-fn compromiso_del_barrio(c: &Connection, barrio_id: i64, compromiso: Uuid) -> Result<bool, StoreError> {
+pub(super) fn compromiso_del_barrio(c: &Connection, barrio_id: i64, compromiso: Uuid) -> Result<bool, StoreError> {
     Ok(c.prepare_cached(
         "SELECT 1 FROM pacto_compromisos k JOIN pactos p ON p.id = k.pacto_id WHERE k.compromiso_id = ?1 AND p.barrio_id = ?2 LIMIT 1",
     )?
     .query_row(params![compromiso.to_string(), barrio_id], |_| Ok(()))
     .optional()?
     .is_some())
+}
+
+/// The compromisos of the barrio's pacto in force (and its immediate measures), by due date.
+pub(super) fn compromiso_opciones(c: &Connection, barrio_id: i64, hoy: &str) -> Result<Vec<CompromisoOpcion>, StoreError> {
+    let mut compromisos: Vec<CompromisoOpcion> = lineas_en_vigor(c, None, Some(barrio_id), hoy)?
+        .into_iter()
+        .map(|(EnVigor { linea, .. }, _)| CompromisoOpcion {
+            id: linea.compromiso.id,
+            responsable: linea.compromiso.responsable,
+            que: linea.compromiso.que,
+            fecha_limite: linea.compromiso.fecha_limite,
+            estado: linea.estado,
+        })
+        .collect();
+    compromisos.sort_by(|a, b| a.fecha_limite.cmp(&b.fecha_limite).then(a.id.cmp(&b.id)));
+    Ok(compromisos)
 }
 
 /// What the ficha names, checked against what the barrio has.
@@ -178,17 +194,7 @@ impl Store {
                 Some(n) => diagnostico(c, barrio_id, n)?.map(|d| borrador::lugares(&d)).unwrap_or_default(),
                 None => Vec::new(),
             };
-            let mut compromisos: Vec<CompromisoOpcion> = lineas_en_vigor(c, None, Some(barrio_id), &hoy)?
-                .into_iter()
-                .map(|(EnVigor { linea, .. }, _)| CompromisoOpcion {
-                    id: linea.compromiso.id,
-                    responsable: linea.compromiso.responsable,
-                    que: linea.compromiso.que,
-                    fecha_limite: linea.compromiso.fecha_limite,
-                    estado: linea.estado,
-                })
-                .collect();
-            compromisos.sort_by(|a, b| a.fecha_limite.cmp(&b.fecha_limite).then(a.id.cmp(&b.id)));
+            let compromisos = compromiso_opciones(c, barrio_id, &hoy)?;
             Ok(Some(ContextoFicha { barrio_id, barrio, instituciones, lugares, compromisos }))
         })
         .await

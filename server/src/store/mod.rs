@@ -14,6 +14,7 @@ mod indicadores;
 mod inscripciones;
 mod instituciones;
 mod intervenciones;
+mod miniauditorias;
 mod marks;
 mod media;
 mod media_decisions;
@@ -98,6 +99,9 @@ pub enum StoreError {
     /// A ficha de intervención's version that may not be kept.
     #[error(transparent)]
     Ficha(#[from] app::model::intervencion::FichaError),
+    /// A miniauditoría's version that may not be kept.
+    #[error(transparent)]
+    Miniauditoria(#[from] app::model::miniauditoria::MiniauditoriaError),
     /// A registro that may not be kept or withdrawn.
     #[error(transparent)]
     Registro(#[from] app::model::registro::RegistroError),
@@ -149,6 +153,7 @@ impl StoreError {
                 | StoreError::Registro(_)
                 | StoreError::Acta(_)
                 | StoreError::Ficha(_)
+                | StoreError::Miniauditoria(_)
                 | StoreError::Inscripcion(_)
                 | StoreError::Media(_)
                 | StoreError::Balance(_)
@@ -182,6 +187,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0020_pacto.sql")),
         M::up(include_str!("../../migrations/0021_comites.sql")),
         M::up(include_str!("../../migrations/0022_intervenciones.sql")),
+        M::up(include_str!("../../migrations/0023_miniauditorias.sql")),
     ])
 }
 

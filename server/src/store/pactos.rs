@@ -166,7 +166,7 @@ fn sin_firmar(c: &Connection, barrio_id: i64) -> Result<Option<Uuid>, StoreError
 }
 
 /// The barrio's pacto in force: its most recently signed one.
-fn vigente(c: &Connection, barrio_id: i64) -> Result<Option<Uuid>, StoreError> {
+pub(super) fn vigente(c: &Connection, barrio_id: i64) -> Result<Option<Uuid>, StoreError> {
     let id: Option<String> = c
         .prepare_cached(
             "SELECT f.pacto_id FROM pacto_firmas f JOIN pactos p ON p.id = f.pacto_id WHERE p.barrio_id = ?1 \
@@ -364,7 +364,8 @@ pub(super) struct EnVigor {
     pub firmado_ms: i64,
 }
 
-/// Every compromiso of the barrios' pactos in force (of institution `responsable` and of barrio
+/// Every compromiso of the barrios' pactos in force and every immediate measure of their
+/// miniauditorías (of institution `responsable` and of barrio
 /// `barrio` only, when given), each with its status history across its pacto's lineage, in no particular order.
 pub(super) fn lineas_en_vigor(
     c: &Connection,
@@ -379,8 +380,8 @@ pub(super) fn lineas_en_vigor(
              k.fecha_limite, k.indicador, k.solucion_id, f.at_ms \
              FROM pacto_compromisos k JOIN pactos p ON p.id = k.pacto_id JOIN pacto_firmas f ON f.pacto_id = k.pacto_id \
              JOIN barrios b ON b.id = p.barrio_id \
-             WHERE (?1 IS NULL OR k.responsable = ?1) AND (?2 IS NULL OR p.barrio_id = ?2) AND k.pacto_id = (SELECT f2.pacto_id FROM pacto_firmas f2 JOIN pactos p2 ON p2.id = f2.pacto_id \
-             WHERE p2.barrio_id = p.barrio_id ORDER BY f2.at_ms DESC, f2.rowid DESC LIMIT 1)",
+             WHERE (?1 IS NULL OR k.responsable = ?1) AND (?2 IS NULL OR p.barrio_id = ?2) AND (k.miniauditoria_id IS NOT NULL OR k.pacto_id = (SELECT f2.pacto_id FROM pacto_firmas f2 JOIN pactos p2 ON p2.id = f2.pacto_id \
+             WHERE p2.barrio_id = p.barrio_id ORDER BY f2.at_ms DESC, f2.rowid DESC LIMIT 1))",
         )?
         .query_map(params![responsable, barrio], |r| {
             Ok((

@@ -69,6 +69,8 @@ struct Fixture {
     pacto: Uuid,
     /// A ficha de intervención of barrio A, written by the admin.
     ficha: Uuid,
+    /// A miniauditoría of barrio A (diagnóstico 1, nothing walked yet), written by the admin.
+    miniauditoria: Uuid,
 }
 
 struct Caller {
@@ -107,6 +109,13 @@ fn ficha_json(id: Uuid, barrio: i64) -> Value {
     })
 }
 
+/// A miniauditoría of `barrio`'s diagnóstico 1 with nothing walked yet.
+fn miniauditoria_json(id: Uuid, barrio: i64) -> Value {
+    json!({
+        "id": id, "barrio_id": barrio, "version": 1, "diagnostico": 1, "fecha": "2027-05-04", "updated_at_ms": 1_764_000_000_000_i64
+    })
+}
+
 async fn fixture(app: &TestApp) -> Fixture {
     let barrio_a = app.barrio_id(FACILITATOR_BARRIO).await;
     let barrio_b = app.barrio_id(OTHER_FACILITATOR_BARRIO).await;
@@ -134,6 +143,9 @@ async fn fixture(app: &TestApp) -> Fixture {
     assert_eq!(status, 201, "{body}");
     let ficha = Uuid::new_v4();
     let (status, body) = app.post("/intervenciones", Some("application/json"), ficha_json(ficha, barrio_a).to_string()).await;
+    assert_eq!(status, 201, "{body}");
+    let miniauditoria = Uuid::new_v4();
+    let (status, body) = app.post("/miniauditorias", Some("application/json"), miniauditoria_json(miniauditoria, barrio_a).to_string()).await;
     assert_eq!(status, 201, "{body}");
     let (status, body) = crate::inscripciones::send(app, &crate::inscripciones::request(barrio_a)).await;
     assert_eq!(status, 202, "{body}");
@@ -165,6 +177,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         oficio,
         pacto,
         ficha,
+        miniauditoria,
     }
 }
 
@@ -216,6 +229,7 @@ fn request(method: &str, path: &str, f: &Fixture, caller: &Caller) -> (String, O
         .replace("/registros/{id}", &format!("/registros/{}", f.registro))
         .replace("/actas/{id}", &format!("/actas/{}", f.acta))
         .replace("/intervenciones/{id}", &format!("/intervenciones/{}", f.ficha))
+        .replace("/miniauditorias/{id}", &format!("/miniauditorias/{}", f.miniauditoria))
         .replace("/inscripciones/{id}", &format!("/inscripciones/{}", f.inscripcion))
         .replace("/media/{id}", &format!("/media/{}", f.media))
         .replace("/indicadores/importaciones/{id}", &format!("/indicadores/importaciones/{}", f.importacion))
@@ -260,6 +274,7 @@ fn request(method: &str, path: &str, f: &Fixture, caller: &Caller) -> (String, O
         (_, "/barrios/{id}/publications" | "/barrios/{id}/publications/preview") => Some(json!({ "diagnostico": 1 })),
         (_, "/actas") => Some(crate::actas::acta_json(Uuid::new_v4(), b, 1)),
         (_, "/intervenciones") => Some(ficha_json(Uuid::new_v4(), b)),
+        (_, "/miniauditorias") => Some(miniauditoria_json(Uuid::new_v4(), b)),
         (_, "/inscripciones") => Some(crate::inscripciones::request(b)),
         (_, "/inscripciones/{id}/decision") => Some(json!({ "veredicto": "rechazada", "reason": "Prueba de acceso" })),
         (_, "/barrios/{id}/cbsc") => Some(json!({ "fecha_conformacion": "2026-01-10", "miembros": 5, "estado": "activo" })),
@@ -303,6 +318,11 @@ fn allowed(method: &str, path: &str) -> Option<&'static [Who]> {
         ("post", "/actas") | ("get", "/actas/{id}" | "/barrios/{id}/actas") => BARRIO_A,
         // Paso 5: the fichas de intervención, like the actas.
         ("post", "/intervenciones") | ("get", "/intervenciones/{id}" | "/barrios/{id}/intervenciones" | "/barrios/{id}/intervenciones/contexto") => BARRIO_A,
+        // Paso 6: the miniauditorías, like the fichas; their informe too.
+        ("post", "/miniauditorias")
+        | ("get", "/miniauditorias/{id}" | "/miniauditorias/{id}/informe" | "/barrios/{id}/miniauditorias" | "/barrios/{id}/miniauditorias/contexto") => {
+            BARRIO_A
+        }
         // Any community may ask to enter the route; staff of the barrio's city answer.
         ("post", "/inscripciones") => EVERYONE,
         ("get", "/inscripciones") => ANY_STAFF,

@@ -21,6 +21,7 @@ mod media_staff;
 mod openapi;
 mod packs;
 mod intervenciones;
+mod miniauditorias;
 mod pactos;
 mod publications;
 mod room;

@@ -11,7 +11,7 @@ use super::pacto::{LugarOpcion, PactoContenido, ProblemaPriorizado, SolucionProp
 use crate::model::words::count_es;
 use crate::model::{Category, CauseCategory, Diagnostico};
 
-fn category_name(code: &str) -> String {
+pub fn category_name(code: &str) -> String {
     Category::by_code(code).map(|c| c.label_es.to_string()).unwrap_or_else(|| code.to_string())
 }
 

@@ -3,7 +3,7 @@
 //! follow-up board of every compromiso with the interinstitutional committee's actas, and the
 //! public section of published compromisos. Here: what those pages share.
 
-mod api;
+pub(super) mod api;
 mod comite;
 mod detalle;
 mod editor;
