@@ -55,6 +55,10 @@ pub struct MergeParams {
     /// ...or when their intersection covers at least this share of the smaller zone (a small
     /// zone drawn inside a large one). Zones that do not overlap at all are never linked.
     pub zone_cover: f64,
+    /// A re-mapping: only the marks made at or after this instant (a Colombian midnight) count.
+    /// Left out of the JSON when every mark counts, so older snapshots read the same.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub desde_ms: Option<i64>,
 }
 
 /// The most points a resampled route keeps (see [`MergeParams::route_step_m`]).
@@ -62,7 +66,7 @@ pub const MAX_ROUTE_POINTS: usize = 64;
 
 impl Default for MergeParams {
     fn default() -> Self {
-        MergeParams { point_radius_m: 50.0, route_distance_m: 60.0, route_step_m: 10.0, zone_iou: 0.3, zone_cover: 0.5 }
+        MergeParams { point_radius_m: 50.0, route_distance_m: 60.0, route_step_m: 10.0, zone_iou: 0.3, zone_cover: 0.5, desde_ms: None }
     }
 }
 
@@ -79,6 +83,7 @@ impl MergeParams {
             route_step_m: clamp(self.route_step_m, 0.5, 1_000.0, d.route_step_m),
             zone_iou: clamp(self.zone_iou, 0.0, 1.0, d.zone_iou),
             zone_cover: clamp(self.zone_cover, 0.0, 1.0, d.zone_cover),
+            desde_ms: self.desde_ms,
         }
     }
 }
@@ -375,7 +380,7 @@ mod tests {
     #[test]
     fn sanitizing_clamps_and_replaces_what_is_not_a_number() {
         let p =
-            MergeParams { point_radius_m: -3.0, route_distance_m: f64::NAN, route_step_m: 0.0, zone_iou: 7.0, zone_cover: f64::INFINITY };
+            MergeParams { point_radius_m: -3.0, route_distance_m: f64::NAN, route_step_m: 0.0, zone_iou: 7.0, zone_cover: f64::INFINITY, desde_ms: None };
         let s = p.sanitized();
         assert_eq!(s.point_radius_m, 0.01);
         assert_eq!(s.route_distance_m, 60.0);

@@ -26,6 +26,7 @@ pub mod photo_annex;
 pub mod places;
 pub mod publication;
 pub mod redaction;
+pub mod remapeo;
 pub mod registro;
 pub mod report;
 pub mod review;

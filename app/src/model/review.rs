@@ -83,6 +83,8 @@ pub enum ReviewError {
     ReviewerTooLong(usize),
     #[error("{field} must be between {min} and {max}")]
     ParamOutOfRange { field: &'static str, min: f64, max: f64 },
+    #[error("desde is a date written YYYY-MM-DD")]
+    BadDesde,
 }
 
 impl ReviewError {
@@ -93,6 +95,7 @@ impl ReviewError {
             ReviewError::ReviewerMissing => "reviewer_missing",
             ReviewError::ReviewerTooLong(_) => "reviewer_too_long",
             ReviewError::ParamOutOfRange { .. } => "param_out_of_range",
+            ReviewError::BadDesde => "bad_date",
         }
     }
 
@@ -101,6 +104,7 @@ impl ReviewError {
             ReviewError::ReasonMissing | ReviewError::ReasonTooLong(_) => "reason",
             ReviewError::ReviewerMissing | ReviewError::ReviewerTooLong(_) => "reviewer",
             ReviewError::ParamOutOfRange { field, .. } => field,
+            ReviewError::BadDesde => "desde",
         }
     }
 }
@@ -115,6 +119,7 @@ impl super::Bilingual for ReviewError {
                 format!("El nombre de quien revisa tiene {n} caracteres; el máximo es {MAX_REVIEWER_CHARS}.")
             }
             ReviewError::ParamOutOfRange { field, min, max } => format!("«{field}» debe estar entre {min} y {max}."),
+            ReviewError::BadDesde => "«Desde» es una fecha AAAA-MM-DD.".into(),
         }
     }
     fn en(&self) -> String {
@@ -160,6 +165,9 @@ pub struct GenerateRequest {
     /// The merge's thresholds; the defaults when left out.
     #[serde(default)]
     pub params: MergeParams,
+    /// A re-mapping: only the marks made on or after this day (`YYYY-MM-DD`, Colombian time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desde: Option<String>,
 }
 
 impl GenerateRequest {
@@ -179,7 +187,12 @@ impl GenerateRequest {
                 return Err(ReviewError::ParamOutOfRange { field, min, max });
             }
         }
-        Ok(GenerateRequest { created_by: checked_reviewer(&self.created_by)?, params: self.params })
+        let mut params = self.params;
+        let desde = self.desde.map(|d| d.trim().to_string()).filter(|d| !d.is_empty());
+        if let Some(d) = &desde {
+            params.desde_ms = Some(super::workshop::colombia_midnight_ms(d).ok_or(ReviewError::BadDesde)?);
+        }
+        Ok(GenerateRequest { created_by: checked_reviewer(&self.created_by)?, params, desde })
     }
 }
 
@@ -199,6 +212,17 @@ pub struct MarkReview {
 mod tests {
     use super::*;
     use crate::model::Bilingual;
+
+    #[test]
+    fn a_re_mapping_begins_at_a_colombian_midnight() {
+        let request = |desde: &str| GenerateRequest { created_by: "Ana".into(), params: MergeParams::default(), desde: Some(desde.into()) };
+        let ok = request(" 2027-05-01 ").checked().unwrap();
+        let ms = ok.params.desde_ms.expect("a start");
+        assert_eq!(crate::model::workshop::colombia_date_time(ms), ("2027-05-01".to_string(), "00:00".to_string()));
+        assert_eq!(ok.desde.as_deref(), Some("2027-05-01"));
+        assert_eq!(request("1/5/27").checked(), Err(ReviewError::BadDesde));
+        assert_eq!(request("").checked().unwrap().params.desde_ms, None, "empty: every mark");
+    }
 
     fn draft(action: ReviewAction, reason: &str, reviewer: &str) -> ReviewDraft {
         ReviewDraft { action, reason: reason.into(), reviewer: reviewer.into() }

@@ -169,6 +169,11 @@ impl WorkshopDraft {
     }
 }
 
+/// The instant a Colombian day (`YYYY-MM-DD`) begins, in ms since the epoch.
+pub fn colombia_midnight_ms(date: &str) -> Option<i64> {
+    Some(day_number(date)? * DAY_MS - COLOMBIA_OFFSET_MS)
+}
+
 /// Year, month and day of a calendar date written `YYYY-MM-DD`, if it is one.
 pub fn calendar_date(date: &str) -> Option<(i64, i64, i64)> {
     let b = date.as_bytes();

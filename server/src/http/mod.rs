@@ -18,6 +18,7 @@ pub mod inscripciones;
 mod instituciones;
 mod intervenciones;
 mod miniauditorias;
+mod remapeo;
 mod limit;
 mod marks;
 mod media;
@@ -255,6 +256,7 @@ fn api(max_body_bytes: usize, max_sync_bytes: usize, max_import_bytes: usize) ->
         .get("/miniauditorias/{id}/informe", miniauditorias::informe)
         .get("/barrios/{id}/miniauditorias", miniauditorias::of_barrio)
         .get("/barrios/{id}/miniauditorias/contexto", miniauditorias::contexto)
+        .get("/barrios/{id}/remapeo", remapeo::get)
         .get("/actas/{id}", actas::one)
         .get("/barrios/{id}/actas", actas::of_barrio)
         .get("/inscripciones", inscripciones::list)

@@ -110,7 +110,13 @@ pub fn merge_adjusted(
     let mut s = Scratch::default();
     let mut categories = Interner::default();
     let recs: Vec<Rec> =
-        marks.iter().enumerate().filter(|(_, m)| m.barrio_id == barrio_id).map(|(i, m)| s.read(i as u32, m, &mut categories)).collect();
+        marks
+            .iter()
+            .enumerate()
+            // A re-mapping counts only what was marked since it began.
+            .filter(|(_, m)| m.barrio_id == barrio_id && params.desde_ms.is_none_or(|d| m.created_at_ms >= d))
+            .map(|(i, m)| s.read(i as u32, m, &mut categories))
+            .collect();
     let table = CategoryTable::new(categories);
     let causes: Vec<&Cause> = causes.iter().filter(|c| c.barrio_id == barrio_id).collect();
     let solutions: Vec<&Solution> = solutions.iter().filter(|s| s.barrio_id == barrio_id).collect();

@@ -666,3 +666,15 @@ fn a_confirmation_counts_as_one_more_mark_and_one_more_person_of_each_kind_of_sh
     }
     assert_eq!(d.totals.participants, 2);
 }
+
+#[test]
+fn a_re_mapping_counts_only_the_marks_made_since_it_began() {
+    // Three thefts at one corner: two from an earlier mapping, one since.
+    let marks = [at(1, "hurto_personas", 0.0, 0.0), at(2, "hurto_personas", 5.0, 0.0), at(30, "hurto_personas", 2.0, 0.0)];
+    let all = merge(1, &marks, &[], &[], &MergeParams::default());
+    assert_eq!((all.hotspots.len(), all.hotspots[0].count), (1, 3));
+    let since = MergeParams { desde_ms: Some(T + 10), ..MergeParams::default() };
+    let again = merge(1, &marks, &[], &[], &since);
+    assert_eq!((again.hotspots.len(), again.hotspots[0].count), (1, 1));
+    assert_eq!(again.params.desde_ms, Some(T + 10), "the diagnóstico says how it was made");
+}

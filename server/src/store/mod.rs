@@ -15,6 +15,7 @@ mod inscripciones;
 mod instituciones;
 mod intervenciones;
 mod miniauditorias;
+mod remapeo;
 mod marks;
 mod media;
 mod media_decisions;

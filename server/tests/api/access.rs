@@ -306,6 +306,7 @@ fn allowed(method: &str, path: &str) -> Option<&'static [Who]> {
         ("get", "/workshops/{id}/room") => BARRIO_A,
         ("post", "/sync") => WORKSHOP_A,
         (_, p) if p.starts_with("/barrios/{id}/diagnosticos") || p.starts_with("/barrios/{id}/adjustments") => STAFF,
+        ("get", "/barrios/{id}/remapeo") => STAFF,
         ("get", "/diagnosticos/status") => ANY_STAFF,
         (_, "/marks/{id}/reviews" | "/barrios/{id}/reviews" | "/barrios/{id}/notes") => STAFF,
         (_, p) if p.starts_with("/barrios/{id}/publications") => STAFF,

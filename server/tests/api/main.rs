@@ -26,6 +26,7 @@ mod pactos;
 mod publications;
 mod room;
 mod pages;
+mod remapeo;
 mod ruta;
 mod status;
 mod sync;
