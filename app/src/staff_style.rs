@@ -40,6 +40,7 @@ mod tests {
         "pages/intervencion.rs",
         "pages/miniauditoria.rs",
         "pages/miniauditoria_informe.rs",
+        "pages/remapeo.rs",
         "pages/inscripcion.rs",
         "pages/inscripciones.rs",
         "pages/cbsc_panel.rs",

@@ -72,6 +72,8 @@ fn DiagnosticoPanels() -> impl IntoView {
     let session = use_session();
     let reviewer = Signal::derive(move || session.user().map(|u| u.display_name).unwrap_or_default());
     let radius = RwSignal::new("50".to_string());
+    // A re-mapping: only the marks since this day (empty: every mark).
+    let desde = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -133,7 +135,7 @@ fn DiagnosticoPanels() -> impl IntoView {
         busy.set(true);
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            match staff_api::generate(id, radius_m).await {
+            match staff_api::generate(id, radius_m, desde.get_untracked()).await {
                 Ok(number) => {
                     notice.set(None);
                     load(id, Some(number));
@@ -210,6 +212,10 @@ fn DiagnosticoPanels() -> impl IntoView {
                 <label class="field narrow">
                     <span>"Unir marcas a menos de (m)"</span>
                     <input name="radius" inputmode="decimal" prop:value=radius on:input=move |ev| radius.set(event_target_value(&ev))/>
+                </label>
+                <label class="field narrow">
+                    <span>"Re-mapeo: solo marcas desde"</span>
+                    <input type="date" name="desde" prop:value=desde on:input=move |ev| desde.set(event_target_value(&ev))/>
                 </label>
                 <button type="submit" class="button primary" disabled=move || busy.get()>
                     {move || if busy.get() { "Generando…" } else { "Generar nueva versión" }}
@@ -462,8 +468,10 @@ mod staff_api {
     }
 
     // Who acts is not sent: the server writes the signed-in account's name on each change.
-    pub async fn generate(barrio_id: i64, radius_m: f64) -> Result<u32, String> {
-        let body = serde_json::json!({ "params": { "point_radius_m": radius_m } });
+    /// `desde` (a date, or empty): a re-mapping of the marks since that day.
+    pub async fn generate(barrio_id: i64, radius_m: f64, desde: String) -> Result<u32, String> {
+        let desde = Some(desde.trim().to_string()).filter(|d| !d.is_empty());
+        let body = serde_json::json!({ "params": { "point_radius_m": radius_m }, "desde": desde });
         let stored: StoredDiagnostico = post(&format!("/api/v1/barrios/{barrio_id}/diagnosticos"), &body).await?;
         Ok(stored.number)
     }

@@ -19,6 +19,7 @@ mod pacto;
 mod projector;
 mod public;
 mod publish;
+mod remapeo;
 mod report;
 mod report_sections;
 mod ruta;

@@ -150,6 +150,7 @@ fn RutaBarrioPanels() -> impl IntoView {
             {move || barrio_id().map(|barrio| view! { <super::intervencion::FichasSection barrio/> })}
             {move || barrio_id().map(|barrio| view! { <super::miniauditoria::MiniauditoriasSection barrio/> })}
             {move || barrio_id().map(|barrio| view! { <super::cbsc_panel::CbscPanel barrio staff/> })}
+            {move || barrio_id().filter(|_| staff.get()).map(|barrio| view! { <super::remapeo::RemapeoSection barrio/> })}
         </section>
     }
 }
