@@ -8,34 +8,11 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use uuid::Uuid;
 
 use super::accounts::audit_row;
+use super::versioned;
 use super::{Store, StoreError};
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
-}
-
-fn parse(body: &str) -> Result<Acta, StoreError> {
-    serde_json::from_str(body).map_err(|e| corrupt("acta", e))
-}
-
-/// The latest version of acta `id`, with the account that wrote its first version.
-fn latest(c: &Connection, id: Uuid) -> Result<Option<(Acta, Option<i64>)>, StoreError> {
-    let row: Option<(String, Option<i64>)> = c
-        .prepare_cached(
-            "SELECT body, (SELECT author_user_id FROM acta_versions f WHERE f.id = v.id ORDER BY version LIMIT 1) \
-             FROM acta_versions v WHERE id = ?1 ORDER BY version DESC LIMIT 1",
-        )?
-        .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    row.map(|(body, first_author)| Ok((parse(&body)?, first_author))).transpose()
-}
-
-fn version(c: &Connection, id: Uuid, version: u32) -> Result<Option<Acta>, StoreError> {
-    let body: Option<String> = c
-        .prepare_cached("SELECT body FROM acta_versions WHERE id = ?1 AND version = ?2")?
-        .query_row(params![id.to_string(), version], |r| r.get(0))
-        .optional()?;
-    body.map(|b| parse(&b)).transpose()
 }
 
 /// Whether acta `id` exists in barrio `barrio_id` (a registro may name it).
@@ -59,10 +36,10 @@ impl Store {
                 return Ok(None);
             }
             acta.author = by.display_name.clone();
-            if let Some(stored) = version(&tx, acta.id, acta.version)? {
+            if let Some(stored) = versioned::version(&tx, versioned::ACTAS, acta.id, acta.version)? {
                 return if stored.same_content(&acta) { Ok(Some((stored, false))) } else { Err(ActaError::Conflict(acta.version).into()) };
             }
-            if let Some((current, first_author)) = latest(&tx, acta.id)? {
+            if let Some((current, first_author)) = versioned::latest(&tx, versioned::ACTAS, acta.id)? {
                 if current.barrio_id != acta.barrio_id {
                     return Err(ActaError::OtherBarrio.into());
                 }
@@ -102,20 +79,13 @@ impl Store {
     /// The latest version of every acta of the barrio, withdrawn ones included (flagged),
     /// newest meeting first.
     pub async fn actas_of_barrio(&self, barrio_id: i64) -> Result<Vec<Acta>, StoreError> {
-        self.call(move |c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT body FROM acta_versions v WHERE barrio_id = ?1 \
-                 AND version = (SELECT MAX(version) FROM acta_versions w WHERE w.id = v.id) ORDER BY fecha DESC, received_at_ms DESC",
-            )?;
-            let bodies = stmt.query_map([barrio_id], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
-            bodies.iter().map(|b| parse(b)).collect()
-        })
+        self.call(move |c| versioned::of_barrio(c, versioned::ACTAS, barrio_id))
         .await
     }
 
     /// The latest version of acta `id`.
     pub async fn acta(&self, id: Uuid) -> Result<Option<Acta>, StoreError> {
-        self.call(move |c| Ok(latest(c, id)?.map(|(acta, _)| acta))).await
+        self.call(move |c| Ok(versioned::latest(c, versioned::ACTAS, id)?.map(|(acta, _)| acta))).await
     }
 }
 

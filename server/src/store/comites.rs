@@ -14,7 +14,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use uuid::Uuid;
 
 use super::accounts::audit_row;
-use super::pactos::{historia, linaje, lineas_en_vigor, EnVigor};
+use super::pactos::{append_cambio, historia, linaje, lineas_en_vigor, EnVigor};
 use super::{Store, StoreError};
 use crate::pactos::PactoRefusal;
 
@@ -217,19 +217,7 @@ impl Store {
                     }
                     .checked(antes)
                     .map_err(|e| refused(PactoRefusal::RevisionRefused(i, e)))?;
-                    tx.execute(
-                        "INSERT INTO compromiso_estados (pacto_id, compromiso_id, estado, motivo, evidencia, registro_id, por, at_ms) \
-                         VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7)",
-                        params![
-                            r.pacto_id.to_string(),
-                            r.compromiso_id.to_string(),
-                            cambio.estado.code(),
-                            cambio.motivo,
-                            cambio.evidencia,
-                            by.display_name,
-                            now_ms
-                        ],
-                    )?;
+                    append_cambio(&tx, r.pacto_id, r.compromiso_id, &cambio, &by.display_name, now_ms)?;
                     cambios += 1;
                 }
                 tx.execute(

@@ -12,34 +12,11 @@ use uuid::Uuid;
 
 use super::accounts::audit_row;
 use super::pactos::{barrio_name, diagnostico, lineas_en_vigor, EnVigor};
+use super::versioned;
 use super::{Store, StoreError};
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
-}
-
-fn parse(body: &str) -> Result<FichaIntervencion, StoreError> {
-    serde_json::from_str(body).map_err(|e| corrupt("ficha", e))
-}
-
-/// The latest version of ficha `id`, with the account that wrote its first version.
-fn latest(c: &Connection, id: Uuid) -> Result<Option<(FichaIntervencion, Option<i64>)>, StoreError> {
-    let row: Option<(String, Option<i64>)> = c
-        .prepare_cached(
-            "SELECT body, (SELECT author_user_id FROM ficha_versions f WHERE f.id = v.id ORDER BY version LIMIT 1) \
-             FROM ficha_versions v WHERE id = ?1 ORDER BY version DESC LIMIT 1",
-        )?
-        .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    row.map(|(body, first_author)| Ok((parse(&body)?, first_author))).transpose()
-}
-
-fn version(c: &Connection, id: Uuid, version: u32) -> Result<Option<FichaIntervencion>, StoreError> {
-    let body: Option<String> = c
-        .prepare_cached("SELECT body FROM ficha_versions WHERE id = ?1 AND version = ?2")?
-        .query_row(params![id.to_string(), version], |r| r.get(0))
-        .optional()?;
-    body.map(|b| parse(&b)).transpose()
 }
 
 /// Whether `hotspot` is a place of one of the barrio's diagnósticos: a text search narrows it
@@ -116,10 +93,10 @@ impl Store {
                 return Ok(None);
             }
             ficha.author = by.display_name.clone();
-            if let Some(stored) = version(&tx, ficha.id, ficha.version)? {
+            if let Some(stored) = versioned::version(&tx, versioned::FICHAS, ficha.id, ficha.version)? {
                 return if stored.same_content(&ficha) { Ok(Some((stored, false))) } else { Err(FichaError::Conflict(ficha.version).into()) };
             }
-            if let Some((current, first_author)) = latest(&tx, ficha.id)? {
+            if let Some((current, first_author)) = versioned::latest(&tx, versioned::FICHAS, ficha.id)? {
                 if current.barrio_id != ficha.barrio_id {
                     return Err(FichaError::OtherBarrio.into());
                 }
@@ -164,20 +141,13 @@ impl Store {
     /// The latest version of every ficha of the barrio, withdrawn ones included (flagged),
     /// newest action first.
     pub async fn fichas_of_barrio(&self, barrio_id: i64) -> Result<Vec<FichaIntervencion>, StoreError> {
-        self.call(move |c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT body FROM ficha_versions v WHERE barrio_id = ?1 \
-                 AND version = (SELECT MAX(version) FROM ficha_versions w WHERE w.id = v.id) ORDER BY fecha DESC, received_at_ms DESC",
-            )?;
-            let bodies = stmt.query_map([barrio_id], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
-            bodies.iter().map(|b| parse(b)).collect()
-        })
+        self.call(move |c| versioned::of_barrio(c, versioned::FICHAS, barrio_id))
         .await
     }
 
     /// The latest version of ficha `id`.
     pub async fn ficha(&self, id: Uuid) -> Result<Option<FichaIntervencion>, StoreError> {
-        self.call(move |c| Ok(latest(c, id)?.map(|(ficha, _)| ficha))).await
+        self.call(move |c| Ok(versioned::latest(c, versioned::FICHAS, id)?.map(|(ficha, _)| ficha))).await
     }
 
     /// What a ficha's form offers for the barrio; `None`: no such barrio.

@@ -16,35 +16,12 @@ use uuid::Uuid;
 
 use super::accounts::audit_row;
 use super::intervenciones::{compromiso_del_barrio, compromiso_opciones};
-use super::pactos::{diagnostico, lineas_en_vigor, vigente, EnVigor};
+use super::pactos::{append_cambio, diagnostico, lineas_en_vigor, vigente, EnVigor};
+use super::versioned;
 use super::{Store, StoreError};
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
-}
-
-fn parse(body: &str) -> Result<Miniauditoria, StoreError> {
-    serde_json::from_str(body).map_err(|e| corrupt("miniauditoría", e))
-}
-
-/// The latest version of miniauditoría `id`, with the account that wrote its first version.
-fn latest(c: &Connection, id: Uuid) -> Result<Option<(Miniauditoria, Option<i64>)>, StoreError> {
-    let row: Option<(String, Option<i64>)> = c
-        .prepare_cached(
-            "SELECT body, (SELECT author_user_id FROM miniauditoria_versions f WHERE f.id = v.id ORDER BY version LIMIT 1) \
-             FROM miniauditoria_versions v WHERE id = ?1 ORDER BY version DESC LIMIT 1",
-        )?
-        .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    row.map(|(body, first_author)| Ok((parse(&body)?, first_author))).transpose()
-}
-
-fn version(c: &Connection, id: Uuid, version: u32) -> Result<Option<Miniauditoria>, StoreError> {
-    let body: Option<String> = c
-        .prepare_cached("SELECT body FROM miniauditoria_versions WHERE id = ?1 AND version = ?2")?
-        .query_row(params![id.to_string(), version], |r| r.get(0))
-        .optional()?;
-    body.map(|b| parse(&b)).transpose()
 }
 
 /// What the session names, checked against what the barrio has.
@@ -102,19 +79,7 @@ fn cerrar(tx: &Connection, m: &Miniauditoria, by: &User, hoy: &str, now_ms: i64)
             registro_id: None,
         };
         let Ok(cambio) = draft.checked(antes) else { continue };
-        tx.execute(
-            "INSERT INTO compromiso_estados (pacto_id, compromiso_id, estado, motivo, evidencia, registro_id, por, at_ms) \
-             VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7)",
-            params![
-                pacto_id.to_string(),
-                r.compromiso_id.to_string(),
-                cambio.estado.code(),
-                cambio.motivo,
-                cambio.evidencia,
-                by.display_name,
-                now_ms
-            ],
-        )?;
+        append_cambio(tx, pacto_id, r.compromiso_id, &cambio, &by.display_name, now_ms)?;
         cambios += 1;
     }
     if !m.medidas.is_empty() {
@@ -169,10 +134,10 @@ impl Store {
                 return Ok(None);
             }
             m.author = by.display_name.clone();
-            if let Some(stored) = version(&tx, m.id, m.version)? {
+            if let Some(stored) = versioned::version(&tx, versioned::MINIAUDITORIAS, m.id, m.version)? {
                 return if stored.same_content(&m) { Ok(Some((stored, false))) } else { Err(E::Conflict(m.version).into()) };
             }
-            if let Some((current, first_author)) = latest(&tx, m.id)? {
+            if let Some((current, first_author)) = versioned::latest(&tx, versioned::MINIAUDITORIAS, m.id)? {
                 if current.barrio_id != m.barrio_id || current.diagnostico != m.diagnostico {
                     return Err(E::OtherBarrio.into());
                 }
@@ -214,26 +179,19 @@ impl Store {
     /// The latest version of every miniauditoría of the barrio, withdrawn ones included
     /// (flagged), newest first.
     pub async fn miniauditorias_of_barrio(&self, barrio_id: i64) -> Result<Vec<Miniauditoria>, StoreError> {
-        self.call(move |c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT body FROM miniauditoria_versions v WHERE barrio_id = ?1 \
-                 AND version = (SELECT MAX(version) FROM miniauditoria_versions w WHERE w.id = v.id) ORDER BY fecha DESC, received_at_ms DESC",
-            )?;
-            let bodies = stmt.query_map([barrio_id], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
-            bodies.iter().map(|b| parse(b)).collect()
-        })
+        self.call(move |c| versioned::of_barrio(c, versioned::MINIAUDITORIAS, barrio_id))
         .await
     }
 
     /// The latest version of miniauditoría `id`.
     pub async fn miniauditoria(&self, id: Uuid) -> Result<Option<Miniauditoria>, StoreError> {
-        self.call(move |c| Ok(latest(c, id)?.map(|(m, _)| m))).await
+        self.call(move |c| Ok(versioned::latest(c, versioned::MINIAUDITORIAS, id)?.map(|(m, _)| m))).await
     }
 
     /// What the informe of miniauditoría `id` shows; `None`: no such miniauditoría.
     pub async fn informe_miniauditoria(&self, id: Uuid, hoy: String) -> Result<Option<InformeMiniauditoria>, StoreError> {
         self.call(move |c| {
-            let Some((m, _)) = latest(c, id)? else { return Ok(None) };
+            let Some((m, _)) = versioned::latest(c, versioned::MINIAUDITORIAS, id)? else { return Ok(None) };
             let barrio = super::barrios::read_barrio(c, m.barrio_id)?.ok_or_else(|| corrupt("miniauditoría", "its barrio is gone"))?;
             let hotspots = sin_marcas(diagnostico(c, m.barrio_id, m.diagnostico)?.map(|d| d.hotspots).unwrap_or_default());
             let propias: HashSet<Uuid> = m.medidas.iter().map(|x| x.id).collect();

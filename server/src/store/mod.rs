@@ -31,6 +31,7 @@ mod sync;
 pub(crate) mod test_support;
 mod tree;
 mod untie;
+mod versioned;
 mod workshops;
 
 use std::path::Path;

@@ -165,6 +165,25 @@ fn sin_firmar(c: &Connection, barrio_id: i64) -> Result<Option<Uuid>, StoreError
     id.as_deref().map(parse_id).transpose()
 }
 
+/// Appends a checked status change of compromiso `cid` of pacto `pacto_id` to its history.
+pub(super) fn append_cambio(tx: &Connection, pacto_id: Uuid, cid: Uuid, cambio: &CambioEstadoDraft, por: &str, at_ms: i64) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO compromiso_estados (pacto_id, compromiso_id, estado, motivo, evidencia, registro_id, por, at_ms) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            pacto_id.to_string(),
+            cid.to_string(),
+            cambio.estado.code(),
+            cambio.motivo,
+            cambio.evidencia,
+            cambio.registro_id.map(|r| r.to_string()),
+            por,
+            at_ms
+        ],
+    )?;
+    Ok(())
+}
+
 /// The barrio's pacto in force: its most recently signed one.
 pub(super) fn vigente(c: &Connection, barrio_id: i64) -> Result<Option<Uuid>, StoreError> {
     let id: Option<String> = c
@@ -672,20 +691,7 @@ impl Store {
             if let Some(registro) = draft.registro_id {
                 registro_del_barrio(&tx, registro, f.barrio_id)?;
             }
-            tx.execute(
-                "INSERT INTO compromiso_estados (pacto_id, compromiso_id, estado, motivo, evidencia, registro_id, por, at_ms) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    id.to_string(),
-                    cid.to_string(),
-                    draft.estado.code(),
-                    draft.motivo,
-                    draft.evidencia,
-                    draft.registro_id.map(|r| r.to_string()),
-                    by.display_name,
-                    now_ms
-                ],
-            )?;
+            append_cambio(&tx, id, cid, &draft, &by.display_name, now_ms)?;
             let seq = tx.last_insert_rowid();
             let detail = format!("compromiso {cid}: {} → {}", ahora.code(), draft.estado.code());
             audit_row(&tx, Some(&by), "compromiso_estado", target(f.barrio_id, id), detail, now_ms)?;
