@@ -141,7 +141,7 @@ test('a miniauditoría run offline on a tablet survives a reload, closes, and re
   const pdf = await pdfText(page, 'informe-miniauditoria');
   for (const [format, text] of Object.entries(pdf)) {
     assert.match(text, /Informe de miniauditoría — Pescaíto/, format);
-    assert.match(text, /paso 6: miniauditorías/, format);
+    assert.match(text, /paso 6:\s+miniauditorías/, format);
     assert.match(text, /Sigue: 1 · Menos: 1 · Ya no: 0 · No sé: 0 · Sin visitar: 0/, format);
     assert.match(text, /Pusieron dos lámparas <b>nuevas<\/b>/, `${format}: the note as typed`);
     assert.match(text, /ESSMAR[^\n]*Reponer las[^\n]*Cumplido/, `${format}: the compromiso as found:\n${text}`);

@@ -73,7 +73,7 @@ fn RemapeoView(r: Remapeo, b: Barrio) -> impl IntoView {
         </ul>
         <p class="muted">{radio}</p>
         <table class="report-table compact" data-testid="remapeo-lineas">
-            <thead><tr><th>"Lugar"</th><th>"Qué pasó"</th><th class="num">"Marcas antes"</th><th class="num">"Marcas ahora"</th></tr></thead>
+            <thead><tr><th>"Lugar"</th><th>"Qué pasó"</th><th>"Marcas antes"</th><th>"Marcas ahora"</th></tr></thead>
             <tbody>
                 {r.lineas.iter().map(|l| {
                     let n = |x: Option<(Uuid, u32)>| x.map_or_else(|| "—".to_string(), |(_, n)| n.to_string());
