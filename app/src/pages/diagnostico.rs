@@ -251,8 +251,12 @@ fn DiagnosticoPanels() -> impl IntoView {
                 let id = stored.barrio_id;
                 let n = stored.number;
                 let t = stored.diagnostico.totals;
+                let remapeo = stored.diagnostico.params.desde_ms.map(|ms| {
+                    format!("Re-mapeo: solo las marcas hechas desde el {}", crate::model::workshop::date_es(&crate::model::workshop::colombia_date_time(ms).0))
+                });
                 view! {
                     <h2>{format!("Versión {n}")}</h2>
+                    {remapeo.map(|r| view! { <p class="notice ok" data-testid="remapeo-desde">{r}</p> })}
                     <p class="totals" data-testid="totals" data-marks=t.marks data-hotspots=t.hotspots>
                         {format!(
                             "{} de {} en {} → {} · {} · {}",

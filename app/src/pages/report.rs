@@ -365,6 +365,17 @@ mod rendering {
     }
 
     #[test]
+    fn a_re_mapping_says_from_which_day_its_marks_count() {
+        let owner = Owner::new();
+        let html = owner.with(|| view! { <ReportDocument data=fixture()/> }.to_html());
+        assert!(!html.contains("re-mapeo"), "every mark counts");
+        let mut data = fixture();
+        data.stored.diagnostico.params.desde_ms = crate::model::workshop::colombia_midnight_ms("2027-05-01");
+        let html = owner.with(|| view! { <ReportDocument data/> }.to_html());
+        assert!(html.contains("es un re-mapeo: solo cuentan las marcas hechas desde el 01/05/2027"), "{html}");
+    }
+
+    #[test]
     fn the_document_names_the_barrio_ranks_the_problems_and_no_alias() {
         let owner = Owner::new();
         let html = owner.with(|| view! { <ReportDocument data=fixture()/> }.to_html());

@@ -243,6 +243,12 @@ pub fn MethodNote(params: MergeParams) -> impl IntoView {
             <p>{format!(
                 "Cada marca la hizo una persona del barrio en un taller de cartografía social. Las marcas de una misma categoría y forma se unen en un punto crítico cuando están a {radius} m o menos una de otra, en cadena (enlace simple: si A está cerca de B y B de C, las tres forman un solo punto aunque A y C estén más lejos). Las rutas se unen cuando su recorrido no se separa más de {route} m (distancia de Fréchet) y las zonas cuando se superponen (intersección de al menos el {iou} % de su unión, o cuando una cubre el {cover} % de la más pequeña)."
             )}</p>
+            {params.desde_ms.map(|ms| view! {
+                <p data-testid="report-remapeo">{format!(
+                    "Este diagnóstico es un re-mapeo: solo cuentan las marcas hechas desde el {}; las anteriores están en los diagnósticos anteriores del barrio.",
+                    crate::model::workshop::date_es(&crate::model::workshop::colombia_date_time(ms).0)
+                )}</p>
+            })}
             <p>"Las personas se cuentan por su alias: quien usó el mismo alias en dos talleres cuenta una vez; las marcas sin alias cuentan una vez por dispositivo. Las marcas borradas y las rechazadas por el equipo no se cuentan. Esta versión no cambia: una nueva consolidación produce otra versión numerada. Los textos de las causas son los vigentes al generar este informe."</p>
         </section>
     }
