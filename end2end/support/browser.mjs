@@ -43,6 +43,19 @@ export async function waitForServiceWorker(page) {
   await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
 }
 
+/** Waits until the worker keeps each of `paths` in one of its page caches (opens offline). */
+export async function waitForKeptPages(page, paths) {
+  await page.waitForFunction(async (paths) => {
+    const names = (await caches.keys()).filter((n) => n.startsWith('cartobarrio-pages-'));
+    for (const path of paths) {
+      let kept = false;
+      for (const n of names) kept = kept || Boolean(await (await caches.open(n)).match(path));
+      if (!kept) return false;
+    }
+    return true;
+  }, paths);
+}
+
 /**
  * Taps the map at a fraction of its box. A mark's sheet open over the map (each new mark opens
  * one) is first closed with "Listo", as a person would before tapping under it.

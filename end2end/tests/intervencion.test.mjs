@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { serverAndBrowser } from '../support/suite.mjs';
 import { signedInContext } from '../support/server.mjs';
 import { staffApi } from '../support/staff-api.mjs';
-import { waitForApp, collectPageErrors, artifacts, waitForServiceWorker } from '../support/browser.mjs';
+import { waitForApp, collectPageErrors, artifacts, waitForServiceWorker, waitForKeptPages } from '../support/browser.mjs';
 import { overflowing } from '../support/checks.mjs';
 
 const suite = serverAndBrowser();
@@ -35,15 +35,7 @@ test('a ficha de intervención filled offline on a tablet is kept through a relo
   await page.waitForSelector('[data-testid=fichas] .empty');
   await waitForServiceWorker(page);
   // The page asks the worker to keep the route and its forms (this visit began before it).
-  await page.waitForFunction(async (paths) => {
-    const names = (await caches.keys()).filter((n) => n.startsWith('cartobarrio-pages-'));
-    for (const path of paths) {
-      let kept = false;
-      for (const n of names) kept = kept || Boolean(await (await caches.open(n)).match(path));
-      if (!kept) return false;
-    }
-    return true;
-  }, [`/ruta/${barrio.id}`, `/ruta/${barrio.id}/intervencion`]);
+  await waitForKeptPages(page, [`/ruta/${barrio.id}`, `/ruta/${barrio.id}/intervencion`]);
   await page.click('[data-testid=new-ficha]');
   await page.waitForSelector('[data-testid=ficha-form]');
 

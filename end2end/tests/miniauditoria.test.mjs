@@ -8,25 +8,12 @@ import assert from 'node:assert/strict';
 import { serverAndBrowser } from '../support/suite.mjs';
 import { signedInContext } from '../support/server.mjs';
 import { staffApi } from '../support/staff-api.mjs';
-import { waitForApp, collectPageErrors, artifacts, waitForServiceWorker } from '../support/browser.mjs';
+import { waitForApp, collectPageErrors, artifacts, waitForServiceWorker, waitForKeptPages } from '../support/browser.mjs';
 import { overflowing } from '../support/checks.mjs';
 import { pdfText } from '../support/documents.mjs';
 
 const suite = serverAndBrowser();
 const { centreOf, sendMarks, workshop, pactoFirmado } = staffApi(suite);
-
-/** Whether each path is in one of the worker's page caches. */
-async function kept(page, paths) {
-  await page.waitForFunction(async (paths) => {
-    const names = (await caches.keys()).filter((n) => n.startsWith('cartobarrio-pages-'));
-    for (const path of paths) {
-      let found = false;
-      for (const n of names) found = found || Boolean(await (await caches.open(n)).match(path));
-      if (!found) return false;
-    }
-    return true;
-  }, paths);
-}
 
 test('a miniauditoría run offline on a tablet survives a reload, closes, and reaches the follow-up and its informe', async () => {
   const barrio = await suite.barrioByCode('pescaito');
@@ -51,7 +38,7 @@ test('a miniauditoría run offline on a tablet survives a reload, closes, and re
   await waitForApp(page);
   await page.waitForSelector('[data-testid=miniauditorias] .empty');
   await waitForServiceWorker(page);
-  await kept(page, [`/ruta/${barrio.id}`, `/ruta/${barrio.id}/miniauditoria`]);
+  await waitForKeptPages(page, [`/ruta/${barrio.id}`, `/ruta/${barrio.id}/miniauditoria`]);
   await page.click('[data-testid=new-miniauditoria]');
   await page.waitForSelector('[data-testid=mini-recorrido]');
 

@@ -207,6 +207,15 @@ pub struct Hotspot {
     pub adjustments: Vec<i64>,
 }
 
+/// Hotspots without the ids of their marks: for what needs the places, not who marked them
+/// (a miniauditoría's walk, a re-mapping's map), and keeps or sends less.
+pub fn without_marks(mut hotspots: Vec<Hotspot>) -> Vec<Hotspot> {
+    for h in &mut hotspots {
+        h.source_ids = Vec::new();
+    }
+    hotspots
+}
+
 /// All the causes of one category, with what they are tied to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RankedCause {

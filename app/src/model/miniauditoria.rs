@@ -421,12 +421,10 @@ pub fn punto_de(h: &Hotspot) -> Option<[f64; 2]> {
     Some([p.x(), p.y()])
 }
 
-/// Metres between two `[lon, lat]` a barrio apart: flat-earth is exact enough there.
-fn metros(a: [f64; 2], b: [f64; 2]) -> f64 {
-    let lat = ((a[1] + b[1]) / 2.0).to_radians();
-    let dx = (b[0] - a[0]).to_radians() * lat.cos();
-    let dy = (b[1] - a[1]).to_radians();
-    6_371_000.0 * dx.hypot(dy)
+/// Metres between two `[lon, lat]` (on the sphere: geo's haversine).
+pub fn metros(a: [f64; 2], b: [f64; 2]) -> f64 {
+    use geo::{Distance, Haversine, Point};
+    Haversine.distance(Point::new(a[0], a[1]), Point::new(b[0], b[1]))
 }
 
 /// The order of the walk: from the place nearest `inicio` (the tablet's position; without it,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::diagnostico::Hotspot;
-use super::miniauditoria::punto_de;
+use super::miniauditoria::{metros, punto_de};
 
 /// Two hotspots of one category this close (metres) are the same place mapped twice: about a
 /// block, the distance at which neighbours name a corner the same.
@@ -85,13 +85,6 @@ impl Remapeo {
     pub fn count(&self, estado: Estado) -> usize {
         self.lineas.iter().filter(|l| l.estado == estado).count()
     }
-}
-
-fn metros(a: [f64; 2], b: [f64; 2]) -> f64 {
-    let lat = ((a[1] + b[1]) / 2.0).to_radians();
-    let dx = (b[0] - a[0]).to_radians() * lat.cos();
-    let dy = (b[1] - a[1]).to_radians();
-    6_371_000.0 * dx.hypot(dy)
 }
 
 /// The lines of the comparison of `antes` with `despues`: within each category, every pair of
@@ -169,9 +162,7 @@ pub fn remapeo(barrio_id: i64, antes: (u32, &[Hotspot]), despues: (u32, &[Hotspo
         lineas.iter().filter(|l| l.estado == Estado::YaNo).filter_map(|l| l.antes.map(|(id, _)| id)).collect();
     let mut hotspots: Vec<Hotspot> = despues.1.to_vec();
     hotspots.extend(antes.1.iter().filter(|h| gone.contains(&h.id)).cloned());
-    for h in &mut hotspots {
-        h.source_ids = Vec::new();
-    }
+    let hotspots = super::diagnostico::without_marks(hotspots);
     Remapeo { barrio_id, antes: antes.0, despues: despues.0, radio_m, lineas, hotspots }
 }
 

@@ -7,6 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use app::model::account::User;
+use app::model::diagnostico::without_marks;
 use app::model::miniauditoria::{
     evidencia_de_miniauditoria, CompromisoInforme, ContextoMiniauditoria, InformeMiniauditoria, Miniauditoria, MiniauditoriaError as E,
 };
@@ -105,15 +106,6 @@ fn cerrar(tx: &Connection, m: &Miniauditoria, by: &User, hoy: &str, now_ms: i64)
     Ok(cambios)
 }
 
-/// Hotspots without the ids of their marks: a walk and its informe need the places, not who
-/// marked them, and the tablet keeps less.
-fn sin_marcas(mut hotspots: Vec<app::model::Hotspot>) -> Vec<app::model::Hotspot> {
-    for h in &mut hotspots {
-        h.source_ids = Vec::new();
-    }
-    hotspots
-}
-
 impl Store {
     /// Keeps a checked version of a miniauditoría written by `by`. `Ok((m, true))` when stored
     /// now, `(m, false)` when this very version was stored before. Refused: another content
@@ -179,8 +171,7 @@ impl Store {
     /// The latest version of every miniauditoría of the barrio, withdrawn ones included
     /// (flagged), newest first.
     pub async fn miniauditorias_of_barrio(&self, barrio_id: i64) -> Result<Vec<Miniauditoria>, StoreError> {
-        self.call(move |c| versioned::of_barrio(c, versioned::MINIAUDITORIAS, barrio_id))
-        .await
+        self.call(move |c| versioned::of_barrio(c, versioned::MINIAUDITORIAS, barrio_id)).await
     }
 
     /// The latest version of miniauditoría `id`.
@@ -193,7 +184,7 @@ impl Store {
         self.call(move |c| {
             let Some((m, _)) = versioned::latest(c, versioned::MINIAUDITORIAS, id)? else { return Ok(None) };
             let barrio = super::barrios::read_barrio(c, m.barrio_id)?.ok_or_else(|| corrupt("miniauditoría", "its barrio is gone"))?;
-            let hotspots = sin_marcas(diagnostico(c, m.barrio_id, m.diagnostico)?.map(|d| d.hotspots).unwrap_or_default());
+            let hotspots = without_marks(diagnostico(c, m.barrio_id, m.diagnostico)?.map(|d| d.hotspots).unwrap_or_default());
             let propias: HashSet<Uuid> = m.medidas.iter().map(|x| x.id).collect();
             let mut compromisos: Vec<CompromisoInforme> = compromiso_opciones(c, m.barrio_id, &hoy)?
                 .into_iter()
@@ -234,7 +225,7 @@ impl Store {
                 None => Vec::new(),
             };
             hotspots.sort_by(|a, b| b.count.cmp(&a.count).then(a.id.cmp(&b.id)));
-            let hotspots = sin_marcas(hotspots);
+            let hotspots = without_marks(hotspots);
             let instituciones = super::instituciones::catalogo(c)?.into_iter().filter(|i| i.activa).map(|i| (i.codigo, i.nombre)).collect();
             Ok(Some(ContextoMiniauditoria {
                 barrio,
