@@ -21,7 +21,7 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
 
 /// Whether `hotspot` is a place of one of the barrio's diagnósticos: a text search narrows it
 /// to the diagnóstico that may hold it (without reading every snapshot), which is then read.
-pub(super) fn hotspot_del_barrio(c: &Connection, barrio_id: i64, hotspot: Uuid) -> Result<bool, StoreError> {
+fn hotspot_del_barrio(c: &Connection, barrio_id: i64, hotspot: Uuid) -> Result<bool, StoreError> {
     let needle = format!("\"id\":\"{hotspot}\"");
     let numero: Option<u32> = c
         .prepare_cached("SELECT number FROM diagnosticos WHERE barrio_id = ?1 AND instr(snapshot, ?2) > 0 ORDER BY number DESC LIMIT 1")?
