@@ -144,6 +144,17 @@ pub async fn send_waiting<T: Kept>(barrio_id: i64) -> usize {
     waiting
 }
 
+/// The barrio's documents of this kind for a list, one line each: what waits here is sent
+/// first, then the server's copies (`/api/v1/barrios/{id}/` and the kind's last URL segment) and
+/// this device's are merged. Without signal, this device's only.
+pub async fn lines<T: Kept>(barrio_id: i64) -> Vec<crate::model::versioned::Line<T>> {
+    send_waiting::<T>(barrio_id).await;
+    let local = kept_lines::<T>(barrio_id).await;
+    let kind = T::URL.rsplit('/').next().unwrap_or_default();
+    let server: Vec<T> = super::session::get_json(&format!("/api/v1/barrios/{barrio_id}/{kind}")).await.unwrap_or_default();
+    crate::model::versioned::merge_lines(server, local)
+}
+
 /// The document `id`: this device's copy if it has one (it may be newer), else the server's
 /// (read from `{T::URL}/{id}`).
 pub async fn load<T: Kept>(id: Uuid) -> Option<T> {

@@ -41,10 +41,7 @@ pub fn ActasSection(
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
-            crate::client::versioned::send_waiting::<Acta>(barrio).await;
-            let local = crate::client::versioned::kept_lines::<Acta>(barrio).await;
-            let server: Vec<Acta> = crate::client::session::get_json(&format!("/api/v1/barrios/{barrio}/actas")).await.unwrap_or_default();
-            lines.set(Some(crate::model::versioned::merge_lines(server, local)));
+            lines.set(Some(crate::client::versioned::lines::<Acta>(barrio).await));
         });
     });
     view! {

@@ -35,12 +35,9 @@ pub fn FichasSection(barrio: i64) -> impl IntoView {
             }
         });
         leptos::task::spawn_local(async move {
-            crate::client::versioned::send_waiting::<FichaIntervencion>(barrio).await;
+            // The context first: the list names institutions from it.
             ctx.set(crate::client::intervenciones::contexto(barrio).await);
-            let local = crate::client::versioned::kept_lines::<FichaIntervencion>(barrio).await;
-            let server: Vec<FichaIntervencion> =
-                crate::client::session::get_json(&format!("/api/v1/barrios/{barrio}/intervenciones")).await.unwrap_or_default();
-            lines.set(Some(crate::model::versioned::merge_lines(server, local)));
+            lines.set(Some(crate::client::versioned::lines::<FichaIntervencion>(barrio).await));
         });
     });
     view! {

@@ -44,12 +44,9 @@ pub fn MiniauditoriasSection(barrio: i64) -> impl IntoView {
             crate::client::device::keep_page_offline(&format!("/ruta/{barrio}/miniauditoria")).await;
         });
         leptos::task::spawn_local(async move {
-            crate::client::versioned::send_waiting::<Miniauditoria>(barrio).await;
+            lines.set(Some(crate::client::versioned::lines::<Miniauditoria>(barrio).await));
+            // Kept for the session, which may start in the barrio with no signal.
             let _ = crate::client::miniauditorias::contexto(barrio).await;
-            let local = crate::client::versioned::kept_lines::<Miniauditoria>(barrio).await;
-            let server: Vec<Miniauditoria> =
-                crate::client::session::get_json(&format!("/api/v1/barrios/{barrio}/miniauditorias")).await.unwrap_or_default();
-            lines.set(Some(crate::model::versioned::merge_lines(server, local)));
         });
     });
     view! {
