@@ -11,13 +11,13 @@ use app::model::diagnostico::without_marks;
 use app::model::miniauditoria::{
     evidencia_de_miniauditoria, CompromisoInforme, ContextoMiniauditoria, InformeMiniauditoria, Miniauditoria, MiniauditoriaError as E,
 };
-use app::model::pacto::{CambioEstadoDraft, EstadoCompromiso};
+use app::model::pacto::{CambioEstadoDraft, Compromiso, EstadoCompromiso};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use uuid::Uuid;
 
 use super::accounts::audit_row;
 use super::intervenciones::{compromiso_del_barrio, compromiso_opciones};
-use super::pactos::{append_cambio, diagnostico, lineas_en_vigor, vigente, EnVigor};
+use super::pactos::{append_cambio, diagnostico, insert_compromiso, lineas_en_vigor, vigente, EnVigor};
 use super::versioned;
 use super::{Store, StoreError};
 
@@ -87,20 +87,17 @@ fn cerrar(tx: &Connection, m: &Miniauditoria, by: &User, hoy: &str, now_ms: i64)
         let pacto_id = vigente(tx, m.barrio_id)?.ok_or(E::NoPacto)?;
         let indicador = format!("Medida inmediata de la {}", m.title().to_lowercase());
         for medida in &m.medidas {
-            tx.execute(
-                "INSERT INTO pacto_compromisos (pacto_id, compromiso_id, responsable, que, hotspot_id, lugar, fecha_limite, indicador, solucion_id, miniauditoria_id) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, ?7, NULL, ?8)",
-                params![
-                    pacto_id.to_string(),
-                    medida.id.to_string(),
-                    medida.responsable,
-                    medida.que,
-                    medida.hotspot_id.map(|h| h.to_string()),
-                    medida.fecha_limite,
-                    indicador,
-                    m.id.to_string()
-                ],
-            )?;
+            let k = Compromiso {
+                id: medida.id,
+                responsable: medida.responsable.clone(),
+                que: medida.que.clone(),
+                hotspot_id: medida.hotspot_id,
+                lugar: String::new(),
+                fecha_limite: medida.fecha_limite.clone(),
+                indicador: indicador.clone(),
+                solucion_id: None,
+            };
+            insert_compromiso(tx, pacto_id, &k, Some(m.id))?;
         }
     }
     Ok(cambios)

@@ -165,6 +165,28 @@ fn sin_firmar(c: &Connection, barrio_id: i64) -> Result<Option<Uuid>, StoreError
     id.as_deref().map(parse_id).transpose()
 }
 
+/// Writes compromiso `k` as a row of pacto `pacto_id`: at its signing, or as an immediate
+/// measure of miniauditoría `miniauditoria` (which names it).
+pub(super) fn insert_compromiso(tx: &Connection, pacto_id: Uuid, k: &Compromiso, miniauditoria: Option<Uuid>) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO pacto_compromisos (pacto_id, compromiso_id, responsable, que, hotspot_id, lugar, fecha_limite, indicador, solucion_id, miniauditoria_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        pacto_id.to_string(),
+        k.id.to_string(),
+        k.responsable,
+        k.que,
+        k.hotspot_id.map(|h| h.to_string()),
+        k.lugar,
+        k.fecha_limite,
+        k.indicador,
+        k.solucion_id.map(|s| s.to_string()),
+        miniauditoria.map(|m| m.to_string())
+    ])?;
+    Ok(())
+}
+
 /// Appends a checked status change of compromiso `cid` of pacto `pacto_id` to its history.
 pub(super) fn append_cambio(tx: &Connection, pacto_id: Uuid, cid: Uuid, cambio: &CambioEstadoDraft, por: &str, at_ms: i64) -> Result<(), StoreError> {
     tx.execute(
@@ -585,24 +607,9 @@ impl Store {
                 "INSERT INTO pacto_firmas (pacto_id, revision, registro_id, fecha, por, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![id.to_string(), latest.numero, firma.registro_id.to_string(), firma.fecha, by.display_name, now_ms],
             )?;
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO pacto_compromisos (pacto_id, compromiso_id, responsable, que, hotspot_id, lugar, fecha_limite, indicador, solucion_id) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?;
             for k in &latest.contenido.compromisos {
-                insert.execute(params![
-                    id.to_string(),
-                    k.id.to_string(),
-                    k.responsable,
-                    k.que,
-                    k.hotspot_id.map(|h| h.to_string()),
-                    k.lugar,
-                    k.fecha_limite,
-                    k.indicador,
-                    k.solucion_id.map(|s| s.to_string())
-                ])?;
+                insert_compromiso(&tx, id, k, None)?;
             }
-            drop(insert);
             let detail = format!(
                 "revisión {} firmada el {}, registro {}: {} compromisos",
                 latest.numero,
